@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "newsindex",
+    products: [
+        .library(name: "NewsIndex", targets: ["NewsIndex"]),
+        .executable(name: "newsindex", targets: ["newsindex"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System zlib (Debian: zlib1g-dev), wrapped in a tiny shim header.
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "NewsIndex",
+            dependencies: ["CZlib"],
+            path: "Sources/NewsIndex",
+        ),
+        .executableTarget(
+            name: "newsindex",
+            dependencies: [
+                "NewsIndex",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/newsindex"
+        ),
+        .testTarget(
+            name: "NewsIndexTests",
+            dependencies: ["NewsIndex"],
+            path: "Tests/NewsIndexTests"
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,88 @@
+/// Every constant of the on-disk format, in one place. IndexFormat.md is the normative description;
+/// changing any value here changes the bytes and needs a new ``currentVersion``.
+enum FormatConstants {
+    /// First four bytes of every index file: "NWSX".
+    static let headerMagic: UInt32 = 0x5853_574E
+    /// First four bytes of every footer: "XEND".
+    static let footerMagic: UInt32 = 0x444E_4558
+    /// The format version this build writes.
+    static let currentVersion: UInt32 = 1
+    /// The oldest format version this build reads.
+    static let oldestReadableVersion: UInt32 = 1
+    /// Header: magic u32, file type 4 bytes, version u32, segment id u64.
+    static let headerSize = 20
+    /// Footer: magic u32, CRC-32 u32.
+    static let footerSize = 8
+
+    /// Documents per packed postings block.
+    static let blockSize = 128
+    /// Terms per front-coded block of the term dictionary.
+    static let termsPerDictionaryBlock = 32
+    /// Target uncompressed size of a stored-fields chunk.
+    static let storedChunkBytes = 16 * 1024
+    /// Stored-field documents per chunk at most.
+    static let storedChunkMaxDocs = 64
+
+    /// The manifest's file name inside the index directory.
+    static let manifestName = "manifest"
+    /// The lock file's name inside the index directory.
+    static let lockName = "write.lock"
+
+    /// Value of the date column for a document without a date.
+    static let noDate = Int64.min
+}
+
+/// The four-byte file type written after the header magic, and the file name extension of each segment file.
+enum FileType: String, CaseIterable {
+    case manifest = "MANI"
+    case termDictionary = "TDIC"
+    case postings = "POST"
+    case positions = "POSI"
+    case norms = "NORM"
+    case storedFields = "STOR"
+    case dates = "DATE"
+
+    /// Extension of a segment's file of this type (the manifest has none).
+    var fileExtension: String {
+        switch self {
+        case .manifest: return ""
+        case .termDictionary: return "tdi"
+        case .postings: return "doc"
+        case .positions: return "pos"
+        case .norms: return "nrm"
+        case .storedFields: return "fdt"
+        case .dates: return "dat"
+        }
+    }
+
+    var code: UInt32 {
+        let u = Array(rawValue.utf8)
+        return UInt32(u[0]) | UInt32(u[1]) << 8 | UInt32(u[2]) << 16 | UInt32(u[3]) << 24
+    }
+
+    /// Segment file types, in the order a segment writes them.
+    static let segmentFiles: [FileType] = [.termDictionary, .postings, .positions, .norms, .storedFields, .dates]
+}
+
+/// Numbers of the indexed (inverted) fields. The term dictionary is keyed by (field, term).
+enum IndexedField: UInt8, CaseIterable {
+    case title = 0
+    case body = 1
+
+    var name: String {
+        switch self {
+        case .title: return "title"
+        case .body: return "body"
+        }
+    }
+}
+
+/// Numbers of the stored fields inside a stored document record.
+enum StoredField: UInt8 {
+    case id = 0
+    case title = 1
+    case body = 2
+    case date = 3
+    case url = 4
+    case byline = 5
+}

@@ -1,0 +1,61 @@
+/// The manifest: which segments make up the index at one commit.
+///
+/// ```
+/// Manifest     --> Header, Generation:u64, Analyzer:String, CreatedBy:String, SegmentCount:u32, SegmentEntry^SegmentCount, Footer
+/// SegmentEntry --> Name:String, SegmentID:u64, DocCount:u32, DeletesGeneration:u64
+/// ```
+/// The header's segment id field holds the generation. A commit writes `manifest.tmp`, fsyncs it,
+/// renames it over `manifest` and fsyncs the directory, so readers see the old or the new commit, never a mix.
+struct Manifest: Equatable {
+    struct Segment: Equatable {
+        var name: String
+        var id: UInt64
+        var docCount: Int
+        /// 0 while the segment has no deletions (deletions are a later format feature).
+        var deletesGeneration: UInt64 = 0
+    }
+
+    var generation: UInt64
+    var analyzer: String
+    var createdBy: String
+    var segments: [Segment]
+
+    func encode() -> [UInt8] {
+        var w = ByteWriter()
+        FileEnvelope.writeHeader(&w, type: .manifest, segmentID: generation)
+        w.write(generation)
+        w.writeString(analyzer)
+        w.writeString(createdBy)
+        w.write(UInt32(segments.count))
+        for s in segments {
+            w.writeString(s.name)
+            w.write(s.id)
+            w.write(UInt32(s.docCount))
+            w.write(s.deletesGeneration)
+        }
+        FileEnvelope.writeFooter(&w)
+        return w.bytes
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws -> Manifest {
+        var r = try FileEnvelope.open(bytes, file: file, type: .manifest, segmentID: nil)
+        let generation = try r.readU64()
+        let analyzer = try r.readString()
+        let createdBy = try r.readString()
+        let n = Int(try r.readU32())
+        guard n <= r.remaining else { throw r.corrupt("impossible segment count \(n)") }
+        var segments: [Segment] = []
+        for _ in 0..<n {
+            let name = try r.readString()
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw r.corrupt("invalid segment name \"\(name)\"")
+            }
+            let id = try r.readU64()
+            let docs = Int(try r.readU32())
+            let del = try r.readU64()
+            segments.append(Segment(name: name, id: id, docCount: docs, deletesGeneration: del))
+        }
+        guard r.isAtEnd else { throw r.corrupt("\(r.remaining) unexpected bytes at the end of the manifest") }
+        return Manifest(generation: generation, analyzer: analyzer, createdBy: createdBy, segments: segments)
+    }
+}

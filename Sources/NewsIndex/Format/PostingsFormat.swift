@@ -1,0 +1,149 @@
+/// Metadata of one term as stored in the term dictionary.
+struct TermInfo: Equatable {
+    var docFreq: Int
+    var totalTermFreq: Int
+    /// Offset of the term's postings in the segment's .doc file.
+    var docOffset: Int
+    /// Offset of the term's positions in the segment's .pos file.
+    var posOffset: Int
+}
+
+/// One skip entry: describes a full block of 128 documents (or the tail that follows the last full block).
+///
+/// ```
+/// SkipEntry --> LastDoc:u32, DocEnd:u32, PosEnd:u32, MaxFreq:u32, MinNorm:u8     (17 bytes)
+/// ```
+/// `DocEnd` and `PosEnd` are the offsets just past the block, relative to the start of the
+/// term's blocks and of the term's positions. `MaxFreq`/`MinNorm` bound the best score any document
+/// of the block can have (BM25 grows with tf and falls with length).
+struct SkipEntry {
+    static let size = 17
+    var lastDoc: UInt32
+    var docEnd: UInt32
+    var posEnd: UInt32
+    var maxFreq: UInt32
+    var minNorm: UInt8
+}
+
+/// Writes the postings (.doc) and positions (.pos) of one term at a time.
+///
+/// ```
+/// TermPostings --> [SkipEntry^SkipCount]  PackedBlock^FullBlocks  TailDoc^TailCount
+///   SkipCount  = 0 when DocFreq < 128, else ceil(DocFreq / 128)
+///   FullBlocks = floor(DocFreq / 128);  TailCount = DocFreq mod 128
+/// PackedBlock --> DocBits:u8, PackedDocDeltas(DocBits), FreqBits:u8, PackedFreqsMinusOne(FreqBits)
+/// TailDoc     --> VInt(DocDelta << 1 | (Freq == 1)), [VInt(Freq) when Freq > 1]
+/// TermPositions --> (VInt(PositionDelta)^Freq)^DocFreq
+/// ```
+/// Doc deltas are taken from the previous document of the term (the first from 0); position deltas
+/// restart at 0 for each document.
+struct PostingsWriter {
+    var doc = ByteWriter()
+    var pos = ByteWriter()
+
+    init(segmentID: UInt64) {
+        FileEnvelope.writeHeader(&doc, type: .postings, segmentID: segmentID)
+        FileEnvelope.writeHeader(&pos, type: .positions, segmentID: segmentID)
+    }
+
+    /// Appends one term. `positions` holds each document's positions back to back (`freqs[i]` of them for doc `i`).
+    /// `norms` are the encoded lengths of the field, indexed by document.
+    mutating func addTerm(docs: [UInt32], freqs: [UInt32], positions: [UInt32], norms: [UInt8]) -> TermInfo {
+        let df = docs.count
+        precondition(df > 0 && freqs.count == df)
+        let info = TermInfo(docFreq: df, totalTermFreq: positions.count, docOffset: doc.count, posOffset: pos.count)
+        let bs = FormatConstants.blockSize
+        let fullBlocks = df / bs
+        let skipCount = df < bs ? 0 : (df + bs - 1) / bs
+        let skipStart = doc.count
+        if skipCount > 0 {
+            doc.bytes.append(contentsOf: repeatElement(0, count: skipCount * SkipEntry.size))
+        }
+        let blocksStart = doc.count
+        let posStart = pos.count
+
+        var prevDoc: UInt32 = 0
+        var p = 0   // index into positions
+        var scratch = [UInt32](repeating: 0, count: bs)
+        var skips: [SkipEntry] = []
+        skips.reserveCapacity(skipCount)
+
+        func writePositions(_ i: Int) {
+            var prev: UInt32 = 0
+            for _ in 0..<Int(freqs[i]) {
+                let v = positions[p]
+                pos.writeVInt(UInt64(v - prev))
+                prev = v
+                p += 1
+            }
+        }
+
+        for b in 0..<fullBlocks {
+            let lo = b * bs
+            var maxFreq: UInt32 = 0
+            var minNorm: UInt8 = 255
+            for i in 0..<bs {
+                scratch[i] = docs[lo + i] - prevDoc
+                prevDoc = docs[lo + i]
+                maxFreq = max(maxFreq, freqs[lo + i])
+                minNorm = min(minNorm, norms[Int(docs[lo + i])])
+            }
+            scratch.withUnsafeBufferPointer { s in
+                let w = BitPacking.bitWidth(s)
+                doc.write(UInt8(w))
+                BitPacking.pack(s, width: w, into: &doc)
+            }
+            for i in 0..<bs { scratch[i] = freqs[lo + i] - 1 }
+            scratch.withUnsafeBufferPointer { s in
+                let w = BitPacking.bitWidth(s)
+                doc.write(UInt8(w))
+                BitPacking.pack(s, width: w, into: &doc)
+            }
+            for i in 0..<bs { writePositions(lo + i) }
+            skips.append(SkipEntry(lastDoc: prevDoc, docEnd: UInt32(doc.count - blocksStart),
+                                   posEnd: UInt32(pos.count - posStart), maxFreq: maxFreq, minNorm: minNorm))
+        }
+        let tailStart = fullBlocks * bs
+        if tailStart < df {
+            var maxFreq: UInt32 = 0
+            var minNorm: UInt8 = 255
+            for i in tailStart..<df {
+                let delta = UInt64(docs[i] - prevDoc)
+                prevDoc = docs[i]
+                let f = freqs[i]
+                if f == 1 {
+                    doc.writeVInt(delta << 1 | 1)
+                } else {
+                    doc.writeVInt(delta << 1)
+                    doc.writeVInt(UInt64(f))
+                }
+                maxFreq = max(maxFreq, f)
+                minNorm = min(minNorm, norms[Int(docs[i])])
+                writePositions(i)
+            }
+            if skipCount > 0 {
+                skips.append(SkipEntry(lastDoc: prevDoc, docEnd: UInt32(doc.count - blocksStart),
+                                       posEnd: UInt32(pos.count - posStart), maxFreq: maxFreq, minNorm: minNorm))
+            }
+        }
+        // Fill in the skip table.
+        var at = skipStart
+        for s in skips {
+            doc.bytes.withUnsafeMutableBytes { raw in
+                raw.storeBytes(of: s.lastDoc.littleEndian, toByteOffset: at, as: UInt32.self)
+                raw.storeBytes(of: s.docEnd.littleEndian, toByteOffset: at + 4, as: UInt32.self)
+                raw.storeBytes(of: s.posEnd.littleEndian, toByteOffset: at + 8, as: UInt32.self)
+                raw.storeBytes(of: s.maxFreq.littleEndian, toByteOffset: at + 12, as: UInt32.self)
+                raw[at + 16] = s.minNorm
+            }
+            at += SkipEntry.size
+        }
+        return info
+    }
+
+    mutating func finish() -> (doc: [UInt8], pos: [UInt8]) {
+        FileEnvelope.writeFooter(&doc)
+        FileEnvelope.writeFooter(&pos)
+        return (doc.bytes, pos.bytes)
+    }
+}

@@ -1,0 +1,201 @@
+/// Iterates one term's postings in one segment: documents in increasing order, their frequencies,
+/// and — on demand — their positions.
+///
+/// The cursor follows the iterator contract of the search layer: `doc` is `-1` before the first call
+/// to ``advance()`` or ``seek(_:)`` and ``PostingsCursor/noMoreDocs`` after the last document;
+/// `seek(target)` needs `target > doc` and moves to the first document `>= target`.
+/// Blocks are decoded one at a time into two fixed buffers; skip entries let `seek` jump over
+/// whole blocks without decoding them; positions are decoded only when asked for.
+final class PostingsCursor {
+    static let noMoreDocs = Int32.max
+
+    private let file: UnsafeRawBufferPointer
+    private let posFile: UnsafeRawBufferPointer
+    private let fileName: String
+    private let maxDoc: Int
+    let info: TermInfo
+
+    private let skipStart: Int       // offset of the skip table in .doc
+    private let skipCount: Int
+    private let blocksStart: Int     // offset of the first block in .doc
+    private let blockCount: Int      // number of blocks (full blocks + tail)
+
+    private let docBuf: UnsafeMutablePointer<UInt32>
+    private let freqBuf: UnsafeMutablePointer<UInt32>
+    private var bufCount = 0         // documents in the buffers
+    private var bufIndex = 0         // current document's index in the buffers
+    private var block = -1           // current block number
+    private var blockPosStart = 0    // offset in .pos of the current block's positions
+
+    private var posCursor = 0        // offset in .pos of the positions of buffer document `posDoc`
+    private var posDoc = 0
+    private var lastPosStart = 0     // where the positions last returned by positions(into:) began
+
+    /// The current document, `-1` before the start, ``noMoreDocs`` after the end.
+    private(set) var doc: Int32 = -1
+
+    init(info: TermInfo, doc file: UnsafeRawBufferPointer, pos posFile: UnsafeRawBufferPointer,
+         fileName: String, maxDoc: Int) throws {
+        self.info = info
+        self.file = file
+        self.posFile = posFile
+        self.fileName = fileName
+        self.maxDoc = maxDoc
+        let bs = FormatConstants.blockSize
+        let df = info.docFreq
+        skipCount = df < bs ? 0 : (df + bs - 1) / bs
+        blockCount = (df + bs - 1) / bs
+        skipStart = info.docOffset
+        blocksStart = skipStart + skipCount * SkipEntry.size
+        let limit = file.count - FormatConstants.footerSize
+        guard df > 0, info.docOffset >= FormatConstants.headerSize, blocksStart <= limit,
+              info.posOffset >= FormatConstants.headerSize, info.posOffset <= posFile.count - FormatConstants.footerSize else {
+            throw NewsIndexError.corrupt(fileName, "a term's postings offset \(info.docOffset) lies outside the file")
+        }
+        docBuf = .allocate(capacity: bs)
+        freqBuf = .allocate(capacity: bs)
+    }
+
+    deinit {
+        docBuf.deallocate()
+        freqBuf.deallocate()
+    }
+
+    /// Number of documents of the term.
+    var cost: Int { info.docFreq }
+
+    /// Term frequency in the current document.
+    @inline(__always) var freq: UInt32 { freqBuf[bufIndex] }
+
+    private func corrupt(_ what: String) -> NewsIndexError {
+        NewsIndexError.corrupt(fileName, what)
+    }
+
+    private func skipEntry(_ b: Int) -> SkipEntry {
+        let at = skipStart + b * SkipEntry.size
+        return SkipEntry(
+            lastDoc: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at, as: UInt32.self)),
+            docEnd: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)),
+            posEnd: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)),
+            maxFreq: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 12, as: UInt32.self)),
+            minNorm: file[at + 16])
+    }
+
+    /// Largest frequency and smallest norm in block `b`, for score upper bounds (nil without skip data).
+    func blockBound(_ b: Int) -> (maxFreq: UInt32, minNorm: UInt8, lastDoc: Int32)? {
+        guard b < skipCount else { return nil }
+        let s = skipEntry(b)
+        return (s.maxFreq, s.minNorm, Int32(truncatingIfNeeded: s.lastDoc))
+    }
+
+    /// Decodes block `b` into the buffers; the previous document (last of block b-1) is `base`.
+    private func loadBlock(_ b: Int) throws {
+        let bs = FormatConstants.blockSize
+        let start = blocksStart + (b == 0 ? 0 : Int(skipEntry(b - 1).docEnd))
+        let limit = file.count - FormatConstants.footerSize
+        blockPosStart = info.posOffset + (b == 0 ? 0 : Int(skipEntry(b - 1).posEnd))
+        var base: UInt64 = b == 0 ? 0 : UInt64(skipEntry(b - 1).lastDoc)
+        let fullBlocks = info.docFreq / bs
+        guard start < limit, blockPosStart <= posFile.count - FormatConstants.footerSize else {
+            throw corrupt("a postings block at offset \(start) lies outside the file")
+        }
+        if b < fullBlocks {
+            let w1 = Int(file[start])
+            guard w1 <= 32, start + 1 + 16 * w1 + 1 <= limit else { throw corrupt("bad packed block at offset \(start)") }
+            BitPacking.unpack(file.baseAddress! + start + 1, width: w1, into: docBuf)
+            let at2 = start + 1 + 16 * w1
+            let w2 = Int(file[at2])
+            guard w2 <= 32, at2 + 1 + 16 * w2 <= limit else { throw corrupt("bad packed block at offset \(at2)") }
+            BitPacking.unpack(file.baseAddress! + at2 + 1, width: w2, into: freqBuf)
+            for i in 0..<bs {
+                base &+= UInt64(docBuf[i])
+                docBuf[i] = UInt32(truncatingIfNeeded: base)
+                freqBuf[i] &+= 1
+            }
+            bufCount = bs
+        } else {
+            var r = ByteReader(file, file: fileName, from: start, to: limit)
+            let n = info.docFreq - fullBlocks * bs
+            for i in 0..<n {
+                let v = try r.readVInt()
+                base &+= v >> 1
+                docBuf[i] = UInt32(truncatingIfNeeded: base)
+                if v & 1 == 1 { freqBuf[i] = 1 } else {
+                    let f = try r.readVInt()
+                    guard f > 1, f <= UInt64(UInt32.max) else { throw corrupt("bad term frequency \(f) at offset \(r.offset)") }
+                    freqBuf[i] = UInt32(f)
+                }
+            }
+            bufCount = n
+        }
+        guard base < UInt64(maxDoc) else {
+            throw corrupt("a posting names document \(base), beyond the segment's \(maxDoc) documents")
+        }
+        block = b
+        bufIndex = 0
+        posCursor = blockPosStart
+        posDoc = 0
+    }
+
+    /// Moves to the next document and returns it (or ``noMoreDocs``).
+    @discardableResult
+    func advance() throws -> Int32 {
+        if doc == PostingsCursor.noMoreDocs { return doc }
+        if block >= 0 && bufIndex + 1 < bufCount {
+            bufIndex += 1
+        } else if block + 1 < blockCount {
+            try loadBlock(block + 1)
+        } else {
+            doc = PostingsCursor.noMoreDocs
+            return doc
+        }
+        doc = Int32(truncatingIfNeeded: docBuf[bufIndex])
+        return doc
+    }
+
+    /// Moves to the first document `>= target` and returns it (or ``noMoreDocs``).
+    @discardableResult
+    func seek(_ target: Int32) throws -> Int32 {
+        if doc >= target { return doc }
+        // Skip whole blocks whose last document is below the target.
+        if skipCount > 0 {
+            var b = max(block, 0)
+            if block < 0 || Int32(truncatingIfNeeded: docBuf[bufCount - 1]) < target {
+                if block >= 0 { b = block + 1 }
+                while b < skipCount && Int32(truncatingIfNeeded: skipEntry(b).lastDoc) < target { b += 1 }
+                if b >= blockCount {
+                    doc = PostingsCursor.noMoreDocs
+                    return doc
+                }
+                if b != block { try loadBlock(b) ; doc = Int32(truncatingIfNeeded: docBuf[0]) }
+            }
+        }
+        while doc < target {
+            try advance()
+        }
+        return doc
+    }
+
+    /// Appends the current document's positions (ascending) to `out`.
+    func positions(into out: inout [UInt32]) throws {
+        if posDoc == bufIndex + 1 {
+            // Asked again for the same document: read it again from where it started.
+            posCursor = lastPosStart
+            posDoc = bufIndex
+        }
+        // Skip the positions of earlier documents of this block that were never read.
+        var r = ByteReader(posFile, file: fileName, from: posCursor, to: posFile.count - FormatConstants.footerSize)
+        while posDoc < bufIndex {
+            for _ in 0..<Int(freqBuf[posDoc]) { _ = try r.readVInt() }
+            posDoc += 1
+        }
+        lastPosStart = r.offset
+        var p: UInt64 = 0
+        for _ in 0..<Int(freqBuf[bufIndex]) {
+            p &+= try r.readVInt()
+            out.append(UInt32(truncatingIfNeeded: p))
+        }
+        posCursor = r.offset
+        posDoc = bufIndex + 1
+    }
+}

@@ -1,0 +1,133 @@
+/// Stored fields (.fdt): documents' display fields in zlib-compressed chunks.
+///
+/// ```
+/// StoredFields --> Header, Chunk^ChunkCount, ChunkIndex, Trailer, Footer
+/// Chunk        --> zlib(DocRecord^DocsInChunk)
+/// DocRecord    --> FieldCount:VInt, (FieldNumber:u8, Length:VInt, UTF8:byte^Length)^FieldCount
+/// ChunkIndex   --> (FirstDoc:u32, Offset:u64, CompressedLength:u32, UncompressedLength:u32)^ChunkCount
+/// Trailer      --> DocCount:u32, ChunkCount:u32, ChunkIndexOffset:u64
+/// ```
+/// A chunk is closed once it holds 16 KiB of records or 64 documents, so showing one hit inflates
+/// at most a few KiB more than the document itself.
+struct StoredFieldsWriter {
+    private var out = ByteWriter()
+    private var chunk = ByteWriter()
+    private var chunkFirstDoc = 0
+    private var docsInChunk = 0
+    private var docCount = 0
+    private var index: [(UInt32, UInt64, UInt32, UInt32)] = []
+
+    init(segmentID: UInt64) {
+        FileEnvelope.writeHeader(&out, type: .storedFields, segmentID: segmentID)
+    }
+
+    mutating func add(_ fields: [(StoredField, String)]) {
+        chunk.writeVInt(fields.count)
+        for (f, v) in fields {
+            chunk.write(f.rawValue)
+            chunk.writeString(v)
+        }
+        docsInChunk += 1
+        docCount += 1
+        if chunk.count >= FormatConstants.storedChunkBytes || docsInChunk >= FormatConstants.storedChunkMaxDocs {
+            flushChunk()
+        }
+    }
+
+    private mutating func flushChunk() {
+        guard docsInChunk > 0 else { return }
+        let compressed = chunk.bytes.withUnsafeBytes { Zlib.compress($0) }
+        index.append((UInt32(chunkFirstDoc), UInt64(out.count), UInt32(compressed.count), UInt32(chunk.count)))
+        out.write(bytes: compressed)
+        chunk = ByteWriter()
+        chunkFirstDoc = docCount
+        docsInChunk = 0
+    }
+
+    mutating func finish() -> [UInt8] {
+        flushChunk()
+        let indexOffset = out.count
+        for (d, o, c, u) in index {
+            out.write(d); out.write(o); out.write(c); out.write(u)
+        }
+        out.write(UInt32(docCount))
+        out.write(UInt32(index.count))
+        out.write(UInt64(indexOffset))
+        FileEnvelope.writeFooter(&out)
+        return out.bytes
+    }
+}
+
+struct StoredFieldsReader {
+    private let bytes: UnsafeRawBufferPointer
+    private let file: String
+    private let chunkCount: Int
+    private let indexOffset: Int
+    let docCount: Int
+
+    private static let entrySize = 20
+
+    init(bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount expected: Int) throws {
+        var r = try FileEnvelope.open(bytes, file: file, type: .storedFields, segmentID: segmentID)
+        guard r.remaining >= 16 else { throw r.corrupt("the trailer is missing") }
+        r.offset = r.end - 16
+        docCount = Int(try r.readU32())
+        chunkCount = Int(try r.readU32())
+        let io = try r.readU64()
+        guard docCount == expected, io >= UInt64(FormatConstants.headerSize),
+              io + UInt64(chunkCount * StoredFieldsReader.entrySize) == UInt64(r.end - 16) else {
+            throw NewsIndexError.corrupt(file, "the stored-fields trailer is inconsistent (\(docCount) documents, \(chunkCount) chunks)")
+        }
+        indexOffset = Int(io)
+        self.bytes = bytes
+        self.file = file
+    }
+
+    private func entry(_ c: Int) -> (firstDoc: Int, offset: Int, compressed: Int, uncompressed: Int) {
+        let at = indexOffset + c * StoredFieldsReader.entrySize
+        return (Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))),
+                Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 4, as: UInt64.self))),
+                Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 12, as: UInt32.self))),
+                Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 16, as: UInt32.self))))
+    }
+
+    /// The stored fields of document `doc` (segment-local number).
+    func document(_ doc: Int) throws -> [StoredField: String] {
+        guard doc >= 0 && doc < docCount, chunkCount > 0 else {
+            throw NewsIndexError.corrupt(file, "document \(doc) is not in the stored fields")
+        }
+        // Last chunk whose first doc is <= doc.
+        var lo = 0, hi = chunkCount - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if entry(mid).firstDoc <= doc { lo = mid } else { hi = mid - 1 }
+        }
+        let e = entry(lo)
+        guard e.firstDoc <= doc, e.offset >= FormatConstants.headerSize, e.offset + e.compressed <= indexOffset,
+              e.uncompressed <= 1 << 31 else {
+            throw NewsIndexError.corrupt(file, "chunk \(lo) of the stored fields points outside the file")
+        }
+        let raw = try Zlib.uncompress(UnsafeRawBufferPointer(rebasing: bytes[e.offset..<(e.offset + e.compressed)]),
+                                      expectedCount: e.uncompressed, file: file)
+        return try raw.withUnsafeBytes { buf in
+            var r = ByteReader(buf, file: file)
+            var current = e.firstDoc
+            while true {
+                let n = try r.readVInt(max: 255)
+                var fields: [StoredField: String] = [:]
+                for _ in 0..<n {
+                    let num = try r.readU8()
+                    if current == doc {
+                        let s = try r.readString()
+                        if let f = StoredField(rawValue: num) { fields[f] = s }
+                    } else {
+                        try r.skip(try r.readVInt(max: r.remaining))
+                    }
+                }
+                if current == doc { return fields }
+                current += 1
+                if r.isAtEnd { throw NewsIndexError.corrupt(file, "document \(doc) is missing from its chunk") }
+            }
+        }
+    }
+}

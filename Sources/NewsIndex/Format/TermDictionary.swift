@@ -1,0 +1,185 @@
+/// The sorted term dictionary of a segment (.tdi).
+///
+/// Keys are `FieldNumber:u8` followed by the term's UTF-8 bytes, sorted bytewise, so all terms of a
+/// field are contiguous. Terms are front-coded in blocks of 32; a block index of absolute offsets
+/// lets a lookup binary-search the blocks by their first key and then decode at most one block.
+///
+/// ```
+/// TermDictionary --> Header, Block^BlockCount, BlockIndex, Trailer, Footer
+/// Block      --> FirstEntry, Entry^(TermsInBlock-1)
+/// FirstEntry --> KeyLength:VInt, Key:byte^KeyLength, DocFreq:VInt, ExtraFreq:VInt, DocOffset:VInt, PosOffset:VInt
+/// Entry      --> PrefixLength:VInt, SuffixLength:VInt, Suffix:byte^SuffixLength,
+///                DocFreq:VInt, ExtraFreq:VInt, DocOffsetDelta:VInt, PosOffsetDelta:VInt
+/// BlockIndex --> BlockOffset:u64^BlockCount
+/// Trailer    --> TermCount:u64, BlockCount:u32, BlockIndexOffset:u64
+/// ```
+/// `ExtraFreq` is TotalTermFreq − DocFreq; offset deltas are from the previous term of the block.
+struct TermDictionaryWriter {
+    private(set) var out = ByteWriter()
+    private var blockOffsets: [UInt64] = []
+    private var termCount: UInt64 = 0
+    private var inBlock = 0
+    private var prevKey: [UInt8] = []
+    private var prevInfo = TermInfo(docFreq: 0, totalTermFreq: 0, docOffset: 0, posOffset: 0)
+
+    init(segmentID: UInt64) {
+        FileEnvelope.writeHeader(&out, type: .termDictionary, segmentID: segmentID)
+    }
+
+    /// Adds a term; keys must arrive in strictly increasing byte order.
+    mutating func add(key: [UInt8], info: TermInfo) {
+        precondition(termCount == 0 || prevKey.lexicographicallyPrecedes(key), "terms out of order")
+        if inBlock == 0 || inBlock == FormatConstants.termsPerDictionaryBlock {
+            blockOffsets.append(UInt64(out.count))
+            inBlock = 0
+            out.writeVInt(key.count)
+            out.write(bytes: key)
+            out.writeVInt(info.docFreq)
+            out.writeVInt(info.totalTermFreq - info.docFreq)
+            out.writeVInt(info.docOffset)
+            out.writeVInt(info.posOffset)
+        } else {
+            var prefix = 0
+            let n = min(prevKey.count, key.count)
+            while prefix < n && prevKey[prefix] == key[prefix] { prefix += 1 }
+            out.writeVInt(prefix)
+            out.writeVInt(key.count - prefix)
+            out.write(bytes: key[prefix...])
+            out.writeVInt(info.docFreq)
+            out.writeVInt(info.totalTermFreq - info.docFreq)
+            out.writeVInt(info.docOffset - prevInfo.docOffset)
+            out.writeVInt(info.posOffset - prevInfo.posOffset)
+        }
+        inBlock += 1
+        termCount += 1
+        prevKey = key
+        prevInfo = info
+    }
+
+    mutating func finish() -> [UInt8] {
+        let indexOffset = UInt64(out.count)
+        for o in blockOffsets { out.write(o) }
+        out.write(termCount)
+        out.write(UInt32(blockOffsets.count))
+        out.write(indexOffset)
+        FileEnvelope.writeFooter(&out)
+        return out.bytes
+    }
+}
+
+/// Reads a segment's term dictionary from mapped bytes.
+struct TermDictionaryReader {
+    private let bytes: UnsafeRawBufferPointer
+    private let file: String
+    let termCount: Int
+    private let blockCount: Int
+    private let indexOffset: Int
+    private let bodyEnd: Int
+    private let docFileSize: Int
+    private let posFileSize: Int
+
+    init(bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docFileSize: Int, posFileSize: Int) throws {
+        var r = try FileEnvelope.open(bytes, file: file, type: .termDictionary, segmentID: segmentID)
+        self.bytes = bytes
+        self.file = file
+        self.docFileSize = docFileSize
+        self.posFileSize = posFileSize
+        bodyEnd = r.end
+        let trailerSize = 8 + 4 + 8
+        guard r.remaining >= trailerSize else { throw NewsIndexError.corrupt(file, "the trailer is missing") }
+        r.offset = r.end - trailerSize
+        let tc = try r.readU64()
+        let bc = Int(try r.readU32())
+        let io = try r.readU64()
+        let per = UInt64(FormatConstants.termsPerDictionaryBlock)
+        guard io >= UInt64(FormatConstants.headerSize), io + UInt64(bc) * 8 == UInt64(bodyEnd - trailerSize),
+              tc <= UInt64(bc) * per, tc + per > UInt64(bc) * per || (tc == 0 && bc == 0) else {
+            throw NewsIndexError.corrupt(file, "the trailer is inconsistent (\(tc) terms in \(bc) blocks, index at \(io))")
+        }
+        termCount = Int(tc)
+        blockCount = bc
+        indexOffset = Int(io)
+    }
+
+    private func blockOffset(_ b: Int) throws -> Int {
+        let o = Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: indexOffset + 8 * b, as: UInt64.self)))
+        guard o >= FormatConstants.headerSize, o < indexOffset else {
+            throw NewsIndexError.corrupt(file, "block \(b) of the term dictionary points outside the file (offset \(o))")
+        }
+        return o
+    }
+
+    private func termsInBlock(_ b: Int) -> Int {
+        b == blockCount - 1 ? termCount - b * FormatConstants.termsPerDictionaryBlock : FormatConstants.termsPerDictionaryBlock
+    }
+
+    /// Compares the first key of block `b` with `key`.
+    private func compareFirstKey(_ b: Int, _ key: [UInt8]) throws -> Int {
+        var r = ByteReader(bytes, file: file, from: try blockOffset(b), to: indexOffset)
+        let n = try r.readVInt(max: r.remaining)
+        let k = try r.readBytes(n)
+        return key.withUnsafeBytes { compareBytes(k, $0) }
+    }
+
+    /// The metadata of `key`, or nil when the segment does not contain it.
+    func lookup(_ key: [UInt8]) throws -> TermInfo? {
+        var found: TermInfo?
+        try scan(from: key) { k, info in
+            if k.elementsEqual(key) { found = info }
+            return false
+        }
+        return found
+    }
+
+    /// Calls `body` with every (key, info) whose key is `>= start`, in order, until it returns false.
+    func scan(from start: [UInt8], _ body: ([UInt8], TermInfo) throws -> Bool) throws {
+        guard blockCount > 0 else { return }
+        // Last block whose first key is <= start.
+        var lo = 0, hi = blockCount - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if try compareFirstKey(mid, start) <= 0 { lo = mid } else { hi = mid - 1 }
+        }
+        var b = lo
+        while b < blockCount {
+            var r = ByteReader(bytes, file: file, from: try blockOffset(b), to: indexOffset)
+            var key: [UInt8] = []
+            var info = TermInfo(docFreq: 0, totalTermFreq: 0, docOffset: 0, posOffset: 0)
+            for i in 0..<termsInBlock(b) {
+                if i == 0 {
+                    let n = try r.readVInt(max: r.remaining)
+                    key = Array(try r.readBytes(n))
+                    info.docFreq = try r.readVInt(max: Int(Int32.max))
+                    info.totalTermFreq = info.docFreq + (try r.readVInt(max: Int(Int64.max / 2)))
+                    info.docOffset = try r.readVInt(max: docFileSize)
+                    info.posOffset = try r.readVInt(max: posFileSize)
+                } else {
+                    let prefix = try r.readVInt(max: key.count)
+                    let suffix = try r.readVInt(max: r.remaining)
+                    key.removeSubrange(prefix...)
+                    key.append(contentsOf: try r.readBytes(suffix))
+                    info.docFreq = try r.readVInt(max: Int(Int32.max))
+                    info.totalTermFreq = info.docFreq + (try r.readVInt(max: Int(Int64.max / 2)))
+                    info.docOffset += try r.readVInt(max: docFileSize)
+                    info.posOffset += try r.readVInt(max: posFileSize)
+                    guard info.docOffset <= docFileSize, info.posOffset <= posFileSize else {
+                        throw NewsIndexError.corrupt(file, "a term's postings offset lies outside the postings file")
+                    }
+                }
+                guard info.docFreq > 0 else { throw NewsIndexError.corrupt(file, "a term with no documents at offset \(r.offset)") }
+                if key.lexicographicallyPrecedes(start) { continue }
+                if try !body(key, info) { return }
+            }
+            b += 1
+        }
+    }
+}
+
+/// Bytewise comparison: negative, zero or positive.
+func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let n = min(a.count, b.count)
+    for i in 0..<n where a[i] != b[i] {
+        return a[i] < b[i] ? -1 : 1
+    }
+    return a.count - b.count
+}

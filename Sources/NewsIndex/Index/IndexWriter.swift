@@ -1,0 +1,170 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Builds a new index from articles and commits it atomically.
+///
+/// The writer buffers articles in memory and writes an immutable segment whenever the buffer
+/// reaches ``Options/memoryBudget``. Nothing is visible to readers until ``commit()``, which
+/// replaces the index's manifest in one atomic rename; an existing index at the same path stays
+/// searchable and intact until then, and also if the process dies before.
+///
+/// ```swift
+/// let writer = try IndexWriter(path: "newsindex")
+/// try writer.add(Article(id: "a1", title: "Harbour reopens", body: "The harbour reopened on Monday."))
+/// let summary = try writer.commit()
+/// print(summary.documentCount)   // 1
+/// ```
+///
+/// A writer holds the index's write lock from `init` until it is committed or released, so a
+/// second writer on the same directory fails with ``NewsIndexError/Kind/indexLocked``.
+public final class IndexWriter {
+    /// How a writer builds the index.
+    public struct Options: Sendable {
+        /// The analyzer applied to every indexed field (stored in the index; searches use it too).
+        public var analyzer: Analyzer = .news
+        /// Approximate bytes of buffered postings and documents before a segment is written.
+        public var memoryBudget: Int = 256 << 20
+        /// Creates the default options.
+        public init() {}
+    }
+
+    /// What a commit wrote.
+    public struct Summary: Sendable, Equatable {
+        /// Documents in the committed index.
+        public var documentCount: Int
+        /// Segments in the committed index.
+        public var segmentCount: Int
+        /// Total size of the index files in bytes.
+        public var indexBytes: Int
+    }
+
+    private let directory: String
+    private let options: Options
+    private var lock: WriteLock?
+    private var builder: SegmentBuilder?
+    private var segments: [Manifest.Segment] = []
+    private var writtenFiles: [String] = []
+    private var ids: Set<String> = []
+    private let generation: UInt64
+    private var committed = false
+
+    /// Opens `path` for building a new index, creating the directory if needed.
+    ///
+    /// - Throws: ``NewsIndexError`` when the directory cannot be created, holds files that are not
+    ///   an index, or is locked by another writer.
+    public init(path: String, options: Options = Options()) throws {
+        directory = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        self.options = options
+        if FileIO.exists(directory) && !FileIO.isDirectory(directory) {
+            throw NewsIndexError(.io, "\(directory) exists and is not a directory; choose another index location with --index.")
+        }
+        try FileIO.makeDirectory(directory)
+        let existing = try FileIO.listDirectory(directory)
+        let hasManifest = existing.contains(FormatConstants.manifestName)
+        let foreign = existing.filter { !IndexWriter.isIndexFile($0) }
+        if !hasManifest && !foreign.isEmpty {
+            throw NewsIndexError(.io, "\(directory) is not empty and holds no newsindex index (found \(foreign.prefix(3).joined(separator: ", "))); choose an empty or new directory with --index.")
+        }
+        lock = try WriteLock(directory: directory)
+        var previous: UInt64 = 0
+        if hasManifest, let m = try? IndexWriter.readManifest(directory) { previous = m.generation }
+        // Generations only grow, so new file names never collide with the committed index's.
+        generation = max(previous + 1, UInt64(time(nil)) << 20 | UInt64.random(in: 0..<(1 << 20)))
+        // Files of an unfinished earlier run are not referenced by any manifest: remove them.
+        try removeUnreferencedFiles()
+    }
+
+    deinit {
+        if !committed { for f in writtenFiles { FileIO.remove(f) } }
+    }
+
+    static func isIndexFile(_ name: String) -> Bool {
+        if name == FormatConstants.manifestName || name == FormatConstants.manifestName + ".tmp" || name == FormatConstants.lockName {
+            return true
+        }
+        guard name.hasPrefix("g"), let dot = name.lastIndex(of: ".") else { return false }
+        let ext = String(name[name.index(after: dot)...])
+        return FileType.segmentFiles.contains { $0.fileExtension == ext }
+    }
+
+    static func readManifest(_ directory: String) throws -> Manifest {
+        let path = directory + "/" + FormatConstants.manifestName
+        let mapped = try MappedFile(path: path)
+        return try Manifest.decode(mapped.bytes, file: path)
+    }
+
+    private func removeUnreferencedFiles() throws {
+        var keep: Set<String> = [FormatConstants.manifestName, FormatConstants.lockName]
+        if let m = try? IndexWriter.readManifest(directory) {
+            for s in m.segments { for t in FileType.segmentFiles { keep.insert(s.name + "." + t.fileExtension) } }
+        } else if FileIO.exists(directory + "/" + FormatConstants.manifestName) {
+            return // a damaged manifest: leave every file alone
+        }
+        for name in try FileIO.listDirectory(directory) where IndexWriter.isIndexFile(name) && !keep.contains(name) {
+            FileIO.remove(directory + "/" + name)
+        }
+    }
+
+    /// Number of documents added so far.
+    public private(set) var documentCount = 0
+
+    /// Adds one article.
+    ///
+    /// - Throws: ``NewsIndexError/Kind/badInput`` when the article's id is empty or was already added
+    ///   (the article is not indexed, the writer stays usable), or an I/O error while writing a segment.
+    public func add(_ article: Article) throws {
+        precondition(!committed, "IndexWriter used after commit")
+        if article.id.isEmpty { throw NewsIndexError(.badInput, "the document has an empty id") }
+        guard ids.insert(article.id).inserted else {
+            throw NewsIndexError(.badInput, "id \"\(article.id)\" was already used by an earlier document; ids must be unique")
+        }
+        let b = builder ?? SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max), analyzer: options.analyzer)
+        builder = b
+        b.add(article)
+        documentCount += 1
+        if b.estimatedBytes >= options.memoryBudget { try flush() }
+    }
+
+    private func flush() throws {
+        guard let b = builder, b.docCount > 0 else { return }
+        let name = "g\(String(generation, radix: 36))_\(segments.count)"
+        let paths = try b.flush(directory: directory, name: name)
+        writtenFiles += paths
+        segments.append(Manifest.Segment(name: name, id: b.segmentID, docCount: b.docCount))
+        builder = nil
+    }
+
+    /// Writes the last segment and atomically makes the new index the current one.
+    ///
+    /// - Returns: what the committed index holds.
+    /// - Throws: ``NewsIndexError/Kind/inputNotFound`` when no document was added (the existing
+    ///   index is left as it was), or an I/O error.
+    @discardableResult
+    public func commit() throws -> Summary {
+        precondition(!committed, "IndexWriter committed twice")
+        guard documentCount > 0 else {
+            throw NewsIndexError(.inputNotFound, "no documents were indexed, so the index at \(directory) was left unchanged")
+        }
+        try flush()
+        try FileIO.syncDirectory(directory)
+        let manifest = Manifest(generation: generation, analyzer: options.analyzer.name,
+                                createdBy: "newsindex \(NewsIndexVersion.string)", segments: segments)
+        try FileIO.atomicReplace(directory + "/" + FormatConstants.manifestName, manifest.encode(), directory: directory)
+        committed = true
+        try removeUnreferencedFiles()
+        var bytes = 0
+        for name in try FileIO.listDirectory(directory) where name != FormatConstants.lockName {
+            var st = stat()
+            if stat(directory + "/" + name, &st) == 0 { bytes += Int(st.st_size) }
+        }
+        lock = nil
+        return Summary(documentCount: documentCount, segmentCount: segments.count, indexBytes: bytes)
+    }
+}
+
+/// The library's version.
+public enum NewsIndexVersion {
+    /// The version string, e.g. "0.1.0".
+    public static let string = "0.1.0"
+}

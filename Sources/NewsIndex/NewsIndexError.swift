@@ -1,0 +1,54 @@
+/// An error raised by the NewsIndex library.
+///
+/// Every error carries a ``Kind`` (what went wrong, suitable for choosing an
+/// exit code) and a human-readable ``message`` that says what happened, where,
+/// and — when there is something to do about it — what to do.
+///
+/// ```swift
+/// do {
+///     let index = try IndexReader(path: "newsindex")
+/// } catch let error as NewsIndexError {
+///     print(error.message)   // "no index at newsindex: …"
+/// }
+/// ```
+public struct NewsIndexError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The broad class of an error.
+    public enum Kind: Sendable, Equatable {
+        /// An input path does not exist, cannot be read, or holds no articles.
+        case inputNotFound
+        /// Input that exists but cannot be used: malformed JSON, non-UTF-8 text, a missing field.
+        case badInput
+        /// A query string that cannot be parsed or asks for something impossible.
+        case badQuery
+        /// There is no index at the given location.
+        case indexNotFound
+        /// An index file fails its checks (magic, version, checksum, structure).
+        case corruptIndex
+        /// An index written by a format version this build cannot read.
+        case incompatibleIndex
+        /// Another process holds the index's write lock.
+        case indexLocked
+        /// An operating-system call failed (disk full, permission denied, …).
+        case io
+    }
+
+    /// What went wrong.
+    public var kind: Kind
+    /// A complete sentence for the user: what happened, where, and what to do.
+    public var message: String
+
+    /// Creates an error of the given kind with a message for the user.
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// The ``message``.
+    public var description: String { message }
+}
+
+extension NewsIndexError {
+    static func corrupt(_ file: String, _ detail: String) -> NewsIndexError {
+        NewsIndexError(.corruptIndex, "index file \(file) is damaged: \(detail). Rebuild the index with `newsindex build`.")
+    }
+}

@@ -1,0 +1,189 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin, throwing wrappers over the POSIX calls the index needs. All syscalls live here.
+enum FileIO {
+    static func errnoText(_ e: Int32 = errno) -> String { String(cString: strerror(e)) }
+
+    static func ioError(_ what: String, _ path: String, _ e: Int32 = errno) -> NewsIndexError {
+        NewsIndexError(.io, "cannot \(what) \(path): \(errnoText(e))")
+    }
+
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func makeDirectory(_ path: String) throws {
+        if isDirectory(path) { return }
+        // Create parents first.
+        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            let parent = String(path[..<slash])
+            if !parent.isEmpty && !isDirectory(parent) { try makeDirectory(parent) }
+        }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw ioError("create the directory", path) }
+    }
+
+    static func listDirectory(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else { throw ioError("list", path) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Writes `bytes` to `path` (created or truncated) and fsyncs it.
+    static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { throw ioError("create", path) }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ioError("write", path)
+                }
+                done += n
+            }
+        }
+        if fsync(fd) != 0 { throw ioError("sync", path) }
+    }
+
+    /// Fsyncs a directory so that renames and creations inside it are durable.
+    static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd < 0 { throw ioError("open the directory", path) }
+        defer { close(fd) }
+        if fsync(fd) != 0 && errno != EINVAL { throw ioError("sync the directory", path) }
+    }
+
+    /// Atomically replaces `path` with `bytes`: write to a temporary name, fsync, rename, fsync the directory.
+    static func atomicReplace(_ path: String, _ bytes: [UInt8], directory: String) throws {
+        let tmp = path + ".tmp"
+        try writeFile(tmp, bytes)
+        if rename(tmp, path) != 0 { throw ioError("rename \(tmp) to", path) }
+        try syncDirectory(directory)
+    }
+
+    static func remove(_ path: String) {
+        _ = unlink(path)
+    }
+
+    static func readFile(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw ioError("open", path) }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw ioError("stat", path) }
+        var out = [UInt8](repeating: 0, count: Int(st.st_size))
+        var done = 0
+        try out.withUnsafeMutableBytes { raw in
+            while done < raw.count {
+                let n = read(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 { if errno == EINTR { continue }; throw ioError("read", path) }
+                if n == 0 { break }
+                done += n
+            }
+        }
+        if done < out.count { out.removeSubrange(done...) }
+        return out
+    }
+}
+
+/// A read-only memory mapping of a whole file, unmapped when the last reference goes away.
+///
+/// Many readers share one mapping, so this is a final class rather than a move-only struct.
+final class MappedFile: @unchecked Sendable {
+    let path: String
+    let bytes: UnsafeRawBufferPointer
+    private let mapped: Bool
+
+    init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let e = errno
+            if e == ENOENT { throw NewsIndexError(.corruptIndex, "index file \(path) is missing. Rebuild the index with `newsindex build`.") }
+            throw FileIO.ioError("open", path, e)
+        }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw FileIO.ioError("stat", path) }
+        let size = Int(st.st_size)
+        if size == 0 {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            mapped = false
+            return
+        }
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            throw FileIO.ioError("map", path)
+        }
+        bytes = UnsafeRawBufferPointer(start: p, count: size)
+        mapped = true
+    }
+
+    deinit {
+        if mapped, let base = bytes.baseAddress {
+            munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+        }
+    }
+}
+
+/// An exclusive advisory lock on `<index>/write.lock`, held by the one writer of an index.
+final class WriteLock {
+    private let fd: Int32
+    let path: String
+
+    init(directory: String) throws {
+        path = directory + "/write.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0 { throw FileIO.ioError("create the lock file", path) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let e = errno
+            var holder = ""
+            var buf = [UInt8](repeating: 0, count: 32)
+            let n = pread(fd, &buf, 32, 0)
+            if n > 0, let s = String(validating: buf[0..<n], as: UTF8.self) {
+                holder = " by process " + s.trimmingASCIIWhitespace()
+            }
+            close(fd)
+            if e == EWOULDBLOCK {
+                throw NewsIndexError(.indexLocked, "index \(directory) is locked\(holder): another newsindex is writing to it. Wait for it to finish and try again.")
+            }
+            throw FileIO.ioError("lock", path, e)
+        }
+        // The lock dies with the process, so a stale PID here is harmless; it is only informative.
+        let pid = "\(getpid())\n"
+        _ = ftruncate(fd, 0)
+        _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
+        self.fd = fd
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
+
+extension String {
+    func trimmingASCIIWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\n" || f == "\t" || f == "\r" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\n" || l == "\t" || l == "\r" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+@testable import NewsIndex
+
+/// A fresh temporary directory, removed by the caller.
+func temporaryDirectory(_ name: String = "newsindex-test") -> String {
+    let path = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString)"
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Brute-force BM25 written from the formula, independent of the engine's scorer.
+struct OracleScorer {
+    let docs: [(title: [String], body: [String])]
+    let titleBoost = 2.0
+
+    /// Lucene's one-byte length: exact below 24, above that 24 + (dl − 24) truncated to 4 significant bits.
+    static func quantized(_ dl: Int) -> Double {
+        if dl < 24 { return Double(dl) }
+        let v = dl - 24
+        let bits = Int.bitWidth - v.leadingZeroBitCount
+        return Double(24 + (bits <= 4 ? v : v & ~((1 << (bits - 4)) - 1)))
+    }
+
+    static func freq(of phrase: [String], in tokens: [String]) -> Int {
+        guard !phrase.isEmpty, tokens.count >= phrase.count else { return 0 }
+        return (0...(tokens.count - phrase.count)).filter { Array(tokens[$0..<($0 + phrase.count)]) == phrase }.count
+    }
+
+    /// Scores of every matching document for an AND of parts (each part a term list: one term or a phrase).
+    func scores(_ parts: [[String]]) -> [Int: Double] {
+        var out: [Int: Double] = [:]
+        var docFreqCache: [String: Double] = [:]
+        let fieldTokens: [(Int) -> [String]] = [{ docs[$0].title }, { docs[$0].body }]
+        var fieldStats: [(n: Double, avgdl: Double)] = []
+        for f in 0..<2 {
+            let lengths = docs.indices.map { fieldTokens[f]($0).count }.filter { $0 > 0 }
+            fieldStats.append((Double(lengths.count), Double(lengths.reduce(0, +)) / Double(max(1, lengths.count))))
+        }
+        for d in docs.indices {
+            var total = 0.0
+            var all = true
+            for part in parts {
+                var partScore = 0.0
+                var matched = false
+                for f in 0..<2 {
+                    let tokens = fieldTokens[f](d)
+                    let tf = OracleScorer.freq(of: part, in: tokens)
+                    if tf == 0 { continue }
+                    matched = true
+                    var idf = 0.0
+                    for term in part {
+                        let key = "\(f):\(term)"
+                        let n = docFreqCache[key] ?? Double(docs.indices.filter { fieldTokens[f]($0).contains(term) }.count)
+                        docFreqCache[key] = n
+                        idf += log(1 + (fieldStats[f].n - n + 0.5) / (n + 0.5))
+                    }
+                    let dl = OracleScorer.quantized(tokens.count)
+                    let boost = f == 0 ? titleBoost : 1
+                    partScore += boost * idf * Double(tf) / (Double(tf) + 1.2 * (1 - 0.75 + 0.75 * dl / fieldStats[f].avgdl))
+                }
+                if !matched { all = false; break }
+                total += partScore
+            }
+            if all { out[d] = total }
+        }
+        return out
+    }
+}
+
+@Suite("Search against a brute-force oracle")
+struct SearchOracleTests {
+    static let vocabulary = ["harbour", "strike", "union", "minister", "talks", "port", "council", "vote", "budget",
+                             "the", "of", "and", "in", "rain", "flood", "river", "bridge", "mayor", "school", "court"]
+
+    @Test("random AND/phrase queries rank and score like the oracle, across several segments")
+    func randomQueries() throws {
+        var rng = SeededRandom(seed: 2024)
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = IndexWriter.Options()
+        options.memoryBudget = 40_000   // force several segments
+        let writer = try IndexWriter(path: dir, options: options)
+        var articles: [Article] = []
+        for i in 0..<400 {
+            func words(_ n: Int) -> String {
+                (0..<n).map { _ in
+                    // Skewed: early words are much more frequent.
+                    let r = Double.random(in: 0..<1, using: &rng)
+                    return SearchOracleTests.vocabulary[Int(r * r * Double(SearchOracleTests.vocabulary.count))]
+                }.joined(separator: " ")
+            }
+            let a = Article(id: "d\(i)", title: i % 7 == 0 ? "" : words(Int.random(in: 2...8, using: &rng)),
+                            body: words(Int.random(in: 1...300, using: &rng)))
+            articles.append(a)
+            try writer.add(a)
+        }
+        let summary = try writer.commit()
+        #expect(summary.segmentCount > 1)
+        let index = try IndexReader(path: dir)
+        #expect(index.documentCount == 400)
+        let oracle = OracleScorer(docs: articles.map { (index.analyzer.tokens($0.title).map(\.term), index.analyzer.tokens($0.body).map(\.term)) })
+
+        for q in 0..<60 {
+            var parts: [[String]] = []
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                let len = Int.random(in: 0..<4, using: &rng) == 0 ? 2 : 1
+                parts.append((0..<len).map { _ in SearchOracleTests.vocabulary.randomElement(using: &rng)! })
+            }
+            let text = parts.map { $0.count == 1 ? $0[0] : "\"\($0.joined(separator: " "))\"" }.joined(separator: " ")
+            var opts = SearchOptions()
+            opts.limit = 15
+            opts.snippets = false
+            let results = try index.search(try Query.parse(text), options: opts)
+            let expected = oracle.scores(parts)
+            #expect(results.totalHits == expected.count, "query \(q): \(text)")
+            let ranked = expected.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+            for (hit, want) in zip(results.hits, ranked) {
+                let rel = abs(Double(hit.score) - want.value) / max(want.value, 1e-9)
+                #expect(rel < 1e-5, "query \(text): \(hit.id) scored \(hit.score), oracle \(want.value)")
+                // Same document, unless two scores tie within float precision.
+                if hit.id != "d\(want.key)" {
+                    let other = expected[Int(hit.id.dropFirst())!] ?? -1
+                    #expect(abs(other - want.value) / want.value < 1e-5, "query \(text): got \(hit.id), expected d\(want.key)")
+                }
+            }
+        }
+    }
+
+    @Test("paging returns the next hits and ties go to the earlier document")
+    func paging() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let writer = try IndexWriter(path: dir)
+        for i in 0..<25 { try writer.add(Article(id: "same\(i)", title: "", body: "identical text about the harbour")) }
+        try writer.commit()
+        let index = try IndexReader(path: dir)
+        var opts = SearchOptions()
+        opts.limit = 10
+        let first = try index.search(Query.term("harbour"), options: opts)
+        opts.offset = 10
+        let second = try index.search(Query.term("harbour"), options: opts)
+        #expect(first.totalHits == 25)
+        #expect(first.hits.map(\.id) == (0..<10).map { "same\($0)" })
+        #expect(second.hits.map(\.id) == (10..<20).map { "same\($0)" })
+        #expect(second.hits.first?.rank == 11)
+    }
+}
