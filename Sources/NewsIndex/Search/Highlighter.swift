@@ -64,6 +64,10 @@ struct Highlighter {
                 if s >= 2 && (utf8[s - 2] == UInt8(ascii: ".") || utf8[s - 2] == UInt8(ascii: "!") || utf8[s - 2] == UInt8(ascii: "?")) && c == UInt8(ascii: " ") { break }
                 s -= 1
             }
+            if s == earliest && s > 0 {
+                // No sentence start nearby: begin at the first whole word instead.
+                while s < bestStart && utf8[s - 1] != UInt8(ascii: " ") && utf8[s - 1] != UInt8(ascii: "\n") { s += 1 }
+            }
             bestStart = s
         }
         // Snap to a character boundary and the start of a word.

@@ -1,0 +1,270 @@
+import Foundation
+
+/// A token: a normalized term with its position and where it came from in the original text.
+public struct Token: Equatable, Hashable, Sendable {
+    /// The normalized term, as stored in the index.
+    public var term: String
+    /// 0-based position of the token within the analyzed text.
+    public var position: Int
+    /// UTF-8 byte offsets of the token's source text in the original string. For a possessive
+    /// (`Xi’s`) the range covers the word without the `’s`.
+    public var byteRange: Range<Int>
+
+    /// Creates a token.
+    public init(term: String, position: Int, byteRange: Range<Int>) {
+        self.term = term
+        self.position = position
+        self.byteRange = byteRange
+    }
+}
+
+/// Turns text into tokens. The same analyzer runs at index time and at query time.
+///
+/// Two analyzers exist:
+/// - ``news`` (the default): Unicode words, case and diacritic folding (`Öne Çıkan` → `one`, `cikan`),
+///   straight and curly apostrophes alike with possessives removed (`Xi’s`, `Xi's` → `xi`), other
+///   inner apostrophes joined (`don't` → `dont`), hyphenated and slashed words split into
+///   consecutive tokens (`Russian-Chinese` → `russian`, `chinese`), numbers kept whole (`3,392` →
+///   `3392`, `1.7` → `1.7`), dotted acronyms joined (`U.S.` → `us`). No stop words are removed.
+/// - ``simple``: the same tokens as tantivy's default tokenizer: lower-cased runs of letters and
+///   digits, tokens of 40 bytes or more dropped.
+///
+/// ```swift
+/// Analyzer.news.tokens("Xi’s Russian-Chinese ties").map(\.term)   // ["xi", "russian", "chinese", "ties"]
+/// ```
+public struct Analyzer: Sendable, Hashable {
+    enum Kind: String, Sendable, Hashable, CaseIterable {
+        case news, simple
+    }
+
+    let kind: Kind
+
+    /// The analyzer's name as stored in an index.
+    public var name: String { kind.rawValue }
+
+    /// The default news-aware analyzer.
+    public static let news = Analyzer(kind: .news)
+
+    /// tantivy-compatible: lower-cased runs of letters and digits; tokens of 40 bytes or more are dropped.
+    public static let simple = Analyzer(kind: .simple)
+
+    init(kind: Kind) { self.kind = kind }
+
+    /// Looks up an analyzer by its name; nil if there is none of that name.
+    public init?(named name: String) {
+        guard let k = Kind(rawValue: name) else { return nil }
+        kind = k
+    }
+
+    /// The names ``init(named:)`` accepts.
+    public static var availableNames: [String] { Kind.allCases.map(\.rawValue) }
+
+    /// The tokens of `text`, positions starting at 0.
+    public func tokens(_ text: String) -> [Token] {
+        var out: [Token] = []
+        forEachToken(in: text) { out.append($0) }
+        return out
+    }
+
+    /// Calls `body` with each token of `text` in order, without collecting them.
+    public func forEachToken(in text: String, _ body: (Token) -> Void) {
+        var text = text
+        text.withUTF8 { bytes in
+            var t = Tokenizer(bytes: bytes, kind: kind)
+            t.run(body)
+        }
+    }
+}
+
+/// The tokenizer's state over a UTF-8 buffer.
+struct Tokenizer {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let kind: Analyzer.Kind
+    var position = 0
+    /// Longest term the news analyzer keeps, in UTF-8 bytes.
+    static let maxNewsTermBytes = 100
+    static let maxSimpleTermBytes = 40
+
+    init(bytes: UnsafeBufferPointer<UInt8>, kind: Analyzer.Kind) {
+        self.bytes = bytes
+        self.kind = kind
+    }
+
+    /// Decodes the scalar at `i` (the buffer is valid UTF-8): (scalar, length).
+    @inline(__always)
+    func scalar(at i: Int) -> (Unicode.Scalar, Int) {
+        let b0 = bytes[i]
+        if b0 < 0x80 { return (Unicode.Scalar(b0), 1) }
+        if b0 < 0xE0 {
+            let v = UInt32(b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+            return (Unicode.Scalar(v) ?? "\u{FFFD}", 2)
+        }
+        if b0 < 0xF0 {
+            let v = UInt32(b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+            return (Unicode.Scalar(v) ?? "\u{FFFD}", 3)
+        }
+        let v = UInt32(b0 & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F)
+        return (Unicode.Scalar(v) ?? "\u{FFFD}", 4)
+    }
+
+    @inline(__always)
+    static func isASCIIAlnum(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+    }
+
+    @inline(__always)
+    static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 0x30 && s.value <= 0x39 }
+
+    static func isWordScalar(_ s: Unicode.Scalar, simple: Bool) -> Bool {
+        if s.value < 0x80 { return isASCIIAlnum(UInt8(s.value)) }
+        let p = s.properties
+        if p.isAlphabetic || p.numericType != nil { return true }
+        if simple { return false }
+        switch p.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
+    static func isApostrophe(_ s: Unicode.Scalar) -> Bool {
+        s == "'" || s == "\u{2019}" || s == "\u{2018}" || s == "\u{02BC}"
+    }
+
+    func isWord(at i: Int) -> Bool {
+        guard i < bytes.count else { return false }
+        let b = bytes[i]
+        if b < 0x80 { return Tokenizer.isASCIIAlnum(b) }
+        return Tokenizer.isWordScalar(scalar(at: i).0, simple: kind == .simple)
+    }
+
+    func isDigit(at i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+
+    func isLetter(at i: Int) -> Bool {
+        guard i < bytes.count else { return false }
+        let b = bytes[i]
+        if b < 0x80 { return (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) }
+        return scalar(at: i).0.properties.isAlphabetic
+    }
+
+    /// End of the run of word scalars starting at `i`.
+    func runEnd(from i: Int) -> Int {
+        var j = i
+        while j < bytes.count {
+            let b = bytes[j]
+            if b < 0x80 {
+                if !Tokenizer.isASCIIAlnum(b) { break }
+                j += 1
+            } else {
+                let (s, n) = scalar(at: j)
+                if !Tokenizer.isWordScalar(s, simple: kind == .simple) { break }
+                j += n
+            }
+        }
+        return j
+    }
+
+    mutating func run(_ body: (Token) -> Void) {
+        var i = 0
+        var term: [UInt8] = []
+        term.reserveCapacity(64)
+        while i < bytes.count {
+            if !isWord(at: i) {
+                i += bytes[i] < 0x80 ? 1 : scalar(at: i).1
+                continue
+            }
+            let start = i
+            term.removeAll(keepingCapacity: true)
+            var end = i
+            var next = i   // where scanning resumes after the token
+            while true {
+                let r = runEnd(from: end)
+                appendNormalized(end..<r, to: &term)
+                let runStart = end
+                end = r
+                next = r
+                if kind == .simple || r >= bytes.count { break }
+                let (c, n) = scalar(at: r)
+                if Tokenizer.isApostrophe(c) {
+                    let after = r + n
+                    if isLetter(at: after) {
+                        // Possessive 's at the end of a word: drop it.
+                        if (bytes[after] == UInt8(ascii: "s") || bytes[after] == UInt8(ascii: "S")) && !isWord(at: after + 1) {
+                            next = after + 1
+                            break
+                        }
+                        end = after          // inner apostrophe: join the parts
+                        continue
+                    }
+                    break
+                }
+                if (c == "," || c == ".") && r > runStart && isDigit(at: r - 1) && isDigit(at: r + 1) {
+                    if c == "." {
+                        term.append(UInt8(ascii: "."))
+                        end = r + 1
+                        continue
+                    }
+                    // A thousands separator: exactly three digits, then no digit.
+                    if isDigit(at: r + 2) && isDigit(at: r + 3) && !isDigit(at: r + 4) {
+                        end = r + 1
+                        continue
+                    }
+                    break
+                }
+                if c == "." && r - runStart == scalar(at: runStart).1 && isLetter(at: runStart) && isLetter(at: r + 1) {
+                    // Dotted acronym (U.S., U.K.): single letters separated by dots.
+                    let afterLetter = r + 1 + scalar(at: r + 1).1
+                    if afterLetter >= bytes.count || bytes[afterLetter] == UInt8(ascii: ".") || !isWord(at: afterLetter) {
+                        end = r + 1
+                        continue
+                    }
+                }
+                break
+            }
+            emit(term, start..<end, body)
+            i = max(next, end)
+        }
+    }
+
+    mutating func emit(_ term: [UInt8], _ range: Range<Int>, _ body: (Token) -> Void) {
+        let limit = kind == .simple ? Tokenizer.maxSimpleTermBytes : Tokenizer.maxNewsTermBytes + 1
+        guard !term.isEmpty, term.count < limit else { return }
+        body(Token(term: String(decoding: term, as: UTF8.self), position: position, byteRange: range))
+        position += 1
+    }
+
+    /// Appends the normalized form of the word scalars in `range`.
+    func appendNormalized(_ range: Range<Int>, to term: inout [UInt8]) {
+        var ascii = true
+        for j in range where bytes[j] >= 0x80 { ascii = false; break }
+        if ascii {
+            for j in range {
+                let b = bytes[j]
+                term.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+            }
+            return
+        }
+        let raw = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        if kind == .simple {
+            term.append(contentsOf: raw.lowercased().utf8)
+            return
+        }
+        let folded = raw.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
+        for s in folded.unicodeScalars {
+            switch s {
+            case "ı", "İ": term.append(UInt8(ascii: "i"))
+            case "ł", "Ł": term.append(UInt8(ascii: "l"))
+            case "ø", "Ø": term.append(UInt8(ascii: "o"))
+            case "đ", "Đ", "ð", "Ð": term.append(UInt8(ascii: "d"))
+            case "ħ", "Ħ": term.append(UInt8(ascii: "h"))
+            case "æ", "Æ": term.append(contentsOf: "ae".utf8)
+            case "œ", "Œ": term.append(contentsOf: "oe".utf8)
+            case "þ", "Þ": term.append(contentsOf: "th".utf8)
+            default:
+                switch s.properties.generalCategory {
+                case .nonspacingMark, .spacingMark, .enclosingMark: continue
+                default: term.append(contentsOf: String(s).utf8)
+                }
+            }
+        }
+    }
+}

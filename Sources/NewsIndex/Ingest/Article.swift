@@ -1,0 +1,243 @@
+/// One news article as ingested.
+public struct Article: Sendable, Equatable {
+    /// Unique id: the file name without extension for text files, the `id` field for JSON Lines.
+    public var id: String
+    /// The headline.
+    public var title: String
+    /// The searchable text.
+    public var body: String
+    /// Publication date, when known.
+    public var date: ArticleDate?
+    /// Where the article was published, when known.
+    public var url: String?
+    /// The author line ("Jared Gans"), when the page gives one.
+    public var byline: String?
+
+    /// Creates an article.
+    public init(id: String, title: String, body: String, date: ArticleDate? = nil, url: String? = nil, byline: String? = nil) {
+        self.id = id
+        self.title = title
+        self.body = body
+        self.date = date
+        self.url = url
+        self.byline = byline
+    }
+}
+
+/// A publication date: seconds since the Unix epoch (UTC) and the text it was read from.
+///
+/// ```swift
+/// ArticleDate(parsing: "Fri, 30 Dec 2022 07:55:00 +0000")?.isoDay   // "2022-12-30"
+/// ArticleDate(parsing: "12/30/22 7:55 AM ET")?.secondsSinceEpoch    // 1672404900
+/// ```
+/// Accepted: ISO 8601 (`2022-12-30`, `2022-12-30T07:55:00Z`, with offsets and fractions, or a space
+/// instead of `T`), RFC 2822 (`Fri, 30 Dec 2022 07:55:00 +0000`), `30 Dec 2022`, `December 30, 2022`,
+/// `Dec. 30, 2022 7:55 AM`, and US numeric dates `12/30/22`, `12/30/2022`, each with an optional time
+/// and zone (numeric, `Z`, or one of UTC GMT ET EST EDT CT CST CDT MT MST MDT PT PST PDT BST CET CEST
+/// MSK IST JST AEST AEDT; `ET` is taken as EST, UTC−5). Dates without a zone are UTC.
+public struct ArticleDate: Sendable, Equatable, Comparable {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public var secondsSinceEpoch: Int64
+    /// The text the date was read from.
+    public var text: String
+
+    /// Creates a date from its epoch seconds and the text to display.
+    public init(secondsSinceEpoch: Int64, text: String) {
+        self.secondsSinceEpoch = secondsSinceEpoch
+        self.text = text
+    }
+
+    /// Parses a date in ISO 8601 or a common news format; nil when `text` is not such a date.
+    public init?(parsing text: String) {
+        guard let s = DateParser.parse(text) else { return nil }
+        self.init(secondsSinceEpoch: s, text: text)
+    }
+
+    /// The day in UTC as `YYYY-MM-DD`.
+    public var isoDay: String {
+        let days = Int64((Double(secondsSinceEpoch) / 86400).rounded(.down))
+        let (y, m, d) = DateParser.civil(fromDays: days)
+        func pad(_ v: Int, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    /// Orders by time.
+    public static func < (a: ArticleDate, b: ArticleDate) -> Bool { a.secondsSinceEpoch < b.secondsSinceEpoch }
+}
+
+enum DateParser {
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    static func days(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = Int64((month + 9) % 12)
+        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    static func civil(fromDays z0: Int64) -> (Int, Int, Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (Int(yoe + era * 400 + (m <= 2 ? 1 : 0)), Int(m), Int(d))
+    }
+
+    static func daysInMonth(_ y: Int, _ m: Int) -> Int {
+        switch m {
+        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    static let months: [String: Int] = {
+        var m: [String: Int] = [:]
+        let names = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+        for (i, n) in names.enumerated() {
+            m[n] = i + 1
+            m[String(n.prefix(3))] = i + 1
+        }
+        m["sept"] = 9
+        return m
+    }()
+
+    static let weekdays: Set<String> = ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+                                        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+    /// Zone abbreviations → offset in minutes east of UTC.
+    static let zones: [String: Int] = [
+        "z": 0, "utc": 0, "gmt": 0, "ut": 0,
+        "et": -300, "est": -300, "edt": -240, "ct": -360, "cst": -360, "cdt": -300,
+        "mt": -420, "mst": -420, "mdt": -360, "pt": -480, "pst": -480, "pdt": -420,
+        "bst": 60, "cet": 60, "cest": 120, "eet": 120, "eest": 180, "msk": 180, "ist": 330,
+        "jst": 540, "aest": 600, "aedt": 660,
+    ]
+
+    enum Piece: Equatable {
+        case number(Int, digits: Int)
+        case word(String)
+        case sep(Character)
+    }
+
+    static func pieces(_ s: String) -> [Piece]? {
+        var out: [Piece] = []
+        var it = Array(s)
+        if it.count > 80 { return nil }
+        var i = 0
+        it.append(" ")
+        while i < it.count - 1 {
+            let c = it[i]
+            if c.isASCII && c.isNumber {
+                var v = 0, n = 0
+                while it[i].isASCII && it[i].isNumber { v = v * 10 + Int(it[i].asciiValue! - 48); n += 1; i += 1; if n > 9 { return nil } }
+                out.append(.number(v, digits: n))
+            } else if c.isLetter {
+                var w = ""
+                while it[i].isLetter { w.append(it[i]); i += 1 }
+                out.append(.word(w.lowercased()))
+            } else if c == " " || c == "\t" {
+                i += 1
+            } else {
+                out.append(.sep(c))
+                i += 1
+            }
+        }
+        return out
+    }
+
+    static func parse(_ text: String) -> Int64? {
+        let trimmed = text.trimmingASCIIWhitespace()
+        guard !trimmed.isEmpty, let ps = pieces(trimmed) else { return nil }
+        var year: Int?, month: Int?, day: Int?
+        var hour = 0, minute = 0, second = 0
+        var offset = 0   // minutes east of UTC
+        var i = 0
+        var pm: Bool? = nil
+        var sawTime = false
+        var numbers: [(Int, Int)] = []   // unassigned (value, digits)
+
+        func num(_ k: Int) -> (Int, Int)? {
+            if k < ps.count, case .number(let v, let d) = ps[k] { return (v, d) }
+            return nil
+        }
+        func isSep(_ k: Int, _ c: Character) -> Bool { k < ps.count && ps[k] == .sep(c) }
+
+        while i < ps.count {
+            // ISO date: YYYY-MM-DD
+            if let (y, yd) = num(i), yd == 4, isSep(i + 1, "-"), let (m, _) = num(i + 2), isSep(i + 3, "-"), let (d, _) = num(i + 4), year == nil {
+                year = y; month = m; day = d
+                i += 5
+                if i < ps.count, case .word("t") = ps[i] { i += 1 }   // 2022-12-30T07:55
+                continue
+            }
+            // US numeric: MM/DD/YY(YY)
+            if let (m, _) = num(i), isSep(i + 1, "/"), let (d, _) = num(i + 2), isSep(i + 3, "/"), let (y, yd) = num(i + 4), year == nil {
+                month = m; day = d
+                year = yd == 2 ? 2000 + y : y
+                if yd != 2 && yd != 4 { return nil }
+                i += 5
+                continue
+            }
+            // Time: HH:MM(:SS(.fff))
+            if let (h, _) = num(i), isSep(i + 1, ":"), let (mi, md) = num(i + 2), md == 2 {
+                hour = h; minute = mi
+                sawTime = true
+                i += 3
+                if isSep(i, ":"), let (s, _) = num(i + 1) { second = s; i += 2
+                    if isSep(i, "."), num(i + 1) != nil { i += 2 }
+                }
+                continue
+            }
+            // Numeric zone: +HH:MM, +HHMM, -HHMM (only after a time or date)
+            if (isSep(i, "+") || isSep(i, "-")) && (sawTime || year != nil), let (z, zd) = num(i + 1) {
+                let sign = isSep(i, "+") ? 1 : -1
+                var h = 0, m = 0
+                if zd == 4 { h = z / 100; m = z % 100; i += 2 }
+                else if zd == 2, isSep(i + 2, ":"), let (zm, _) = num(i + 3) { h = z; m = zm; i += 4 }
+                else if zd <= 2 { h = z; i += 2 }
+                else { return nil }
+                guard h <= 14, m < 60 else { return nil }
+                offset = sign * (h * 60 + m)
+                continue
+            }
+            switch ps[i] {
+            case .word(let w):
+                if let m = months[w] { if month != nil && year != nil && day != nil { return nil }; month = m }
+                else if weekdays.contains(w) {}
+                else if w == "am" { pm = false }
+                else if w == "pm" { pm = true }
+                else if let z = zones[w] { offset = z }
+                else if w == "t" || w == "at" || w == "on" || w == "updated" || w == "published" {}
+                else if w == "th" || w == "st" || w == "nd" || w == "rd" {}
+                else { return nil }
+            case .number(let v, let d):
+                numbers.append((v, d))
+            case .sep(let c):
+                if !(c == "," || c == "." || c == "-" || c == "/") { return nil }
+            }
+            i += 1
+        }
+        // Assign loose numbers (with a month name): a 4-digit year and a day.
+        for (v, d) in numbers {
+            if d == 4 && year == nil { year = v }
+            else if d <= 2 && day == nil { day = v }
+            else { return nil }
+        }
+        guard let y = year, let m = month, let d = day, (1...12).contains(m), y >= 1000, y <= 9999,
+              d >= 1, d <= daysInMonth(y, m) else { return nil }
+        if let pm {
+            guard hour >= 1 && hour <= 12 else { return nil }
+            if pm && hour < 12 { hour += 12 }
+            if !pm && hour == 12 { hour = 0 }
+        }
+        guard hour < 24, minute < 60, second < 61 else { return nil }
+        return days(year: y, month: m, day: d) * 86400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset * 60)
+    }
+}

@@ -1,0 +1,244 @@
+/// Reads articles from JSON Lines: one JSON object per line.
+///
+/// Each object needs `id` (a string, or an integer taken as its decimal text) and `body` (a
+/// non-empty string); `title` (string), `date` (string in a format ``ArticleDate`` reads, or null) and
+/// `url` (string or null) are optional; other keys are ignored, whatever their value. Blank lines
+/// are skipped. A line that is not such an object is reported with its line number and column, and
+/// reading goes on with the next line.
+public enum JSONLines {
+    /// Parses every line of `bytes`, calling `body` with each article or error and its 1-based line number.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, file: String,
+                             _ body: (Result<Article, NewsIndexError>, _ line: Int) throws -> Void) throws {
+        let u = bytes.bindMemory(to: UInt8.self)
+        var lineNo = 0
+        var start = 0
+        while start < u.count {
+            lineNo += 1
+            var end = start
+            while end < u.count && u[end] != 0x0A { end += 1 }
+            var lineEnd = end
+            if lineEnd > start && u[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            let line = UnsafeBufferPointer(rebasing: u[start..<lineEnd])
+            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                var p = LineParser(bytes: line)
+                let result: Result<Article, NewsIndexError>
+                do {
+                    result = .success(try p.article())
+                } catch {
+                    let message = (error as? LineParser.Failure)?.message ?? "\(error)"
+                    result = .failure(NewsIndexError(.badInput, "\(file):\(lineNo): \(message)"))
+                }
+                try body(result, lineNo)
+            }
+            start = end + 1
+        }
+    }
+}
+
+/// A strict JSON parser for one object per line.
+struct LineParser {
+    struct Failure: Error { var message: String }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    var i = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    func fail(_ what: String) -> Failure { Failure(message: "invalid JSON at column \(i + 1): \(what)") }
+
+    mutating func skipSpace() {
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
+    }
+
+    mutating func expect(_ c: UInt8, _ what: String) throws {
+        skipSpace()
+        guard i < bytes.count, bytes[i] == c else { throw fail("expected \(what)") }
+        i += 1
+    }
+
+    enum Value { case string(String), integer(String), null, other }
+
+    mutating func article() throws -> Article {
+        var id: String?, title: String?, body: String?, date: String?, url: String?
+        try expect(UInt8(ascii: "{"), "'{' (each line must be one JSON object)")
+        skipSpace()
+        if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1 } else {
+            while true {
+                skipSpace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
+                let key = try string()
+                try expect(UInt8(ascii: ":"), "':' after the key \"\(key)\"")
+                skipSpace()
+                let v = try value()
+                func text(_ name: String, allowInteger: Bool = false) throws -> String? {
+                    switch v {
+                    case .string(let s): return s
+                    case .integer(let s) where allowInteger: return s
+                    case .null: return nil
+                    default: throw Failure(message: "field \"\(name)\" must be a string\(allowInteger ? " or integer" : "")")
+                    }
+                }
+                switch key {
+                case "id": id = try text("id", allowInteger: true)
+                case "title": title = try text("title")
+                case "body": body = try text("body")
+                case "date": date = try text("date")
+                case "url": url = try text("url")
+                default: break
+                }
+                skipSpace()
+                guard i < bytes.count else { throw fail("expected ',' or '}' (the line ends inside the object)") }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == UInt8(ascii: "}") { i += 1; break }
+                throw fail("expected ',' or '}'")
+            }
+        }
+        skipSpace()
+        if i < bytes.count { throw fail("unexpected text after the object") }
+        guard let id, !id.isEmpty else { throw Failure(message: "missing required field \"id\"") }
+        guard let body, !body.allSatisfy({ $0.isWhitespace }) else { throw Failure(message: "document \"\(id)\" has no body") }
+        var parsedDate: ArticleDate?
+        if let date, !date.isEmpty {
+            guard let d = ArticleDate(parsing: date) else {
+                throw Failure(message: "unparseable date \"\(date)\" (expected ISO 8601 like 2022-12-30 or a news format like Dec 30, 2022)")
+            }
+            parsedDate = d
+        }
+        return Article(id: id, title: title ?? "", body: body, date: parsedDate, url: url)
+    }
+
+    mutating func value(depth: Int = 0) throws -> Value {
+        guard depth < 64 else { throw fail("nesting is too deep") }
+        guard i < bytes.count else { throw fail("expected a value") }
+        switch bytes[i] {
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = bytes[i] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            let isObject = close == UInt8(ascii: "}")
+            i += 1
+            skipSpace()
+            if i < bytes.count && bytes[i] == close { i += 1; return .other }
+            while true {
+                skipSpace()
+                if isObject {
+                    guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
+                    _ = try string()
+                    try expect(UInt8(ascii: ":"), "':'")
+                    skipSpace()
+                }
+                _ = try value(depth: depth + 1)
+                skipSpace()
+                guard i < bytes.count else { throw fail("the line ends inside a nested value") }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                if bytes[i] == close { i += 1; return .other }
+                throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'")
+            }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let s = i
+            if bytes[i] == UInt8(ascii: "-") { i += 1 }
+            var digits = 0
+            while i < bytes.count, bytes[i] >= 0x30 && bytes[i] <= 0x39 { i += 1; digits += 1 }
+            guard digits > 0 else { throw fail("invalid number") }
+            var integer = true
+            if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
+                integer = false; i += 1
+                var f = 0
+                while i < bytes.count, bytes[i] >= 0x30 && bytes[i] <= 0x39 { i += 1; f += 1 }
+                guard f > 0 else { throw fail("invalid number") }
+            }
+            if i < bytes.count && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
+                integer = false; i += 1
+                if i < bytes.count && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 }
+                var e = 0
+                while i < bytes.count, bytes[i] >= 0x30 && bytes[i] <= 0x39 { i += 1; e += 1 }
+                guard e > 0 else { throw fail("invalid number") }
+            }
+            return integer ? .integer(String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<i]), as: UTF8.self)) : .other
+        default:
+            for (word, v) in [("true", Value.other), ("false", .other), ("null", .null)] {
+                let w = Array(word.utf8)
+                if i + w.count <= bytes.count && Array(bytes[i..<(i + w.count)]) == w { i += w.count; return v }
+            }
+            throw fail("expected a value")
+        }
+    }
+
+    mutating func string() throws -> String {
+        i += 1   // opening quote
+        let s = i
+        // Fast path: no escapes.
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                let raw = UnsafeBufferPointer(rebasing: bytes[s..<i])
+                i += 1
+                guard let str = String(validating: raw, as: UTF8.self) else { throw Failure(message: "invalid UTF-8 in a string at column \(s + 1)") }
+                return str
+            }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw fail("control character in a string") }
+            i += 1
+        }
+        var out: [UInt8] = Array(bytes[s..<i])
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                i += 1
+                guard let str = String(validating: out, as: UTF8.self) else { throw Failure(message: "invalid UTF-8 in a string at column \(s + 1)") }
+                return str
+            }
+            if b < 0x20 { throw fail("control character in a string") }
+            if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
+            i += 1
+            guard i < bytes.count else { break }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var cp = try hex4()
+                if cp >= 0xD800 && cp < 0xDC00 {
+                    guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                        throw fail("unpaired surrogate \\u\(String(cp, radix: 16))")
+                    }
+                    i += 2
+                    let lo = try hex4()
+                    guard lo >= 0xDC00 && lo < 0xE000 else { throw fail("invalid low surrogate") }
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
+                } else if cp >= 0xDC00 && cp < 0xE000 {
+                    throw fail("unpaired surrogate \\u\(String(cp, radix: 16))")
+                }
+                out.append(contentsOf: String(Character(Unicode.Scalar(cp)!)).utf8)
+            default:
+                i -= 1
+                throw fail("invalid escape '\\\(Character(Unicode.Scalar(e)))'")
+            }
+        }
+        throw fail("the string is never closed")
+    }
+
+    mutating func hex4() throws -> UInt32 {
+        guard i + 4 <= bytes.count else { throw fail("truncated \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[i]
+            let d: UInt32
+            switch c {
+            case 0x30...0x39: d = UInt32(c - 0x30)
+            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+            default: throw fail("invalid hex digit in a \\u escape")
+            }
+            v = v << 4 | d
+            i += 1
+        }
+        return v
+    }
+}

@@ -1,0 +1,108 @@
+/// Reads an article out of a plain-text web page scrape.
+///
+/// Scraped pages put navigation, section names and the HTML title around the headline, so the
+/// headline is chosen by scoring the first 15 non-empty lines:
+/// - a *candidate* has 4 to 30 words, at most 250 characters, does not end with `:`, and does not
+///   start with a credit (`Copyright`, `Photo:`) or read as navigation (`View all`, `Load more`, `Just In`);
+/// - +5 when the next line is a byline (`By Jane Doe`, `by Jane Doe - 12/30/22 7:55 AM ET`);
+/// - +4 when the same line is repeated verbatim right after it (pages often print the headline twice);
+/// - +4 when an earlier line is this line plus a site suffix (`Headline - Site Name`, `Headline | Site`),
+///   comparing straight and curly quotes alike: the in-page form wins over the HTML title;
+/// - +2 for the first line when it has no sentence-final period (it is usually the page title).
+/// The best score wins, the earlier line on ties; without any candidate the first line is the title.
+/// A byline found under the headline gives ``Article/byline`` and, when it carries one, the date.
+/// The body is the rest of the page in order, minus the headline and its verbatim repeats.
+public enum TextArticle {
+    /// Builds an ``Article`` from a scraped page.
+    public static func parse(_ text: String, id: String) -> Article {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters() }
+        var nonEmpty: [Int] = []   // indices into lines
+        for (i, l) in lines.enumerated() where !l.isEmpty { nonEmpty.append(i) }
+        guard !nonEmpty.isEmpty else { return Article(id: id, title: "", body: "") }
+
+        let window = Array(nonEmpty.prefix(15))
+        var best: (score: Int, k: Int)? = nil
+        var titleLine = window[0]
+        for (k, li) in window.enumerated() {
+            let line = lines[li]
+            guard isCandidate(line) else { continue }
+            var score = 0
+            if k + 1 < window.count, parseByline(lines[window[k + 1]]) != nil { score += 5 }
+            if k + 1 < window.count, lines[window[k + 1]] == line { score += 4 }
+            let folded = foldQuotes(line)
+            for e in window[..<k] {
+                let earlier = foldQuotes(lines[e])
+                for sep in [" - ", " | ", " – ", " — "] where earlier.hasPrefix(folded + sep) { score += 4 }
+            }
+            if k == 0 && !line.hasSuffix(".") { score += 2 }
+            if best == nil || score > best!.score { best = (score, k) }
+        }
+        if let b = best { titleLine = window[b.k] }
+        let title = lines[titleLine]
+
+        var byline: String?
+        var date: ArticleDate?
+        if let k = window.firstIndex(of: titleLine), k + 1 < window.count, let (name, d) = parseByline(lines[window[k + 1]]) {
+            byline = name
+            date = d
+        }
+        // Body: everything but the headline and its verbatim repeats, blank-line structure kept.
+        var bodyLines: [Substring] = []
+        for (i, l) in lines.enumerated() {
+            if i == titleLine || (l == title && i > titleLine && i <= titleLine + 3) { continue }
+            bodyLines.append(l)
+        }
+        while bodyLines.first?.isEmpty == true { bodyLines.removeFirst() }
+        while bodyLines.last?.isEmpty == true { bodyLines.removeLast() }
+        return Article(id: id, title: String(title), body: bodyLines.joined(separator: "\n"), date: date, byline: byline)
+    }
+
+    static let navigation = ["view all", "load more", "just in", "read more", "see all", "sign in", "subscribe", "share this"]
+
+    static func isCandidate(_ line: Substring) -> Bool {
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard words.count >= 4, words.count <= 30, line.count <= 250, !line.hasSuffix(":") else { return false }
+        let lower = line.lowercased()
+        if lower.hasPrefix("copyright") || lower.hasPrefix("photo") || lower.hasPrefix("©") { return false }
+        if parseByline(line) != nil { return false }
+        return !navigation.contains { lower.hasPrefix($0) }
+    }
+
+    static func foldQuotes(_ s: Substring) -> String {
+        String(s.map { c -> Character in
+            switch c {
+            case "\u{2018}", "\u{2019}", "\u{02BC}": return "'"
+            case "\u{201C}", "\u{201D}": return "\""
+            default: return c
+            }
+        })
+    }
+
+    /// "By Jane Doe", "by Jane Doe - 12/30/22 7:55 AM ET", "By Jane Doe and John Roe, Reuters": (name, date?).
+    static func parseByline(_ line: Substring) -> (String, ArticleDate?)? {
+        guard line.hasPrefix("By ") || line.hasPrefix("by ") || line.hasPrefix("BY ") else { return nil }
+        var rest = line.dropFirst(3)
+        var date: ArticleDate?
+        for sep in [" - ", " | ", " – ", " — "] {
+            if let r = rest.firstRange(of: sep) {
+                date = ArticleDate(parsing: String(rest[r.upperBound...]))
+                rest = rest[..<r.lowerBound]
+                break
+            }
+        }
+        let name = rest.trimmingCharacters()
+        let words = name.split(separator: " ")
+        guard !words.isEmpty, words.count <= 12, let f = name.first, f.isUppercase else { return nil }
+        return (String(name), date)
+    }
+}
+
+extension Substring {
+    func trimmingCharacters() -> Substring {
+        var s = self
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return s
+    }
+}
+

@@ -1,0 +1,100 @@
+import ArgumentParser
+import NewsIndex
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Index articles from .txt files, .jsonl files and folders.",
+        discussion: """
+        Folders are walked recursively; .txt files are scraped articles (the id is the file name \
+        without extension, the headline is found in the page), .jsonl files hold one JSON object per \
+        line with "id", "title", "body" and optional "date" and "url".
+
+        A new index replaces the one at --index only once it is complete: if the build fails or is \
+        interrupted, the previous index stays as it was. Bad documents are reported with their file \
+        and line and skipped (exit code 1); --strict stops at the first one and changes nothing.
+
+        Examples:
+          newsindex build articles/
+          newsindex build feed.jsonl archive/2024/ --index /srv/news-index
+          NEWSINDEX_INDEX=/tmp/idx newsindex build samples/ --quiet
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Files (.txt, .jsonl) and folders to index.", valueName: "path"))
+    var paths: [String]
+
+    @OptionGroup var location: IndexLocation
+
+    @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")
+    var strict = false
+
+    @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")
+    var quiet = false
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one file or folder to index") }
+    }
+
+    func run() throws {
+        do { try build() } catch let code as ExitCode { throw code } catch { throw fail(error) }
+    }
+
+    private func build() throws {
+        let start = Terminal.now()
+        let inputs = try ArticleInputs.collect(paths)
+        let totalBytes = inputs.files.reduce(0) { $0 + $1.size }
+        let writer = try IndexWriter(path: location.path)
+        var progress = ProgressLine(enabled: !quiet && Terminal.stderrIsTerminal)
+        var done = 0          // bytes of finished files
+        var inFile = 0        // bytes of articles read from the current file (estimate)
+        var skipped = 0
+
+        for file in inputs.files {
+            inFile = 0
+            try ArticleInputs.forEachArticle(in: file) { result, where_ in
+                switch result {
+                case .success(let article):
+                    do {
+                        try writer.add(article)
+                    } catch let e as NewsIndexError where e.kind == .badInput {
+                        progress.clear()
+                        if strict { throw NewsIndexError(.badInput, "\(where_): \(e.message)") }
+                        Terminal.warning("\(where_): \(e.message); skipped")
+                        skipped += 1
+                    }
+                    inFile += article.body.utf8.count + article.title.utf8.count + 40
+                case .failure(let e):
+                    progress.clear()
+                    if strict { throw e }
+                    Terminal.warning("\(e.message); skipped")
+                    skipped += 1
+                }
+                let bytesSoFar = done + min(inFile, file.size)
+                let elapsed = Terminal.now() - start
+                progress.update({
+                    let rate = Double(bytesSoFar) / max(elapsed, 1e-3)
+                    let left = rate > 0 ? Double(totalBytes - bytesSoFar) / rate : 0
+                    return "indexing: \(Format.count(writer.documentCount)) documents · \(Format.fixed(rate / 1e6, 1)) MB/s · \(Format.duration(left)) left"
+                }())
+            }
+            done += file.size
+        }
+        progress.clear()
+        if writer.documentCount == 0 {
+            throw NewsIndexError(.badInput, "none of the input documents could be indexed, so the index at \(location.path) was left unchanged")
+        }
+        let summary = try writer.commit()
+        let elapsed = Terminal.now() - start
+        if !quiet && Terminal.stderrIsTerminal {
+            var line = "Indexed \(Format.count(summary.documentCount)) documents from \(Format.count(inputs.files.count)) file\(inputs.files.count == 1 ? "" : "s") (\(Format.bytes(totalBytes))) in \(Format.duration(elapsed)) → \(location.path) (\(Format.bytes(summary.indexBytes)))"
+            if skipped > 0 { line += "; \(skipped) skipped" }
+            if !inputs.ignored.isEmpty { line += "; \(inputs.ignored.count) other files ignored" }
+            Terminal.err(line)
+        }
+        if skipped > 0 {
+            Terminal.warning("\(skipped) document\(skipped == 1 ? " was" : "s were") skipped (see above); the other \(Format.count(summary.documentCount)) are indexed")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import NewsIndex
+
+@main
+struct NewsIndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "newsindex",
+        abstract: "Build and search a full-text index of news articles.",
+        discussion: """
+        Examples:
+          newsindex build articles/ feed.jsonl --index ./newsindex
+          newsindex search "strategic cooperation"
+          newsindex search '"naval drills" china' --limit 5 --json
+
+        The index location defaults to ./newsindex; the NEWSINDEX_INDEX environment variable \
+        or --index overrides it.
+
+        Exit codes:
+          0   success
+          1   build finished, but some documents were skipped (each is reported on stderr)
+          64  usage error: unknown option, bad value, or a query that cannot be parsed
+          65  bad input: with --strict, the first bad document; or no valid document at all
+          66  not found: an input path, an empty folder, or no index at --index
+          74  the index is damaged or of an unknown format version, or an I/O error
+          75  the index is locked by another newsindex process; try again later
+        """,
+        version: NewsIndexVersion.string,
+        subcommands: [BuildCommand.self, SearchCommand.self]
+    )
+}
+
+/// Options shared by the subcommands that open an index.
+struct IndexLocation: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Index directory (default: $NEWSINDEX_INDEX or ./newsindex).", valueName: "dir"))
+    var index: String?
+
+    var path: String {
+        if let index { return index }
+        if let env = Terminal.environment("NEWSINDEX_INDEX"), !env.isEmpty { return env }
+        return "newsindex"
+    }
+}
+
+/// Maps library errors to documented exit codes and prints one message on stderr.
+func fail(_ error: Error) -> ExitCode {
+    guard let e = error as? NewsIndexError else {
+        Terminal.error("\(error)")
+        return ExitCode(70)
+    }
+    Terminal.error(e.message)
+    switch e.kind {
+    case .badQuery: return ExitCode(64)
+    case .badInput: return ExitCode(65)
+    case .inputNotFound, .indexNotFound: return ExitCode(66)
+    case .corruptIndex, .incompatibleIndex, .io: return ExitCode(74)
+    case .indexLocked: return ExitCode(75)
+    }
+}
