@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+
+/// Runs the built `newsindex` binary and captures its output.
+struct CLI {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let seeds = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/seeds").path
+
+    static var binary: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("newsindex").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        for dir in ["debug", "release"] {
+            let p = packageRoot.appendingPathComponent(".build/\(dir)/newsindex").path
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return beside
+    }
+
+    struct Result { var status: Int32; var out: String; var err: String }
+
+    @discardableResult
+    static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "NEWSINDEX_INDEX")
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Ids of the hits of a JSON search, in rank order.
+    static func ids(_ query: String, index: String, limit: Int = 10) throws -> [String] {
+        let r = try run(["search", query, "--index", index, "--json", "--limit", "\(limit)"])
+        return r.out.split(separator: "\n").compactMap { line in
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            return obj["id"] as? String
+        }
+    }
+}
+
+/// The seeds' ids by their three-digit prefix.
+func seedIDs(_ prefixes: [String], in ids: [String]) -> Set<String> {
+    Set(ids.map { String($0.prefix(3)) }).intersection(prefixes)
+}
+
+@Suite("newsindex command line", .serialized)
+struct CLITests {
+    let index: String
+
+    init() throws {
+        index = temporaryDirectory("cli") + "/idx"
+        let r = try CLI.run(["build", CLI.seeds, "--index", index])
+        #expect(r.status == 0, "build failed: \(r.err)")
+    }
+
+    @Test("titles are the headlines, not the navigation")
+    func titles() throws {
+        let r = try CLI.run(["search", "putin", "--index", index, "--json"])
+        var titles: [String: String] = [:]
+        for line in r.out.split(separator: "\n") {
+            let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            titles[String((o["id"] as! String).prefix(3))] = o["title"] as? String
+        }
+        #expect(titles["000"] == "Vladimir Putin and China's Xi vow closer ties as Russia's war in Ukraine rages on")
+        #expect(titles["003"] == "Putin and Xi promise deeper ties as Russia continues to bomb Ukraine")
+        #expect(titles["004"] == "Putin seeks boost in military cooperation with China")
+        #expect(titles["001"] == "Report: Putin seeks Xi’s support in face of ‘Western pressure’")
+    }
+
+    @Test("the issue's example queries")
+    func queries() throws {
+        let all = ["000", "001", "002", "003", "004"]
+        let sc = try CLI.ids("strategic cooperation", index: index)
+        #expect(sc.count == 5)
+        #expect(seedIDs(all, in: sc).count == 5)
+        let dear = try CLI.ids("\"dear friend\"", index: index)
+        #expect(Set(dear.map { String($0.prefix(3)) }) == ["001", "002"])
+        let naval = try CLI.ids("\"naval drills\"", index: index)
+        #expect(Set(naval.map { String($0.prefix(3)) }) == ["000", "002"])
+        #expect(try CLI.ids("Xi’s", index: index).count == 5)
+        #expect(try CLI.ids("Xi's", index: index) == (try CLI.ids("xi", index: index)))
+        // Hyphenated words match as phrases, across the hyphen.
+        let rc = try CLI.ids("\"russian chinese strategic partnership\"", index: index)
+        #expect(Set(rc.map { String($0.prefix(3)) }) == ["000", "001", "002"])
+        #expect(try CLI.ids("Russian-Chinese", index: index) == (try CLI.ids("\"russian chinese\"", index: index)))
+        // Stop words are indexed.
+        #expect(!(try CLI.ids("\"the strength of the\"", index: index)).isEmpty)
+        // Diacritic folding on the seeds' own text.
+        #expect(Set(try CLI.ids("one cikan", index: index).map { String($0.prefix(3)) }) == ["001"])
+    }
+
+    @Test("text output: count, hits with title, date and snippet")
+    func textOutput() throws {
+        let r = try CLI.run(["search", "\"naval drills\"", "--index", index])
+        #expect(r.status == 0)
+        #expect(r.out.hasPrefix("2 matches"))
+        #expect(r.out.contains("naval drills"))
+        #expect(!r.out.contains("\u{1B}["), "no colour when stdout is not a terminal")
+        let z = try CLI.run(["search", "zeppelin", "--index", index])
+        #expect(z.status == 0 && z.out.hasPrefix("0 matches"))
+    }
+
+    @Test("bad queries: empty, unbalanced quote, nothing searchable")
+    func badQueries() throws {
+        let empty = try CLI.run(["search", "  ", "--index", index])
+        #expect(empty.status == 64)
+        #expect(empty.err.contains("empty"))
+        let quote = try CLI.run(["search", "putin \"strategic cooperation", "--index", index])
+        #expect(quote.status == 64)
+        #expect(quote.err.contains("putin \"strategic cooperation\n        ^"), "\(quote.err)")
+        let punct = try CLI.run(["search", "!!! ...", "--index", index])
+        #expect(punct.status == 64)
+        #expect(punct.err.contains("no searchable words"))
+        #expect(punct.out.isEmpty)
+    }
+
+    @Test("missing and damaged indexes")
+    func badIndexes() throws {
+        let missing = try CLI.run(["search", "putin", "--index", index + "-nope"])
+        #expect(missing.status == 66)
+        #expect(missing.err.contains("no index at"))
+        // Damage a copy of the index: flip one byte in the middle of each file in turn.
+        let copy = temporaryDirectory("damaged")
+        let files = try FileManager.default.contentsOfDirectory(atPath: index).filter { $0 != "write.lock" }.sorted()
+        for name in files {
+            try? FileManager.default.removeItem(atPath: copy + "/i")
+            try FileManager.default.copyItem(atPath: index, toPath: copy + "/i")
+            let path = copy + "/i/" + name
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            bytes[bytes.count / 2] ^= 0x5A
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let r = try CLI.run(["search", "putin", "--index", copy + "/i"])
+            #expect(r.status == 74, "\(name): \(r.err)")
+            #expect(r.err.contains(name), "the message names \(name): \(r.err)")
+        }
+    }
+
+    @Test("bad input paths fail clearly and never damage the existing index")
+    func badInputs() throws {
+        let before = try CLI.ids("strategic cooperation", index: index)
+        let dir = temporaryDirectory("inputs")
+        let nope = try CLI.run(["build", dir + "/missing", "--index", index])
+        #expect(nope.status == 66 && nope.err.contains("missing"))
+        try FileManager.default.createDirectory(atPath: dir + "/empty", withIntermediateDirectories: true)
+        let empty = try CLI.run(["build", dir + "/empty", "--index", index])
+        #expect(empty.status == 66 && empty.err.contains("no .txt or .jsonl files"))
+        try Data([0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0xFF]).write(to: URL(fileURLWithPath: dir + "/archive.txt"))
+        let binary = try CLI.run(["build", dir + "/archive.txt", "--index", index])
+        #expect(binary.status == 65 && binary.err.contains("binary"))
+        try Data([0x63, 0x61, 0x66, 0xE9, 0x20, 0x6E, 0x6F, 0x69, 0x72]).write(to: URL(fileURLWithPath: dir + "/latin1.txt"))
+        let latin = try CLI.run(["build", dir + "/latin1.txt", "--index", index])
+        #expect(latin.status == 65 && latin.err.contains("not valid UTF-8") && latin.err.contains("offset 3"))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/notes.pdf"))
+        let pdf = try CLI.run(["build", dir + "/notes.pdf", "--index", index])
+        #expect(pdf.status == 65 && pdf.err.contains(".jsonl"))
+        // A malformed JSON line is reported with its line number; --strict stops and changes nothing.
+        let jsonl = """
+        {"id": "a1", "title": "Harbour reopens", "body": "The harbour reopened after the storm."}
+        {"id": "a2", "title": "Broken", "body": "missing brace"
+        {"id": "a3", "title": "Council vote", "body": "The council voted on the budget.", "date": "2024-03-05"}
+        """
+        try Data(jsonl.utf8).write(to: URL(fileURLWithPath: dir + "/feed.jsonl"))
+        let strict = try CLI.run(["build", dir + "/feed.jsonl", "--index", index, "--strict"])
+        #expect(strict.status == 65)
+        #expect(strict.err.contains("feed.jsonl:2"))
+        #expect(try CLI.ids("strategic cooperation", index: index) == before, "the index is unchanged")
+        // Without --strict the good lines are indexed (into another index) and the bad one reported.
+        let other = dir + "/other"
+        let lenient = try CLI.run(["build", dir + "/feed.jsonl", "--index", other])
+        #expect(lenient.status == 1)
+        #expect(lenient.err.contains("feed.jsonl:2"))
+        #expect(Set(try CLI.ids("council OR harbour", index: other)).isEmpty)   // OR is a word here: no hit
+        #expect(try CLI.ids("harbour", index: other) == ["a1"])
+        #expect(try CLI.ids("council budget", index: other) == ["a3"])
+        // A directory that is not an index is never overwritten.
+        let foreign = dir + "/foreign"
+        try FileManager.default.createDirectory(atPath: foreign, withIntermediateDirectories: true)
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: foreign + "/notes.md"))
+        let refused = try CLI.run(["build", CLI.seeds, "--index", foreign])
+        #expect(refused.status == 74 && refused.err.contains("not empty"))
+        #expect(FileManager.default.fileExists(atPath: foreign + "/notes.md"))
+    }
+
+    @Test("NEWSINDEX_INDEX chooses the index; --help shows examples")
+    func environmentAndHelp() throws {
+        let r = try CLI.run(["search", "\"dear friend\"", "--json"], env: ["NEWSINDEX_INDEX": index])
+        #expect(r.status == 0 && r.out.split(separator: "\n").count == 2)
+        for sub in ["build", "search"] {
+            let h = try CLI.run([sub, "--help"])
+            #expect(h.status == 0 && h.out.contains("Examples:"))
+        }
+    }
+}
