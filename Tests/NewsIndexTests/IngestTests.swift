@@ -1,0 +1,117 @@
+import Testing
+@testable import NewsIndex
+
+@Suite("Ingest: dates, JSON Lines, scraped pages")
+struct IngestTests {
+    @Test("dates in ISO 8601 and news formats", arguments: [
+        ("2022-12-30", 1_672_358_400),
+        ("2022-12-30T07:55:00Z", 1_672_386_900),
+        ("2022-12-30T07:55:00.123Z", 1_672_386_900),
+        ("2022-12-30T10:55:00+03:00", 1_672_386_900),
+        ("2022-12-30 07:55", 1_672_386_900),
+        ("Fri, 30 Dec 2022 07:55:00 +0000", 1_672_386_900),
+        ("Fri, 30 Dec 2022 02:55:00 -0500", 1_672_386_900),
+        ("30 Dec 2022", 1_672_358_400),
+        ("December 30, 2022", 1_672_358_400),
+        ("Dec. 30, 2022", 1_672_358_400),
+        ("Dec 30, 2022 7:55 AM", 1_672_386_900),
+        ("30 December 2022 07:55", 1_672_386_900),
+        ("12/30/22", 1_672_358_400),
+        ("12/30/2022 2:55 AM ET", 1_672_386_900),
+        ("2024-02-29", 1_709_164_800),
+    ])
+    func dates(text: String, seconds: Int64) {
+        #expect(ArticleDate(parsing: text)?.secondsSinceEpoch == seconds, "\(text)")
+    }
+
+    @Test("impossible or non-dates are refused", arguments: ["2022-13-01", "2023-02-29", "Feb 30, 2022", "yesterday", "", "12/30", "2022-12-30 25:00"])
+    func badDates(text: String) {
+        #expect(ArticleDate(parsing: text) == nil, "\(text)")
+    }
+
+    @Test("isoDay round-trips")
+    func isoDay() {
+        #expect(ArticleDate(parsing: "Dec 30, 2022 11:59 PM")?.isoDay == "2022-12-30")
+        #expect(ArticleDate(secondsSinceEpoch: -1, text: "").isoDay == "1969-12-31")
+    }
+
+    func parse(_ text: String) -> [(Result<Article, NewsIndexError>, Int)] {
+        var out: [(Result<Article, NewsIndexError>, Int)] = []
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { raw in
+            try? JSONLines.parse(UnsafeRawBufferPointer(raw), file: "f.jsonl") { out.append(($0, $1)) }
+        }
+        return out
+    }
+
+    @Test("JSON Lines: escapes, integer ids, ignored nested values, blank lines")
+    func jsonGood() throws {
+        let lines = """
+        {"id": 42, "title": "Caf\\u00e9 \\"quote\\" \\ud83d\\ude00", "body": "line\\nbreak\\t\\/", "tags": [1, {"a": [true, false, null]}, -2.5e3], "url": null}
+
+        {"body": "b", "id": "x-1", "date": "2024-03-05", "url": "https://example.org/a"}
+        """
+        let r = parse(lines)
+        #expect(r.count == 2)
+        let a = try r[0].0.get()
+        #expect(a.id == "42" && a.title == "Café \"quote\" 😀" && a.body == "line\nbreak\t/" && a.url == nil)
+        let b = try r[1].0.get()
+        #expect(r[1].1 == 3)
+        #expect(b.title == "" && b.date?.isoDay == "2024-03-05" && b.url == "https://example.org/a")
+    }
+
+    @Test("JSON Lines: each error names its line and what is wrong", arguments: [
+        ("{\"id\": \"a\", \"body\": \"x\"", "expected ',' or '}'"),
+        ("{\"id\": \"a\"}", "has no body"),
+        ("{\"title\": \"t\", \"body\": \"x\"}", "missing required field \"id\""),
+        ("{\"id\": [1], \"body\": \"x\"}", "\"id\" must be a string or integer"),
+        ("{\"id\": \"a\", \"body\": \"x\", \"date\": \"soon\"}", "unparseable date \"soon\""),
+        ("[1, 2]", "'{'"),
+        ("{\"id\": \"a\", \"body\": \"\\ud800\"}", "surrogate"),
+        ("{\"id\": \"a\", \"body\": \"x\"} trailing", "unexpected text"),
+    ])
+    func jsonBad(line: String, message: String) {
+        let r = parse("{\"id\": \"ok\", \"body\": \"fine\"}\n" + line)
+        #expect(r.count == 2)
+        guard case .failure(let e) = r[1].0 else { Issue.record("line 2 parsed: \(line)"); return }
+        #expect(e.message.hasPrefix("f.jsonl:2: "), "\(e.message)")
+        #expect(e.message.contains(message), "\(e.message)")
+        #expect(e.kind == .badInput)
+    }
+
+    @Test("scraped page: headline signals, byline and date, body keeps everything else")
+    func textArticle() {
+        let page = """
+        Sections
+        Top Stories
+
+        Harbour strike ends after dockers accept pay deal - The Eastport Herald
+
+        Menu
+        Harbour strike ends after dockers accept pay deal
+        By Maren Holt - 03/14/24 6:40 PM ET
+
+        The strike ended on Thursday.
+        """
+        let a = TextArticle.parse(page, id: "p1")
+        #expect(a.title == "Harbour strike ends after dockers accept pay deal")
+        #expect(a.byline == "Maren Holt")
+        #expect(a.date?.isoDay == "2024-03-14")
+        #expect(a.body.contains("The strike ended on Thursday."))
+        #expect(a.body.contains("Sections"))
+        let repeated = TextArticle.parse("World\n\nCouncil votes to close the old bridge\n\nCouncil votes to close the old bridge\n\nText.", id: "p2")
+        #expect(repeated.title == "Council votes to close the old bridge")
+        #expect(!repeated.body.contains("Council votes"))
+        let plain = TextArticle.parse("Floods close the coastal road again\n\nThe road is shut.", id: "p3")
+        #expect(plain.title == "Floods close the coastal road again")
+    }
+
+    @Test("the seeds' bylines and dates")
+    func seedByline() throws {
+        let path = CLI.seeds + "/004_2ca4c52b2190831a.txt"
+        let file = InputFile(path: path, kind: .text, size: 0)
+        let a = TextArticle.parse(try ArticleInputs.readText(file), id: "004")
+        #expect(a.byline == "Jared Gans")
+        #expect(a.date?.secondsSinceEpoch == 1_672_404_900)   // 2022-12-30 07:55 EST
+    }
+}
