@@ -17,9 +17,15 @@ let package = Package(
             path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Snowball's stemmers (Debian: libstemmer-dev), for the `english` analyzer.
+        .systemLibrary(
+            name: "CStemmer",
+            path: "Sources/CStemmer",
+            providers: [.apt(["libstemmer-dev"])]
+        ),
         .target(
             name: "NewsIndex",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", "CStemmer"],
             path: "Sources/NewsIndex",
         ),
         .executableTarget(

@@ -10,6 +10,12 @@ struct BuildCommand: ParsableCommand {
         without extension, the headline is found in the page), .jsonl files hold one JSON object per \
         line with "id", "title", "body" and optional "date" and "url".
 
+        Analyzers (--analyzer, stored in the index; searches use the index's own): news, the \
+        default, folds case and accents, keeps numbers and acronyms whole and splits hyphenated \
+        words; english adds Snowball English stemming (cooperation and cooperative meet) but leaves \
+        known names alone; simple lower-cases runs of letters and digits exactly as tantivy's \
+        default tokenizer does.
+
         A new index replaces the one at --index only once it is complete: if the build fails or is \
         interrupted, the previous index stays as it was. Bad documents are reported with their file \
         and line and skipped (exit code 1); --strict stops at the first one and changes nothing.
@@ -17,6 +23,7 @@ struct BuildCommand: ParsableCommand {
         Examples:
           newsindex build articles/
           newsindex build feed.jsonl archive/2024/ --index /srv/news-index
+          newsindex build feed.jsonl --analyzer english
           NEWSINDEX_INDEX=/tmp/idx newsindex build samples/ --quiet
         """
     )
@@ -26,6 +33,9 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var location: IndexLocation
 
+    @Option(name: .long, help: ArgumentHelp("How text becomes terms: news (default), english (news + Snowball stemming) or simple (tantivy's default tokenizer).", valueName: "name"))
+    var analyzer = "news"
+
     @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")
     var strict = false
 
@@ -34,6 +44,9 @@ struct BuildCommand: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or folder to index") }
+        if Analyzer(named: analyzer) == nil {
+            throw ValidationError("unknown analyzer \"\(analyzer)\"; choose one of \(Analyzer.availableNames.joined(separator: ", "))")
+        }
     }
 
     func run() throws {
@@ -44,7 +57,9 @@ struct BuildCommand: ParsableCommand {
         let start = Terminal.now()
         let inputs = try ArticleInputs.collect(paths)
         let totalBytes = inputs.files.reduce(0) { $0 + $1.size }
-        let writer = try IndexWriter(path: location.path)
+        var options = IndexWriter.Options()
+        options.analyzer = Analyzer(named: analyzer)!
+        let writer = try IndexWriter(path: location.path, options: options)
         var progress = ProgressLine(enabled: !quiet && Terminal.stderrIsTerminal)
         var done = 0          // bytes of finished files
         var inFile = 0        // bytes of articles read from the current file (estimate)

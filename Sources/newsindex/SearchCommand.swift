@@ -1,29 +1,46 @@
 import ArgumentParser
 import NewsIndex
 
+extension SearchOptions.Order: ExpressibleByArgument {}
+
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Search an index and print the best matches.",
         discussion: """
-        A query is words and "quoted phrases"; a document must match all of them, in its title or \
-        its body. Results are ranked by BM25 (title matches count double). Words are analyzed as at \
-        index time: case and accents do not matter, Xi’s finds xi, Russian-Chinese is the phrase \
-        "russian chinese".
+        Query syntax (words are analyzed as at index time: case and accents do not matter, Xi’s \
+        finds xi, Russian-Chinese is the phrase "russian chinese"):
+          word  "a phrase"        parts next to each other must all match (AND)
+          a OR b   a AND b   NOT a   -a   +a   ( … )
+                                  precedence: NOT/- first, then AND, then OR
+          "putin cooperation"~5   the words within 5 moves of each other, any order
+          putin NEAR/3 xi         at most 3 positions apart, either order (NEAR = NEAR/10)
+          title:xi  body:"…"  id:ID  url:example.com
+                                  limit a part to one field (title, body, id, url)
+          strateg*                words starting with strateg (refused if too many)
+          date:2022-12-30  date:2022-12  date:2022-12-01..2022-12-31  date:>=2022-12
+          date:>=now-7d           publication date filters (UTC; units h d w m y);
+                                  undated documents never match a date filter
+        Results are ranked by BM25 over the title (counting double) and the body; parts joined \
+        by AND or OR add up, excluded parts and date filters do not score.
 
-        Output: the number of matches, then for each hit its rank, score, id, date and title and the \
-        best passage of the article with the matched words highlighted. With --json, one JSON object \
-        per hit and line: rank, id, score, title, date, url, snippet and highlights ([start, end) \
-        offsets into the snippet, counted in Unicode scalars).
+        Output: the number of matches, then for each hit its rank, score, id, date and title and \
+        the best passage with the matched words highlighted. With --json, one JSON object per hit \
+        and line: rank, id, score, title, date, url, snippet, highlights ([start, end) offsets \
+        into the snippet in Unicode scalars) and, with --explain, explanation.
 
         Examples:
           newsindex search "strategic cooperation"
-          newsindex search '"naval drills" china' --limit 3
+          newsindex search 'taiwan -samarkand' --sort date --limit 3
+          newsindex search '"no limits" OR "dear friend"' --explain
+          newsindex search 'title:xi date:2022-12' --count
+          newsindex search 'kremlin' --since 2w
+          newsindex search 'C++ "unbalanced' --lenient
           newsindex search "harbour strike" --index /srv/news-index --json | jq .id
         """
     )
 
-    @Argument(help: ArgumentHelp("The query: words and \"quoted phrases\".", valueName: "query"))
+    @Argument(help: ArgumentHelp("The query (see the syntax above).", valueName: "query"))
     var query: String
 
     @OptionGroup var location: IndexLocation
@@ -31,11 +48,33 @@ struct SearchCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Show at most this many hits.")
     var limit = 10
 
+    @Option(name: .long, help: "Skip this many hits first (for paging: --offset 10 shows hits 11 to 20).")
+    var offset = 0
+
+    @Option(name: .long, help: ArgumentHelp("Order the hits by score or by date (newest first, undated last).", valueName: "score|date"))
+    var sort: SearchOptions.Order = .score
+
+    @Option(name: .long, help: ArgumentHelp("Only documents published on or after this date: 2022-12-01, 2022-12, 2w, now-7d.", valueName: "date"))
+    var since: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only documents published on or before this day (month, year): 2022-12-31, 2022-12.", valueName: "date"))
+    var until: String?
+
+    @Flag(name: .long, help: "Print only the number of matching documents.")
+    var count = false
+
+    @Flag(name: .long, help: "Never fail on the query's syntax: read what cannot be parsed as plain words, and say so on stderr.")
+    var lenient = false
+
+    @Flag(name: .long, help: "Show for each hit how its score was made (BM25 per word, phrase and field).")
+    var explain = false
+
     @Flag(name: .long, help: "Write one JSON object per hit (JSON Lines) instead of text.")
     var json = false
 
     func validate() throws {
         if limit < 0 { throw ValidationError("--limit must be 0 or more (got \(limit))") }
+        if offset < 0 { throw ValidationError("--offset must be 0 or more (got \(offset))") }
     }
 
     func run() throws {
@@ -43,24 +82,42 @@ struct SearchCommand: ParsableCommand {
     }
 
     private func search() throws {
-        let parsed = try Query.parse(query)
+        let parsed = try Query.parse(query, lenient: lenient)
+        for note in parsed.notes { Terminal.note(note) }
+        var parts = [parsed]
+        if let since { parts.append(try Query.published(since: since)) }
+        if let until { parts.append(try Query.published(until: until)) }
+        let full = parts.count == 1 ? parsed : Query.all(parts)
         let index = try IndexReader(path: location.path)
         var options = SearchOptions()
-        options.limit = limit
-        let results = try index.search(parsed, options: options)
+        options.limit = count ? 0 : limit
+        options.offset = offset
+        options.order = sort
+        options.explain = explain
+        options.snippets = !count
+        let results = try index.search(full, options: options)
+        if count {
+            Terminal.out(String(results.totalHits))
+            return
+        }
         if json {
             for hit in results.hits { Terminal.out(jsonLine(hit)) }
             return
         }
         let color = Terminal.colorOnStdout
-        Terminal.out("\(Format.count(results.totalHits)) match\(results.totalHits == 1 ? "" : "es") for \(parsed)")
+        var head = "\(Format.count(results.totalHits)) match\(results.totalHits == 1 ? "" : "es") for \(full)"
+        if offset > 0 && !results.hits.isEmpty { head += " (hits \(offset + 1) to \(offset + results.hits.count))" }
+        Terminal.out(head)
         for hit in results.hits {
-            var head = "\(hit.rank). " + Terminal.style(hit.id, "1", color: color) + "  score " + Format.fixed(Double(hit.score), 3)
-            if let d = hit.date { head += "  " + d.isoDay }
+            var line = "\(hit.rank). " + Terminal.style(hit.id, "1", color: color) + "  score " + Format.fixed(Double(hit.score), 3)
+            if let d = hit.date { line += "  " + d.isoDay }
             Terminal.out("")
-            Terminal.out(head)
+            Terminal.out(line)
             if !hit.title.isEmpty { Terminal.out("   " + Terminal.style(hit.title, "1;36", color: color)) }
             if !hit.snippet.text.isEmpty { Terminal.out("   " + highlighted(hit.snippet, color: color)) }
+            if let e = hit.explanation {
+                for l in e.description.split(separator: "\n") { Terminal.out("     " + l) }
+            }
         }
     }
 
@@ -92,6 +149,11 @@ struct SearchCommand: ParsableCommand {
         ]
         fields.append("\"snippet\":\(Format.json(t))")
         fields.append("\"highlights\":[\(ranges.joined(separator: ","))]")
+        if let e = hit.explanation { fields.append("\"explanation\":" + explanationJSON(e)) }
         return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    private func explanationJSON(_ e: Explanation) -> String {
+        "{\"value\":\(e.value),\"description\":\(Format.json(e.text)),\"details\":[\(e.details.map(explanationJSON).joined(separator: ","))]}"
     }
 }

@@ -38,6 +38,11 @@ enum Terminal {
         err("newsindex: " + prefix + message)
     }
 
+    static func note(_ message: String) {
+        let prefix = colorOnStderr ? "\u{1B}[1;34mnote:\u{1B}[0m " : "note: "
+        err("newsindex: " + prefix + message)
+    }
+
     static func style(_ s: String, _ code: String, color: Bool) -> String {
         color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
     }

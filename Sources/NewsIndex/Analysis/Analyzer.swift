@@ -20,21 +20,24 @@ public struct Token: Equatable, Hashable, Sendable {
 
 /// Turns text into tokens. The same analyzer runs at index time and at query time.
 ///
-/// Two analyzers exist:
+/// Three analyzers exist:
 /// - ``news`` (the default): Unicode words, case and diacritic folding (`Öne Çıkan` → `one`, `cikan`),
 ///   straight and curly apostrophes alike with possessives removed (`Xi’s`, `Xi's` → `xi`), other
 ///   inner apostrophes joined (`don't` → `dont`), hyphenated and slashed words split into
 ///   consecutive tokens (`Russian-Chinese` → `russian`, `chinese`), numbers kept whole (`3,392` →
 ///   `3392`, `1.7` → `1.7`), dotted acronyms joined (`U.S.` → `us`). No stop words are removed.
+/// - ``english``: ``news`` plus Snowball's English (Porter2) stemmer from the Snowball project's C
+///   library (`cooperation` → `cooper`, `strategies` → `strategi`); proper names of the entity list
+///   are left as they are (`Jinping`, `Paris`, `Reuters`).
 /// - ``simple``: the same tokens as tantivy's default tokenizer: lower-cased runs of letters and
-///   digits, tokens of 40 bytes or more dropped.
+///   digits, tokens of 40 bytes or more dropped (their position stays taken, as in tantivy).
 ///
 /// ```swift
 /// Analyzer.news.tokens("Xi’s Russian-Chinese ties").map(\.term)   // ["xi", "russian", "chinese", "ties"]
 /// ```
 public struct Analyzer: Sendable, Hashable {
     enum Kind: String, Sendable, Hashable, CaseIterable {
-        case news, simple
+        case news, english, simple
     }
 
     let kind: Kind
@@ -44,6 +47,9 @@ public struct Analyzer: Sendable, Hashable {
 
     /// The default news-aware analyzer.
     public static let news = Analyzer(kind: .news)
+
+    /// ``news`` plus Snowball English (Porter2) stemming; names of the entity list are not stemmed.
+    public static let english = Analyzer(kind: .english)
 
     /// tantivy-compatible: lower-cased runs of letters and digits; tokens of 40 bytes or more are dropped.
     public static let simple = Analyzer(kind: .simple)
@@ -69,8 +75,9 @@ public struct Analyzer: Sendable, Hashable {
     /// Calls `body` with each token of `text` in order, without collecting them.
     public func forEachToken(in text: String, _ body: (Token) -> Void) {
         var text = text
+        let stemmer = kind == .english ? SnowballStemmer(algorithm: "english") : nil
         text.withUTF8 { bytes in
-            var t = Tokenizer(bytes: bytes, kind: kind)
+            var t = Tokenizer(bytes: bytes, kind: kind, stemmer: stemmer)
             t.run(body)
         }
     }
@@ -85,9 +92,14 @@ struct Tokenizer {
     static let maxNewsTermBytes = 100
     static let maxSimpleTermBytes = 40
 
-    init(bytes: UnsafeBufferPointer<UInt8>, kind: Analyzer.Kind) {
+    let stemmer: SnowballStemmer?
+    let protected: Set<String>
+
+    init(bytes: UnsafeBufferPointer<UInt8>, kind: Analyzer.Kind, stemmer: SnowballStemmer? = nil) {
         self.bytes = bytes
         self.kind = kind
+        self.stemmer = stemmer
+        self.protected = stemmer == nil ? [] : ProperNames.terms
     }
 
     /// Decodes the scalar at `i` (the buffer is valid UTF-8): (scalar, length).
@@ -226,9 +238,21 @@ struct Tokenizer {
     }
 
     mutating func emit(_ term: [UInt8], _ range: Range<Int>, _ body: (Token) -> Void) {
-        let limit = kind == .simple ? Tokenizer.maxSimpleTermBytes : Tokenizer.maxNewsTermBytes + 1
-        guard !term.isEmpty, term.count < limit else { return }
-        body(Token(term: String(decoding: term, as: UTF8.self), position: position, byteRange: range))
+        if kind == .simple {
+            // As tantivy's RemoveLongFilter: the token is dropped, its position stays used.
+            defer { position += 1 }
+            guard !term.isEmpty, term.count < Tokenizer.maxSimpleTermBytes else { return }
+            body(Token(term: String(decoding: term, as: UTF8.self), position: position, byteRange: range))
+            return
+        }
+        guard !term.isEmpty, term.count <= Tokenizer.maxNewsTermBytes else { return }
+        var text = String(decoding: term, as: UTF8.self)
+        if let stemmer, !protected.contains(text) {
+            var stemmed = term
+            stemmer.stem(&stemmed)
+            text = String(decoding: stemmed, as: UTF8.self)
+        }
+        body(Token(term: text, position: position, byteRange: range))
         position += 1
     }
 

@@ -6,9 +6,9 @@ enum FormatConstants {
     /// First four bytes of every footer: "XEND".
     static let footerMagic: UInt32 = 0x444E_4558
     /// The format version this build writes.
-    static let currentVersion: UInt32 = 1
+    static let currentVersion: UInt32 = 2
     /// The oldest format version this build reads.
-    static let oldestReadableVersion: UInt32 = 1
+    static let oldestReadableVersion: UInt32 = 2
     /// Header: magic u32, file type 4 bytes, version u32, segment id u64.
     static let headerSize = 20
     /// Footer: magic u32, CRC-32 u32.
@@ -66,13 +66,21 @@ enum FileType: String, CaseIterable {
 
 /// Numbers of the indexed (inverted) fields. The term dictionary is keyed by (field, term).
 enum IndexedField: UInt8, CaseIterable {
+    /// The headline, analyzed with the index's analyzer.
     case title = 0
+    /// The article text, analyzed with the index's analyzer.
     case body = 1
+    /// The article id as one exact term (case-sensitive), for `id:` queries.
+    case id = 2
+    /// The URL, split like the `simple` analyzer does (lower-cased runs of letters and digits), for `url:` queries.
+    case url = 3
 
     var name: String {
         switch self {
         case .title: return "title"
         case .body: return "body"
+        case .id: return "id"
+        case .url: return "url"
         }
     }
 }

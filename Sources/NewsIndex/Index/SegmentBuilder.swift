@@ -31,8 +31,12 @@ final class SegmentBuilder {
 
     func add(_ article: Article) {
         let doc = Int32(docCount)
-        invert(article.title, field: .title, doc: doc)
-        invert(article.body, field: .body, doc: doc)
+        invert(field: .title, doc: doc) { analyzer.forEachToken(in: article.title, $0) }
+        invert(field: .body, doc: doc) { analyzer.forEachToken(in: article.body, $0) }
+        invert(field: .id, doc: doc) { $0(Token(term: article.id, position: 0, byteRange: 0..<article.id.utf8.count)) }
+        invert(field: .url, doc: doc) { emit in
+            if let url = article.url { Analyzer.simple.forEachToken(in: url, emit) }
+        }
         dates.append(article.date?.secondsSinceEpoch ?? FormatConstants.noDate)
         var fields: [(StoredField, String)] = [(.id, article.id), (.title, article.title), (.body, article.body)]
         if let d = article.date { fields.append((.date, d.text)) }
@@ -43,10 +47,11 @@ final class SegmentBuilder {
         docCount += 1
     }
 
-    private func invert(_ text: String, field: IndexedField, doc: Int32) {
+    /// Adds the tokens `tokens` produces to `field` of document `doc`.
+    private func invert(field: IndexedField, doc: Int32, _ tokens: ((Token) -> Void) -> Void) {
         let f = Int(field.rawValue)
         scratch.removeAll(keepingCapacity: true)
-        analyzer.forEachToken(in: text) { token in
+        tokens { token in
             let id: Int32
             if let existing = termIDs[f][token.term] {
                 id = existing

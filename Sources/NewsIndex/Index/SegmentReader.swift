@@ -50,6 +50,11 @@ final class SegmentReader {
         try dictionary.lookup(SegmentReader.key(field, term))
     }
 
+    /// Calls `body` with each (key, info) of the term dictionary from `start` on, until it returns false.
+    func scanTerms(from start: [UInt8], _ body: ([UInt8], TermInfo) throws -> Bool) throws {
+        try dictionary.scan(from: start, body)
+    }
+
     func postings(_ info: TermInfo) throws -> PostingsCursor {
         try PostingsCursor(info: info, doc: docFile.bytes, pos: posFile.bytes, fileName: docFile.path, maxDoc: docCount)
     }

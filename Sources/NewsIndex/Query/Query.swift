@@ -1,121 +1,287 @@
+import Foundation
+
 /// A search query: what a user typed, parsed into a tree, or built in code.
 ///
-/// Parse a query string with ``parse(_:)``, or build one from parts:
+/// Parse a query string with ``parse(_:lenient:)``, or build one from parts:
 ///
 /// ```swift
-/// let typed = try Query.parse("harbour \"strike ended\"")
-/// let built = Query.all([.term("harbour"), .phrase("strike ended")])
+/// let typed = try Query.parse("harbour \"strike ended\" -ferry")
+/// let built = Query.all([.term("harbour"), .phrase("strike ended"), .not(.term("ferry"))])
 /// ```
 ///
-/// Both mean the same: documents that contain *harbour* and the phrase *strike ended*, in the
-/// title or the body. Words are analyzed with the index's own analyzer when the query runs, so
+/// Both mean the same. Words are analyzed with the index's own analyzer when the query runs, so
 /// `Xi’s`, `Xi's` and `xi` are the same term, and a hyphenated word such as `Russian-Chinese`
 /// matches as the phrase "russian chinese".
 ///
 /// ## Syntax
-/// - `word`: a word; several words must all match.
+/// - `word`: a word. Parts next to each other must all match (AND).
 /// - `"a phrase"`: the words in this order, next to each other. Straight (`"…"`) and curly (`“…”`) quotes both work.
+/// - `"a phrase"~N`: the words within N moves of each other, in any order (Lucene's sloppy phrase:
+///   `"putin cooperation"~5`; swapping two neighbours costs 2).
+/// - `a NEAR/N b`: `a` and `b` (words, phrases or NEAR groups) at most N positions apart, in either
+///   order; neighbours are 1 apart. `NEAR` alone means `NEAR/10`.
+/// - `a AND b`, `a OR b`, `NOT a`, `-a` (exclude), `+a` (require, the default), `( … )` for grouping.
+///   Precedence: `NOT` and `-` bind tightest, then `AND` (and plain adjacency), then `OR`:
+///   `a OR b c -d` is `a OR (b AND c AND NOT d)`.
+/// - `field:value` with the fields `title`, `body`, `id` (the exact id), `url` and `date`;
+///   the value can be a word, a phrase or a group: `title:(putin OR xi)`.
+/// - `prefix*`: every word that starts with the prefix (`strateg*`); a prefix that stands for more
+///   than ``maxPrefixExpansions`` different words is refused.
+/// - `date:2022-12-30`, `date:2022-12`, `date:2022`, `date:2022-12-01..2022-12-31`, `date:>=2022-12`,
+///   `date:<2023`, `date:>=now-7d` (units `h`, `d`, `w`, `m` for months, `y`): a filter on the
+///   publication date, in UTC; documents without a date never match it. Filters do not score.
+///
+/// Boolean parts score as the sum of their scoring parts; excluded parts and date filters do not
+/// score. A group of only excluded parts (`-a` alone) is an error: there is nothing to exclude from.
 public struct Query: Sendable, Equatable, CustomStringConvertible {
+    /// The fields a query part can be limited to with `field:`.
+    public enum Field: String, Sendable, CaseIterable {
+        /// The headline.
+        case title
+        /// The article text.
+        case body
+        /// The article's id, matched exactly (case-sensitive).
+        case id
+        /// The article's URL; `url:example.com` matches URLs that contain the words `example com` in a row.
+        case url
+    }
+
     indirect enum Node: Sendable, Equatable {
-        /// Raw text of one word, analyzed at search time.
-        case term(String)
-        /// Raw text of a phrase, analyzed at search time.
-        case phrase(String)
-        /// Every part must match.
-        case all([Node])
+        /// Raw text of one word (analyzed at search time).
+        case term(String, Field?)
+        /// Every word that starts with the raw prefix.
+        case prefix(String, Field?)
+        /// Raw text of a phrase; slop 0 is an exact phrase.
+        case phrase(String, Field?, slop: Int)
+        /// Two positional parts at most `distance` positions apart, either order.
+        case near(Node, Node, distance: Int)
+        /// A filter on the publication date.
+        case date(DateRange)
+        /// Every part must match; `.not` parts must not.
+        case and([Node])
+        /// At least one part must match.
+        case or([Node])
+        /// Excluded (only meaningful inside `.and`).
+        case not(Node)
+        /// Matches nothing (a lenient parse of a query without any searchable part).
+        case nothing
     }
 
     let node: Node
 
-    init(node: Node) { self.node = node }
+    /// What a lenient parse read differently from the strict syntax, one sentence each (empty otherwise).
+    public let notes: [String]
 
-    /// A query for one word (analyzed with the index's analyzer when it runs).
-    public static func term(_ word: String) -> Query { Query(node: .term(word)) }
+    /// Whether the query came from a lenient parse: then a query without searchable words
+    /// matches nothing instead of failing.
+    let lenient: Bool
 
-    /// A query for a phrase: its words in order, next to each other.
-    public static func phrase(_ text: String) -> Query { Query(node: .phrase(text)) }
+    init(node: Node, notes: [String] = [], lenient: Bool = false) {
+        self.node = node
+        self.notes = notes
+        self.lenient = lenient
+    }
 
-    /// A query that matches documents matching every one of `parts`.
-    public static func all(_ parts: [Query]) -> Query { Query(node: .all(parts.map(\.node))) }
+    /// The most words a `prefix*` may stand for.
+    public static let maxPrefixExpansions = 1000
 
-    /// Parses a query string.
+    /// A query for one word (analyzed with the index's analyzer when it runs), in the title and
+    /// body or in one `field`.
+    public static func term(_ word: String, in field: Field? = nil) -> Query { Query(node: .term(word, field)) }
+
+    /// A query for a phrase: its words in order, next to each other; with `slop` > 0, within that
+    /// many moves of each other in any order.
+    public static func phrase(_ text: String, slop: Int = 0, in field: Field? = nil) -> Query {
+        Query(node: .phrase(text, field, slop: max(0, slop)))
+    }
+
+    /// A query for every word starting with `prefix`.
+    public static func prefix(_ prefix: String, in field: Field? = nil) -> Query { Query(node: .prefix(prefix, field)) }
+
+    /// Documents where `a` and `b` (words, phrases or other `near` queries) stand at most
+    /// `distance` positions apart, in either order.
+    public static func near(_ a: Query, _ b: Query, within distance: Int) -> Query {
+        Query(node: .near(a.node, b.node, distance: max(1, distance)))
+    }
+
+    /// Documents matching every one of `parts` (parts made with ``not(_:)`` must not match).
+    public static func all(_ parts: [Query]) -> Query { Query(node: .and(parts.map(\.node))) }
+
+    /// Documents matching at least one of `parts`; the more parts match, the higher the score.
+    public static func any(_ parts: [Query]) -> Query { Query(node: .or(parts.map(\.node))) }
+
+    /// Excludes the documents matching `part`; use it inside ``all(_:)``.
+    public static func not(_ part: Query) -> Query { Query(node: .not(part.node)) }
+
+    /// A filter on the publication date: documents dated at or after `from` and before `to`
+    /// (either may be nil for an open end). Documents without a date never match.
+    public static func dated(from: Date?, to: Date?) -> Query {
+        func bound(_ d: Date?) -> DateBound? { d.map { DateBound.instant(Int64($0.timeIntervalSince1970.rounded(.down))) } }
+        return Query(node: .date(DateRange(lower: bound(from), upper: bound(to), text: "")))
+    }
+
+    /// A filter on the publication date from a date expression as after `date:>=`: `2022-12-01`,
+    /// `2022-12`, `2w` or `now-2w` (units `h`, `d`, `w`, `m`, `y`).
     ///
-    /// - Throws: ``NewsIndexError/Kind/badQuery`` with a message that quotes the query and points at
-    ///   the problem with a caret, e.g. for an unbalanced quote or an empty query.
-    public static func parse(_ string: String) throws -> Query {
-        try QueryParser(string).parse()
+    /// - Throws: ``NewsIndexError/Kind/badQuery`` naming the expression when it is not a date.
+    public static func published(since expression: String) throws -> Query {
+        Query(node: .date(try DateRange.since(expression)))
+    }
+
+    /// A filter on the publication date up to and including the day (or month, year) of `expression`.
+    ///
+    /// - Throws: ``NewsIndexError/Kind/badQuery`` naming the expression when it is not a date.
+    public static func published(until expression: String) throws -> Query {
+        Query(node: .date(try DateRange.until(expression)))
+    }
+
+    /// Parses a query string (syntax above).
+    ///
+    /// - Parameter lenient: When true, the parse never fails: what it cannot read as syntax
+    ///   (an unmatched quote or parenthesis, a dangling operator, an unknown `field:`) it reads as
+    ///   plain words, and ``notes`` says what it did. For search boxes.
+    /// - Throws: ``NewsIndexError/Kind/badQuery`` with a message that quotes the query and points
+    ///   at the problem with a caret (strict parses only).
+    public static func parse(_ string: String, lenient: Bool = false) throws -> Query {
+        var parser = QueryParser(string)
+        return try parser.parse(lenient: lenient)
     }
 
     /// The query in query syntax.
-    public var description: String { Query.describe(node) }
+    public var description: String { Query.describe(node, nested: false) }
 
-    private static func describe(_ n: Node) -> String {
+    static func describe(_ n: Node, nested: Bool) -> String {
+        func fieldPrefix(_ f: Field?) -> String { f.map { $0.rawValue + ":" } ?? "" }
         switch n {
-        case .term(let t): return t
-        case .phrase(let p): return "\"\(p)\""
-        case .all(let parts): return parts.map(describe).joined(separator: " ")
+        case .term(let t, let f): return fieldPrefix(f) + t
+        case .prefix(let p, let f): return fieldPrefix(f) + p + "*"
+        case .phrase(let p, let f, let slop): return fieldPrefix(f) + "\"\(p)\"" + (slop > 0 ? "~\(slop)" : "")
+        case .near(let a, let b, let d): return describe(a, nested: true) + " NEAR/\(d) " + describe(b, nested: true)
+        case .date(let r): return "date:" + r.description
+        case .and(let parts):
+            let s = parts.map { describe($0, nested: true) }.joined(separator: " ")
+            return nested && parts.count > 1 ? "(\(s))" : s
+        case .or(let parts):
+            let s = parts.map { describe($0, nested: true) }.joined(separator: " OR ")
+            return nested && parts.count > 1 ? "(\(s))" : s
+        case .not(let p): return "-" + describe(p, nested: true)
+        case .nothing: return "(nothing)"
         }
     }
 }
 
-/// Turns a query string into a ``Query``. Syntax only: no analysis, no index access.
-struct QueryParser {
-    let text: String
-    let scalars: [Unicode.Scalar]
+/// One end of a date range.
+enum DateBound: Sendable, Equatable {
+    /// Seconds since the epoch.
+    case instant(Int64)
+    /// `now` minus `count` units (h, d, w, m, y), resolved when the query runs.
+    case ago(count: Int, unit: Character)
 
-    init(_ text: String) {
-        self.text = text
-        self.scalars = Array(text.unicodeScalars)
-    }
-
-    static func isQuote(_ c: Unicode.Scalar) -> Bool { c == "\"" || c == "\u{201C}" || c == "\u{201D}" || c == "\u{201E}" }
-
-    /// A `.badQuery` error quoting the query with a caret under character `at`.
-    func error(_ what: String, at: Int, hint: String) -> NewsIndexError {
-        var caretColumn = 0
-        for (i, c) in scalars.enumerated() where i < at {
-            // Combining marks take no column of their own.
-            if c.properties.canonicalCombiningClass == .notReordered { caretColumn += 1 }
-        }
-        let shown = text.replacingControlCharacters()
-        return NewsIndexError(.badQuery, "cannot parse the query: \(what)\n  \(shown)\n  \(String(repeating: " ", count: caretColumn))^\n\(hint)")
-    }
-
-    func parse() throws -> Query {
-        var parts: [Query.Node] = []
-        var i = 0
-        while i < scalars.count {
-            let c = scalars[i]
-            if c.properties.isWhitespace { i += 1; continue }
-            if QueryParser.isQuote(c) {
-                var j = i + 1
-                while j < scalars.count && !QueryParser.isQuote(scalars[j]) { j += 1 }
-                if j == scalars.count {
-                    throw error("the quote opened here is never closed", at: i, hint: "Close the phrase with a second \" or remove the quote.")
-                }
-                let inner = String(String.UnicodeScalarView(scalars[(i + 1)..<j]))
-                if inner.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) {
-                    throw error("the phrase is empty", at: i, hint: "Put words between the quotes or remove them.")
-                }
-                parts.append(.phrase(inner))
-                i = j + 1
-            } else {
-                var j = i
-                while j < scalars.count && !scalars[j].properties.isWhitespace && !QueryParser.isQuote(scalars[j]) { j += 1 }
-                parts.append(.term(String(String.UnicodeScalarView(scalars[i..<j]))))
-                i = j
+    func resolve(now: Int64) -> Int64 {
+        switch self {
+        case .instant(let s): return s
+        case .ago(let n, let unit):
+            switch unit {
+            case "h": return now - Int64(n) * 3600
+            case "d": return now - Int64(n) * 86400
+            case "w": return now - Int64(n) * 7 * 86400
+            default:
+                // Months and years on the calendar (UTC), day clamped to the month's length.
+                let days = Int64((Double(now) / 86400).rounded(.down))
+                let secondOfDay = now - days * 86400
+                var (y, m, d) = DateParser.civil(fromDays: days)
+                let months = unit == "y" ? 12 * n : n
+                let total = y * 12 + (m - 1) - months
+                y = total >= 0 ? total / 12 : (total - 11) / 12
+                m = total - y * 12 + 1
+                d = min(d, DateParser.daysInMonth(y, m))
+                return DateParser.days(year: y, month: m, day: d) * 86400 + secondOfDay
             }
         }
-        if parts.isEmpty {
-            throw NewsIndexError(.badQuery, "the query is empty: give at least one word or \"quoted phrase\".")
-        }
-        return Query(node: parts.count == 1 ? parts[0] : .all(parts))
     }
 }
 
-extension String {
-    /// The string with control characters (newlines, tabs, escapes) shown as spaces, for one-line messages.
-    func replacingControlCharacters() -> String {
-        String(String.UnicodeScalarView(unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+/// A half-open range of publication times `[lower, upper)`; nil ends are open.
+struct DateRange: Sendable, Equatable, CustomStringConvertible {
+    var lower: DateBound?
+    var upper: DateBound?
+    /// The expression as written, for messages.
+    var text: String
+
+    var description: String { text.isEmpty ? "(range)" : text }
+
+    /// `[lower, upper)` in seconds for the given current time.
+    func resolve(now: Int64) -> (Int64, Int64) {
+        (lower?.resolve(now: now) ?? Int64.min + 1, upper?.resolve(now: now) ?? Int64.max)
+    }
+
+    static func since(_ expression: String) throws -> DateRange {
+        guard let v = DateExpression.parse(expression, allowBareDuration: true) else {
+            throw NewsIndexError(.badQuery, DateExpression.problem(expression))
+        }
+        return DateRange(lower: v.start, upper: nil, text: ">=" + expression)
+    }
+
+    static func until(_ expression: String) throws -> DateRange {
+        guard let v = DateExpression.parse(expression, allowBareDuration: true) else {
+            throw NewsIndexError(.badQuery, DateExpression.problem(expression))
+        }
+        return DateRange(lower: nil, upper: v.end, text: "<=" + expression)
+    }
+}
+
+/// One date value: a calendar period (a year, month or day, or an instant) or a relative time.
+struct DateExpression {
+    /// The first moment of the period.
+    var start: DateBound
+    /// The first moment after the period.
+    var end: DateBound
+
+    static func problem(_ text: String) -> String {
+        "\"\(text)\" is not a date: write YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM, or now-N with a unit h, d, w, m or y (now-7d)."
+    }
+
+    /// Parses `2022`, `2022-12`, `2022-12-30`, `2022-12-30T10:00[:00][Z|±hh:mm]`, `now`, `now-7d`
+    /// (and `7d` when `allowBareDuration`).
+    static func parse(_ raw: String, allowBareDuration: Bool = false) -> DateExpression? {
+        let s = raw.lowercased()
+        if s == "now" { return DateExpression(start: .ago(count: 0, unit: "h"), end: .ago(count: 0, unit: "h")) }
+        var rel = Substring(s)
+        if rel.hasPrefix("now-") { rel = rel.dropFirst(4) } else if !allowBareDuration { rel = "" }
+        if let unit = rel.last, "hdwmy".contains(unit), let n = Int(rel.dropLast()), n >= 0, n <= 100_000, !rel.dropLast().isEmpty,
+           rel.dropLast().allSatisfy(\.isASCII) {
+            let b = DateBound.ago(count: n, unit: unit)
+            return DateExpression(start: b, end: b)
+        }
+        // Calendar forms.
+        let datePart: Substring
+        let timePart: Substring?
+        if let t = s.firstIndex(of: "t") {
+            datePart = s[..<t]
+            timePart = s[s.index(after: t)...]
+        } else {
+            datePart = Substring(s)
+            timePart = nil
+        }
+        let pieces = datePart.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...3).contains(pieces.count), pieces.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              pieces[0].count == 4, pieces.dropFirst().allSatisfy({ $0.count <= 2 }) else { return nil }
+        let y = Int(pieces[0])!
+        let m = pieces.count > 1 ? Int(pieces[1])! : 1
+        let d = pieces.count > 2 ? Int(pieces[2])! : 1
+        guard (1...12).contains(m), d >= 1, d <= DateParser.daysInMonth(y, m) else { return nil }
+        let startDay = DateParser.days(year: y, month: m, day: d)
+        if let timePart {
+            guard pieces.count == 3, let full = DateParser.parse(raw) else { return nil }
+            _ = timePart
+            return DateExpression(start: .instant(full), end: .instant(full + 1))
+        }
+        let endDay: Int64
+        switch pieces.count {
+        case 1: endDay = DateParser.days(year: y + 1, month: 1, day: 1)
+        case 2: endDay = m == 12 ? DateParser.days(year: y + 1, month: 1, day: 1) : DateParser.days(year: y, month: m + 1, day: 1)
+        default: endDay = startDay + 1
+        }
+        return DateExpression(start: .instant(startDay * 86400), end: .instant(endDay * 86400))
     }
 }

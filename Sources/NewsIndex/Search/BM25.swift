@@ -28,10 +28,23 @@ struct BM25 {
     let weight: Float
     /// `1 / (k1 · (1 − b + b · dl / avgdl))` for each norm byte.
     let normInverse: [Float]
+    /// N: documents with the field.
+    let docCount: Int
+    /// What the idf sums: (term or pattern, n) for each word of a phrase; one entry for a term.
+    let idfParts: [(label: String, docFreq: Int)]
 
-    init(boost: Float, idf: Float, stats: FieldStats) {
+    /// Weights for a term, phrase or pattern whose words have the document frequencies of `parts`.
+    init(boost: Float, parts: [(label: String, docFreq: Int)], stats: FieldStats) {
+        var idf: Double = 0
+        for p in parts { idf += Double(BM25.idf(docFreq: p.docFreq, docCount: stats.docCount)) }
+        self.init(boost: boost, idf: Float(idf), stats: stats, parts: parts)
+    }
+
+    init(boost: Float, idf: Float, stats: FieldStats, parts: [(label: String, docFreq: Int)] = []) {
         self.boost = boost
         self.idf = idf
+        self.docCount = stats.docCount
+        self.idfParts = parts
         avgdl = BM25.averageLength(stats)
         weight = boost * idf
         let k1 = BM25.k1, b = BM25.b, avgdl = self.avgdl
@@ -44,5 +57,35 @@ struct BM25 {
     func score(freq: Float, norm: UInt8) -> Float {
         let ni = normInverse[Int(norm)]
         return weight - weight / (1 + freq * ni)
+    }
+
+    /// The score of one document, taken apart as Lucene's explain does.
+    func explain(freq: Float, norm: UInt8, what: String, freqText: String) -> Explanation {
+        let dl = Float(SmallFloat.lengthTable[Int(norm)])
+        let k1 = BM25.k1, b = BM25.b
+        let tf = freq / (freq + k1 * ((1 - b) + b * dl / avgdl))
+        func idfNode(_ label: String, _ n: Int) -> Explanation {
+            Explanation(value: BM25.idf(docFreq: n, docCount: docCount),
+                        text: "idf(\(label)), computed as ln(1 + (N - n + 0.5) / (n + 0.5)) from:",
+                        details: [Explanation(value: Float(n), text: "n, number of documents containing \(label)"),
+                                  Explanation(value: Float(docCount), text: "N, number of documents with the field")])
+        }
+        let idfExplanation: Explanation
+        if idfParts.count == 1 {
+            idfExplanation = idfNode(idfParts[0].label, idfParts[0].docFreq)
+        } else {
+            idfExplanation = Explanation(value: idf, text: "idf, sum of:", details: idfParts.map { idfNode($0.label, $0.docFreq) })
+        }
+        return Explanation(value: score(freq: freq, norm: norm), text: "weight(\(what)), computed as boost * idf * tf from:", details: [
+            Explanation(value: boost, text: "boost"),
+            idfExplanation,
+            Explanation(value: tf, text: "tf, computed as freq / (freq + k1 * (1 - b + b * dl / avgdl)) from:", details: [
+                Explanation(value: freq, text: freqText),
+                Explanation(value: k1, text: "k1, term saturation"),
+                Explanation(value: b, text: "b, length normalization"),
+                Explanation(value: dl, text: "dl, length of the field (stored as norm byte \(norm))"),
+                Explanation(value: avgdl, text: "avgdl, average length of the field"),
+            ]),
+        ])
     }
 }

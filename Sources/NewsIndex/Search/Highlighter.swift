@@ -1,3 +1,9 @@
+/// One word or exact phrase to mark in a snippet: terms with their offsets from the first.
+struct CompiledPart {
+    var terms: [(term: String, offset: Int)]
+    var isPhrase: Bool { terms.count > 1 }
+}
+
 /// Picks the best passage of an article for a query and marks the matched words.
 ///
 /// The body is analyzed again with the index's analyzer (cheap for one page of hits), so the

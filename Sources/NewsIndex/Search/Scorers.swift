@@ -11,6 +11,8 @@ class Scorer {
         return doc
     }
     func score() throws -> Float { fatalError("abstract") }
+    /// How `score()` is made, on the current (matching) document.
+    func explain() throws -> Explanation { fatalError("abstract") }
     /// Estimated number of matches, used to order conjunctions.
     var cost: Int { 0 }
 }
@@ -20,95 +22,24 @@ final class TermScorer: Scorer {
     let cursor: PostingsCursor
     let norms: UnsafeRawBufferPointer
     let bm25: BM25
+    /// `field:term`, for explanations.
+    let label: String
 
-    init(cursor: PostingsCursor, norms: UnsafeRawBufferPointer, bm25: BM25) {
+    init(cursor: PostingsCursor, norms: UnsafeRawBufferPointer, bm25: BM25, label: String) {
         self.cursor = cursor
         self.norms = norms
         self.bm25 = bm25
+        self.label = label
+    }
+
+    override func explain() throws -> Explanation {
+        bm25.explain(freq: Float(cursor.freq), norm: norms[Int(doc)], what: label, freqText: "freq, occurrences of the term in the field")
     }
 
     override func advance() throws -> Int32 { doc = try cursor.advance(); return doc }
     override func seek(_ target: Int32) throws -> Int32 { doc = try cursor.seek(target); return doc }
     override func score() throws -> Float { bm25.score(freq: Float(cursor.freq), norm: norms[Int(doc)]) }
     override var cost: Int { cursor.cost }
-}
-
-/// An exact phrase in one field: all terms present, at consecutive positions (relative offsets).
-/// Positions are decoded only for documents that contain every term.
-final class PhraseScorer: Scorer {
-    let cursors: [PostingsCursor]
-    let offsets: [Int]
-    let norms: UnsafeRawBufferPointer
-    let bm25: BM25
-    private var freq = 0
-    private var positions: [[UInt32]]
-    private let lead: Int   // the rarest term drives the iteration
-
-    init(cursors: [PostingsCursor], offsets: [Int], norms: UnsafeRawBufferPointer, bm25: BM25) {
-        self.cursors = cursors
-        self.offsets = offsets
-        self.norms = norms
-        self.bm25 = bm25
-        positions = Array(repeating: [], count: cursors.count)
-        lead = cursors.indices.min { cursors[$0].cost < cursors[$1].cost }!
-    }
-
-    override var cost: Int { cursors[lead].cost }
-
-    override func advance() throws -> Int32 {
-        try next(from: try cursors[lead].advance())
-    }
-
-    override func seek(_ target: Int32) throws -> Int32 {
-        if doc >= target { return doc }
-        return try next(from: try cursors[lead].seek(target))
-    }
-
-    /// Finds the first document >= candidate where every term occurs and the phrase matches.
-    private func next(from start: Int32) throws -> Int32 {
-        var candidate = start
-        outer: while candidate != PostingsCursor.noMoreDocs {
-            for (i, c) in cursors.enumerated() where i != lead {
-                let d = try c.seek(candidate)
-                if d > candidate {
-                    candidate = try cursors[lead].seek(d)
-                    continue outer
-                }
-            }
-            freq = try phraseFreq()
-            if freq > 0 { doc = candidate; return doc }
-            candidate = try cursors[lead].advance()
-        }
-        doc = PostingsCursor.noMoreDocs
-        return doc
-    }
-
-    /// Number of start positions where every term sits at its offset.
-    private func phraseFreq() throws -> Int {
-        for i in cursors.indices {
-            positions[i].removeAll(keepingCapacity: true)
-            try cursors[i].positions(into: &positions[i])
-        }
-        var count = 0
-        var idx = Array(repeating: 0, count: cursors.count)
-        outer: for p0 in positions[0] {
-            let start = Int(p0) - offsets[0]
-            if start < 0 { continue }
-            for i in 1..<cursors.count {
-                let want = UInt32(start + offsets[i])
-                let ps = positions[i]
-                while idx[i] < ps.count && ps[idx[i]] < want { idx[i] += 1 }
-                if idx[i] == ps.count { break outer }
-                if ps[idx[i]] != want { continue outer }
-            }
-            count += 1
-        }
-        return count
-    }
-
-    override func score() throws -> Float {
-        bm25.score(freq: Float(freq), norm: norms[Int(doc)])
-    }
 }
 
 /// Matches documents any child matches; scores the sum of the matching children's scores.
@@ -145,6 +76,12 @@ final class SumScorer: Scorer {
         var sum: Double = 0
         for c in children where c.doc == doc { sum += Double(try c.score()) }
         return Float(sum)
+    }
+
+    override func explain() throws -> Explanation {
+        let parts = try children.filter { $0.doc == doc }.map { try $0.explain() }
+        if parts.count == 1 { return parts[0] }
+        return Explanation(value: try score(), text: "sum of:", details: parts)
     }
 }
 
@@ -186,10 +123,92 @@ final class ConjunctionScorer: Scorer {
         for c in children { sum += Double(try c.score()) }
         return Float(sum)
     }
+
+    override func explain() throws -> Explanation {
+        Explanation(value: try score(), text: "sum of:", details: try children.map { try $0.explain() })
+    }
+}
+
+/// Matches the documents `required` matches and `excluded` does not; scores as `required`.
+final class ReqExclScorer: Scorer {
+    let required: Scorer
+    let excluded: Scorer
+
+    init(required: Scorer, excluded: Scorer) {
+        self.required = required
+        self.excluded = excluded
+    }
+
+    override var cost: Int { required.cost }
+
+    override func advance() throws -> Int32 { try skipExcluded(try required.advance()) }
+
+    override func seek(_ target: Int32) throws -> Int32 {
+        if doc >= target { return doc }
+        return try skipExcluded(try required.seek(target))
+    }
+
+    private func skipExcluded(_ start: Int32) throws -> Int32 {
+        var d = start
+        while d != PostingsCursor.noMoreDocs {
+            if excluded.doc < d { _ = try excluded.seek(d) }
+            if excluded.doc != d { break }
+            d = try required.advance()
+        }
+        doc = d
+        return d
+    }
+
+    override func score() throws -> Float { try required.score() }
+
+    override func explain() throws -> Explanation {
+        let e = try required.explain()
+        return Explanation(value: e.value, text: e.text + " (and no excluded part matches)", details: e.details)
+    }
+}
+
+/// Matches the documents whose publication time lies in `[lower, upper)`; scores 0.
+final class DateFilterScorer: Scorer {
+    let segment: SegmentReader
+    let lower: Int64
+    let upper: Int64
+    let label: String
+
+    init(segment: SegmentReader, lower: Int64, upper: Int64, label: String) {
+        self.segment = segment
+        self.lower = lower
+        self.upper = upper
+        self.label = label
+    }
+
+    override var cost: Int { segment.docCount }
+
+    override func advance() throws -> Int32 {
+        if doc == PostingsCursor.noMoreDocs { return doc }
+        return try seek(doc + 1)
+    }
+
+    override func seek(_ target: Int32) throws -> Int32 {
+        if doc >= target { return doc }
+        var d = Int(target)
+        while d < segment.docCount {
+            if let t = segment.date(d), t >= lower, t < upper { doc = Int32(d); return doc }
+            d += 1
+        }
+        doc = PostingsCursor.noMoreDocs
+        return doc
+    }
+
+    override func score() throws -> Float { 0 }
+
+    override func explain() throws -> Explanation {
+        Explanation(value: 0, text: "date:\(label) matches (filters do not score)")
+    }
 }
 
 /// Matches nothing.
 final class EmptyScorer: Scorer {
     override func advance() throws -> Int32 { doc = PostingsCursor.noMoreDocs; return doc }
     override func score() throws -> Float { 0 }
+    override func explain() throws -> Explanation { Explanation(value: 0, text: "no match") }
 }

@@ -1,14 +1,30 @@
+import Foundation
+
 /// Options for ``IndexReader/search(_:options:)``.
 public struct SearchOptions: Sendable {
-    /// Hits to return at most.
+    /// How hits are ordered.
+    public enum Order: String, Sendable, CaseIterable {
+        /// Best BM25 score first (ties: earlier indexed document first).
+        case score
+        /// Newest publication date first, undated documents last (ties: better score first).
+        case date
+    }
+
+    /// Hits to return at most (0 to only count the matches).
     public var limit: Int = 10
     /// Best hits to skip before the first returned one (for paging).
     public var offset: Int = 0
+    /// The order of the hits.
+    public var order: Order = .score
     /// Weight of a match in the title relative to one in the body.
     public var titleBoost: Float = 2
     /// Whether to build a snippet for each hit.
     public var snippets: Bool = true
-    /// Creates the default options: 10 hits, no offset, title ×2, snippets on.
+    /// Whether to explain each hit's score (``SearchHit/explanation``).
+    public var explain: Bool = false
+    /// The current time, for relative dates such as `date:>=now-7d`.
+    public var now: Date = Date()
+    /// Creates the default options: 10 hits by score, no offset, title ×2, snippets on.
     public init() {}
 }
 
@@ -38,6 +54,8 @@ public struct SearchHit: Sendable {
     public let snippet: Snippet
     /// The internal document number (stable for one commit of the index only).
     public let documentNumber: Int
+    /// How the score was made, when ``SearchOptions/explain`` is on.
+    public let explanation: Explanation?
 }
 
 /// A short passage of an article with the query's matches marked.
@@ -46,13 +64,6 @@ public struct Snippet: Sendable, Equatable {
     public let text: String
     /// Ranges of `text` that matched the query.
     public let highlights: [Range<String.Index>]
-}
-
-/// One analyzed query part, ready to run: a term or a phrase, searched in every text field.
-struct CompiledPart {
-    /// Terms with their positions relative to the part's first term.
-    var terms: [(term: String, offset: Int)]
-    var isPhrase: Bool { terms.count > 1 }
 }
 
 extension IndexReader {
@@ -71,134 +82,136 @@ extension IndexReader {
     }
 
     /// Runs a parsed or built query.
+    ///
+    /// - Throws: ``NewsIndexError/Kind/badQuery`` when the query has no searchable word, only
+    ///   excludes, or has a prefix standing for too many words; ``NewsIndexError/Kind/corruptIndex``
+    ///   when an index file turns out damaged.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         precondition(options.limit >= 0 && options.offset >= 0, "limit and offset must not be negative")
-        let parts = try compile(query.node)
-        let fields: [(IndexedField, Float)] = [(.title, options.titleBoost), (.body, 1)]
-        // Weights from whole-index statistics, shared by all segments.
-        var weights: [[BM25]] = []   // [part][field]
-        for part in parts {
-            var perField: [BM25] = []
-            for (field, boost) in fields {
-                let stats = fieldStats(field)
-                var idf: Double = 0
-                for t in part.terms {
-                    idf += Double(BM25.idf(docFreq: try docFreq(field, t.term), docCount: stats.docCount))
-                }
-                perField.append(BM25(boost: boost, idf: Float(idf), stats: stats))
-            }
-            weights.append(perField)
-        }
-
-        let wanted = options.offset + options.limit
-        var top = TopDocs(capacity: wanted)
+        let plan = try self.plan(query, options: options)
+        let wanted = options.limit == 0 ? 0 : options.offset + options.limit
+        var top = TopDocs(capacity: wanted, byDate: options.order == .date)
         var total = 0
         for seg in segments {
-            let scorer = try segmentScorer(seg, parts: parts, fields: fields.map(\.0), weights: weights)
+            guard let scorer = try scorer(plan, in: seg) else { continue }
             var d = try scorer.advance()
             let base = Int32(seg.docBase)
             while d != PostingsCursor.noMoreDocs {
                 total += 1
-                if wanted > 0 { top.insert(score: try scorer.score(), doc: base + d) }
+                if wanted > 0 {
+                    let date = options.order == .date ? (seg.date(Int(d)) ?? Int64.min) : 0
+                    top.insert(score: try scorer.score(), date: date, doc: base + d)
+                }
                 d = try scorer.advance()
             }
         }
         let ranked = top.sorted()
         var hits: [SearchHit] = []
         if ranked.count > options.offset {
-            let highlighter = options.snippets ? Highlighter(parts: parts, analyzer: analyzer) : nil
+            let highlighter = options.snippets ? Highlighter(parts: highlightParts(plan), analyzer: analyzer) : nil
             for (i, entry) in ranked[options.offset...].enumerated() {
                 let stored = try storedArticle(Int(entry.doc))
                 let date = stored.date.map { ArticleDate(secondsSinceEpoch: $0, text: stored.dateText ?? "") }
                 let snippet = highlighter?.snippet(body: stored.body) ?? Snippet(text: "", highlights: [])
+                let explanation = options.explain ? try explain(plan, documentNumber: Int(entry.doc)) : nil
                 hits.append(SearchHit(rank: options.offset + i + 1, score: entry.score, id: stored.id, title: stored.title,
-                                      date: date, url: stored.url, snippet: snippet, documentNumber: Int(entry.doc)))
+                                      date: date, url: stored.url, snippet: snippet, documentNumber: Int(entry.doc),
+                                      explanation: explanation))
             }
         }
         return SearchResults(totalHits: total, hits: hits)
     }
 
-    /// Analyzes the query's words and phrases. Words that analyze to nothing (punctuation) are dropped.
-    func compile(_ node: Query.Node) throws -> [CompiledPart] {
-        var parts: [CompiledPart] = []
-        func visit(_ n: Query.Node) {
-            switch n {
-            case .term(let text), .phrase(let text):
-                let tokens = analyzer.tokens(text)
-                guard let first = tokens.first else { return }
-                parts.append(CompiledPart(terms: tokens.map { ($0.term, $0.position - first.position) }))
-            case .all(let children):
-                children.forEach(visit)
-            }
-        }
-        visit(node)
-        if parts.isEmpty {
-            throw NewsIndexError(.badQuery, "the query \"\(Query(node: node).description)\" has no searchable words (only punctuation or symbols).")
-        }
-        return parts
+    /// Explains how `query` scores the document with internal number `documentNumber`
+    /// (``SearchHit/documentNumber``); nil when the document does not match.
+    public func explain(_ query: Query, documentNumber: Int, options: SearchOptions = SearchOptions()) throws -> Explanation? {
+        guard documentNumber >= 0 && documentNumber < documentCount else { return nil }
+        return try explain(try plan(query, options: options), documentNumber: documentNumber)
     }
 
-    private func segmentScorer(_ seg: SegmentReader, parts: [CompiledPart], fields: [IndexedField],
-                               weights: [[BM25]]) throws -> Scorer {
-        var conjuncts: [Scorer] = []
-        for (p, part) in parts.enumerated() {
-            var alternatives: [Scorer] = []
-            for (f, field) in fields.enumerated() {
-                guard let norms = seg.norms(field) else { continue }
-                var cursors: [PostingsCursor] = []
-                for t in part.terms {
-                    guard let info = try seg.termInfo(field, t.term) else { cursors = []; break }
-                    cursors.append(try seg.postings(info))
-                }
-                guard cursors.count == part.terms.count else { continue }
-                if part.isPhrase {
-                    alternatives.append(PhraseScorer(cursors: cursors, offsets: part.terms.map(\.offset),
-                                                     norms: norms, bm25: weights[p][f]))
+    func plan(_ query: Query, options: SearchOptions) throws -> Plan {
+        let planner = QueryPlanner(index: self, titleBoost: options.titleBoost,
+                                   now: Int64(options.now.timeIntervalSince1970.rounded(.down)))
+        return try planner.plan(query)
+    }
+
+    func explain(_ plan: Plan, documentNumber: Int) throws -> Explanation? {
+        let (seg, local) = locate(documentNumber)
+        guard let scorer = try scorer(plan, in: seg), try scorer.seek(Int32(local)) == Int32(local) else { return nil }
+        return try scorer.explain()
+    }
+
+    /// The words and phrases to mark in snippets: the positive, scoring parts of the plan.
+    func highlightParts(_ plan: Plan) -> [CompiledPart] {
+        var out: [CompiledPart] = []
+        func addSpan(_ s: SpanPlan) {
+            switch s {
+            case .term(let t): out.append(CompiledPart(terms: [(t, 0)]))
+            case .union(let words, _): for w in words { out.append(CompiledPart(terms: [(w, 0)])) }
+            case .phrase(let parts, let offsets, let slop):
+                let simple = parts.allSatisfy { if case .term = $0 { return true } else { return false } }
+                if slop == 0 && simple {
+                    out.append(CompiledPart(terms: zip(parts, offsets).map { p, o in
+                        if case .term(let t) = p { return (t, o) } else { return ("", o) }
+                    }))
                 } else {
-                    alternatives.append(TermScorer(cursor: cursors[0], norms: norms, bm25: weights[p][f]))
+                    parts.forEach(addSpan)
                 }
+            case .near(let a, let b, _): addSpan(a); addSpan(b)
             }
-            if alternatives.isEmpty { return EmptyScorer() }
-            conjuncts.append(alternatives.count == 1 ? alternatives[0] : SumScorer(alternatives))
         }
-        return conjuncts.count == 1 ? conjuncts[0] : ConjunctionScorer(conjuncts)
+        func visit(_ p: Plan) {
+            switch p {
+            case .leaf(let l):
+                if l.fields.contains(where: { $0.field == .body }) { addSpan(l.span) }
+            case .and(let must, _): must.forEach(visit)
+            case .or(let parts): parts.forEach(visit)
+            case .date, .nothing: break
+            }
+        }
+        visit(plan)
+        return out
     }
 }
 
-/// Keeps the best `capacity` (score, doc) pairs in a binary min-heap; ties go to the lower doc.
+/// Keeps the best `capacity` hits in a binary min-heap: by score (ties to the lower doc), or by
+/// date, newest first (ties to the better score, then the lower doc).
 struct TopDocs {
-    struct Entry { var score: Float; var doc: Int32 }
+    struct Entry { var score: Float; var date: Int64; var doc: Int32 }
     let capacity: Int
+    let byDate: Bool
     private var heap: [Entry] = []
 
-    init(capacity: Int) {
+    init(capacity: Int, byDate: Bool = false) {
         self.capacity = capacity
+        self.byDate = byDate
         heap.reserveCapacity(min(capacity, 1 << 16))
     }
 
     /// True when `a` ranks below `b`.
     @inline(__always)
-    private static func worse(_ a: Entry, _ b: Entry) -> Bool {
-        a.score < b.score || (a.score == b.score && a.doc > b.doc)
+    private func worse(_ a: Entry, _ b: Entry) -> Bool {
+        if byDate && a.date != b.date { return a.date < b.date }
+        return a.score < b.score || (a.score == b.score && a.doc > b.doc)
     }
 
-    mutating func insert(score: Float, doc: Int32) {
-        let e = Entry(score: score, doc: doc)
+    mutating func insert(score: Float, date: Int64 = 0, doc: Int32) {
+        let e = Entry(score: score, date: date, doc: doc)
         if heap.count < capacity {
             heap.append(e)
             var i = heap.count - 1
             while i > 0 {
                 let parent = (i - 1) / 2
-                if TopDocs.worse(heap[i], heap[parent]) { heap.swapAt(i, parent); i = parent } else { break }
+                if worse(heap[i], heap[parent]) { heap.swapAt(i, parent); i = parent } else { break }
             }
-        } else if capacity > 0 && TopDocs.worse(heap[0], e) {
+        } else if capacity > 0 && worse(heap[0], e) {
             heap[0] = e
             var i = 0
             while true {
                 let l = 2 * i + 1, r = l + 1
                 var m = i
-                if l < heap.count && TopDocs.worse(heap[l], heap[m]) { m = l }
-                if r < heap.count && TopDocs.worse(heap[r], heap[m]) { m = r }
+                if l < heap.count && worse(heap[l], heap[m]) { m = l }
+                if r < heap.count && worse(heap[r], heap[m]) { m = r }
                 if m == i { break }
                 heap.swapAt(i, m)
                 i = m
@@ -207,5 +220,5 @@ struct TopDocs {
     }
 
     /// Best first.
-    func sorted() -> [Entry] { heap.sorted { TopDocs.worse($1, $0) } }
+    func sorted() -> [Entry] { heap.sorted { worse($1, $0) } }
 }

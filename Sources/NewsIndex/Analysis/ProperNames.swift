@@ -1,0 +1,42 @@
+/// Terms the `english` analyzer does not stem: the proper names in the entity list.
+///
+/// Stemming is for common words; applied to names it merges what must stay apart and breaks
+/// what must stay whole (*Jinping* → *jinp*, *Paris* → *pari*, *Reuters* → *reuter*). Every word of
+/// every alias of ``BuiltinEntities`` is protected, except the common words aliases are built from
+/// (titles such as *President*, and words such as *United*, *Nations* or *Television*), which stem
+/// as usual so that *nation* and *nations* still meet. Protection does not depend on case, so the
+/// query `paris` and the text `Paris` meet on the same term.
+enum ProperNames {
+    /// Common words that occur in aliases but are not names themselves.
+    static let commonWords: Set<String> = [
+        "president", "premier", "prime", "minister", "mr", "mrs", "ms", "dr", "pope", "king", "queen",
+        "prince", "general", "secretary", "chancellor",
+        "the", "of", "and", "for", "da", "de", "der", "von", "bin", "al",
+        "united", "nations", "states", "america", "kingdom", "republic", "people's", "peoples", "federation",
+        "north", "south", "east", "west", "central", "new", "sea", "world", "international", "global",
+        "organization", "organisation", "association", "union", "party", "communist", "group", "seven", "twenty",
+        "treaty", "atlantic", "european", "african", "chinese", "russian", "southeast", "asian",
+        "health", "trade", "monetary", "fund", "bank", "petroleum", "exporting", "countries", "cooperation",
+        "news", "agency", "television", "network", "times", "press", "associated", "broadcasting", "corporation",
+        "british", "australian",
+    ]
+
+    /// The protected terms, as the `news` analyzer writes them.
+    static let terms: Set<String> = {
+        var out = Set<String>()
+        for line in BuiltinEntities.text.split(separator: "\n") {
+            let trimmed = String(line).trimmingASCIIWhitespace()
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            let columns = trimmed.split(separator: "|", omittingEmptySubsequences: false)
+            guard columns.count == 3 else { continue }
+            var aliases = columns[2].split(separator: ";").map { String($0) }
+            aliases.append(String(columns[0]))
+            for alias in aliases {
+                for token in Analyzer.news.tokens(alias) where !commonWords.contains(token.term) {
+                    out.insert(token.term)
+                }
+            }
+        }
+        return out
+    }()
+}

@@ -1,0 +1,418 @@
+/// Turns a query string into a ``Query``. Syntax only: no analysis, no index access.
+///
+/// A recursive-descent parser over Unicode scalars:
+///
+/// ```
+/// query   := or
+/// or      := and ("OR" and)*
+/// and     := unary (["AND"] unary)*
+/// unary   := ("NOT" | "-") unary | "+" unary | near
+/// near    := primary (("NEAR" | "NEAR/" N) primary)*
+/// primary := "(" or ")" | field ":" value | phrase | word ["*"]
+/// phrase  := quote text quote ["~" N]
+/// ```
+///
+/// A lenient parse retries after each error with the offending character or keyword read as
+/// plain text, so it always ends, at worst with every character literal.
+struct QueryParser {
+    let text: String
+    let scalars: [Unicode.Scalar]
+    /// Scalar indices that lose their special meaning (lenient recovery).
+    private var literal: Set<Int> = []
+    private var i = 0
+
+    /// A parse error: what is wrong, the scalar index it is at, and what to do.
+    struct Failure: Error {
+        var what: String
+        var at: Int
+        var hint: String
+        /// The scalar a lenient parse reads as plain text to get past the error (default: `at`).
+        var recover: Int? = nil
+    }
+
+    init(_ text: String) {
+        self.text = text
+        self.scalars = Array(text.unicodeScalars)
+    }
+
+    static func isQuote(_ c: Unicode.Scalar) -> Bool { c == "\"" || c == "\u{201C}" || c == "\u{201D}" || c == "\u{201E}" }
+
+    /// A `.badQuery` error quoting the query with a caret under scalar `at`.
+    func error(_ f: Failure) -> NewsIndexError {
+        var caretColumn = 0
+        for (k, c) in scalars.enumerated() where k < f.at {
+            // Combining marks take no column of their own.
+            if c.properties.canonicalCombiningClass == .notReordered { caretColumn += 1 }
+        }
+        let shown = text.replacingControlCharacters()
+        return NewsIndexError(.badQuery, "cannot parse the query: \(f.what)\n  \(shown)\n  \(String(repeating: " ", count: caretColumn))^\n\(f.hint)")
+    }
+
+    mutating func parse(lenient: Bool) throws -> Query {
+        var notes: [String] = []
+        while true {
+            i = 0
+            do {
+                let node = try parseQuery()
+                return Query(node: node, notes: notes, lenient: lenient)
+            } catch let f as Failure {
+                guard lenient else { throw error(f) }
+                let k = f.recover ?? f.at
+                if k >= scalars.count || literal.contains(k) {
+                    // Nothing left to read differently: an empty query.
+                    notes.append("the query has nothing to search for, so nothing matches")
+                    return Query(node: .nothing, notes: notes, lenient: true)
+                }
+                notes.append("read \(describeAt(k)) at column \(k + 1) as plain text (\(f.what))")
+                literal.insert(k)
+            }
+        }
+    }
+
+    private func describeAt(_ k: Int) -> String {
+        if let w = keyword(at: k) { return "'\(w)'" }
+        return "'\(String(scalars[k]))'"
+    }
+
+    // MARK: - Scanning helpers
+
+    private var atEnd: Bool { i >= scalars.count }
+
+    private func isSpace(_ k: Int) -> Bool { scalars[k].properties.isWhitespace }
+
+    private mutating func skipSpace() {
+        while i < scalars.count && isSpace(i) { i += 1 }
+    }
+
+    /// True when scalar `k` is `c` with its special meaning.
+    private func isSpecial(_ k: Int, _ c: Unicode.Scalar) -> Bool {
+        k < scalars.count && scalars[k] == c && !literal.contains(k)
+    }
+
+    private func isSpecialQuote(_ k: Int) -> Bool {
+        k < scalars.count && QueryParser.isQuote(scalars[k]) && !literal.contains(k)
+    }
+
+    /// End of the bare word starting at `k`: up to whitespace, a special parenthesis or quote.
+    private func wordEnd(from k: Int) -> Int {
+        var j = k
+        while j < scalars.count && !isSpace(j) && !isSpecial(j, "(") && !isSpecial(j, ")") && !isSpecialQuote(j) { j += 1 }
+        return j
+    }
+
+    private func string(_ r: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[r])) }
+
+    /// The operator keyword (AND, OR, NOT, NEAR, NEAR/N) standing as a whole word at `k`, if any.
+    private func keyword(at k: Int) -> String? {
+        guard k < scalars.count, !literal.contains(k), k == 0 || isSpace(k - 1) || isSpecial(k - 1, "(") || isSpecial(k - 1, ")") else { return nil }
+        let w = string(k..<wordEnd(from: k))
+        if w == "AND" || w == "OR" || w == "NOT" || w == "NEAR" { return w }
+        if w.hasPrefix("NEAR/") { return w }
+        return nil
+    }
+
+    private func startsPart(_ k: Int) -> Bool {
+        k < scalars.count && !isSpecial(k, ")") && keyword(at: k).map { $0 == "NOT" } ?? true
+    }
+
+    // MARK: - Grammar
+
+    private mutating func parseQuery() throws -> Query.Node {
+        skipSpace()
+        if atEnd {
+            throw Failure(what: "the query is empty", at: scalars.count, hint: "Give at least one word or \"quoted phrase\".")
+        }
+        let node = try parseOr(field: nil)
+        skipSpace()
+        if !atEnd {
+            if isSpecial(i, ")") {
+                throw Failure(what: "this parenthesis closes nothing", at: i, hint: "Remove it or add the matching \"(\" before it.")
+            }
+            throw Failure(what: "unexpected text here", at: i, hint: "Check the operators and parentheses around it.")
+        }
+        return node
+    }
+
+    private mutating func parseOr(field: Query.Field?) throws -> Query.Node {
+        skipSpace()
+        if let k = keyword(at: i), k == "OR" || k == "AND" {
+            throw Failure(what: "\(k) needs a part before it", at: i, hint: "Put a word or phrase before \(k), or remove it.")
+        }
+        var branches = [try parseAnd(field: field)]
+        while true {
+            skipSpace()
+            guard keyword(at: i) == "OR" else { break }
+            let at = i
+            i += 2
+            skipSpace()
+            if !startsPart(i) {
+                throw Failure(what: "OR needs a part after it", at: at, hint: "Put a word or phrase after OR, or remove it.")
+            }
+            branches.append(try parseAnd(field: field))
+        }
+        return branches.count == 1 ? branches[0] : .or(branches)
+    }
+
+    private mutating func parseAnd(field: Query.Field?) throws -> Query.Node {
+        var items: [Query.Node] = []
+        skipSpace()
+        let groupStart = i
+        var firstPositive = false
+        while true {
+            skipSpace()
+            if atEnd || isSpecial(i, ")") { break }
+            if let k = keyword(at: i) {
+                if k == "OR" { break }
+                if k == "AND" {
+                    let at = i
+                    i += 3
+                    skipSpace()
+                    if items.isEmpty {
+                        throw Failure(what: "AND needs a part before it", at: at, hint: "Put a word or phrase before AND, or remove it.")
+                    }
+                    if !startsPart(i) {
+                        throw Failure(what: "AND needs a part after it", at: at, hint: "Put a word or phrase after AND, or remove it.")
+                    }
+                    continue
+                }
+                if k.hasPrefix("NEAR") {
+                    throw Failure(what: "\(k) needs a word or phrase before it", at: i, hint: "Write it between two words or phrases: putin NEAR/3 xi.")
+                }
+            }
+            let item = try parseUnary(field: field)
+            if case .not = item {} else { firstPositive = true }
+            items.append(item)
+        }
+        if items.isEmpty {
+            throw Failure(what: "a part is missing here", at: min(groupStart, scalars.count), hint: "Put a word or phrase here.")
+        }
+        if !firstPositive {
+            throw Failure(what: "this group only excludes, so there is nothing to exclude from",
+                          at: groupStart, hint: "Add a word or phrase to search for, e.g. taiwan -samarkand.")
+        }
+        return items.count == 1 ? items[0] : .and(items)
+    }
+
+    private mutating func parseUnary(field: Query.Field?) throws -> Query.Node {
+        skipSpace()
+        if keyword(at: i) == "NOT" {
+            let at = i
+            i += 3
+            skipSpace()
+            if !startsPart(i) {
+                throw Failure(what: "NOT needs a part after it", at: at, hint: "Put the word or phrase to exclude after NOT.")
+            }
+            let inner = try parseUnary(field: field)
+            if case .not(let n) = inner { return n }
+            return .not(inner)
+        }
+        if (isSpecial(i, "-") || isSpecial(i, "+")) {
+            let sign = scalars[i]
+            let at = i
+            if i + 1 >= scalars.count || isSpace(i + 1) || isSpecial(i + 1, ")") {
+                throw Failure(what: "\"\(sign)\" must stand right before a word or phrase", at: at,
+                              hint: sign == "-" ? "Write -word to exclude a word." : "Write +word to require a word.")
+            }
+            i += 1
+            let inner = try parseNear(field: field)
+            if sign == "+" { return inner }
+            if case .not(let n) = inner { return n }
+            return .not(inner)
+        }
+        return try parseNear(field: field)
+    }
+
+    private static func isPositional(_ n: Query.Node) -> Bool {
+        switch n {
+        case .term, .prefix, .near: return true
+        case .phrase(_, _, let slop): return slop == 0
+        default: return false
+        }
+    }
+
+    private mutating func parseNear(field: Query.Field?) throws -> Query.Node {
+        let leftAt = i
+        var left = try parsePrimary(field: field)
+        while true {
+            let save = i
+            skipSpace()
+            guard let k = keyword(at: i), k.hasPrefix("NEAR") else { i = save; break }
+            let at = i
+            var distance = 10
+            if k != "NEAR" {
+                guard let n = Int(k.dropFirst(5)), n >= 1, n <= 10_000 else {
+                    throw Failure(what: "\(k) needs a distance from 1 to 10000", at: at, hint: "Write NEAR/N with a number, e.g. putin NEAR/3 xi.")
+                }
+                distance = n
+            }
+            guard QueryParser.isPositional(left) else {
+                throw Failure(what: "\(k) joins words and exact phrases only", at: leftAt, hint: "Put a word, \"exact phrase\" or prefix* on both sides.", recover: at)
+            }
+            i += k.unicodeScalars.count
+            skipSpace()
+            if !startsPart(i) || keyword(at: i) != nil {
+                throw Failure(what: "\(k) needs a word or phrase after it", at: at, hint: "Write it between two words or phrases: putin NEAR/3 xi.")
+            }
+            let rightAt = i
+            let right = try parsePrimary(field: field)
+            guard QueryParser.isPositional(right) else {
+                throw Failure(what: "\(k) joins words and exact phrases only", at: rightAt, hint: "Put a word, \"exact phrase\" or prefix* on both sides.", recover: at)
+            }
+            left = .near(left, right, distance: distance)
+        }
+        return left
+    }
+
+    private mutating func parsePrimary(field: Query.Field?) throws -> Query.Node {
+        skipSpace()
+        if isSpecial(i, "(") {
+            let open = i
+            i += 1
+            skipSpace()
+            if isSpecial(i, ")") {
+                throw Failure(what: "the parentheses are empty", at: open, hint: "Put words between them or remove them.")
+            }
+            if atEnd {
+                throw Failure(what: "the parenthesis opened here is never closed", at: open, hint: "Add a \")\" or remove the \"(\".")
+            }
+            let inner = try parseOr(field: field)
+            skipSpace()
+            guard isSpecial(i, ")") else {
+                throw Failure(what: "the parenthesis opened here is never closed", at: open, hint: "Add a \")\" or remove the \"(\".")
+            }
+            i += 1
+            return inner
+        }
+        if isSpecialQuote(i) { return try parsePhrase(field: field) }
+        if isSpecial(i, ")") {
+            throw Failure(what: "this parenthesis closes nothing", at: i, hint: "Remove it or add the matching \"(\" before it.")
+        }
+        // A field?
+        var j = i
+        while j < scalars.count && (scalars[j].properties.isAlphabetic) && scalars[j].isASCII { j += 1 }
+        if j > i && isSpecial(j, ":") {
+            let name = string(i..<j)
+            let at = i
+            if name.lowercased() == "date" {
+                if field != nil {
+                    throw Failure(what: "date: cannot stand inside another field", at: at, hint: "Move the date filter out of the field's parentheses.", recover: j)
+                }
+                i = j + 1
+                return try parseDate(fieldAt: at, colon: j)
+            }
+            guard let f = Query.Field(rawValue: name.lowercased()) else {
+                let known = (Query.Field.allCases.map(\.rawValue) + ["date"]).joined(separator: ", ")
+                throw Failure(what: "there is no field \"\(name)\"", at: at, hint: "The fields are \(known). To search for the text itself, put it in quotes.", recover: j)
+            }
+            if let outer = field, outer != f {
+                throw Failure(what: "\(name): cannot stand inside \(outer.rawValue):(…)", at: at, hint: "Use one field per group.", recover: j)
+            }
+            i = j + 1
+            if atEnd || isSpace(i) || isSpecial(i, ")") {
+                throw Failure(what: "\(name): needs a value right after the colon", at: at, hint: "Write \(name):word, \(name):\"a phrase\" or \(name):(a OR b).", recover: j)
+            }
+            return try parsePrimary(field: f)
+        }
+        return try parseWord(field: field)
+    }
+
+    private mutating func parsePhrase(field: Query.Field?) throws -> Query.Node {
+        let open = i
+        var j = i + 1
+        while j < scalars.count && !isSpecialQuote(j) { j += 1 }
+        if j == scalars.count {
+            throw Failure(what: "the quote opened here is never closed", at: open, hint: "Close the phrase with a second \" or remove the quote.")
+        }
+        let inner = string((i + 1)..<j)
+        if inner.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) {
+            throw Failure(what: "the phrase is empty", at: open, hint: "Put words between the quotes or remove them.")
+        }
+        i = j + 1
+        var slop = 0
+        if isSpecial(i, "~") {
+            let tilde = i
+            var k = i + 1
+            while k < scalars.count && scalars[k].isASCII && scalars[k].properties.numericType != nil { k += 1 }
+            guard k > i + 1, let n = Int(string((i + 1)..<k)), n <= 10_000 else {
+                throw Failure(what: "~ after a phrase needs a number (0 to 10000)", at: tilde, hint: "Write \"putin cooperation\"~5.")
+            }
+            slop = n
+            i = k
+        }
+        if i < scalars.count && !isSpace(i) && !isSpecial(i, ")") && !isSpecialQuote(i) && !isSpecial(i, "(") {
+            throw Failure(what: "a phrase must be followed by a space", at: i, hint: "Put a space after the closing quote.", recover: j)
+        }
+        return .phrase(inner, field, slop: slop)
+    }
+
+    private mutating func parseWord(field: Query.Field?) throws -> Query.Node {
+        let start = i
+        let end = wordEnd(from: i)
+        var word = string(start..<end)
+        i = end
+        if end > start && isSpecial(end - 1, "*") {
+            word = String(String.UnicodeScalarView(word.unicodeScalars.dropLast()))
+            if word.isEmpty || word.unicodeScalars.allSatisfy({ $0 == "*" }) {
+                throw Failure(what: "a * needs some letters before it", at: start, hint: "Write a prefix such as strateg*.", recover: end - 1)
+            }
+            return .prefix(word, field)
+        }
+        if let tilde = word.unicodeScalars.lastIndex(of: "~"), !literal.contains(start + word.unicodeScalars.distance(from: word.unicodeScalars.startIndex, to: tilde)),
+           word.unicodeScalars[word.unicodeScalars.index(after: tilde)...].allSatisfy({ $0.isASCII && $0.properties.numericType != nil }),
+           tilde != word.unicodeScalars.startIndex {
+            let at = start + word.unicodeScalars.distance(from: word.unicodeScalars.startIndex, to: tilde)
+            throw Failure(what: "~N works on quoted phrases only", at: at, hint: "Write \"word1 word2\"~N for words near each other.")
+        }
+        return .term(word, field)
+    }
+
+    private mutating func parseDate(fieldAt: Int, colon: Int) throws -> Query.Node {
+        let start = i
+        let end = wordEnd(from: i)
+        i = end
+        let value = string(start..<end)
+        let hint = "Write date:2022-12-30, date:2022-12, date:2022-12-01..2022-12-31, date:>=2022-12 or date:>=now-7d."
+        if value.isEmpty {
+            throw Failure(what: "date: needs a value right after the colon", at: fieldAt, hint: hint, recover: colon)
+        }
+        func expr(_ s: Substring, at: Int) throws -> DateExpression {
+            guard let e = DateExpression.parse(String(s)) else {
+                throw Failure(what: "\"\(s)\" is not a date", at: at, hint: hint, recover: colon)
+            }
+            return e
+        }
+        var range: DateRange
+        if let dots = value.range(of: "..") {
+            let a = value[..<dots.lowerBound], b = value[dots.upperBound...]
+            let bAt = start + value.unicodeScalars.distance(from: value.unicodeScalars.startIndex, to: dots.upperBound)
+            if a.isEmpty && b.isEmpty { throw Failure(what: "a date range needs at least one end", at: start, hint: hint, recover: colon) }
+            range = DateRange(lower: a.isEmpty ? nil : try expr(a, at: start).start,
+                              upper: b.isEmpty ? nil : try expr(b, at: bAt).end, text: value)
+        } else {
+            var op = ""
+            for candidate in [">=", "<=", ">", "<"] where value.hasPrefix(candidate) { op = candidate; break }
+            let rest = value.dropFirst(op.count)
+            if rest.isEmpty { throw Failure(what: "\(op) needs a date after it", at: start, hint: hint, recover: colon) }
+            let e = try expr(rest, at: start + op.count)
+            switch op {
+            case ">=": range = DateRange(lower: e.start, upper: nil, text: value)
+            case ">": range = DateRange(lower: e.end, upper: nil, text: value)
+            case "<=": range = DateRange(lower: nil, upper: e.end, text: value)
+            case "<": range = DateRange(lower: nil, upper: e.start, text: value)
+            default: range = DateRange(lower: e.start, upper: e.end, text: value)
+            }
+        }
+        if case .ago = range.lower ?? .instant(0) {} else if case .ago = range.upper ?? .instant(0) {} else if
+            let lo = range.lower, let hi = range.upper, lo.resolve(now: 0) >= hi.resolve(now: 0) {
+            throw Failure(what: "this date range is empty (its end comes before its start)", at: start, hint: hint, recover: colon)
+        }
+        return .date(range)
+    }
+}
+
+extension String {
+    /// The string with control characters (newlines, tabs, escapes) shown as spaces, for one-line messages.
+    func replacingControlCharacters() -> String {
+        String(String.UnicodeScalarView(unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+    }
+}

@@ -1,0 +1,301 @@
+/// A positional pattern in terms (after analysis), the same in every field it is searched in.
+indirect enum SpanPlan {
+    case term(String)
+    /// Any of these words (the expansions of a prefix), with the prefix for labels.
+    case union([String], label: String)
+    case phrase([SpanPlan], offsets: [Int], slop: Int)
+    case near(SpanPlan, SpanPlan, distance: Int)
+
+    /// The words and unions making up the pattern, for the idf (label, docFreq source).
+    var slots: [SpanPlan] {
+        switch self {
+        case .term, .union: return [self]
+        case .phrase(let parts, _, _): return parts.flatMap(\.slots)
+        case .near(let a, let b, _): return a.slots + b.slots
+        }
+    }
+}
+
+/// One scoring part of a query: a pattern searched in one or more fields, with its BM25 weights.
+struct PlanLeaf {
+    var label: String
+    var span: SpanPlan
+    var fields: [(field: IndexedField, bm25: BM25)]
+}
+
+/// A query analyzed against one open index: terms, prefix expansions, resolved dates, weights
+/// from the whole index's statistics (so every segment scores alike).
+indirect enum Plan {
+    case leaf(PlanLeaf)
+    case and(must: [Plan], not: [Plan])
+    case or([Plan])
+    case date(lower: Int64, upper: Int64, label: String)
+    case nothing
+}
+
+/// Turns a ``Query`` into a ``Plan`` for one index.
+struct QueryPlanner {
+    let index: IndexReader
+    let titleBoost: Float
+    let now: Int64
+
+    func fields(_ f: Query.Field?) -> [IndexedField] {
+        switch f {
+        case nil: return [.title, .body]
+        case .title?: return [.title]
+        case .body?: return [.body]
+        case .id?: return [.id]
+        case .url?: return [.url]
+        }
+    }
+
+    func boost(_ f: IndexedField) -> Float { f == .title ? titleBoost : 1 }
+
+    /// The plan, or nil when the query has no searchable word at all.
+    func plan(_ query: Query) throws -> Plan {
+        if let p = try plan(query.node) { return p }
+        if query.lenient { return .nothing }
+        throw NewsIndexError(.badQuery, "the query \"\(query.description)\" has no searchable words (only punctuation or symbols).")
+    }
+
+    private func plan(_ node: Query.Node) throws -> Plan? {
+        switch node {
+        case .nothing:
+            return .nothing
+        case .date(let r):
+            let (lo, hi) = r.resolve(now: now)
+            return .date(lower: lo, upper: hi, label: r.description)
+        case .and(let children):
+            var must: [Plan] = [], not: [Plan] = []
+            var positives = 0
+            for c in children {
+                if case .not(let inner) = c {
+                    if let p = try plan(inner) { not.append(p) }
+                } else {
+                    positives += 1
+                    if let p = try plan(c) { must.append(p) }
+                }
+            }
+            if must.isEmpty {
+                if positives == 0 {
+                    throw NewsIndexError(.badQuery, "the query \"\(Query.describe(node, nested: false))\" only excludes: add a word or phrase to search for.")
+                }
+                return nil
+            }
+            return not.isEmpty && must.count == 1 ? must[0] : .and(must: must, not: not)
+        case .or(let children):
+            let parts = try children.compactMap { try plan($0) }
+            if parts.isEmpty { return nil }
+            return parts.count == 1 ? parts[0] : .or(parts)
+        case .not:
+            throw NewsIndexError(.badQuery, "the query \"\(Query.describe(node, nested: false))\" only excludes: add a word or phrase to search for.")
+        case .prefix(let text, let field):
+            let fs = fields(field)
+            guard let span = try spanPlan(node, fields: fs) else { return nil }
+            if case .union(let words, _) = span {
+                // A prefix on its own scores as the OR of its words.
+                if words.isEmpty { return .nothing }
+                let leaves = try words.map { Plan.leaf(try leaf(label: $0, span: .term($0), fields: fs)) }
+                return leaves.count == 1 ? leaves[0] : .or(leaves)
+            }
+            return .leaf(try leaf(label: Query.describe(.prefix(text, field), nested: true), span: span, fields: fs))
+        case .term, .phrase, .near:
+            let fs = fields(QueryPlanner.field(of: node))
+            guard let span = try spanPlan(node, fields: fs) else { return nil }
+            return .leaf(try leaf(label: QueryPlanner.label(node, span), span: span, fields: fs))
+        }
+    }
+
+    static func field(of node: Query.Node) -> Query.Field? {
+        switch node {
+        case .term(_, let f), .prefix(_, let f), .phrase(_, let f, _): return f
+        case .near(let a, let b, _): return field(of: a) ?? field(of: b)
+        default: return nil
+        }
+    }
+
+    static func label(_ node: Query.Node, _ span: SpanPlan) -> String {
+        if case .term(let t) = span { return t }
+        return Query.describe(node, nested: true)
+    }
+
+    /// The terms of a word, phrase, prefix or NEAR pattern; nil when it has no searchable word.
+    func spanPlan(_ node: Query.Node, fields fs: [IndexedField]) throws -> SpanPlan? {
+        switch node {
+        case .phrase(let text, let field, let slop) where text.contains("*"):
+            // Words ending in * inside a phrase are prefixes: "harbour stri*".
+            var parts: [SpanPlan] = [], offsets: [Int] = []
+            var next = 0
+            for chunk in text.split(whereSeparator: { $0.isWhitespace }) {
+                let isPrefix = chunk.hasSuffix("*") && chunk.count > 1
+                let raw = isPrefix ? String(chunk.dropLast()) : String(chunk)
+                let tokens = isPrefix && field != .id && field != .url ? Analyzer.news.tokens(raw) : analyze(raw, field)
+                guard let first = tokens.first else { continue }
+                for (k, t) in tokens.enumerated() {
+                    offsets.append(next + t.position - first.position)
+                    if isPrefix && k == tokens.count - 1 {
+                        let words = try expand(prefix: t.term, fields: fs, shown: String(chunk))
+                        parts.append(.union(words, label: t.term + "*"))
+                    } else {
+                        parts.append(.term(isPrefix && field != .id && field != .url ? analyze(t.term, field).first?.term ?? t.term : t.term))
+                    }
+                }
+                next = offsets.last! + 1
+            }
+            if parts.isEmpty { return nil }
+            if parts.count == 1 { return parts[0] }
+            return .phrase(parts, offsets: offsets, slop: slop)
+        case .term(let text, let field), .phrase(let text, let field, _):
+            let slop: Int
+            if case .phrase(_, _, let s) = node { slop = s } else { slop = 0 }
+            let tokens = analyze(text, field)
+            guard let first = tokens.first else { return nil }
+            if tokens.count == 1 { return .term(first.term) }
+            return .phrase(tokens.map { .term($0.term) }, offsets: tokens.map { $0.position - first.position }, slop: slop)
+        case .prefix(let text, let field):
+            // The prefix is folded like any word but not stemmed: `strateg*` must reach the
+            // stems of strategic and strategy alike.
+            let tokens = field == .id || field == .url ? analyze(text, field) : Analyzer.news.tokens(text)
+            guard let last = tokens.last else { return nil }
+            let words = try expand(prefix: last.term, fields: fs, shown: Query.describe(node, nested: true))
+            let union = SpanPlan.union(words, label: last.term + "*")
+            if tokens.count == 1 { return union }
+            let first = tokens[0]
+            var parts: [SpanPlan] = tokens.dropLast().map { .term($0.term) }
+            parts.append(union)
+            return .phrase(parts, offsets: tokens.map { $0.position - first.position }, slop: 0)
+        case .near(let a, let b, let d):
+            let pa = try spanPlan(a, fields: fs), pb = try spanPlan(b, fields: fs)
+            guard let pa else { return pb }
+            guard let pb else { return pa }
+            return .near(pa, pb, distance: d)
+        default:
+            return nil
+        }
+    }
+
+    /// Tokens of a query word as the field indexes them.
+    func analyze(_ text: String, _ field: Query.Field?) -> [Token] {
+        switch field {
+        case .id?:
+            return text.isEmpty ? [] : [Token(term: text, position: 0, byteRange: 0..<text.utf8.count)]
+        case .url?:
+            return Analyzer.simple.tokens(text)
+        default:
+            return index.analyzer.tokens(text)
+        }
+    }
+
+    /// Every word in `fields` starting with `prefix`, across all segments, sorted.
+    func expand(prefix: String, fields fs: [IndexedField], shown: String) throws -> [String] {
+        var words = Set<String>()
+        let limit = Query.maxPrefixExpansions
+        for f in fs {
+            let start = SegmentReader.key(f, prefix)
+            for seg in index.segments {
+                try seg.scanTerms(from: start) { key, _ in
+                    guard key.starts(with: start) else { return false }
+                    words.insert(String(decoding: key.dropFirst(), as: UTF8.self))
+                    return words.count <= limit
+                }
+                if words.count > limit {
+                    throw NewsIndexError(.badQuery, "the prefix \(shown) stands for more than \(limit) different words in this index, too many to search for each; make the prefix longer or use whole words.")
+                }
+            }
+        }
+        return words.sorted()
+    }
+
+    func leaf(label: String, span: SpanPlan, fields fs: [IndexedField]) throws -> PlanLeaf {
+        var weighted: [(IndexedField, BM25)] = []
+        for f in fs {
+            let stats = index.fieldStats(f)
+            var parts: [(label: String, docFreq: Int)] = []
+            for slot in span.slots {
+                switch slot {
+                case .term(let t):
+                    parts.append((label: "\(f.name):\(t)", docFreq: try index.docFreq(f, t)))
+                case .union(let words, let l):
+                    var n = 0
+                    for w in words { n += try index.docFreq(f, w) }
+                    parts.append((label: "\(f.name):\(l)", docFreq: min(n, stats.docCount)))
+                default:
+                    break
+                }
+            }
+            weighted.append((f, BM25(boost: boost(f), parts: parts, stats: stats)))
+        }
+        return PlanLeaf(label: label, span: span, fields: weighted)
+    }
+}
+
+extension IndexReader {
+    /// The scorer of `plan` over one segment; nil when it cannot match there.
+    func scorer(_ plan: Plan, in seg: SegmentReader) throws -> Scorer? {
+        switch plan {
+        case .nothing:
+            return nil
+        case .date(let lo, let hi, let label):
+            return DateFilterScorer(segment: seg, lower: lo, upper: hi, label: label)
+        case .leaf(let leaf):
+            var alternatives: [Scorer] = []
+            for (field, bm25) in leaf.fields {
+                guard let norms = seg.norms(field), let spans = try spans(leaf.span, field: field, in: seg) else { continue }
+                let label = "\(field.name):\(leaf.label)"
+                if let t = spans as? TermSpans, case .term = leaf.span {
+                    alternatives.append(TermScorer(cursor: t.cursor, norms: norms, bm25: bm25, label: label))
+                } else {
+                    alternatives.append(SpanScorer(spans, norms: norms, bm25: bm25, label: label))
+                }
+            }
+            if alternatives.isEmpty { return nil }
+            return alternatives.count == 1 ? alternatives[0] : SumScorer(alternatives)
+        case .or(let children):
+            let parts = try children.compactMap { try scorer($0, in: seg) }
+            if parts.isEmpty { return nil }
+            return parts.count == 1 ? parts[0] : SumScorer(parts)
+        case .and(let must, let not):
+            var required: [Scorer] = []
+            for m in must {
+                guard let s = try scorer(m, in: seg) else { return nil }
+                required.append(s)
+            }
+            let req = required.count == 1 ? required[0] : ConjunctionScorer(required)
+            let excluded = try not.compactMap { try scorer($0, in: seg) }
+            if excluded.isEmpty { return req }
+            return ReqExclScorer(required: req, excluded: excluded.count == 1 ? excluded[0] : SumScorer(excluded))
+        }
+    }
+
+    /// The spans of a pattern in one field of one segment; nil when a needed word is missing there.
+    func spans(_ plan: SpanPlan, field: IndexedField, in seg: SegmentReader) throws -> Spans? {
+        switch plan {
+        case .term(let t):
+            guard let info = try seg.termInfo(field, t) else { return nil }
+            return TermSpans(try seg.postings(info))
+        case .union(let words, _):
+            var children: [TermSpans] = []
+            for w in words {
+                if let info = try seg.termInfo(field, w) { children.append(TermSpans(try seg.postings(info))) }
+            }
+            if children.isEmpty { return nil }
+            return children.count == 1 ? children[0] : UnionSpans(children)
+        case .phrase(let parts, let offsets, let slop):
+            var children: [PositionSpans] = []
+            var keys: [String] = []
+            for p in parts {
+                guard let s = try spans(p, field: field, in: seg) as? PositionSpans else { return nil }
+                children.append(s)
+                switch p {
+                case .term(let t): keys.append(t)
+                case .union(_, let l): keys.append(l)
+                default: keys.append("")
+                }
+            }
+            return PhraseSpans(children, offsets: offsets, slop: slop, keys: keys)
+        case .near(let a, let b, let d):
+            guard let sa = try spans(a, field: field, in: seg), let sb = try spans(b, field: field, in: seg) else { return nil }
+            return NearSpans(sa, sb, distance: d)
+        }
+    }
+}

@@ -1,0 +1,331 @@
+/// One match of a positional pattern in a document: the positions it covers (inclusive) and how far
+/// it is from a tight match (0 for an exact phrase or neighbours).
+struct SpanMatch: Equatable {
+    var start: Int32
+    var end: Int32
+    var slop: Int32
+}
+
+/// A positional pattern over one field of one segment: iterates candidate documents (those that
+/// hold every word the pattern needs) and, on a candidate, lists the pattern's matches.
+///
+/// Patterns nest: words (``TermSpans``), any of several words (``UnionSpans``, for a prefix),
+/// phrases with or without slop (``PhraseSpans``) and NEAR pairs (``NearSpans``).
+class Spans {
+    var doc: Int32 = -1
+    func advance() throws -> Int32 { fatalError("abstract") }
+    func seek(_ target: Int32) throws -> Int32 { fatalError("abstract") }
+    var cost: Int { 0 }
+    /// The matches in the current document, by start (possibly none: the document was only a candidate).
+    func matches(_ out: inout [SpanMatch]) throws { fatalError("abstract") }
+}
+
+/// Spans that are single positions (a word, or any of several words).
+class PositionSpans: Spans {
+    /// The current document's positions, ascending, without duplicates.
+    func positions(_ out: inout [UInt32]) throws { fatalError("abstract") }
+
+    override func matches(_ out: inout [SpanMatch]) throws {
+        var ps: [UInt32] = []
+        try positions(&ps)
+        for p in ps { out.append(SpanMatch(start: Int32(p), end: Int32(p), slop: 0)) }
+    }
+}
+
+final class TermSpans: PositionSpans {
+    let cursor: PostingsCursor
+    init(_ cursor: PostingsCursor) { self.cursor = cursor }
+    override func advance() throws -> Int32 { doc = try cursor.advance(); return doc }
+    override func seek(_ target: Int32) throws -> Int32 { doc = try cursor.seek(target); return doc }
+    override var cost: Int { cursor.cost }
+    override func positions(_ out: inout [UInt32]) throws { try cursor.positions(into: &out) }
+}
+
+/// Any of several words at a position (the expansions of a prefix).
+final class UnionSpans: PositionSpans {
+    let children: [TermSpans]
+    private var started = false
+    init(_ children: [TermSpans]) { self.children = children }
+    override var cost: Int { children.reduce(0) { $0 + $1.cost } }
+
+    private func minDoc() -> Int32 { children.reduce(PostingsCursor.noMoreDocs) { min($0, $1.doc) } }
+
+    override func advance() throws -> Int32 {
+        if !started {
+            started = true
+            for c in children { _ = try c.advance() }
+        } else {
+            for c in children where c.doc == doc { _ = try c.advance() }
+        }
+        doc = minDoc()
+        return doc
+    }
+
+    override func seek(_ target: Int32) throws -> Int32 {
+        if doc >= target { return doc }
+        started = true
+        for c in children where c.doc < target { _ = try c.seek(target) }
+        doc = minDoc()
+        return doc
+    }
+
+    override func positions(_ out: inout [UInt32]) throws {
+        let before = out.count
+        for c in children where c.doc == doc { try c.positions(&out) }
+        out[before...].sort()
+    }
+}
+
+/// Moves every span in `children` (cheapest first) to the first document `>= start` they all share.
+func leapfrog(_ children: [Spans], from start: Int32) throws -> Int32 {
+    var candidate = start
+    outer: while candidate != PostingsCursor.noMoreDocs {
+        for c in children.dropFirst() {
+            let d = c.doc >= candidate ? c.doc : try c.seek(candidate)
+            if d > candidate {
+                candidate = try children[0].seek(d)
+                continue outer
+            }
+        }
+        return candidate
+    }
+    return PostingsCursor.noMoreDocs
+}
+
+/// Words at given offsets from each other. With `slop` 0 the words must stand exactly at their
+/// offsets; with more, Lucene's sloppy phrase rules apply: a match's length is how far the
+/// words are from their offsets (swapping two neighbours costs 2) and must be at most `slop`.
+final class PhraseSpans: Spans {
+    let children: [PositionSpans]
+    let offsets: [Int32]
+    let slop: Int32
+    /// For each word, the index of the first word of the phrase with the same text (itself if none):
+    /// repeated words must take different positions.
+    private let group: [Int]
+    private let hasRepeats: Bool
+    private let byCost: [Spans]
+    private var positions: [[UInt32]]
+
+    init(_ children: [PositionSpans], offsets: [Int], slop: Int, keys: [String]) {
+        self.children = children
+        self.offsets = offsets.map { Int32($0) }
+        self.slop = Int32(slop)
+        group = keys.indices.map { i in keys.firstIndex(of: keys[i])! }
+        hasRepeats = Set(keys).count < keys.count
+        byCost = children.sorted { $0.cost < $1.cost }
+        positions = Array(repeating: [], count: children.count)
+    }
+
+    override var cost: Int { byCost[0].cost }
+
+    override func advance() throws -> Int32 {
+        doc = try leapfrog(byCost, from: try byCost[0].advance())
+        return doc
+    }
+
+    override func seek(_ target: Int32) throws -> Int32 {
+        if doc >= target { return doc }
+        doc = try leapfrog(byCost, from: try byCost[0].seek(target))
+        return doc
+    }
+
+    override func matches(_ out: inout [SpanMatch]) throws {
+        for i in children.indices {
+            positions[i].removeAll(keepingCapacity: true)
+            try children[i].positions(&positions[i])
+            if positions[i].isEmpty { return }
+        }
+        if slop == 0 { exact(&out) } else { sloppy(&out) }
+    }
+
+    private func exact(_ out: inout [SpanMatch]) {
+        let lo = offsets.min()!, hi = offsets.max()!
+        var idx = Array(repeating: 0, count: children.count)
+        outer: for p0 in positions[0] {
+            let start = Int64(p0) - Int64(offsets[0])
+            if start < 0 { continue }
+            for i in 1..<children.count {
+                let want = start + Int64(offsets[i])
+                let ps = positions[i]
+                while idx[i] < ps.count && Int64(ps[idx[i]]) < want { idx[i] += 1 }
+                if idx[i] == ps.count { break outer }
+                if Int64(ps[idx[i]]) != want { continue outer }
+            }
+            out.append(SpanMatch(start: Int32(start) + lo, end: Int32(start) + hi, slop: 0))
+        }
+    }
+
+    /// Lucene's SloppyPhraseMatcher for phrases without repeated words: walk the words' positions
+    /// minus their offsets, always advancing the smallest, and count a match whenever the spread
+    /// (largest − smallest) has been made as small as it gets and is within the slop.
+    private func sloppy(_ out: inout [SpanMatch]) {
+        let n = children.count
+        var idx = Array(repeating: 0, count: n)
+        if hasRepeats {
+            // Repeated words start on successive positions of their shared list (in offset order).
+            for i in 0..<n where group[i] != i {
+                let taken = (0..<n).filter { $0 != i && group[$0] == group[i] && ($0 < i) }.count
+                idx[i] = taken
+                if idx[i] >= positions[i].count { return }
+            }
+        }
+        var pp = (0..<n).map { Int64(positions[$0][idx[$0]]) - Int64(offsets[$0]) }
+        var end = pp.max()!
+        func smallest(excluding ex: Int) -> Int {
+            var best = -1
+            for i in 0..<n where i != ex {
+                if best < 0 || pp[i] < pp[best] || (pp[i] == pp[best] && offsets[i] < offsets[best]) { best = i }
+            }
+            return best
+        }
+        func record(_ length: Int64) {
+            // The span covers the actual positions of the words taking part.
+            var lo = Int64.max, hi = Int64.min
+            for i in 0..<n {
+                let p = Int64(positions[i][min(idx[i], positions[i].count - 1)])
+                lo = min(lo, p)
+                hi = max(hi, p)
+            }
+            out.append(SpanMatch(start: Int32(clamping: lo), end: Int32(clamping: hi), slop: Int32(clamping: length)))
+        }
+        var cur = smallest(excluding: -1)
+        var next = n > 1 ? pp[smallest(excluding: cur)] : Int64.max
+        var matchLength = end - pp[cur]
+        outer: while true {
+            idx[cur] += 1
+            if idx[cur] >= positions[cur].count { break }
+            pp[cur] = Int64(positions[cur][idx[cur]]) - Int64(offsets[cur])
+            if pp[cur] > end { end = pp[cur] }
+            if hasRepeats {
+                // As Lucene: when two copies of a word land on one position, the copy later in
+                // the phrase moves on.
+                var moved = cur
+                while let j = (0..<n).first(where: { $0 != moved && group[$0] == group[moved] && idx[$0] == idx[moved] }) {
+                    let lagger = offsets[j] > offsets[moved] ? j : moved
+                    idx[lagger] += 1
+                    if idx[lagger] >= positions[lagger].count { break outer }
+                    pp[lagger] = Int64(positions[lagger][idx[lagger]]) - Int64(offsets[lagger])
+                    if pp[lagger] > end { end = pp[lagger] }
+                    moved = lagger
+                }
+                if moved != cur { next = pp[smallest(excluding: cur)] }
+            }
+            if pp[cur] > next {
+                if matchLength <= Int64(slop) { record(matchLength) }
+                cur = smallest(excluding: -1)
+                next = pp[smallest(excluding: cur)]
+                matchLength = end - pp[cur]
+            } else {
+                matchLength = min(matchLength, end - pp[cur])
+            }
+        }
+        if matchLength <= Int64(slop) { record(matchLength) }
+    }
+}
+
+/// Two patterns at most `distance` positions apart, in either order, not overlapping.
+/// A match covers both; its slop is the gap beyond neighbouring (plus the parts' own slop).
+final class NearSpans: Spans {
+    let left: Spans
+    let right: Spans
+    let distance: Int32
+    private let byCost: [Spans]
+    private var a: [SpanMatch] = []
+    private var b: [SpanMatch] = []
+    /// Bound on the matches counted per document, against quadratic blow-up on very long texts.
+    static let maxMatches = 10_000
+
+    init(_ left: Spans, _ right: Spans, distance: Int) {
+        self.left = left
+        self.right = right
+        self.distance = Int32(distance)
+        byCost = [left, right].sorted { $0.cost < $1.cost }
+    }
+
+    override var cost: Int { byCost[0].cost }
+
+    override func advance() throws -> Int32 {
+        doc = try leapfrog(byCost, from: try byCost[0].advance())
+        return doc
+    }
+
+    override func seek(_ target: Int32) throws -> Int32 {
+        if doc >= target { return doc }
+        doc = try leapfrog(byCost, from: try byCost[0].seek(target))
+        return doc
+    }
+
+    override func matches(_ out: inout [SpanMatch]) throws {
+        a.removeAll(keepingCapacity: true)
+        b.removeAll(keepingCapacity: true)
+        try left.matches(&a)
+        if a.isEmpty { return }
+        try right.matches(&b)
+        var found: [SpanMatch] = []
+        for x in a {
+            for y in b {
+                let gap: Int32
+                if x.end < y.start { gap = y.start - x.end } else if y.end < x.start { gap = x.start - y.end } else { continue }
+                if gap <= distance {
+                    found.append(SpanMatch(start: min(x.start, y.start), end: max(x.end, y.end), slop: gap - 1 + x.slop + y.slop))
+                    if found.count >= NearSpans.maxMatches { break }
+                }
+            }
+            if found.count >= NearSpans.maxMatches { break }
+        }
+        found.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        out.append(contentsOf: found)
+    }
+}
+
+/// Scores a positional pattern in one field: BM25 with the pattern's frequency in the document,
+/// the sum over its matches of `1 / (1 + slop)` (each exact match counts 1), as Lucene does.
+final class SpanScorer: Scorer {
+    let spans: Spans
+    let norms: UnsafeRawBufferPointer
+    let bm25: BM25
+    let label: String
+    private var freq: Float = 0
+    private var buffer: [SpanMatch] = []
+
+    init(_ spans: Spans, norms: UnsafeRawBufferPointer, bm25: BM25, label: String) {
+        self.spans = spans
+        self.norms = norms
+        self.bm25 = bm25
+        self.label = label
+    }
+
+    override var cost: Int { spans.cost }
+
+    override func advance() throws -> Int32 { try confirm(try spans.advance()) }
+
+    override func seek(_ target: Int32) throws -> Int32 {
+        if doc >= target { return doc }
+        return try confirm(try spans.seek(target))
+    }
+
+    /// From candidate `start` on, finds the first document where the pattern really matches.
+    private func confirm(_ start: Int32) throws -> Int32 {
+        var d = start
+        while d != PostingsCursor.noMoreDocs {
+            buffer.removeAll(keepingCapacity: true)
+            try spans.matches(&buffer)
+            if !buffer.isEmpty {
+                var f: Float = 0
+                for m in buffer { f += 1 / Float(1 + m.slop) }
+                freq = f
+                break
+            }
+            d = try spans.advance()
+        }
+        doc = d
+        return d
+    }
+
+    override func score() throws -> Float { bm25.score(freq: freq, norm: norms[Int(doc)]) }
+
+    override func explain() throws -> Explanation {
+        bm25.explain(freq: freq, norm: norms[Int(doc)], what: label,
+                     freqText: "freq, matches in the field (each counts 1 / (1 + slop))")
+    }
+}
