@@ -14,7 +14,8 @@ struct SearchCommand: ParsableCommand {
           a OR b   a AND b   NOT a   -a   +a   ( … )
                                   precedence: NOT/- first, then AND, then OR
           "putin cooperation"~5   the words within 5 moves of each other, any order
-          putin NEAR/3 xi         at most 3 positions apart, either order (NEAR = NEAR/10)
+          putin NEAR/3 xi         at most 3 positions apart, either order;
+                                  NEAR alone means NEAR/10
           title:xi  body:"…"  id:ID  url:example.com
                                   limit a part to one field (title, body, id, url)
           strateg*                words starting with strateg (refused if too many)

@@ -163,7 +163,7 @@ final class ReqExclScorer: Scorer {
 
     override func explain() throws -> Explanation {
         let e = try required.explain()
-        return Explanation(value: e.value, text: e.text + " (and no excluded part matches)", details: e.details)
+        return Explanation(value: e.value, text: "sum of (no excluded part matches; excluded parts do not score):", details: [e])
     }
 }
 
