@@ -51,6 +51,8 @@ struct QueryParserTests {
         ("\"a b\"c", "followed by a space", 5),
         ("date:2022 NEAR/2 xi", "joins words and exact phrases only", 0),
         ("   ", "empty", 3),
+        (String(repeating: "(", count: 101) + "a" + String(repeating: ")", count: 101), "more than 100 deep", 100),
+        (String(repeating: "NOT ", count: 101) + "a", "more than 100 deep", 400),
     ])
     func errors(_ input: String, _ fragment: String, _ column: Int) {
         do {

@@ -20,6 +20,12 @@ struct QueryParser {
     /// Scalar indices that lose their special meaning (lenient recovery).
     private var literal: Set<Int> = []
     private var i = 0
+    /// Open parentheses and NOTs around the current position.
+    private var depth = 0
+    /// Deepest nesting accepted, far beyond any real query; keeps recursion off the stack's end.
+    static let maxDepth = 100
+    /// Notes a lenient parse lists one by one before it summarizes.
+    static let maxNotes = 5
 
     /// A parse error: what is wrong, the scalar index it is at, and what to do.
     struct Failure: Error {
@@ -52,6 +58,7 @@ struct QueryParser {
         var notes: [String] = []
         while true {
             i = 0
+            depth = 0
             do {
                 let node = try parseQuery()
                 return Query(node: node, notes: notes, lenient: lenient)
@@ -63,7 +70,11 @@ struct QueryParser {
                     notes.append("the query has nothing to search for, so nothing matches")
                     return Query(node: .nothing, notes: notes, lenient: true)
                 }
-                notes.append("read \(describeAt(k)) at column \(k + 1) as plain text (\(f.what))")
+                if literal.count < QueryParser.maxNotes {
+                    notes.append("read \(describeAt(k)) at column \(k + 1) as plain text (\(f.what))")
+                } else if literal.count == QueryParser.maxNotes {
+                    notes.append("read more characters as plain text (not listed)")
+                }
                 literal.insert(k)
             }
         }
@@ -197,6 +208,8 @@ struct QueryParser {
         skipSpace()
         if keyword(at: i) == "NOT" {
             let at = i
+            try enter(at)
+            defer { depth -= 1 }
             i += 3
             skipSpace()
             if !startsPart(i) {
@@ -220,6 +233,14 @@ struct QueryParser {
             return .not(inner)
         }
         return try parseNear(field: field)
+    }
+
+    private mutating func enter(_ at: Int) throws {
+        depth += 1
+        if depth > QueryParser.maxDepth {
+            throw Failure(what: "the query nests parentheses or NOTs more than \(QueryParser.maxDepth) deep", at: at,
+                          hint: "Simplify the query.")
+        }
     }
 
     private static func isPositional(_ n: Query.Node) -> Bool {
@@ -267,6 +288,8 @@ struct QueryParser {
         skipSpace()
         if isSpecial(i, "(") {
             let open = i
+            try enter(open)
+            defer { depth -= 1 }
             i += 1
             skipSpace()
             if isSpecial(i, ")") {
