@@ -234,6 +234,9 @@ struct QuerySemanticsTests {
         #expect(try QuerySemanticsTests.ids(index, "strateg*") == ["E-1"])
         #expect(Set(try QuerySemanticsTests.ids(index, "harb* stri*")) == ["a", "d"])
         #expect(try QuerySemanticsTests.ids(index, "\"harbour stri*\"") == ["a"])
+        #expect(try QuerySemanticsTests.ids(index, "\"harbour * on\"") == ["a"], "a lone * is any one word")
+        #expect(try QuerySemanticsTests.ids(index, "\"the * strike\"") == ["a"])
+        #expect(try QuerySemanticsTests.ids(index, "\"harbour * * on\"").isEmpty)
         #expect(try QuerySemanticsTests.ids(index, "nothingstartslikethis*").isEmpty)
         #expect(try QuerySemanticsTests.ids(index, "zq10*") == ["many"], "zq10, zq100…zq109, zq1000…zq1099: 111 words")
         #expect(throws: NewsIndexError.self) { try QuerySemanticsTests.ids(index, "zq*") }

@@ -26,7 +26,8 @@ import Foundation
 /// - `field:value` with the fields `title`, `body`, `id` (the exact id), `url` and `date`;
 ///   the value can be a word, a phrase or a group: `title:(putin OR xi)`.
 /// - `prefix*`: every word that starts with the prefix (`strateg*`); a prefix that stands for more
-///   than ``maxPrefixExpansions`` different words is refused.
+///   than ``maxPrefixExpansions`` different words is refused. Inside a phrase, `"harbour stri*"`
+///   works too, and a lone `*` stands for any one word: `"the * of"`.
 /// - `date:2022-12-30`, `date:2022-12`, `date:2022`, `date:2022-12-01..2022-12-31`, `date:>=2022-12`,
 ///   `date:<2023`, `date:>=now-7d` (units `h`, `d`, `w`, `m` for months, `y`): a filter on the
 ///   publication date, in UTC; documents without a date never match it. Filters do not score.

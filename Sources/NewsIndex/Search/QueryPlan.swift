@@ -123,10 +123,15 @@ struct QueryPlanner {
     func spanPlan(_ node: Query.Node, fields fs: [IndexedField]) throws -> SpanPlan? {
         switch node {
         case .phrase(let text, let field, let slop) where text.contains("*"):
-            // Words ending in * inside a phrase are prefixes: "harbour stri*".
+            // Words ending in * inside a phrase are prefixes ("harbour stri*"); a lone * is any one word.
             var parts: [SpanPlan] = [], offsets: [Int] = []
             var next = 0
             for chunk in text.split(whereSeparator: { $0.isWhitespace }) {
+                if chunk.allSatisfy({ $0 == "*" }) {
+                    // A lone * stands for any one word: "the * of".
+                    if !parts.isEmpty { next += chunk.count }
+                    continue
+                }
                 let isPrefix = chunk.hasSuffix("*") && chunk.count > 1
                 let raw = isPrefix ? String(chunk.dropLast()) : String(chunk)
                 let tokens = isPrefix && field != .id && field != .url ? Analyzer.news.tokens(raw) : analyze(raw, field)
