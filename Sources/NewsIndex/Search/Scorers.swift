@@ -1,9 +1,63 @@
+/// Anything that walks matching documents in increasing order: scorers and positional spans.
+protocol DocIterator: AnyObject {
+    var doc: Int32 { get }
+    func advance() throws -> Int32
+    func seek(_ target: Int32) throws -> Int32
+    var cost: Int { get }
+}
+
+/// Moves every iterator in `children` (cheapest first) to the first document `>= start` that all
+/// of them share (leapfrog over `seek`); `start` is where `children[0]` stands.
+func leapfrog<T: DocIterator>(_ children: [T], from start: Int32) throws -> Int32 {
+    var candidate = start
+    outer: while candidate != PostingsCursor.noMoreDocs {
+        for c in children.dropFirst() {
+            let d = c.doc >= candidate ? c.doc : try c.seek(candidate)
+            if d > candidate {
+                candidate = try children[0].seek(d)
+                continue outer
+            }
+        }
+        return candidate
+    }
+    return PostingsCursor.noMoreDocs
+}
+
+/// The iteration of a union: the smallest document any child stands on.
+struct UnionWalk<T: DocIterator> {
+    let children: [T]
+    private var started = false
+
+    init(_ children: [T]) { self.children = children }
+
+    var cost: Int { children.reduce(0) { $0 + $1.cost } }
+
+    private func minDoc() -> Int32 { children.reduce(PostingsCursor.noMoreDocs) { min($0, $1.doc) } }
+
+    /// Advances the children standing on `current` and returns the new smallest document.
+    mutating func advance(from current: Int32) throws -> Int32 {
+        if !started {
+            started = true
+            for c in children { _ = try c.advance() }
+        } else {
+            for c in children where c.doc == current { _ = try c.advance() }
+        }
+        return minDoc()
+    }
+
+    mutating func seek(_ target: Int32) throws -> Int32 {
+        started = true
+        for c in children where c.doc < target { _ = try c.seek(target) }
+        return minDoc()
+    }
+}
+
 /// Document-at-a-time iterators that score.
 ///
 /// Contract (as tantivy's `DocSet`): `doc` is `-1` before the first `advance()`/`seek(_:)` and
 /// ``PostingsCursor/noMoreDocs`` after the last match; `seek(target)` moves to the first matching
 /// document `>= target` and never moves backwards; `score()` is valid only on a matching document.
-class Scorer {
+class Scorer: DocIterator {
     var doc: Int32 = -1
     func advance() throws -> Int32 { fatalError("abstract") }
     func seek(_ target: Int32) throws -> Int32 {
@@ -45,30 +99,23 @@ final class TermScorer: Scorer {
 /// Matches documents any child matches; scores the sum of the matching children's scores.
 final class SumScorer: Scorer {
     let children: [Scorer]
-    private var started = false
+    private var walk: UnionWalk<Scorer>
 
-    init(_ children: [Scorer]) { self.children = children }
+    init(_ children: [Scorer]) {
+        self.children = children
+        walk = UnionWalk(children)
+    }
 
-    override var cost: Int { children.reduce(0) { $0 + $1.cost } }
-
-    private func minDoc() -> Int32 { children.reduce(PostingsCursor.noMoreDocs) { min($0, $1.doc) } }
+    override var cost: Int { walk.cost }
 
     override func advance() throws -> Int32 {
-        if !started {
-            started = true
-            for c in children { _ = try c.advance() }
-        } else {
-            for c in children where c.doc == doc { _ = try c.advance() }
-        }
-        doc = minDoc()
+        doc = try walk.advance(from: doc)
         return doc
     }
 
     override func seek(_ target: Int32) throws -> Int32 {
         if doc >= target { return doc }
-        started = true
-        for c in children where c.doc < target { _ = try c.seek(target) }
-        doc = minDoc()
+        doc = try walk.seek(target)
         return doc
     }
 
@@ -94,27 +141,14 @@ final class ConjunctionScorer: Scorer {
 
     override var cost: Int { children.first?.cost ?? 0 }
 
-    override func advance() throws -> Int32 { try align(try children[0].advance()) }
+    override func advance() throws -> Int32 {
+        doc = try leapfrog(children, from: try children[0].advance())
+        return doc
+    }
 
     override func seek(_ target: Int32) throws -> Int32 {
         if doc >= target { return doc }
-        return try align(try children[0].seek(target))
-    }
-
-    private func align(_ start: Int32) throws -> Int32 {
-        var candidate = start
-        outer: while candidate != PostingsCursor.noMoreDocs {
-            for c in children.dropFirst() {
-                let d = try c.seek(candidate)
-                if d > candidate {
-                    candidate = try children[0].seek(d)
-                    continue outer
-                }
-            }
-            doc = candidate
-            return doc
-        }
-        doc = PostingsCursor.noMoreDocs
+        doc = try leapfrog(children, from: try children[0].seek(target))
         return doc
     }
 

@@ -11,7 +11,7 @@ struct SpanMatch: Equatable {
 ///
 /// Patterns nest: words (``TermSpans``), any of several words (``UnionSpans``, for a prefix),
 /// phrases with or without slop (``PhraseSpans``) and NEAR pairs (``NearSpans``).
-class Spans {
+class Spans: DocIterator {
     var doc: Int32 = -1
     func advance() throws -> Int32 { fatalError("abstract") }
     func seek(_ target: Int32) throws -> Int32 { fatalError("abstract") }
@@ -44,28 +44,23 @@ final class TermSpans: PositionSpans {
 /// Any of several words at a position (the expansions of a prefix).
 final class UnionSpans: PositionSpans {
     let children: [TermSpans]
-    private var started = false
-    init(_ children: [TermSpans]) { self.children = children }
-    override var cost: Int { children.reduce(0) { $0 + $1.cost } }
+    private var walk: UnionWalk<TermSpans>
 
-    private func minDoc() -> Int32 { children.reduce(PostingsCursor.noMoreDocs) { min($0, $1.doc) } }
+    init(_ children: [TermSpans]) {
+        self.children = children
+        walk = UnionWalk(children)
+    }
+
+    override var cost: Int { walk.cost }
 
     override func advance() throws -> Int32 {
-        if !started {
-            started = true
-            for c in children { _ = try c.advance() }
-        } else {
-            for c in children where c.doc == doc { _ = try c.advance() }
-        }
-        doc = minDoc()
+        doc = try walk.advance(from: doc)
         return doc
     }
 
     override func seek(_ target: Int32) throws -> Int32 {
         if doc >= target { return doc }
-        started = true
-        for c in children where c.doc < target { _ = try c.seek(target) }
-        doc = minDoc()
+        doc = try walk.seek(target)
         return doc
     }
 
@@ -76,45 +71,11 @@ final class UnionSpans: PositionSpans {
     }
 }
 
-/// Moves every span in `children` (cheapest first) to the first document `>= start` they all share.
-func leapfrog(_ children: [Spans], from start: Int32) throws -> Int32 {
-    var candidate = start
-    outer: while candidate != PostingsCursor.noMoreDocs {
-        for c in children.dropFirst() {
-            let d = c.doc >= candidate ? c.doc : try c.seek(candidate)
-            if d > candidate {
-                candidate = try children[0].seek(d)
-                continue outer
-            }
-        }
-        return candidate
-    }
-    return PostingsCursor.noMoreDocs
-}
-
-/// Words at given offsets from each other. With `slop` 0 the words must stand exactly at their
-/// offsets; with more, Lucene's sloppy phrase rules apply: a match's length is how far the
-/// words are from their offsets (swapping two neighbours costs 2) and must be at most `slop`.
-final class PhraseSpans: Spans {
-    let children: [PositionSpans]
-    let offsets: [Int32]
-    let slop: Int32
-    /// For each word, the index of the first word of the phrase with the same text (itself if none):
-    /// repeated words must take different positions.
-    private let group: [Int]
-    private let hasRepeats: Bool
+/// Spans whose candidates are the documents all their parts share.
+class ConjunctionSpans: Spans {
     private let byCost: [Spans]
-    private var positions: [[UInt32]]
 
-    init(_ children: [PositionSpans], offsets: [Int], slop: Int, keys: [String]) {
-        self.children = children
-        self.offsets = offsets.map { Int32($0) }
-        self.slop = Int32(slop)
-        group = keys.indices.map { i in keys.firstIndex(of: keys[i])! }
-        hasRepeats = Set(keys).count < keys.count
-        byCost = children.sorted { $0.cost < $1.cost }
-        positions = Array(repeating: [], count: children.count)
-    }
+    init(parts: [Spans]) { byCost = parts.sorted { $0.cost < $1.cost } }
 
     override var cost: Int { byCost[0].cost }
 
@@ -127,6 +88,30 @@ final class PhraseSpans: Spans {
         if doc >= target { return doc }
         doc = try leapfrog(byCost, from: try byCost[0].seek(target))
         return doc
+    }
+}
+
+/// Words at given offsets from each other. With `slop` 0 the words must stand exactly at their
+/// offsets; with more, Lucene's sloppy phrase rules apply: a match's length is how far the
+/// words are from their offsets (swapping two neighbours costs 2) and must be at most `slop`.
+final class PhraseSpans: ConjunctionSpans {
+    let children: [PositionSpans]
+    let offsets: [Int32]
+    let slop: Int32
+    /// For each word, the index of the first word of the phrase with the same text (itself if none):
+    /// repeated words must take different positions.
+    private let group: [Int]
+    private let hasRepeats: Bool
+    private var positions: [[UInt32]]
+
+    init(_ children: [PositionSpans], offsets: [Int], slop: Int, keys: [String]) {
+        self.children = children
+        self.offsets = offsets.map { Int32($0) }
+        self.slop = Int32(slop)
+        group = keys.indices.map { i in keys.firstIndex(of: keys[i])! }
+        hasRepeats = Set(keys).count < keys.count
+        positions = Array(repeating: [], count: children.count)
+        super.init(parts: children)
     }
 
     override func matches(_ out: inout [SpanMatch]) throws {
@@ -225,11 +210,10 @@ final class PhraseSpans: Spans {
 
 /// Two patterns at most `distance` positions apart, in either order, not overlapping.
 /// A match covers both; its slop is the gap beyond neighbouring (plus the parts' own slop).
-final class NearSpans: Spans {
+final class NearSpans: ConjunctionSpans {
     let left: Spans
     let right: Spans
     let distance: Int32
-    private let byCost: [Spans]
     private var a: [SpanMatch] = []
     private var b: [SpanMatch] = []
     /// Bound on the matches counted per document, against quadratic blow-up on very long texts.
@@ -239,20 +223,7 @@ final class NearSpans: Spans {
         self.left = left
         self.right = right
         self.distance = Int32(distance)
-        byCost = [left, right].sorted { $0.cost < $1.cost }
-    }
-
-    override var cost: Int { byCost[0].cost }
-
-    override func advance() throws -> Int32 {
-        doc = try leapfrog(byCost, from: try byCost[0].advance())
-        return doc
-    }
-
-    override func seek(_ target: Int32) throws -> Int32 {
-        if doc >= target { return doc }
-        doc = try leapfrog(byCost, from: try byCost[0].seek(target))
-        return doc
+        super.init(parts: [left, right])
     }
 
     override func matches(_ out: inout [SpanMatch]) throws {
