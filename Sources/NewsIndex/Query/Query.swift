@@ -154,7 +154,11 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
     static func describe(_ n: Node, nested: Bool) -> String {
         func fieldPrefix(_ f: Field?) -> String { f.map { $0.rawValue + ":" } ?? "" }
         switch n {
-        case .term(let t, let f): return fieldPrefix(f) + t
+        case .term(let t, let f):
+            // A word that would read as syntax (a literal OR, -x, a:b) is shown quoted: same meaning.
+            let special = ["AND", "OR", "NOT"].contains(t) || t.hasPrefix("NEAR") || t.hasPrefix("-") || t.hasPrefix("+")
+                || t.unicodeScalars.contains { QueryParser.isQuote($0) || "():*~".unicodeScalars.contains($0) }
+            return fieldPrefix(f) + (special && !t.unicodeScalars.contains(where: QueryParser.isQuote) ? "\"\(t)\"" : t)
         case .prefix(let p, let f): return fieldPrefix(f) + p + "*"
         case .phrase(let p, let f, let slop): return fieldPrefix(f) + "\"\(p)\"" + (slop > 0 ? "~\(slop)" : "")
         case .near(let a, let b, let d): return describe(a, nested: true) + " NEAR/\(d) " + describe(b, nested: true)

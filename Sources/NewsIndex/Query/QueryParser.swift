@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a query string into a ``Query``. Syntax only: no analysis, no index access.
 ///
 /// A recursive-descent parser over Unicode scalars:
@@ -45,13 +47,38 @@ struct QueryParser {
 
     /// A `.badQuery` error quoting the query with a caret under scalar `at`.
     func error(_ f: Failure) -> NewsIndexError {
-        var caretColumn = 0
-        for (k, c) in scalars.enumerated() where k < f.at {
-            // Combining marks take no column of their own.
-            if c.properties.canonicalCombiningClass == .notReordered { caretColumn += 1 }
-        }
+        let caretColumn = column(of: f.at)
         let shown = text.replacingControlCharacters()
         return NewsIndexError(.badQuery, "cannot parse the query: \(f.what)\n  \(shown)\n  \(String(repeating: " ", count: caretColumn))^\n\(f.hint)")
+    }
+
+    /// The terminal column (0-based) where scalar `k` starts: wide East Asian characters and
+    /// emoji take two columns; combining marks, joiners and emoji modifiers none.
+    func column(of k: Int) -> Int {
+        var c = 0
+        var afterJoiner = false
+        for s in scalars.prefix(k) {
+            // In an emoji sequence (👨‍👩‍👧) what follows a zero-width joiner shares the first glyph.
+            if !afterJoiner { c += QueryParser.width(s) }
+            afterJoiner = s == "\u{200D}"
+        }
+        return c
+    }
+
+    static func width(_ s: Unicode.Scalar) -> Int {
+        let v = s.value
+        if v < 0x300 { return 1 }
+        let p = s.properties
+        switch p.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if (0x1F3FB...0x1F3FF).contains(v) { return 0 }   // skin-tone modifiers
+        if p.isEmojiPresentation { return 2 }
+        if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v) { return 2 }
+        return 1
     }
 
     mutating func parse(lenient: Bool) throws -> Query {
@@ -71,7 +98,7 @@ struct QueryParser {
                     return Query(node: .nothing, notes: notes, lenient: true)
                 }
                 if literal.count < QueryParser.maxNotes {
-                    notes.append("read \(describeAt(k)) at column \(k + 1) as plain text (\(f.what))")
+                    notes.append("read \(describeAt(k)) at column \(column(of: k) + 1) as plain text (\(f.what))")
                 } else if literal.count == QueryParser.maxNotes {
                     notes.append("read more characters as plain text (not listed)")
                 }
@@ -157,7 +184,8 @@ struct QueryParser {
             i += 2
             skipSpace()
             if !startsPart(i) {
-                throw Failure(what: "OR needs a part after it", at: at, hint: "Put a word or phrase after OR, or remove it.")
+                throw Failure(what: "OR needs a part after it", at: at, hint: "Put a word or phrase after OR, or remove it.",
+                              recover: keyword(at: i) != nil ? i : at)
             }
             branches.append(try parseAnd(field: field))
         }
@@ -182,7 +210,8 @@ struct QueryParser {
                         throw Failure(what: "AND needs a part before it", at: at, hint: "Put a word or phrase before AND, or remove it.")
                     }
                     if !startsPart(i) {
-                        throw Failure(what: "AND needs a part after it", at: at, hint: "Put a word or phrase after AND, or remove it.")
+                        throw Failure(what: "AND needs a part after it", at: at, hint: "Put a word or phrase after AND, or remove it.",
+                                      recover: keyword(at: i) != nil ? i : at)
                     }
                     continue
                 }
@@ -243,6 +272,14 @@ struct QueryParser {
         }
     }
 
+    static func field(of n: Query.Node) -> Query.Field? {
+        switch n {
+        case .term(_, let f), .prefix(_, let f), .phrase(_, let f, _): return f
+        case .near(let a, let b, _): return field(of: a) ?? field(of: b)
+        default: return nil
+        }
+    }
+
     private static func isPositional(_ n: Query.Node) -> Bool {
         switch n {
         case .term, .prefix, .near: return true
@@ -254,6 +291,8 @@ struct QueryParser {
     private mutating func parseNear(field: Query.Field?) throws -> Query.Node {
         let leftAt = i
         var left = try parsePrimary(field: field)
+        let depthBefore = depth
+        defer { depth = depthBefore }
         while true {
             let save = i
             skipSpace()
@@ -269,15 +308,24 @@ struct QueryParser {
             guard QueryParser.isPositional(left) else {
                 throw Failure(what: "\(k) joins words and exact phrases only", at: leftAt, hint: "Put a word, \"exact phrase\" or prefix* on both sides.", recover: at)
             }
+            try enter(at)
             i += k.unicodeScalars.count
             skipSpace()
             if !startsPart(i) || keyword(at: i) != nil {
                 throw Failure(what: "\(k) needs a word or phrase after it", at: at, hint: "Write it between two words or phrases: putin NEAR/3 xi.")
             }
+            if isSpecial(i, "-") || isSpecial(i, "+") {
+                throw Failure(what: "\(k) cannot take an excluded or required part", at: i,
+                              hint: "Exclude outside the NEAR group: putin NEAR/3 xi -taiwan.")
+            }
             let rightAt = i
             let right = try parsePrimary(field: field)
             guard QueryParser.isPositional(right) else {
                 throw Failure(what: "\(k) joins words and exact phrases only", at: rightAt, hint: "Put a word, \"exact phrase\" or prefix* on both sides.", recover: at)
+            }
+            if let a = QueryParser.field(of: left), let b = QueryParser.field(of: right), a != b {
+                throw Failure(what: "\(k) joins parts of one field, not \(a.rawValue): and \(b.rawValue):", at: rightAt,
+                              hint: "Search both in one field: title:(putin NEAR/3 xi).", recover: at)
             }
             left = .near(left, right, distance: distance)
         }
@@ -333,6 +381,10 @@ struct QueryParser {
             i = j + 1
             if atEnd || isSpace(i) || isSpecial(i, ")") {
                 throw Failure(what: "\(name): needs a value right after the colon", at: at, hint: "Write \(name):word, \(name):\"a phrase\" or \(name):(a OR b).", recover: j)
+            }
+            if isSpecial(i, "-") || isSpecial(i, "+") {
+                throw Failure(what: "put \(scalars[i]) before the field, not after the colon", at: i,
+                              hint: "Write \(scalars[i])\(name):word.", recover: j)
             }
             return try parsePrimary(field: f)
         }
@@ -425,9 +477,10 @@ struct QueryParser {
             default: range = DateRange(lower: e.start, upper: e.end, text: value)
             }
         }
-        if case .ago = range.lower ?? .instant(0) {} else if case .ago = range.upper ?? .instant(0) {} else if
-            let lo = range.lower, let hi = range.upper, lo.resolve(now: 0) >= hi.resolve(now: 0) {
-            throw Failure(what: "this date range is empty (its end comes before its start)", at: start, hint: hint, recover: colon)
+        // Relative ends resolve against the same "now", so one reference time tells emptiness.
+        let reference = Int64(Date().timeIntervalSince1970)
+        if let lo = range.lower, let hi = range.upper, lo.resolve(now: reference) >= hi.resolve(now: reference) {
+            throw Failure(what: "this date range is empty (its end is not after its start)", at: start, hint: hint, recover: colon)
         }
         return .date(range)
     }

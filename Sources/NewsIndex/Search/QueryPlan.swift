@@ -38,6 +38,8 @@ struct QueryPlanner {
     let index: IndexReader
     let titleBoost: Float
     let now: Int64
+    /// A lenient query drops what has nothing to search for instead of failing.
+    let lenient: Bool
 
     func fields(_ f: Query.Field?) -> [IndexedField] {
         switch f {
@@ -77,7 +79,7 @@ struct QueryPlanner {
                 }
             }
             if must.isEmpty {
-                if positives == 0 {
+                if positives == 0 || (!not.isEmpty && !lenient) {
                     throw NewsIndexError(.badQuery, "the query \"\(Query.describe(node, nested: false))\" only excludes: add a word or phrase to search for.")
                 }
                 return nil
@@ -98,25 +100,27 @@ struct QueryPlanner {
                 let leaves = try words.map { Plan.leaf(try leaf(label: $0, span: .term($0), fields: fs)) }
                 return leaves.count == 1 ? leaves[0] : .or(leaves)
             }
-            return .leaf(try leaf(label: Query.describe(.prefix(text, field), nested: true), span: span, fields: fs))
+            return .leaf(try leaf(label: Query.describe(.prefix(text, nil), nested: true), span: span, fields: fs))
         case .term, .phrase, .near:
-            let fs = fields(QueryPlanner.field(of: node))
+            let fs = fields(QueryParser.field(of: node))
             guard let span = try spanPlan(node, fields: fs) else { return nil }
             return .leaf(try leaf(label: QueryPlanner.label(node, span), span: span, fields: fs))
         }
     }
 
-    static func field(of node: Query.Node) -> Query.Field? {
-        switch node {
-        case .term(_, let f), .prefix(_, let f), .phrase(_, let f, _): return f
-        case .near(let a, let b, _): return field(of: a) ?? field(of: b)
-        default: return nil
-        }
-    }
-
+    /// The part as written, without field prefixes (the scorer adds the field it searches).
     static func label(_ node: Query.Node, _ span: SpanPlan) -> String {
         if case .term(let t) = span { return t }
-        return Query.describe(node, nested: true)
+        func unfielded(_ n: Query.Node) -> Query.Node {
+            switch n {
+            case .term(let t, _): return .term(t, nil)
+            case .prefix(let t, _): return .prefix(t, nil)
+            case .phrase(let t, _, let slop): return .phrase(t, nil, slop: slop)
+            case .near(let a, let b, let d): return .near(unfielded(a), unfielded(b), distance: d)
+            default: return n
+            }
+        }
+        return Query.describe(unfielded(node), nested: true)
     }
 
     /// The terms of a word, phrase, prefix or NEAR pattern; nil when it has no searchable word.
@@ -134,15 +138,14 @@ struct QueryPlanner {
                 }
                 let isPrefix = chunk.hasSuffix("*") && chunk.count > 1
                 let raw = isPrefix ? String(chunk.dropLast()) : String(chunk)
-                let tokens = isPrefix && field != .id && field != .url ? Analyzer.news.tokens(raw) : analyze(raw, field)
+                let tokens = isPrefix ? prefixTokens(raw, field) : analyze(raw, field)
                 guard let first = tokens.first else { continue }
                 for (k, t) in tokens.enumerated() {
                     offsets.append(next + t.position - first.position)
                     if isPrefix && k == tokens.count - 1 {
-                        let words = try expand(prefix: t.term, fields: fs, shown: String(chunk))
-                        parts.append(.union(words, label: t.term + "*"))
+                        parts.append(try prefixUnion(t.term, fields: fs, shown: String(chunk)))
                     } else {
-                        parts.append(.term(isPrefix && field != .id && field != .url ? analyze(t.term, field).first?.term ?? t.term : t.term))
+                        parts.append(.term(isPrefix ? analyze(t.term, field).first?.term ?? t.term : t.term))
                     }
                 }
                 next = offsets.last! + 1
@@ -158,15 +161,13 @@ struct QueryPlanner {
             if tokens.count == 1 { return .term(first.term) }
             return .phrase(tokens.map { .term($0.term) }, offsets: tokens.map { $0.position - first.position }, slop: slop)
         case .prefix(let text, let field):
-            // The prefix is folded like any word but not stemmed: `strateg*` must reach the
-            // stems of strategic and strategy alike.
-            let tokens = field == .id || field == .url ? analyze(text, field) : Analyzer.news.tokens(text)
+            let tokens = prefixTokens(text, field)
             guard let last = tokens.last else { return nil }
-            let words = try expand(prefix: last.term, fields: fs, shown: Query.describe(node, nested: true))
-            let union = SpanPlan.union(words, label: last.term + "*")
+            let union = try prefixUnion(last.term, fields: fs, shown: Query.describe(node, nested: true))
             if tokens.count == 1 { return union }
+            // A hyphenated prefix (`strategic-coop*`): the words before the last are whole words.
             let first = tokens[0]
-            var parts: [SpanPlan] = tokens.dropLast().map { .term($0.term) }
+            var parts: [SpanPlan] = tokens.dropLast().map { .term(analyze($0.term, field).first?.term ?? $0.term) }
             parts.append(union)
             return .phrase(parts, offsets: tokens.map { $0.position - first.position }, slop: 0)
         case .near(let a, let b, let d):
@@ -177,6 +178,27 @@ struct QueryPlanner {
         default:
             return nil
         }
+    }
+
+    /// Tokens of a prefix's text: split and folded as the field indexes words, but not stemmed,
+    /// so that `strateg*` reaches the stems of strategic and strategy alike.
+    func prefixTokens(_ text: String, _ field: Query.Field?) -> [Token] {
+        if field == nil || field == .title || field == .body, index.analyzer == .english {
+            return Analyzer.news.tokens(text)
+        }
+        return analyze(text, field)
+    }
+
+    /// The words a prefix stands for: the index's words that start with it and, when the analyzer
+    /// stems, the stem of the prefix itself (so `cooperation*` finds `cooperation`, indexed as `cooper`).
+    func prefixUnion(_ prefix: String, fields fs: [IndexedField], shown: String) throws -> SpanPlan {
+        var words = try expand(prefix: prefix, fields: fs, shown: shown)
+        if index.analyzer == .english, fs.contains(.title) || fs.contains(.body),
+           let stem = index.analyzer.tokens(prefix).first?.term, stem != prefix, !words.contains(stem) {
+            words.append(stem)
+            words.sort()
+        }
+        return .union(words, label: prefix + "*")
     }
 
     /// Tokens of a query word as the field indexes them.

@@ -89,7 +89,9 @@ extension IndexReader {
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         precondition(options.limit >= 0 && options.offset >= 0, "limit and offset must not be negative")
         let plan = try self.plan(query, options: options)
-        let wanted = options.limit == 0 ? 0 : options.offset + options.limit
+        // Never more than the index holds (and no overflow for huge limits or offsets).
+        let wanted = options.limit == 0 || options.offset >= documentCount ? 0
+            : min(documentCount, options.offset + min(options.limit, documentCount))
         var top = TopDocs(capacity: wanted, byDate: options.order == .date)
         var total = 0
         for seg in segments {
@@ -131,7 +133,7 @@ extension IndexReader {
 
     func plan(_ query: Query, options: SearchOptions) throws -> Plan {
         let planner = QueryPlanner(index: self, titleBoost: options.titleBoost,
-                                   now: Int64(options.now.timeIntervalSince1970.rounded(.down)))
+                                   now: Int64(options.now.timeIntervalSince1970.rounded(.down)), lenient: query.lenient)
         return try planner.plan(query)
     }
 

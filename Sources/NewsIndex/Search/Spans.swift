@@ -193,7 +193,6 @@ final class PhraseSpans: ConjunctionSpans {
                     if pp[lagger] > end { end = pp[lagger] }
                     moved = lagger
                 }
-                if moved != cur { next = pp[smallest(excluding: cur)] }
             }
             if pp[cur] > next {
                 if matchLength <= Int64(slop) { record(matchLength) }
@@ -244,8 +243,13 @@ final class NearSpans: ConjunctionSpans {
             }
             if found.count >= NearSpans.maxMatches { break }
         }
-        found.sort { ($0.start, $0.end) < ($1.start, $1.end) }
-        out.append(contentsOf: found)
+        found.sort { ($0.start, $0.end, $0.slop) < ($1.start, $1.end, $1.slop) }
+        // One match per span: `a NEAR b` with a = b would otherwise count each pair twice.
+        var last: SpanMatch? = nil
+        for m in found where last.map({ $0.start != m.start || $0.end != m.end }) ?? true {
+            out.append(m)
+            last = m
+        }
     }
 }
 
