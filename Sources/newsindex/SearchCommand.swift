@@ -22,6 +22,7 @@ struct SearchCommand: ParsableCommand {
           date:2022-12-30  date:2022-12  date:2022-12-01..2022-12-31  date:>=2022-12
           date:>=now-7d           publication date filters (UTC; units h d w m y);
                                   undated documents never match a date filter
+
         A query that starts with - needs -- right before it, after the options:
           newsindex search --limit 5 -- '-date:2022 putin'
 
