@@ -276,9 +276,9 @@ struct DateExpression {
         let d = pieces.count > 2 ? Int(pieces[2])! : 1
         guard (1...12).contains(m), d >= 1, d <= DateParser.daysInMonth(y, m) else { return nil }
         let startDay = DateParser.days(year: y, month: m, day: d)
-        if let timePart {
+        if timePart != nil {
+            // A moment: 2022-12-30T10:00Z, parsed like article dates.
             guard pieces.count == 3, let full = DateParser.parse(raw) else { return nil }
-            _ = timePart
             return DateExpression(start: .instant(full), end: .instant(full + 1))
         }
         let endDay: Int64
