@@ -79,7 +79,7 @@ struct IngestTests {
         #expect(e.kind == .badInput)
     }
 
-    @Test("scraped page: headline signals, byline and date, body keeps everything else")
+    @Test("scraped page: headline signals, byline and date; the page around the article is set aside")
     func textArticle() {
         let page = """
         Sections
@@ -97,13 +97,59 @@ struct IngestTests {
         #expect(a.title == "Harbour strike ends after dockers accept pay deal")
         #expect(a.byline == "Maren Holt")
         #expect(a.date?.isoDay == "2024-03-14")
-        #expect(a.body.contains("The strike ended on Thursday."))
-        #expect(a.body.contains("Sections"))
-        let repeated = TextArticle.parse("World\n\nCouncil votes to close the old bridge\n\nCouncil votes to close the old bridge\n\nText.", id: "p2")
+        #expect(a.body == "The strike ended on Thursday.")
+        for furniture in ["Sections", "Top Stories", "Menu", "By Maren Holt"] {
+            #expect(a.setAside?.contains(furniture) == true, "\(furniture) is set aside")
+        }
+        let repeated = TextArticle.parse("World\n\nCouncil votes to close the old bridge\n\nCouncil votes to close the old bridge\n\nThe vote was close.", id: "p2")
         #expect(repeated.title == "Council votes to close the old bridge")
         #expect(!repeated.body.contains("Council votes"))
         let plain = TextArticle.parse("Floods close the coastal road again\n\nThe road is shut.", id: "p3")
         #expect(plain.title == "Floods close the coastal road again")
+        #expect(plain.body == "The road is shut.")
+    }
+
+    @Test("scraped page: share buttons, adverts, comment forms and lists of other stories stay out of the body")
+    func boilerplate() {
+        let page = """
+        Home | Local | Sport
+        Ferry timetable changes from Monday
+        By Ana Ruiz
+
+        Share this articleComments
+        ADVERTISEMENT
+        Ferries between Eastport and the islands will leave half an hour earlier from Monday, the operator said.
+        Photo: Harbour Authority
+        Why the change?
+        The operator blamed the tide tables. It will review the timetable in June.
+        "We are sorry," a spokesperson said.
+        Copyright 2024 The Eastport Herald
+        You might also like
+        Council approves new cycle lanes on the seafront
+        Lifeboat crew rescues two kayakers off Gull Point
+        Leave a Reply
+        Your email address will not be published. Required fields are marked *
+        Back to top button
+        """
+        let a = TextArticle.parse(page, id: "ferry")
+        #expect(a.title == "Ferry timetable changes from Monday")
+        #expect(a.byline == "Ana Ruiz")
+        let body = a.body.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        #expect(body == [
+            "Ferries between Eastport and the islands will leave half an hour earlier from Monday, the operator said.",
+            "Why the change?",
+            "The operator blamed the tide tables. It will review the timetable in June.",
+            "\"We are sorry,\" a spokesperson said.",
+        ])
+        let aside = a.setAside ?? ""
+        for line in ["Home | Local | Sport", "Share this articleComments", "ADVERTISEMENT", "Photo: Harbour Authority",
+                     "Copyright 2024", "Council approves new cycle lanes", "Lifeboat crew rescues", "Leave a Reply",
+                     "Back to top button"] {
+            #expect(aside.contains(line), "\(line) is set aside")
+        }
+        // A "Most Popular" heading before the article starts is navigation, not the end of the story.
+        let early = TextArticle.parse("Most Popular\nRiver levels fall after the storm\n\nThe river fell by a metre overnight.", id: "r")
+        #expect(early.body == "The river fell by a metre overnight.")
     }
 
     @Test("the seeds' bylines and dates")

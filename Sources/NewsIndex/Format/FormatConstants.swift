@@ -93,4 +93,8 @@ enum StoredField: UInt8 {
     case date = 3
     case url = 4
     case byline = 5
+    /// Page text kept out of the index (navigation, lists of other stories).
+    case setAside = 6
+    /// The entities recognized in the article: one `canonical name<TAB>mentions` line each.
+    case entities = 7
 }

@@ -84,18 +84,58 @@ public final class IndexReader: @unchecked Sendable {
     func storedArticle(_ doc: Int) throws -> StoredArticle {
         let (seg, local) = locate(doc)
         let f = try seg.storedDocument(local)
+        let entities: [StoredArticle.EntityMentions] = (f[.entities] ?? "").split(separator: "\n").compactMap { line in
+            let cols = line.split(separator: "\t")
+            guard cols.count == 2, let n = Int(cols[1]) else { return nil }
+            return StoredArticle.EntityMentions(name: String(cols[0]), mentions: n)
+        }
         return StoredArticle(id: f[.id] ?? "", title: f[.title] ?? "", body: f[.body] ?? "",
-                             dateText: f[.date], url: f[.url], byline: f[.byline], date: seg.date(local))
+                             dateText: f[.date], url: f[.url], byline: f[.byline], setAside: f[.setAside],
+                             entities: entities, date: seg.date(local), documentNumber: doc)
+    }
+
+    /// The article with id `id` as it was indexed, or nil when the index has no such article.
+    ///
+    /// - Throws: ``NewsIndexError/Kind/corruptIndex`` when an index file turns out damaged.
+    public func article(id: String) throws -> StoredArticle? {
+        for seg in segments {
+            guard let info = try seg.termInfo(.id, id) else { continue }
+            let cursor = try seg.postings(info)
+            let d = try cursor.advance()
+            if d != PostingsCursor.noMoreDocs { return try storedArticle(seg.docBase + Int(d)) }
+        }
+        return nil
     }
 }
 
-/// An article's stored fields as read back from the index.
-struct StoredArticle {
-    var id: String
-    var title: String
-    var body: String
-    var dateText: String?
-    var url: String?
-    var byline: String?
-    var date: Int64?
+/// An article as the index stores it: what was searched, and what was set aside.
+public struct StoredArticle: Sendable {
+    /// How often one entity is mentioned in the article.
+    public struct EntityMentions: Sendable, Equatable {
+        /// The entity's canonical name.
+        public var name: String
+        /// Mentions in the title and body.
+        public var mentions: Int
+    }
+
+    /// The article's id.
+    public var id: String
+    /// The headline.
+    public var title: String
+    /// The searchable text.
+    public var body: String
+    /// The publication date as it was written in the source, when there was one.
+    public var dateText: String?
+    /// The URL, when known.
+    public var url: String?
+    /// The author line, when known.
+    public var byline: String?
+    /// Page text kept out of the index (navigation, share buttons, lists of other stories).
+    public var setAside: String?
+    /// The entities recognized in the title and body, most mentioned first.
+    public var entities: [EntityMentions]
+    /// The publication time in seconds since the epoch, when known.
+    public var date: Int64?
+    /// The internal document number (stable for one commit of the index only).
+    public var documentNumber: Int
 }

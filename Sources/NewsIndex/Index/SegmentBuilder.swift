@@ -42,6 +42,7 @@ final class SegmentBuilder {
         if let d = article.date { fields.append((.date, d.text)) }
         if let u = article.url { fields.append((.url, u)) }
         if let b = article.byline { fields.append((.byline, b)) }
+        if let a = article.setAside { fields.append((.setAside, a)) }
         stored.add(fields)
         storedBytes += article.body.utf8.count + article.title.utf8.count
         docCount += 1

@@ -12,15 +12,20 @@ public struct Article: Sendable, Equatable {
     public var url: String?
     /// The author line ("Jared Gans"), when the page gives one.
     public var byline: String?
+    /// Text of the page that is not the article (navigation, share buttons, lists of other
+    /// stories): stored with the article, never searched.
+    public var setAside: String?
 
     /// Creates an article.
-    public init(id: String, title: String, body: String, date: ArticleDate? = nil, url: String? = nil, byline: String? = nil) {
+    public init(id: String, title: String, body: String, date: ArticleDate? = nil, url: String? = nil,
+                byline: String? = nil, setAside: String? = nil) {
         self.id = id
         self.title = title
         self.body = body
         self.date = date
         self.url = url
         self.byline = byline
+        self.setAside = setAside
     }
 }
 

@@ -11,7 +11,13 @@
 /// - +2 for the first line when it has no sentence-final period (it is usually the page title).
 /// The best score wins, the earlier line on ties; without any candidate the first line is the title.
 /// A byline found under the headline gives ``Article/byline`` and, when it carries one, the date.
-/// The body is the rest of the page in order, minus the headline and its verbatim repeats.
+/// The body is the article's own text: paragraphs that read as prose (at least three words ending
+/// like a sentence, or twenty words or more) and short questions used as subheadings. Everything else
+/// is set aside (stored, shown by `newsindex show`, never searched): lines before the headline,
+/// the byline, page furniture (share buttons, advertisements, credits, comment forms, navigation:
+/// ``boilerplatePrefixes``), short unpunctuated fragments, and lists of other stories, which start
+/// at a heading such as "You might also like" or "Most Popular" after the article has begun and
+/// run until the next long paragraph.
 public enum TextArticle {
     /// Builds an ``Article`` from a scraped page.
     public static func parse(_ text: String, id: String) -> Article {
@@ -46,15 +52,87 @@ public enum TextArticle {
             byline = name
             date = d
         }
-        // Body: everything but the headline and its verbatim repeats, blank-line structure kept.
-        var bodyLines: [Substring] = []
-        for (i, l) in lines.enumerated() {
+        // Body: the article's own paragraphs; the page around them is set aside.
+        var body: [Substring] = []
+        var aside: [Substring] = []
+        var inStoryList = false
+        var seenProse = false
+        for (i, l) in lines.enumerated() where !l.isEmpty {
             if i == titleLine || (l == title && i > titleLine && i <= titleLine + 3) { continue }
-            bodyLines.append(l)
+            let kind = classify(l)
+            if kind == .storyListMarker && seenProse { inStoryList = true }
+            let keep: Bool
+            switch kind {
+            case .prose:
+                // A long paragraph ends a list of other stories; a short one (a headline) does not.
+                if inStoryList && wordCount(l) >= 20 { inStoryList = false }
+                keep = !inStoryList && i > titleLine
+            case .question:
+                keep = !inStoryList && seenProse
+            default:
+                keep = false
+            }
+            if keep {
+                body.append(l)
+                if kind == .prose { seenProse = true }
+            } else {
+                aside.append(l)
+            }
         }
-        while bodyLines.first?.isEmpty == true { bodyLines.removeFirst() }
-        while bodyLines.last?.isEmpty == true { bodyLines.removeLast() }
-        return Article(id: id, title: String(title), body: bodyLines.joined(separator: "\n"), date: date, byline: byline)
+        return Article(id: id, title: String(title), body: body.joined(separator: "\n\n"), date: date, byline: byline,
+                       setAside: aside.isEmpty ? nil : aside.joined(separator: "\n"))
+    }
+
+    /// What a line of a scraped page is.
+    enum LineKind: Equatable {
+        /// A paragraph of the article: at least 3 words ending like a sentence, or 20 words or more.
+        case prose
+        /// A short question, as articles use for subheadings ("What did Putin say?").
+        case question
+        /// Page furniture: share buttons, advertisements, credits, comment forms, navigation.
+        case boilerplate
+        /// The start of a list of other stories ("You might also like", "Most Popular").
+        case storyListMarker
+        /// Anything else that is short and unpunctuated: navigation, captions, list items.
+        case fragment
+    }
+
+    /// Lines that are page furniture wherever they stand (compared lower-cased, from the line's start).
+    static let boilerplatePrefixes = [
+        "share this article", "share this", "share on", "advertisement", "sponsored", "abone ol", "back to top",
+        "to top", "leave a reply", "leave a comment", "post a comment", "no comments", "click to comment",
+        "your email address will not be published", "required fields are marked", "copyright", "©", "photo:",
+        "image:", "credit:", "tags ", "copy/paste", "copy to clipboard", "sign up", "sign in", "subscribe",
+        "follow us", "newsletter", "load more", "view all", "see all", "just in", "trending", "read more",
+        "all rights reserved", "cookie", "skip to content",
+    ]
+
+    /// Headings that start a list of other stories.
+    static let storyListMarkers = [
+        "you might also like", "you may also like", "related articles", "related stories", "related news",
+        "related", "most popular", "most read", "more stories", "more news", "top stories", "recommended",
+        "read next", "latest news", "editor's picks", "more international news",
+    ]
+
+    static func wordCount(_ line: Substring) -> Int {
+        line.split(whereSeparator: { $0 == " " || $0 == "\t" }).count
+    }
+
+    static func classify(_ line: Substring) -> LineKind {
+        let lower = foldQuotes(line).lowercased()
+        let words = wordCount(line)
+        if storyListMarkers.contains(where: { lower == $0 || lower == $0 + ":" }) { return .storyListMarker }
+        if lower.hasPrefix("more ") && lower.hasSuffix(" news") && words <= 5 { return .storyListMarker }
+        if boilerplatePrefixes.contains(where: { lower.hasPrefix($0) }) || lower.contains("copyright") { return .boilerplate }
+        if let first = line.first, first.isNumber, line.contains(". "), words <= 20,
+           line.prefix(while: { $0.isNumber }).count <= 3, line.dropFirst(line.prefix(while: { $0.isNumber }).count).hasPrefix(". ") {
+            return .fragment   // a numbered list item: "1. Headline of another story"
+        }
+        if words >= 20 { return .prose }
+        let last = line.last!
+        if words >= 3, ".!\"”’)…".contains(last) { return .prose }
+        if words >= 2, words <= 15, last == "?" { return .question }
+        return .fragment
     }
 
     static let navigation = ["view all", "load more", "just in", "read more", "see all", "sign in", "subscribe", "share this"]
