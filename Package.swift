@@ -27,6 +27,8 @@ let package = Package(
             name: "NewsIndex",
             dependencies: ["CZlib", "CStemmer"],
             path: "Sources/NewsIndex",
+            // The built-in entity list, compiled into the library (no bundle to find at run time).
+            resources: [.embedInCode("Entities/entities.txt")],
         ),
         .executableTarget(
             name: "newsindex",

@@ -16,6 +16,10 @@ struct BuildCommand: ParsableCommand {
         known names alone; simple lower-cases runs of letters and digits exactly as tantivy's \
         default tokenizer does.
 
+        Entities (people, organizations, places, media) of the built-in list are recognized while \
+        indexing; --entities FILE adds or overrides entries, one per line: \
+        `Canonical Name | type | alias; alias; ambiguous alias?` (see the README).
+
         A new index replaces the one at --index only once it is complete: if the build fails or is \
         interrupted, the previous index stays as it was. Bad documents are reported with their file \
         and line and skipped (exit code 1); --strict stops at the first one and changes nothing.
@@ -24,6 +28,7 @@ struct BuildCommand: ParsableCommand {
           newsindex build articles/
           newsindex build feed.jsonl archive/2024/ --index /srv/news-index
           newsindex build feed.jsonl --analyzer english
+          newsindex build articles/ --entities my-entities.txt
           NEWSINDEX_INDEX=/tmp/idx newsindex build samples/ --quiet
         """
     )
@@ -35,6 +40,9 @@ struct BuildCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("How text becomes terms: news (default), english (news + Snowball stemming) or simple (tantivy's default tokenizer).", valueName: "name"))
     var analyzer = "news"
+
+    @Option(name: .long, help: ArgumentHelp("An entities file adding to or overriding the built-in entity list (repeatable).", valueName: "file"))
+    var entities: [String] = []
 
     @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")
     var strict = false
@@ -59,6 +67,10 @@ struct BuildCommand: ParsableCommand {
         let totalBytes = inputs.files.reduce(0) { $0 + $1.size }
         var options = IndexWriter.Options()
         options.analyzer = Analyzer(named: analyzer)!
+        for file in entities {
+            let text = try ArticleInputs.readEntitiesFile(file)
+            options.entityDefinitions.append((source: file, text: text))
+        }
         let writer = try IndexWriter(path: location.path, options: options)
         var progress = ProgressLine(enabled: !quiet && Terminal.stderrIsTerminal)
         var done = 0          // bytes of finished files

@@ -155,6 +155,38 @@ struct CLITests {
         #expect(missing.status == 66 && missing.err.contains("no article with id \"no-such-id\""))
     }
 
+    @Test("entities on the seeds: queries, --entity, facets, the entities command")
+    func seedEntities() throws {
+        let all: Set<String> = ["000", "001", "002", "003", "004"]
+        #expect(Set(try seedHits("entity:cctv")) == ["000", "002", "003"])
+        #expect(Set(try seedHits("entity:putin")) == all)
+        #expect(Set(try seedHits("entity:xi")) == all)
+        #expect(Set(try seedHits("entity:\"Vladimir Putin\"")) == all)
+        #expect(Set(try seedHits("\"strategic cooperation\"", ["--entity", "CCTV"])) == ["000", "002", "003"])
+        #expect(Set(try seedHits("\"strategic cooperation\"", ["--entity", "CCTV", "--entity", "kremlin"])) == ["000", "002"])
+        #expect(!(try seedHits("entity:xi NEAR/10 cooperation")).isEmpty)
+        // The facet under the hits counts documents over all matches.
+        let text = try CLI.run(["search", "\"strategic cooperation\"", "--index", index, "--limit", "1"])
+        let lines = text.out.split(separator: "\n")
+        let head = try #require(lines.firstIndex { $0.hasPrefix("Entities in the 5 matches") })
+        let people = lines[(head + 1)...].first { $0.contains("people") } ?? ""
+        let orgs = lines[(head + 1)...].first { $0.contains("organizations") } ?? ""
+        #expect(people.contains("Putin 5") && people.contains("Xi 5"), "\(people)")
+        #expect(orgs.contains("CCTV 3"), "\(orgs)")
+        // The entities command, over everything and with one entity.
+        let list = try CLI.run(["entities", "--index", index, "--json"])
+        let rows = list.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let cctv = try #require(rows.first { $0["name"] as? String == "China Central Television" })
+        #expect(cctv["documents"] as? Int == 3 && cctv["display"] as? String == "CCTV" && cctv["type"] as? String == "media")
+        #expect(rows.first { $0["name"] as? String == "Vladimir Putin" }?["documents"] as? Int == 5)
+        let with = try CLI.run(["entities", "--index", index, "--with", "cctv"])
+        #expect(with.status == 0 && !with.out.contains("China Central Television") && with.out.contains("Xi Jinping"))
+        let unknown = try CLI.run(["search", "entity:putn", "--index", index])
+        #expect(unknown.status == 64 && unknown.err.contains("\"Vladimir Putin\""))
+        let show = try CLI.run(["show", "004_2ca4c52b2190831a", "--index", index])
+        #expect(show.out.contains("Vladimir Putin ×") && show.out.contains("Xi Jinping ×"))
+    }
+
     @Test("query language on the seeds (issue 3's examples)")
     func queryLanguage() throws {
         #expect(Set(try seedHits("Taiwan -Samarkand")) == ["000", "002", "003"])
@@ -206,7 +238,7 @@ struct CLITests {
         let strict = try CLI.run(["search", "putin \"strategic cooperation", "--index", index, "--count"])
         #expect(strict.status == 64 && strict.out.isEmpty)
         let field = try CLI.run(["search", "author:smith", "--index", index])
-        #expect(field.status == 64 && field.err.contains("The fields are title, body, id, url, date"))
+        #expect(field.status == 64 && field.err.contains("The fields are title, body, id, url, entity, date"))
         let prefix = try CLI.run(["search", "a*", "--index", index, "--count"])
         #expect(prefix.status == 0 || (prefix.status == 64 && prefix.err.contains("make the prefix longer")))
     }

@@ -2,7 +2,7 @@
 ///
 /// Stemming is for common words; applied to names it merges what must stay apart and breaks
 /// what must stay whole (*Jinping* → *jinp*, *Paris* → *pari*, *Reuters* → *reuter*). Every word of
-/// every alias of ``BuiltinEntities`` is protected, except the common words aliases are built from
+/// every alias of the built-in entity list (``Gazetteer/builtin``) is protected, except the common words aliases are built from
 /// (titles such as *President*, and words such as *United*, *Nations* or *Television*), which stem
 /// as usual so that *nation* and *nations* still meet. Protection does not depend on case, so the
 /// query `paris` and the text `Paris` meet on the same term.
@@ -24,14 +24,8 @@ enum ProperNames {
     /// The protected terms, as the `news` analyzer writes them.
     static let terms: Set<String> = {
         var out = Set<String>()
-        for line in BuiltinEntities.text.split(separator: "\n") {
-            let trimmed = String(line).trimmingASCIIWhitespace()
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let columns = trimmed.split(separator: "|", omittingEmptySubsequences: false)
-            guard columns.count == 3 else { continue }
-            var aliases = columns[2].split(separator: ";").map { String($0) }
-            aliases.append(String(columns[0]))
-            for alias in aliases {
+        for e in Gazetteer.builtin.entities {
+            for alias in e.aliases + e.ambiguousAliases + [e.name] {
                 for token in Analyzer.news.tokens(alias) where !commonWords.contains(token.term) {
                     out.insert(token.term)
                 }

@@ -1,7 +1,7 @@
 /// The manifest: which segments make up the index at one commit.
 ///
 /// ```
-/// Manifest     --> Header, Generation:u64, Analyzer:String, CreatedBy:String, SegmentCount:u32, SegmentEntry^SegmentCount, Footer
+/// Manifest     --> Header, Generation:u64, Analyzer:String, CreatedBy:String, Entities:String, SegmentCount:u32, SegmentEntry^SegmentCount, Footer
 /// SegmentEntry --> Name:String, SegmentID:u64, DocCount:u32, DeletesGeneration:u64
 /// ```
 /// The header's segment id field holds the generation. A commit writes `manifest.tmp`, fsyncs it,
@@ -18,6 +18,8 @@ struct Manifest: Equatable {
     var generation: UInt64
     var analyzer: String
     var createdBy: String
+    /// The entity list the index was built with, in the entities-file text format.
+    var entities: String
     var segments: [Segment]
 
     func encode() -> [UInt8] {
@@ -26,6 +28,7 @@ struct Manifest: Equatable {
         w.write(generation)
         w.writeString(analyzer)
         w.writeString(createdBy)
+        w.writeString(entities)
         w.write(UInt32(segments.count))
         for s in segments {
             w.writeString(s.name)
@@ -42,6 +45,7 @@ struct Manifest: Equatable {
         let generation = try r.readU64()
         let analyzer = try r.readString()
         let createdBy = try r.readString()
+        let entities = try r.readString()
         let n = Int(try r.readU32())
         guard n <= r.remaining else { throw r.corrupt("impossible segment count \(n)") }
         var segments: [Segment] = []
@@ -56,6 +60,6 @@ struct Manifest: Equatable {
             segments.append(Segment(name: name, id: id, docCount: docs, deletesGeneration: del))
         }
         guard r.isAtEnd else { throw r.corrupt("\(r.remaining) unexpected bytes at the end of the manifest") }
-        return Manifest(generation: generation, analyzer: analyzer, createdBy: createdBy, segments: segments)
+        return Manifest(generation: generation, analyzer: analyzer, createdBy: createdBy, entities: entities, segments: segments)
     }
 }

@@ -21,6 +21,8 @@ public final class IndexReader: @unchecked Sendable {
 
     let segments: [SegmentReader]
     let manifest: Manifest
+    /// The entity list the index was built with.
+    let gazetteer: Gazetteer
 
     /// Opens the index at `path`.
     ///
@@ -42,6 +44,11 @@ public final class IndexReader: @unchecked Sendable {
             throw NewsIndexError(.incompatibleIndex, "index \(path) was built with the analyzer \"\(manifest.analyzer)\", which this build of newsindex does not know. Upgrade newsindex or rebuild the index.")
         }
         analyzer = a
+        do {
+            gazetteer = try Gazetteer.parse(manifest.entities, source: manifestPath)
+        } catch let e as NewsIndexError {
+            throw NewsIndexError.corrupt(manifestPath, "its entity list does not parse: \(e.message)")
+        }
         var base = 0
         var segs: [SegmentReader] = []
         for entry in manifest.segments {

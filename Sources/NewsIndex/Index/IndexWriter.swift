@@ -25,6 +25,9 @@ public final class IndexWriter {
         public var analyzer: Analyzer = .news
         /// Approximate bytes of buffered postings and documents before a segment is written.
         public var memoryBudget: Int = 256 << 20
+        /// Entity definitions to add to (or override in) the built-in list, in the entities-file
+        /// format, each with a name for error messages (usually the file's path).
+        public var entityDefinitions: [(source: String, text: String)] = []
         /// Creates the default options.
         public init() {}
     }
@@ -48,6 +51,7 @@ public final class IndexWriter {
     private var ids: Set<String> = []
     private let generation: UInt64
     private var committed = false
+    private let recognizer: Recognizer
 
     /// Opens `path` for building a new index, creating the directory if needed.
     ///
@@ -56,6 +60,9 @@ public final class IndexWriter {
     public init(path: String, options: Options = Options()) throws {
         directory = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         self.options = options
+        var gazetteer = Gazetteer.builtin
+        for d in options.entityDefinitions { try gazetteer.apply(d.text, source: d.source) }
+        recognizer = Recognizer(gazetteer: gazetteer, analyzer: options.analyzer)
         if FileIO.exists(directory) && !FileIO.isDirectory(directory) {
             throw NewsIndexError(.io, "\(directory) exists and is not a directory; choose another index location with --index.")
         }
@@ -119,7 +126,7 @@ public final class IndexWriter {
         guard ids.insert(article.id).inserted else {
             throw NewsIndexError(.badInput, "id \"\(article.id)\" was already used by an earlier document; ids must be unique")
         }
-        let b = builder ?? SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max), analyzer: options.analyzer)
+        let b = builder ?? SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max), analyzer: options.analyzer, recognizer: recognizer)
         builder = b
         b.add(article)
         documentCount += 1
@@ -149,7 +156,8 @@ public final class IndexWriter {
         try flush()
         try FileIO.syncDirectory(directory)
         let manifest = Manifest(generation: generation, analyzer: options.analyzer.name,
-                                createdBy: "newsindex \(NewsIndexVersion.string)", segments: segments)
+                                createdBy: "newsindex \(NewsIndexVersion.string)", entities: recognizer.gazetteer.text,
+                                segments: segments)
         try FileIO.atomicReplace(directory + "/" + FormatConstants.manifestName, manifest.encode(), directory: directory)
         committed = true
         try removeUnreferencedFiles()

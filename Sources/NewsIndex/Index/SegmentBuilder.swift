@@ -19,10 +19,12 @@ final class SegmentBuilder {
     private var storedBytes = 0
     let segmentID: UInt64
     let analyzer: Analyzer
+    let recognizer: Recognizer
 
-    init(segmentID: UInt64, analyzer: Analyzer) {
+    init(segmentID: UInt64, analyzer: Analyzer, recognizer: Recognizer) {
         self.segmentID = segmentID
         self.analyzer = analyzer
+        self.recognizer = recognizer
         self.stored = StoredFieldsWriter(segmentID: segmentID)
     }
 
@@ -31,11 +33,24 @@ final class SegmentBuilder {
 
     func add(_ article: Article) {
         let doc = Int32(docCount)
-        invert(field: .title, doc: doc) { analyzer.forEachToken(in: article.title, $0) }
-        invert(field: .body, doc: doc) { analyzer.forEachToken(in: article.body, $0) }
-        invert(field: .id, doc: doc) { $0(Token(term: article.id, position: 0, byteRange: 0..<article.id.utf8.count)) }
-        invert(field: .url, doc: doc) { emit in
-            if let url = article.url { Analyzer.simple.forEachToken(in: url, emit) }
+        let titleTokens = analyzer.tokens(article.title)
+        let bodyTokens = analyzer.tokens(article.body)
+        // Entity mentions become extra terms at their first word's position, not counted in the
+        // field's length, so BM25 of words is unchanged and `entity:x NEAR/5 word` works.
+        let mentions = recognizer.recognize([(article.title, titleTokens), (article.body, bodyTokens)])
+        var perEntity: [Int: Int] = [:]
+        for (field, tokens, ms) in [(IndexedField.title, titleTokens, mentions[0]), (.body, bodyTokens, mentions[1])] {
+            invert(field: field, doc: doc, length: tokens.count) { emit in
+                for t in tokens { emit(t.term, t.position) }
+                for m in ms {
+                    emit(recognizer.terms[m.entity], tokens[m.start].position)
+                    perEntity[m.entity, default: 0] += 1
+                }
+            }
+        }
+        invert(field: .id, doc: doc, length: 1) { $0(article.id, 0) }
+        invert(field: .url, doc: doc, length: nil) { emit in
+            if let url = article.url { Analyzer.simple.forEachToken(in: url) { emit($0.term, $0.position) } }
         }
         dates.append(article.date?.secondsSinceEpoch ?? FormatConstants.noDate)
         var fields: [(StoredField, String)] = [(.id, article.id), (.title, article.title), (.body, article.body)]
@@ -43,31 +58,38 @@ final class SegmentBuilder {
         if let u = article.url { fields.append((.url, u)) }
         if let b = article.byline { fields.append((.byline, b)) }
         if let a = article.setAside { fields.append((.setAside, a)) }
+        if !perEntity.isEmpty {
+            let names = recognizer.gazetteer.entities
+            let lines = perEntity.sorted { $0.value > $1.value || ($0.value == $1.value && names[$0.key].name < names[$1.key].name) }
+                .map { "\(names[$0.key].name)\t\($0.value)" }
+            fields.append((.entities, lines.joined(separator: "\n")))
+        }
         stored.add(fields)
         storedBytes += article.body.utf8.count + article.title.utf8.count
         docCount += 1
     }
 
-    /// Adds the tokens `tokens` produces to `field` of document `doc`.
-    private func invert(field: IndexedField, doc: Int32, _ tokens: ((Token) -> Void) -> Void) {
+    /// Adds the (term, position) pairs `terms` produces to `field` of document `doc`; the field's
+    /// length is `length`, or the number of pairs when nil.
+    private func invert(field: IndexedField, doc: Int32, length: Int?, _ terms: ((String, Int) -> Void) -> Void) {
         let f = Int(field.rawValue)
         scratch.removeAll(keepingCapacity: true)
-        tokens { token in
+        terms { term, position in
             let id: Int32
-            if let existing = termIDs[f][token.term] {
+            if let existing = termIDs[f][term] {
                 id = existing
             } else {
                 id = Int32(termText.count)
-                termIDs[f][token.term] = id
+                termIDs[f][term] = id
                 termField.append(field.rawValue)
-                termText.append(token.term)
+                termText.append(term)
                 streams.append([])
                 lastDoc.append(-1)
                 docFreq.append(0)
             }
-            scratch.append(UInt64(UInt32(id)) << 32 | UInt64(UInt32(token.position)))
+            scratch.append(UInt64(UInt32(id)) << 32 | UInt64(UInt32(position)))
         }
-        lengths[f].append(UInt32(scratch.count))
+        lengths[f].append(UInt32(length ?? scratch.count))
         guard !scratch.isEmpty else { return }
         scratch.sort()
         var i = 0

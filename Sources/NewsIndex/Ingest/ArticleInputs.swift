@@ -93,6 +93,17 @@ public enum ArticleInputs {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Reads an entities file (UTF-8 text) for ``IndexWriter/Options/entityDefinitions``.
+    ///
+    /// - Throws: ``NewsIndexError/Kind/inputNotFound`` when it cannot be read,
+    ///   ``NewsIndexError/Kind/badInput`` when it is not UTF-8 text.
+    public static func readEntitiesFile(_ path: String) throws -> String {
+        guard FileIO.exists(path), !FileIO.isDirectory(path) else {
+            throw NewsIndexError(.inputNotFound, "entities file \(path) does not exist; check the path given to --entities.")
+        }
+        return try readText(InputFile(path: path, kind: .text, size: 0))
+    }
+
     static func validate(_ bytes: [UInt8], path: String) throws {
         if let nul = bytes.firstIndex(of: 0) {
             throw NewsIndexError(.badInput, "\(path) looks like a binary file (a NUL byte at offset \(nul)); newsindex indexes UTF-8 text.")

@@ -23,6 +23,9 @@ import Foundation
 /// - `a AND b`, `a OR b`, `NOT a`, `-a` (exclude), `+a` (require, the default), `( … )` for grouping.
 ///   Precedence: `NOT` and `-` bind tightest, then `AND` (and plain adjacency), then `OR`:
 ///   `a OR b c -d` is `a OR (b AND c AND NOT d)`.
+/// - `entity:putin`, `entity:"xi jinping"`: mentions of a known entity (canonical name or any alias,
+///   case-insensitive), found at index time; they combine with words like any term
+///   (`entity:xi NEAR/10 cooperation`). An unknown name is an error listing the closest known ones.
 /// - `field:value` with the fields `title`, `body`, `id` (the exact id), `url` and `date`;
 ///   the value can be a word, a phrase or a group: `title:(putin OR xi)`.
 /// - `prefix*`: every word that starts with the prefix (`strateg*`); a prefix that stands for more
@@ -45,6 +48,8 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         case id
         /// The article's URL; `url:example.com` matches URLs that contain the words `example com` in a row.
         case url
+        /// Mentions of a known entity, by canonical name or alias (case-insensitive): `entity:putin`.
+        case entity
     }
 
     indirect enum Node: Sendable, Equatable {
@@ -64,6 +69,8 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         case or([Node])
         /// Excluded (only meaningful inside `.and`).
         case not(Node)
+        /// Must match, does not score.
+        case filter(Node)
         /// Matches nothing (a lenient parse of a query without any searchable part).
         case nothing
     }
@@ -111,6 +118,12 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
     /// Documents matching at least one of `parts`; the more parts match, the higher the score.
     public static func any(_ parts: [Query]) -> Query { Query(node: .or(parts.map(\.node))) }
 
+    /// Documents that mention the entity `name` (canonical name or alias, case-insensitive).
+    public static func entity(_ name: String) -> Query { Query(node: .term(name, .entity)) }
+
+    /// Documents matching `part`, without `part` adding to the score (a filter).
+    public static func filter(_ part: Query) -> Query { Query(node: .filter(part.node)) }
+
     /// Excludes the documents matching `part`; use it inside ``all(_:)``.
     public static func not(_ part: Query) -> Query { Query(node: .not(part.node)) }
 
@@ -156,7 +169,7 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         switch n {
         case .term(let t, let f):
             // A word that would read as syntax (a literal OR, -x, a:b) is shown quoted: same meaning.
-            let special = ["AND", "OR", "NOT"].contains(t) || t.hasPrefix("NEAR") || t.hasPrefix("-") || t.hasPrefix("+")
+            let special = f == .entity ? t.contains(" ") : ["AND", "OR", "NOT"].contains(t) || t.hasPrefix("NEAR") || t.hasPrefix("-") || t.hasPrefix("+")
                 || t.unicodeScalars.contains { QueryParser.isQuote($0) || "():*~".unicodeScalars.contains($0) }
             return fieldPrefix(f) + (special && !t.unicodeScalars.contains(where: QueryParser.isQuote) ? "\"\(t)\"" : t)
         case .prefix(let p, let f): return fieldPrefix(f) + p + "*"
@@ -170,6 +183,7 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
             let s = parts.map { describe($0, nested: true) }.joined(separator: " OR ")
             return nested && parts.count > 1 ? "(\(s))" : s
         case .not(let p): return "-" + describe(p, nested: true)
+        case .filter(let p): return describe(p, nested: true)
         case .nothing: return "(nothing)"
         }
     }

@@ -30,6 +30,8 @@ indirect enum Plan {
     case and(must: [Plan], not: [Plan])
     case or([Plan])
     case date(lower: Int64, upper: Int64, label: String)
+    /// Must match, scores 0.
+    case filter(Plan)
     case nothing
 }
 
@@ -43,7 +45,7 @@ struct QueryPlanner {
 
     func fields(_ f: Query.Field?) -> [IndexedField] {
         switch f {
-        case nil: return [.title, .body]
+        case nil, .entity?: return [.title, .body]
         case .title?: return [.title]
         case .body?: return [.body]
         case .id?: return [.id]
@@ -64,6 +66,8 @@ struct QueryPlanner {
         switch node {
         case .nothing:
             return .nothing
+        case .filter(let inner):
+            return try plan(inner).map { .filter($0) }
         case .date(let r):
             let (lo, hi) = r.resolve(now: now)
             return .date(lower: lo, upper: hi, label: r.description)
@@ -91,6 +95,8 @@ struct QueryPlanner {
             return parts.count == 1 ? parts[0] : .or(parts)
         case .not:
             throw NewsIndexError(.badQuery, "the query \"\(Query.describe(node, nested: false))\" only excludes: add a word or phrase to search for.")
+        case .prefix(_, .entity?):
+            throw NewsIndexError(.badQuery, "entity: takes a name, not a prefix (\(Query.describe(node, nested: false))); `newsindex entities` lists the names.")
         case .prefix(let text, let field):
             let fs = fields(field)
             guard let span = try spanPlan(node, fields: fs) else { return nil }
@@ -110,7 +116,7 @@ struct QueryPlanner {
 
     /// The part as written, without field prefixes (the scorer adds the field it searches).
     static func label(_ node: Query.Node, _ span: SpanPlan) -> String {
-        if case .term(let t) = span { return t }
+        if case .term(let t) = span { return t.hasPrefix("\u{1}") ? "entity:" + t.dropFirst() : t }
         func unfielded(_ n: Query.Node) -> Query.Node {
             switch n {
             case .term(let t, _): return .term(t, nil)
@@ -126,6 +132,8 @@ struct QueryPlanner {
     /// The terms of a word, phrase, prefix or NEAR pattern; nil when it has no searchable word.
     func spanPlan(_ node: Query.Node, fields fs: [IndexedField]) throws -> SpanPlan? {
         switch node {
+        case .term(let name, .entity?), .phrase(let name, .entity?, _):
+            return .term(try entityTerm(name))
         case .phrase(let text, let field, let slop) where text.contains("*"):
             // Words ending in * inside a phrase are prefixes ("harbour stri*"); a lone * is any one word.
             var parts: [SpanPlan] = [], offsets: [Int] = []
@@ -178,6 +186,13 @@ struct QueryPlanner {
         default:
             return nil
         }
+    }
+
+    /// The index term of the entity a user names; an unknown name lists the closest known ones.
+    func entityTerm(_ name: String) throws -> String {
+        if let e = index.gazetteer.resolve(name) { return e.term }
+        let close = index.gazetteer.closest(to: name).map { "\"\($0)\"" }.joined(separator: ", ")
+        throw NewsIndexError(.badQuery, "there is no entity \"\(name)\" in this index's entity list; the closest names are \(close). `newsindex entities` lists them all; `newsindex build --entities FILE` adds more.")
     }
 
     /// Tokens of a prefix's text: split and folded as the field indexes words, but not stemmed,
@@ -264,6 +279,8 @@ extension IndexReader {
             return nil
         case .date(let lo, let hi, let label):
             return DateFilterScorer(segment: seg, lower: lo, upper: hi, label: label)
+        case .filter(let inner):
+            return try scorer(inner, in: seg).map { FilterScorer($0) }
         case .leaf(let leaf):
             var alternatives: [Scorer] = []
             for (field, bm25) in leaf.fields {

@@ -240,6 +240,20 @@ final class DateFilterScorer: Scorer {
     }
 }
 
+/// Matches what `inner` matches; scores 0 (a filter such as `--entity`).
+final class FilterScorer: Scorer {
+    let inner: Scorer
+    init(_ inner: Scorer) { self.inner = inner }
+    override var cost: Int { inner.cost }
+    override func advance() throws -> Int32 { doc = try inner.advance(); return doc }
+    override func seek(_ target: Int32) throws -> Int32 { doc = try inner.seek(target); return doc }
+    override func score() throws -> Float { 0 }
+    override func explain() throws -> Explanation {
+        let e = try inner.explain()
+        return Explanation(value: 0, text: "filter (matches, does not score): \(e.text)")
+    }
+}
+
 /// Matches nothing.
 final class EmptyScorer: Scorer {
     override func advance() throws -> Int32 { doc = PostingsCursor.noMoreDocs; return doc }

@@ -22,6 +22,8 @@ public struct SearchOptions: Sendable {
     public var snippets: Bool = true
     /// Whether to explain each hit's score (``SearchHit/explanation``).
     public var explain: Bool = false
+    /// Whether to count the entities mentioned in all matching documents (``SearchResults/entities``).
+    public var entityFacets: Bool = false
     /// The current time, for relative dates such as `date:>=now-7d`.
     public var now: Date = Date()
     /// Creates the default options: 10 hits by score, no offset, title ×2, snippets on.
@@ -34,6 +36,9 @@ public struct SearchResults: Sendable {
     public let totalHits: Int
     /// The requested page of hits, best first (ties go to the earlier indexed document).
     public let hits: [SearchHit]
+    /// The entities mentioned in all matching documents, most documents first, when
+    /// ``SearchOptions/entityFacets`` is on (empty otherwise).
+    public var entities: [EntityCount] = []
 }
 
 /// One matching article.
@@ -94,18 +99,22 @@ extension IndexReader {
             : min(documentCount, options.offset + min(options.limit, documentCount))
         var top = TopDocs(capacity: wanted, byDate: options.order == .date)
         var total = 0
+        var facets: [String: (documents: Int, mentions: Int)] = [:]
         for seg in segments {
             guard let scorer = try scorer(plan, in: seg) else { continue }
             var d = try scorer.advance()
             let base = Int32(seg.docBase)
+            var matched = options.entityFacets ? [UInt64](repeating: 0, count: (seg.docCount + 63) / 64) : []
             while d != PostingsCursor.noMoreDocs {
                 total += 1
+                if options.entityFacets { matched[Int(d) >> 6] |= 1 << UInt64(d & 63) }
                 if wanted > 0 {
                     let date = options.order == .date ? (seg.date(Int(d)) ?? Int64.min) : 0
                     top.insert(score: try scorer.score(), date: date, doc: base + d)
                 }
                 d = try scorer.advance()
             }
+            if options.entityFacets { try countEntities(in: seg, matches: matched, into: &facets) }
         }
         let ranked = top.sorted()
         var hits: [SearchHit] = []
@@ -121,7 +130,9 @@ extension IndexReader {
                                       explanation: explanation))
             }
         }
-        return SearchResults(totalHits: total, hits: hits)
+        var results = SearchResults(totalHits: total, hits: hits)
+        if options.entityFacets { results.entities = entityCounts(from: facets) }
+        return results
     }
 
     /// Explains how `query` scores the document with internal number `documentNumber`
@@ -168,7 +179,7 @@ extension IndexReader {
                 if l.fields.contains(where: { $0.field == .body }) { addSpan(l.span) }
             case .and(let must, _): must.forEach(visit)
             case .or(let parts): parts.forEach(visit)
-            case .date, .nothing: break
+            case .date, .nothing, .filter: break
             }
         }
         visit(plan)

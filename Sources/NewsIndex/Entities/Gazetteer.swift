@@ -1,0 +1,170 @@
+/// A named entity newsindex recognizes: a person, organization, place, media outlet…
+public struct Entity: Sendable, Equatable {
+    /// The canonical name ("Vladimir Putin"); unique in a gazetteer.
+    public var name: String
+    /// The kind of entity: person, organization, place, media, or any word an entities file uses.
+    public var type: String
+    /// The names it goes by in text, matched case-sensitively on whole words ("Putin", "President Putin").
+    public var aliases: [String]
+    /// Aliases that are also common words or abbreviations ("CCTV"): they count only in context.
+    public var ambiguousAliases: [String]
+    /// Words near an ambiguous alias that make it this entity ("broadcaster", "reported").
+    public var clues: [String]
+    /// Words right after an ambiguous alias that rule it out ("footage" in "CCTV footage").
+    public var notBefore: [String]
+    /// Words up to three before an ambiguous alias that rule it out ("caught" in "caught on CCTV").
+    public var notAfter: [String]
+
+    /// The short name to show: the first alias listed ("Putin", "CCTV").
+    public var displayName: String
+
+    /// The index term of the entity's mentions: a control byte no analyzer emits, then the
+    /// lower-cased canonical name, so mentions can never collide with words.
+    var term: String { "\u{1}" + name.lowercased() }
+}
+
+/// The list of entities an index recognizes, in the text format of `entities.txt`:
+///
+/// ```
+/// # A comment
+/// Vladimir Putin | person | Putin; Vladimir Putin; President Putin
+/// China Central Television | media | CCTV?; China Central Television | clues: broadcaster state reported; not-before: footage cameras; not-after: caught
+/// - Boris Johnson
+/// ```
+///
+/// One entity per line: canonical name, type, aliases separated by `;` (an alias ending in `?` is
+/// ambiguous and counts only in context, see ``Recognizer``), and optionally the context words
+/// for ambiguous aliases. A line `- Name` removes an entity (useful in an overrides file). The
+/// canonical name always counts as an alias.
+struct Gazetteer: Sendable {
+    var entities: [Entity]
+
+    /// The list that ships with newsindex (`Sources/NewsIndex/Entities/entities.txt`).
+    static let builtin: Gazetteer = {
+        let text = String(decoding: PackageResources.entities_txt, as: UTF8.self)
+        // The shipped file is checked by the tests; a broken one is a build error, not a user error.
+        return try! Gazetteer.parse(text, source: "entities.txt")
+    }()
+
+    /// The text form, which ``parse(_:source:)`` reads back.
+    var text: String {
+        entities.map { e in
+            // The display name goes first, so that it reads back as the display name.
+            let all = e.aliases.map { ($0, false) } + e.ambiguousAliases.map { ($0, true) }
+            let ordered = all.filter { $0.0 == e.displayName } + all.filter { $0.0 != e.displayName }
+            var line = "\(e.name) | \(e.type) | " + ordered.map { $0.1 ? $0.0 + "?" : $0.0 }.joined(separator: "; ")
+            var context: [String] = []
+            if !e.clues.isEmpty { context.append("clues: " + e.clues.joined(separator: " ")) }
+            if !e.notBefore.isEmpty { context.append("not-before: " + e.notBefore.joined(separator: " ")) }
+            if !e.notAfter.isEmpty { context.append("not-after: " + e.notAfter.joined(separator: " ")) }
+            if !context.isEmpty { line += " | " + context.joined(separator: "; ") }
+            return line
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// Parses the text format; errors name `source` and the line.
+    static func parse(_ text: String, source: String) throws -> Gazetteer {
+        var g = Gazetteer(entities: [])
+        try g.apply(text, source: source)
+        return g
+    }
+
+    /// Adds, replaces (same canonical name) and removes (`- Name`) entries from `text`.
+    mutating func apply(_ text: String, source: String) throws {
+        func fail(_ line: Int, _ what: String) -> NewsIndexError {
+            NewsIndexError(.badInput, "\(source):\(line): \(what). Each line is `Canonical Name | type | alias; alias; …` (see the README's entities section).")
+        }
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = String(raw).trimmingASCIIWhitespace()
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("- ") {
+                let name = String(line.dropFirst(2)).trimmingASCIIWhitespace()
+                guard let k = entities.firstIndex(where: { $0.name.lowercased() == name.lowercased() }) else {
+                    throw fail(n + 1, "there is no entity \"\(name)\" to remove")
+                }
+                entities.remove(at: k)
+                continue
+            }
+            let cols = line.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingASCIIWhitespace() }
+            guard cols.count == 3 || cols.count == 4 else { throw fail(n + 1, "expected 3 or 4 columns separated by |, found \(cols.count)") }
+            guard !cols[0].isEmpty else { throw fail(n + 1, "the canonical name is empty") }
+            guard !cols[1].isEmpty, !cols[1].contains(" ") else { throw fail(n + 1, "the type must be one word such as person, organization, place or media") }
+            var e = Entity(name: cols[0], type: cols[1].lowercased(), aliases: [], ambiguousAliases: [], clues: [], notBefore: [], notAfter: [],
+                           displayName: cols[0])
+            var first = true
+            for a in cols[2].split(separator: ";").map({ String($0).trimmingASCIIWhitespace() }) where !a.isEmpty {
+                if first {
+                    e.displayName = a.hasSuffix("?") ? String(a.dropLast()).trimmingASCIIWhitespace() : a
+                    first = false
+                }
+                if a.hasSuffix("?") {
+                    let bare = String(a.dropLast()).trimmingASCIIWhitespace()
+                    if !bare.isEmpty && !e.ambiguousAliases.contains(bare) { e.ambiguousAliases.append(bare) }
+                } else if !e.aliases.contains(a) {
+                    e.aliases.append(a)
+                }
+            }
+            if !e.aliases.contains(e.name) && !e.ambiguousAliases.contains(e.name) { e.aliases.append(e.name) }
+            if cols.count == 4 {
+                for part in cols[3].split(separator: ";") {
+                    let kv = part.split(separator: ":", maxSplits: 1).map { String($0).trimmingASCIIWhitespace() }
+                    guard kv.count == 2 else { throw fail(n + 1, "context \"\(part)\" should read key: words") }
+                    let words = kv[1].split(separator: " ").map { String($0).lowercased() }
+                    switch kv[0] {
+                    case "clues": e.clues = words
+                    case "not-before": e.notBefore = words
+                    case "not-after": e.notAfter = words
+                    default: throw fail(n + 1, "unknown context \"\(kv[0])\" (use clues, not-before, not-after)")
+                    }
+                }
+            }
+            if !e.ambiguousAliases.isEmpty && e.clues.isEmpty {
+                throw fail(n + 1, "ambiguous aliases (ending in ?) need clues: words that show the entity is meant")
+            }
+            if let k = entities.firstIndex(where: { $0.name.lowercased() == e.name.lowercased() }) {
+                entities[k] = e
+            } else {
+                entities.append(e)
+            }
+        }
+    }
+
+    /// The entity a user means by `name`: canonical names and aliases, case-insensitive.
+    func resolve(_ name: String) -> Entity? {
+        let n = name.trimmingASCIIWhitespace().lowercased()
+        if let e = entities.first(where: { $0.name.lowercased() == n }) { return e }
+        return entities.first { e in (e.aliases + e.ambiguousAliases).contains { $0.lowercased() == n } }
+    }
+
+    /// Up to `count` known names closest to `name` (edit distance over lower-cased names and aliases).
+    func closest(to name: String, count: Int = 5) -> [String] {
+        let n = Array(name.lowercased())
+        var scored: [(Int, String)] = []
+        for e in entities {
+            var best = Int.max
+            for a in [e.name] + e.aliases + e.ambiguousAliases {
+                let lower = a.lowercased()
+                var d = Gazetteer.editDistance(n, Array(lower))
+                if lower.hasPrefix(String(n)) || String(n).hasPrefix(lower) { d = min(d, 1) }
+                best = min(best, d)
+            }
+            scored.append((best, e.name))
+        }
+        return scored.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }.prefix(count).map(\.1)
+    }
+
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        var cur = Array(repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import NewsIndex
+
+struct EntitiesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "entities",
+        abstract: "List the entities an index mentions, with document and mention counts.",
+        discussion: """
+        Counts the entities recognized at index time (people, organizations, places, media) over \
+        the whole index, over the documents matching --query, or over the documents that mention \
+        the entity given to --with (which is then left out of the list). --discover instead lists \
+        frequent capitalized names that the entity list does not know yet, as lines ready for an \
+        entities file (newsindex build --entities FILE).
+
+        Output: documents, mentions, name and type per line; with --json one object per line.
+
+        Examples:
+          newsindex entities
+          newsindex entities --query '"strategic cooperation"' --limit 5
+          newsindex entities --with putin
+          newsindex entities --discover > more-entities.txt
+        """
+    )
+
+    @OptionGroup var location: IndexLocation
+
+    @Option(name: .long, help: ArgumentHelp("Count only over the documents matching this query.", valueName: "query"))
+    var query: String?
+
+    @Option(name: .long, help: ArgumentHelp("Count over the documents that mention this entity (it is left out of the list).", valueName: "name"))
+    var with: String?
+
+    @Option(name: [.short, .long], help: "Show at most this many entities.")
+    var limit = 50
+
+    @Flag(name: .long, help: "List frequent names that are not known entities yet, in entities-file form.")
+    var discover = false
+
+    @Flag(name: .long, help: "Write one JSON object per entity (JSON Lines).")
+    var json = false
+
+    func validate() throws {
+        if limit < 1 { throw ValidationError("--limit must be 1 or more (got \(limit))") }
+    }
+
+    func run() throws {
+        do { try list() } catch let code as ExitCode { throw code } catch { throw fail(error) }
+    }
+
+    private func list() throws {
+        var parts: [Query] = []
+        if let query { parts.append(try Query.parse(query)) }
+        if let with { parts.append(Query.entity(with)) }
+        let filter = parts.isEmpty ? nil : (parts.count == 1 ? parts[0] : Query.all(parts))
+        let index = try IndexReader(path: location.path)
+        if discover {
+            let names = try index.discoverNames(matching: filter, limit: limit)
+            if json {
+                for n in names { Terminal.out("{\"name\":\(Format.json(n.name)),\"documents\":\(n.documents),\"mentions\":\(n.mentions)}") }
+                return
+            }
+            Terminal.out("# Names not in the entity list, most documents first. Set each type, add aliases, and")
+            Terminal.out("# pass the file to `newsindex build --entities FILE`.")
+            for n in names {
+                Terminal.out("# \(n.documents) document\(n.documents == 1 ? "" : "s"), \(n.mentions) mentions")
+                Terminal.out("\(n.name) | unknown | \(n.name)")
+            }
+            return
+        }
+        var counts = try index.entityCounts(matching: filter)
+        if let with, let own = index.entity(named: with) {
+            counts.removeAll { $0.name == own.name }   // it is in every one of these documents
+        }
+        counts = Array(counts.prefix(limit))
+        if json {
+            for c in counts {
+                Terminal.out("{\"name\":\(Format.json(c.name)),\"display\":\(Format.json(c.displayName)),\"type\":\(Format.json(c.type)),\"documents\":\(c.documents),\"mentions\":\(c.mentions)}")
+            }
+            return
+        }
+        let color = Terminal.colorOnStdout
+        Terminal.out(Terminal.style("documents  mentions  entity", "2", color: color))
+        for c in counts {
+            let docs = Format.count(c.documents), mentions = Format.count(c.mentions)
+            Terminal.out(String(repeating: " ", count: max(0, 9 - docs.count)) + docs + "  "
+                         + String(repeating: " ", count: max(0, 8 - mentions.count)) + mentions + "  "
+                         + c.name + Terminal.style(" (\(c.type))", "2", color: color))
+        }
+    }
+}

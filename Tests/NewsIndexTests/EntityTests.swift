@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+@testable import NewsIndex
+
+@Suite("Entities")
+struct EntityTests {
+    static let recognizer = Recognizer(gazetteer: .builtin, analyzer: .news)
+
+    /// Canonical names of the entities recognized in `text`, in order.
+    static func names(_ text: String, analyzer: Analyzer = .news) -> [String] {
+        let r = analyzer == .news ? recognizer : Recognizer(gazetteer: .builtin, analyzer: analyzer)
+        return r.recognize([(text, analyzer.tokens(text))])[0].map { r.gazetteer.entities[$0.entity].name }
+    }
+
+    @Test("the built-in list parses and covers the required entities")
+    func builtin() throws {
+        let g = Gazetteer.builtin
+        #expect(g.entities.count >= 300)
+        let putin = try #require(g.resolve("putin"))
+        for a in ["Putin", "Vladimir Putin", "President Putin", "Vladimir Vladimirovich Putin"] { #expect(putin.aliases.contains(a)) }
+        let xi = try #require(g.resolve("XI JINPING"))
+        for a in ["Xi", "Xi Jinping", "President Xi", "Mr Xi"] { #expect(xi.aliases.contains(a)) }
+        let cctv = try #require(g.resolve("cctv"))
+        #expect(cctv.name == "China Central Television" && cctv.ambiguousAliases == ["CCTV"])
+        for n in 1...13 { #expect(cctv.aliases.contains("CCTV-\(n)")) }
+        // The text form reads back to the same list.
+        #expect(try Gazetteer.parse(g.text, source: "round-trip").entities == g.entities)
+    }
+
+    @Test("every alias form, case-sensitive, on whole words; possessives count", arguments: [
+        ("Putin spoke first.", ["Vladimir Putin"]),
+        ("Vladimir Putin spoke first.", ["Vladimir Putin"]),
+        ("Then President Putin spoke.", ["Vladimir Putin"]),
+        ("Vladimir Vladimirovich Putin spoke.", ["Vladimir Putin"]),
+        ("Xi answered.", ["Xi Jinping"]),
+        ("Xi Jinping answered.", ["Xi Jinping"]),
+        ("Chinese President Xi Jinping answered.", ["Xi Jinping"]),
+        ("Mr Xi answered.", ["Xi Jinping"]),
+        ("Xi’s answer came late.", ["Xi Jinping"]),
+        ("Xi's answer came late.", ["Xi Jinping"]),
+        ("Tourists visit Xi'an every spring.", []),
+        ("THE XI FILES and xi and Louis XI of France.", ["France"]),
+        ("China Central Television aired it.", ["China Central Television"]),
+        ("CCTV-13 aired the speech.", ["China Central Television"]),
+        ("The East China Sea was calm.", ["East China Sea"]),
+        ("Putin and Xi met in Samarkand.", ["Vladimir Putin", "Xi Jinping", "Samarkand"]),
+    ])
+    func aliasForms(_ text: String, _ expected: [String]) {
+        #expect(EntityTests.names(text) == expected, "\(text)")
+    }
+
+    @Test("CCTV the broadcaster versus closed-circuit television", arguments: [
+        ("State broadcaster CCTV showed the meeting.", true),
+        ("CCTV reported that the talks went well.", true),
+        ("The talks were shown live, CCTV said.", true),
+        ("Police released CCTV footage of the robbery.", false),
+        ("CCTV cameras were installed at the station.", false),
+        ("The thief was caught on CCTV.", false),
+        ("The shop owner checked the CCTV.", false),
+    ])
+    func cctv(_ text: String, isBroadcaster: Bool) {
+        #expect(EntityTests.names(text).contains("China Central Television") == isBroadcaster, "\(text)")
+    }
+
+    @Test("an unambiguous mention elsewhere in the document settles an ambiguous one, but not against a rule-out word")
+    func documentContext() {
+        let r = EntityTests.recognizer
+        func cctv(_ title: String, _ body: String) -> Int {
+            r.recognize([(title, Analyzer.news.tokens(title)), (body, Analyzer.news.tokens(body))])
+                .flatMap { $0 }.filter { r.gazetteer.entities[$0.entity].name == "China Central Television" }.count
+        }
+        #expect(cctv("China Central Television turns 65", "Viewers remember when CCTV first went on air.") == 2)
+        #expect(cctv("China Central Television turns 65", "Its studios have CCTV cameras everywhere.") == 1)
+        #expect(cctv("A quiet week", "Viewers remember when CCTV first went on air.") == 0)
+    }
+
+    @Test("recognition works with the english and simple analyzers too")
+    func otherAnalyzers() {
+        #expect(EntityTests.names("Xi’s visit to Xi'an and Putin's reply.", analyzer: .simple) == ["Xi Jinping", "Vladimir Putin"])
+        #expect(EntityTests.names("Reuters reported that Beijing agreed.", analyzer: .english) == ["Reuters", "Beijing"])
+    }
+
+    @Test("an entities file adds and overrides entries; bad lines name file and line")
+    func entitiesFile() throws {
+        var g = Gazetteer.builtin
+        try g.apply("""
+        # local additions
+        Marta Kowalczyk | person | Kowalczyk; Marta Kowalczyk; Mayor Kowalczyk
+        Vladimir Putin | person | Putin; V. Putin
+        - Boris Johnson
+        """, source: "local.txt")
+        #expect(g.resolve("kowalczyk")?.name == "Marta Kowalczyk")
+        #expect(g.resolve("putin")?.aliases == ["Putin", "V. Putin", "Vladimir Putin"])
+        #expect(g.resolve("boris johnson") == nil)
+        for (bad, fragment) in [("Only two | columns", "expected 3 or 4 columns"), ("X | two words | X", "one word"),
+                                ("X | person | X? ", "need clues"), ("- Nobody Known", "no entity"),
+                                ("X | person | X | colour: red", "unknown context")] {
+            do {
+                var h = Gazetteer.builtin
+                try h.apply("# first line\n" + bad, source: "bad.txt")
+                Issue.record("\(bad) was accepted")
+            } catch let e as NewsIndexError {
+                #expect(e.kind == .badInput)
+                #expect(e.message.hasPrefix("bad.txt:2: ") && e.message.contains(fragment), "\(e.message)")
+            }
+        }
+    }
+
+    @Test("entity queries, NEAR on mentions, filters, facets and unknown names")
+    func queries() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = IndexWriter.Options()
+        options.entityDefinitions = [("local.txt", "Marta Kowalczyk | person | Kowalczyk; Marta Kowalczyk; Mayor Kowalczyk\n")]
+        let writer = try IndexWriter(path: dir, options: options)
+        try writer.add(Article(id: "1", title: "Putin meets Xi", body: "Vladimir Putin praised cooperation with Xi Jinping. State broadcaster CCTV showed the call."))
+        try writer.add(Article(id: "2", title: "Harbour council", body: "Mayor Kowalczyk opened the harbour. Police released CCTV footage of a break-in."))
+        try writer.add(Article(id: "3", title: "Markets", body: "Investors watched the Fed and Beijing. Xi was not mentioned until the end of a long day of trading."))
+        try writer.commit()
+        let index = try IndexReader(path: dir)
+        func ids(_ q: String) throws -> [String] { try index.search(Query.parse(q), options: { var o = SearchOptions(); o.limit = 10; return o }()).hits.map(\.id).sorted() }
+        #expect(try ids("entity:putin") == ["1"])
+        #expect(try ids("entity:\"Xi Jinping\"") == ["1", "3"])
+        #expect(try ids("entity:cctv") == ["1"], "the footage in 2 is not the broadcaster")
+        #expect(try ids("entity:kowalczyk") == ["2"], "entities from --entities files are searchable")
+        #expect(try ids("entity:xi NEAR/3 cooperation") == ["1"])
+        #expect(try ids("entity:xi NEAR/3 trading").isEmpty)
+        #expect(try ids("harbour -entity:putin") == ["2"])
+        #expect(try ids("entity:fed").isEmpty, "Fed without money words is not the Federal Reserve")
+        // A filter matches without scoring.
+        let scored = try index.search(Query.parse("cooperation")).hits[0].score
+        let filtered = try index.search(Query.all([Query.parse("cooperation"), .filter(.entity("CCTV"))])).hits[0].score
+        #expect(scored == filtered)
+        // Mentions do not lengthen the field: "Putin meets Xi" is 3 words long.
+        var o = SearchOptions()
+        o.explain = true
+        let e = try #require(try index.search(Query.parse("title:meets"), options: o).hits.first?.explanation)
+        #expect(e.description.contains("3.0 = dl"), "\(e)")
+        // Facets over all matches, and over the whole index.
+        o.entityFacets = true
+        let facets = try index.search(Query.parse("the"), options: o).entities
+        #expect(facets.first { $0.name == "Xi Jinping" }?.documents == 2)
+        #expect(facets.first { $0.name == "Xi Jinping" }?.mentions == 3)
+        #expect(facets.first { $0.name == "China Central Television" }?.documents == 1)
+        let all = try index.entityCounts()
+        #expect(all.map(\.name).prefix(1) == ["Xi Jinping"])
+        #expect(Set(all.map(\.name)) == ["Xi Jinping", "Vladimir Putin", "China Central Television", "Marta Kowalczyk", "Beijing"])
+        // Unknown names list the closest known ones.
+        do {
+            _ = try ids("entity:putn")
+            Issue.record("unknown entity accepted")
+        } catch let err as NewsIndexError {
+            #expect(err.kind == .badQuery && err.message.contains("\"Vladimir Putin\""), "\(err.message)")
+        }
+    }
+
+    @Test("discovery lists unknown names, not known entities or sentence starts")
+    func discover() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let writer = try IndexWriter(path: dir)
+        try writer.add(Article(id: "1", title: "Council news", body: "Councillor Marta Kowalczyk met Putin. Later Marta Kowalczyk spoke to Harbour Board members."))
+        try writer.add(Article(id: "2", title: "More news", body: "The Harbour Board agreed. Marta Kowalczyk disagreed."))
+        try writer.commit()
+        let names = try IndexReader(path: dir).discoverNames()
+        #expect(names.first == DiscoveredName(name: "Marta Kowalczyk", documents: 2, mentions: 3))
+        #expect(names.contains { $0.name == "Harbour Board" })
+        #expect(!names.contains { $0.name.contains("Putin") || $0.name == "Later" || $0.name == "The" })
+    }
+}
