@@ -11,6 +11,9 @@ struct NewsIndexCommand: ParsableCommand {
           newsindex build articles/ feed.jsonl --index ./newsindex
           newsindex search "strategic cooperation"
           newsindex search '"naval drills" china' --limit 5 --json
+          newsindex search 'entity:putin taiwan -samarkand' --sort date
+          newsindex entities --with cctv
+          newsindex show 004_2ca4c52b2190831a
 
         The index location defaults to ./newsindex; the NEWSINDEX_INDEX environment variable \
         or --index overrides it.

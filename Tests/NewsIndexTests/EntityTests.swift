@@ -160,11 +160,13 @@ struct EntityTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let writer = try IndexWriter(path: dir)
         try writer.add(Article(id: "1", title: "Council news", body: "Councillor Marta Kowalczyk met Putin. Later Marta Kowalczyk spoke to Harbour Board members."))
-        try writer.add(Article(id: "2", title: "More news", body: "The Harbour Board agreed. Marta Kowalczyk disagreed."))
+        try writer.add(Article(id: "2", title: "More news", body: "The Harbour Board agreed. Marta Kowalczyk disagreed. Ahmed bin Nasser and Ahmed bin Nasser's aide left. The Government said the government is Australian."))
         try writer.commit()
         let names = try IndexReader(path: dir).discoverNames()
         #expect(names.first == DiscoveredName(name: "Marta Kowalczyk", documents: 2, mentions: 3))
         #expect(names.contains { $0.name == "Harbour Board" })
+        #expect(names.contains { $0.name == "Ahmed bin Nasser" && $0.mentions == 2 }, "lower-case connectors join a name")
         #expect(!names.contains { $0.name.contains("Putin") || $0.name == "Later" || $0.name == "The" })
+        #expect(!names.contains { $0.name == "Government" || $0.name == "Australian" }, "common words and nationalities")
     }
 }

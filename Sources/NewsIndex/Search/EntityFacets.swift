@@ -127,15 +127,19 @@ extension IndexReader {
         let skip: Set<String> = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                                  "january", "february", "march", "april", "may", "june", "july", "august",
                                  "september", "october", "november", "december", "i", "the", "a", "an", "in", "on",
-                                 "he", "she", "it", "we", "they", "but", "and", "mr", "mrs", "ms", "dr",
-                                 // Capitalized words that are not names: nationalities, regions, titles.
-                                 "chinese", "russian", "american", "european", "british", "french", "german", "japanese",
-                                 "korean", "indian", "iranian", "israeli", "arab", "ukrainian", "soviet", "western", "eastern",
-                                 "northern", "southern", "west", "east", "north", "south", "asian", "african", "muslim",
-                                 "christian", "jewish", "communist", "president", "prime", "minister", "premier",
+                                 "he", "she", "it", "we", "they", "but", "and", "mr", "mrs", "ms", "dr", "im", "ive", "ill", "id",
+                                 // Titles, which stand before names but are not part of them.
+                                 "president", "prime", "minister", "premier",
                                  "chancellor", "king", "queen", "prince", "general", "secretary", "senator", "governor",
                                  "councillor", "councilor", "mayor", "judge", "officer", "chief", "spokesman", "spokeswoman",
                                  "spokesperson", "ambassador", "commander", "professor", "doctor"]
+        // Capitalized words that are not names on their own: nationalities and directions.
+        let notNames: Set<String> = ["chinese", "russian", "american", "european", "british", "french", "german",
+                                     "japanese", "korean", "israeli", "arab", "soviet", "western", "eastern", "northern",
+                                     "southern", "west", "east", "north", "south", "muslim", "jewish", "communist"]
+        // Lower-case words that join the parts of a name: "Osama bin Laden", "Bank of England".
+        let connectors: Set<String> = ["bin", "al", "de", "da", "di", "van", "von", "der", "la", "le", "of", "du", "dos"]
+        var lowercaseWords = Set<String>()
         for doc in docs {
             let a = try storedArticle(doc)
             for text in [a.title, a.body] {
@@ -151,10 +155,18 @@ extension IndexReader {
                     guard !run.isEmpty, run.count <= 4 else { return }
                     occurrences.append((run, doc, opens))
                 }
+                func isCapitalized(_ k: Int) -> Bool {
+                    k < tokens.count && Recognizer.surface(text, tokens[k].byteRange).first.map { $0.isUppercase } == true
+                }
                 for (k, t) in tokens.enumerated() {
                     let word = Recognizer.surface(text, t.byteRange)
                     let capitalized = word.first.map { $0.isUppercase } ?? false
                     let consecutive = k > 0 && tokens[k - 1].position + 1 == t.position && !run.isEmpty
+                    if !capitalized && !run.isEmpty && connectors.contains(word) && isCapitalized(k + 1) && consecutive {
+                        run.append(word)
+                        continue
+                    }
+                    if !capitalized { lowercaseWords.insert(word) }
                     if !capitalized || covered.contains(k) || skip.contains(t.term) { flush(); continue }
                     if !consecutive { flush() }
                     if run.isEmpty { opens = IndexReader.startsSentence(bytes, t.byteRange.lowerBound) }
@@ -163,15 +175,32 @@ extension IndexReader {
                 flush()
             }
         }
+        // A single word that also occurs in lower case (Government) or reads as a nationality
+        // (Australian, Palestinians, Japanese) is not a name.
+        func plausible(_ name: [String]) -> Bool {
+            if name.allSatisfy({ notNames.contains($0.lowercased()) }) { return false }
+            guard name.count == 1, let w = name.first?.lowercased() else { return true }
+            if lowercaseWords.contains(w) { return false }
+            return !["ian", "ians", "ese", "ans"].contains { w.hasSuffix($0) }
+        }
+        occurrences = occurrences.compactMap { o in
+            // A connector never ends a name.
+            var name = o.name
+            while let last = name.last, connectors.contains(last) { name.removeLast() }
+            return name.isEmpty ? nil : (name, o.doc, o.opensSentence)
+        }
         let inside = Set(occurrences.filter { !$0.opensSentence }.map { $0.name.joined(separator: " ") })
         var counts: [String: (documents: Int, mentions: Int)] = [:]
         var seen = Set<String>()
         for o in occurrences {
             var name = o.name.joined(separator: " ")
+            var words = o.name
             if o.opensSentence && !inside.contains(name) {
                 guard o.name.count > 1 else { continue }
-                name = o.name.dropFirst().joined(separator: " ")
+                words = Array(o.name.dropFirst())
+                name = words.joined(separator: " ")
             }
+            guard plausible(words) else { continue }
             counts[name, default: (0, 0)].mentions += 1
             if seen.insert("\(o.doc)\u{0}\(name)").inserted { counts[name, default: (0, 0)].documents += 1 }
         }
