@@ -122,6 +122,8 @@ struct EntityTests {
         #expect(try ids("entity:putin") == ["1"])
         #expect(try ids("entity:\"Xi Jinping\"") == ["1", "3"])
         #expect(try ids("entity:cctv") == ["1"], "the footage in 2 is not the broadcaster")
+        let snippet = try index.search(Query.parse("entity:cctv")).hits[0].snippet
+        #expect(snippet.highlights.map { String(snippet.text[$0]) } == ["CCTV"], "the mention is marked in the snippet")
         #expect(try ids("entity:kowalczyk") == ["2"], "entities from --entities files are searchable")
         #expect(try ids("entity:xi NEAR/3 cooperation") == ["1"])
         #expect(try ids("entity:xi NEAR/3 trading").isEmpty)

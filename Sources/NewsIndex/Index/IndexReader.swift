@@ -23,6 +23,8 @@ public final class IndexReader: @unchecked Sendable {
     let manifest: Manifest
     /// The entity list the index was built with.
     let gazetteer: Gazetteer
+    /// Finds mentions of that list's entities, as the index did (for snippets and discovery).
+    let recognizer: Recognizer
 
     /// Opens the index at `path`.
     ///
@@ -49,6 +51,7 @@ public final class IndexReader: @unchecked Sendable {
         } catch let e as NewsIndexError {
             throw NewsIndexError.corrupt(manifestPath, "its entity list does not parse: \(e.message)")
         }
+        recognizer = Recognizer(gazetteer: gazetteer, analyzer: a)
         var base = 0
         var segs: [SegmentReader] = []
         for entry in manifest.segments {

@@ -108,7 +108,6 @@ extension IndexReader {
     /// names seen at least `minimumMentions` times. Reads every matching document, so it is meant
     /// for occasional use, to grow an entities file.
     public func discoverNames(matching query: Query? = nil, minimumMentions: Int = 2, limit: Int = 50) throws -> [DiscoveredName] {
-        let recognizer = Recognizer(gazetteer: gazetteer, analyzer: analyzer)
         var docs: [Int] = []
         if let query {
             let plan = try self.plan(query, options: SearchOptions())

@@ -16,8 +16,12 @@ struct Highlighter {
     /// Target passage length in characters.
     let targetLength = 220
 
-    init(parts: [CompiledPart], analyzer: Analyzer) {
+    /// Finds entity mentions, when the query asks for entities.
+    let recognizer: Recognizer?
+
+    init(parts: [CompiledPart], analyzer: Analyzer, recognizer: Recognizer? = nil) {
         self.analyzer = analyzer
+        self.recognizer = recognizer
         singles = Set(parts.filter { !$0.isPhrase }.map { $0.terms[0].term })
         phrases = parts.filter(\.isPhrase).map(\.terms)
     }
@@ -30,6 +34,12 @@ struct Highlighter {
         for (i, t) in tokens.enumerated() { byPosition[t.position] = i }
         for (i, t) in tokens.enumerated() where singles.contains(t.term) {
             marks.append((i..<(i + 1), 0))
+        }
+        // Entity parts: mark the mentions' words.
+        if let recognizer, singles.contains(where: { $0.hasPrefix("\u{1}") }) {
+            for m in recognizer.recognize([(body, tokens)])[0] where singles.contains(recognizer.terms[m.entity]) {
+                marks.append((m.start..<(m.start + m.count), 0))
+            }
         }
         for (pi, phrase) in phrases.enumerated() {
             for (i, t) in tokens.enumerated() where t.term == phrase[0].term {

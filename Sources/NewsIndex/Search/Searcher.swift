@@ -119,7 +119,7 @@ extension IndexReader {
         let ranked = top.sorted()
         var hits: [SearchHit] = []
         if ranked.count > options.offset {
-            let highlighter = options.snippets ? Highlighter(parts: highlightParts(plan), analyzer: analyzer) : nil
+            let highlighter = options.snippets ? Highlighter(parts: highlightParts(plan), analyzer: analyzer, recognizer: recognizer) : nil
             for (i, entry) in ranked[options.offset...].enumerated() {
                 let stored = try storedArticle(Int(entry.doc))
                 let date = stored.date.map { ArticleDate(secondsSinceEpoch: $0, text: stored.dateText ?? "") }
