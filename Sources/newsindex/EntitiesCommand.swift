@@ -27,8 +27,8 @@ struct EntitiesCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Count only over the documents matching this query.", valueName: "query"))
     var query: String?
 
-    @Option(name: .long, help: ArgumentHelp("Count over the documents that mention this entity (it is left out of the list).", valueName: "name"))
-    var with: String?
+    @Option(name: .long, help: ArgumentHelp("Count over the documents that mention this entity (left out of the list); repeat for several, all must be mentioned.", valueName: "name"))
+    var with: [String] = []
 
     @Option(name: [.short, .long], help: "Show at most this many entities.")
     var limit = 50
@@ -50,7 +50,7 @@ struct EntitiesCommand: ParsableCommand {
     private func list() throws {
         var parts: [Query] = []
         if let query { parts.append(try Query.parse(query)) }
-        if let with { parts.append(Query.entity(with)) }
+        for name in with { parts.append(Query.entity(name)) }
         let filter = parts.isEmpty ? nil : (parts.count == 1 ? parts[0] : Query.all(parts))
         let index = try IndexReader(path: location.path)
         if discover {
@@ -68,9 +68,8 @@ struct EntitiesCommand: ParsableCommand {
             return
         }
         var counts = try index.entityCounts(matching: filter)
-        if let with, let own = index.entity(named: with) {
-            counts.removeAll { $0.name == own.name }   // it is in every one of these documents
-        }
+        let named = Set(with.compactMap { index.entity(named: $0)?.name })
+        counts.removeAll { named.contains($0.name) }   // they are in every one of these documents
         counts = Array(counts.prefix(limit))
         if json {
             for c in counts {

@@ -57,9 +57,24 @@ struct EntityTests {
         ("CCTV cameras were installed at the station.", false),
         ("The thief was caught on CCTV.", false),
         ("The shop owner checked the CCTV.", false),
+        ("Police said CCTV showed the suspect entering the shop.", false),
+        ("The council said CCTV would be installed in the car park next year.", false),
+        ("Detectives in Beijing checked CCTV from nearby shops.", false),
+        ("CCTV's coverage of the summit ran for three hours.", true),
+        ("Chinese state media CCTV called it a crisis.", true),
     ])
     func cctv(_ text: String, isBroadcaster: Bool) {
         #expect(EntityTests.names(text).contains("China Central Television") == isBroadcaster, "\(text)")
+    }
+
+    @Test("context stays inside the sentence; Fed up is not the Federal Reserve")
+    func sentenceContext() {
+        let r = EntityTests.recognizer
+        let text = "New CCTV cameras had been installed. CCTV said later that the summit went well."
+        let ms = r.recognize([(text, Analyzer.news.tokens(text))])[0]
+        #expect(ms.count == 1 && ms[0].start == 6, "only the second CCTV, which said something, is the broadcaster")
+        #expect(EntityTests.names("Fed up with rising prices, voters stayed home.").isEmpty)
+        #expect(EntityTests.names("The Fed raised interest rates again.") == ["Federal Reserve"])
     }
 
     @Test("an unambiguous mention elsewhere in the document settles an ambiguous one, but not against a rule-out word")

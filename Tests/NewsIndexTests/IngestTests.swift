@@ -109,6 +109,34 @@ struct IngestTests {
         #expect(plain.body == "The road is shut.")
     }
 
+    @Test("scraped page: sentences that look like furniture, short headlines and short paragraphs stay")
+    func proseKept() {
+        let page = """
+        Storm hits coast
+        By Friday, officials expected the storm to pass over the islands before dawn.
+        Subscribers to the local water utility were told to boil their water.
+        Trending upward all week, river levels peaked on Thursday.
+        Sponsored by the regional council, the shelters opened at noon.
+        He refused.
+        Why did the warning come so late for the villages along the northern shore of the bay?
+        The minister's statement read:
+        Related
+        Officials counted 1,200 fallen trees.
+        Schools will stay closed until March.
+        Volunteers handed out blankets at the harbour.
+        Photo: Lena Dahl
+        """
+        let a = TextArticle.parse(page, id: "storm")
+        #expect(a.title == "Storm hits coast")
+        #expect(a.byline == nil, "a sentence starting with By is not a byline")
+        for line in ["By Friday, officials expected", "Subscribers to the local", "Trending upward", "Sponsored by the regional",
+                     "He refused.", "Why did the warning", "The minister's statement read:", "Officials counted 1,200",
+                     "Schools will stay closed", "Volunteers handed out blankets at the harbour"] {
+            #expect(a.body.contains(line), "\(line) is article text")
+        }
+        #expect(!a.body.contains("Lena Dahl") && a.setAside?.contains("Photo: Lena Dahl") == true, "a credit line is set aside")
+    }
+
     @Test("scraped page: share buttons, adverts, comment forms and lists of other stories stay out of the body")
     func boilerplate() {
         let page = """

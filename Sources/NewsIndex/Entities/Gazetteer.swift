@@ -8,8 +8,10 @@ public struct Entity: Sendable, Equatable {
     public var aliases: [String]
     /// Aliases that are also common words or abbreviations ("CCTV"): they count only in context.
     public var ambiguousAliases: [String]
-    /// Words near an ambiguous alias that make it this entity ("broadcaster", "reported").
+    /// Words near an ambiguous alias, in the same sentence, that make it this entity ("broadcaster", "state").
     public var clues: [String]
+    /// Words right after an ambiguous alias that make it this entity ("reported" in "CCTV reported").
+    public var cluesAfter: [String]
     /// Words right after an ambiguous alias that rule it out ("footage" in "CCTV footage").
     public var notBefore: [String]
     /// Words up to three before an ambiguous alias that rule it out ("caught" in "caught on CCTV").
@@ -28,7 +30,7 @@ public struct Entity: Sendable, Equatable {
 /// ```
 /// # A comment
 /// Vladimir Putin | person | Putin; Vladimir Putin; President Putin
-/// China Central Television | media | CCTV?; China Central Television | clues: broadcaster state reported; not-before: footage cameras; not-after: caught
+/// China Central Television | media | CCTV?; China Central Television | clues: broadcaster state; clues-after: reported said; not-before: footage cameras; not-after: caught
 /// - Boris Johnson
 /// ```
 ///
@@ -55,6 +57,7 @@ struct Gazetteer: Sendable {
             var line = "\(e.name) | \(e.type) | " + ordered.map { $0.1 ? $0.0 + "?" : $0.0 }.joined(separator: "; ")
             var context: [String] = []
             if !e.clues.isEmpty { context.append("clues: " + e.clues.joined(separator: " ")) }
+            if !e.cluesAfter.isEmpty { context.append("clues-after: " + e.cluesAfter.joined(separator: " ")) }
             if !e.notBefore.isEmpty { context.append("not-before: " + e.notBefore.joined(separator: " ")) }
             if !e.notAfter.isEmpty { context.append("not-after: " + e.notAfter.joined(separator: " ")) }
             if !context.isEmpty { line += " | " + context.joined(separator: "; ") }
@@ -74,23 +77,29 @@ struct Gazetteer: Sendable {
         func fail(_ line: Int, _ what: String) -> NewsIndexError {
             NewsIndexError(.badInput, "\(source):\(line): \(what). Each line is `Canonical Name | type | alias; alias; …` (see the README's entities section).")
         }
+        // Position of each entity by lower-cased canonical name, so that a long file loads in linear time.
+        var position: [String: Int] = [:]
+        for (k, e) in entities.enumerated() { position[e.name.lowercased()] = k }
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(raw).trimmingASCIIWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("- ") {
                 let name = String(line.dropFirst(2)).trimmingASCIIWhitespace()
-                guard let k = entities.firstIndex(where: { $0.name.lowercased() == name.lowercased() }) else {
+                guard let k = position[name.lowercased()] else {
                     throw fail(n + 1, "there is no entity \"\(name)\" to remove")
                 }
                 entities.remove(at: k)
+                position = [:]
+                for (k, e) in entities.enumerated() { position[e.name.lowercased()] = k }
                 continue
             }
             let cols = line.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingASCIIWhitespace() }
             guard cols.count == 3 || cols.count == 4 else { throw fail(n + 1, "expected 3 or 4 columns separated by |, found \(cols.count)") }
             guard !cols[0].isEmpty else { throw fail(n + 1, "the canonical name is empty") }
             guard !cols[1].isEmpty, !cols[1].contains(" ") else { throw fail(n + 1, "the type must be one word such as person, organization, place or media") }
-            var e = Entity(name: cols[0], type: cols[1].lowercased(), aliases: [], ambiguousAliases: [], clues: [], notBefore: [], notAfter: [],
-                           displayName: cols[0])
+            var e = Entity(name: cols[0], type: cols[1].lowercased(), aliases: [], ambiguousAliases: [], clues: [], cluesAfter: [],
+                           notBefore: [], notAfter: [], displayName: cols[0])
+            var seen = Set<String>()
             var first = true
             for a in cols[2].split(separator: ";").map({ String($0).trimmingASCIIWhitespace() }) where !a.isEmpty {
                 if first {
@@ -99,12 +108,12 @@ struct Gazetteer: Sendable {
                 }
                 if a.hasSuffix("?") {
                     let bare = String(a.dropLast()).trimmingASCIIWhitespace()
-                    if !bare.isEmpty && !e.ambiguousAliases.contains(bare) { e.ambiguousAliases.append(bare) }
-                } else if !e.aliases.contains(a) {
+                    if !bare.isEmpty && seen.insert(bare).inserted { e.ambiguousAliases.append(bare) }
+                } else if seen.insert(a).inserted {
                     e.aliases.append(a)
                 }
             }
-            if !e.aliases.contains(e.name) && !e.ambiguousAliases.contains(e.name) { e.aliases.append(e.name) }
+            if !seen.contains(e.name) { e.aliases.append(e.name) }
             if cols.count == 4 {
                 for part in cols[3].split(separator: ";") {
                     let kv = part.split(separator: ":", maxSplits: 1).map { String($0).trimmingASCIIWhitespace() }
@@ -112,18 +121,20 @@ struct Gazetteer: Sendable {
                     let words = kv[1].split(separator: " ").map { String($0).lowercased() }
                     switch kv[0] {
                     case "clues": e.clues = words
+                    case "clues-after": e.cluesAfter = words
                     case "not-before": e.notBefore = words
                     case "not-after": e.notAfter = words
-                    default: throw fail(n + 1, "unknown context \"\(kv[0])\" (use clues, not-before, not-after)")
+                    default: throw fail(n + 1, "unknown context \"\(kv[0])\" (use clues, clues-after, not-before, not-after)")
                     }
                 }
             }
-            if !e.ambiguousAliases.isEmpty && e.clues.isEmpty {
+            if !e.ambiguousAliases.isEmpty && e.clues.isEmpty && e.cluesAfter.isEmpty {
                 throw fail(n + 1, "ambiguous aliases (ending in ?) need clues: words that show the entity is meant")
             }
-            if let k = entities.firstIndex(where: { $0.name.lowercased() == e.name.lowercased() }) {
+            if let k = position[e.name.lowercased()] {
                 entities[k] = e
             } else {
+                position[e.name.lowercased()] = entities.count
                 entities.append(e)
             }
         }
@@ -150,7 +161,9 @@ struct Gazetteer: Sendable {
             }
             scored.append((best, e.name))
         }
-        return scored.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }.prefix(count).map(\.1)
+        // Only names that are close: at most a third of the name's letters different (at least 2).
+        let cutoff = max(2, n.count / 3)
+        return scored.filter { $0.0 <= cutoff }.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }.prefix(count).map(\.1)
     }
 
     static func editDistance(_ a: [Character], _ b: [Character]) -> Int {

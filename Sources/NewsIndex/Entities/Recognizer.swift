@@ -8,12 +8,14 @@
 /// (is it the first word of any alias?) keeps the walk off almost every token.
 ///
 /// **Ambiguous aliases** (marked `?` in the entities file, such as `CCTV`) count only in context,
-/// decided per document:
+/// decided per document, looking only inside the mention's sentence:
 /// 1. never when the next word is one of the entity's `not-before` words (`CCTV footage`,
-///    `CCTV cameras`) or one of the three words before is a `not-after` word (`caught on CCTV`);
-/// 2. otherwise, when one of the five words before or after is a `clue` (`state broadcaster CCTV`,
-///    `CCTV reported`), or when the same document names the entity unambiguously elsewhere
-///    (`China Central Television`, `CCTV-13`).
+///    `CCTV cameras`; not after a possessive: `CCTV's coverage`) or one of the three words before
+///    is a `not-after` word (`caught on CCTV`, `police … CCTV`);
+/// 2. otherwise, when the alias is possessive (`CCTV's`), when one of the two words right after
+///    is a `clues-after` word (`CCTV reported`, `…, CCTV said`), when one of the five words before
+///    or after is a `clue` (`state broadcaster CCTV`), or when the same document names the entity
+///    unambiguously elsewhere (`China Central Television`, `CCTV-13`).
 final class Recognizer: @unchecked Sendable {
     private struct Node {
         var children: [String: Int32] = [:]
@@ -26,6 +28,7 @@ final class Recognizer: @unchecked Sendable {
     private var nodes: [Node] = [Node()]
     private var firstTerms: Set<String> = []
     private var clues: [Set<String>] = []
+    private var cluesAfter: [Set<String>] = []
     private var notBefore: [Set<String>] = []
     private var notAfter: [Set<String>] = []
     let terms: [String]
@@ -47,6 +50,7 @@ final class Recognizer: @unchecked Sendable {
         }
         for (k, e) in gazetteer.entities.enumerated() {
             clues.append(termSet(e.clues))
+            cluesAfter.append(termSet(e.cluesAfter))
             notBefore.append(termSet(e.notBefore))
             notAfter.append(termSet(e.notAfter))
             for (alias, ambiguous) in e.aliases.map({ ($0, false) }) + e.ambiguousAliases.map({ ($0, true) }) {
@@ -144,16 +148,48 @@ final class Recognizer: @unchecked Sendable {
         var named = Set<Int>()
         for ms in found { for m in ms where !m.ambiguous { named.insert(m.entity) } }
         return zip(fields, found).map { field, ms in
-            ms.filter { m in
+            guard ms.contains(where: \.ambiguous) else { return ms }
+            let t = field.tokens
+            let bytes = Array(field.text.utf8)
+            return ms.filter { m in
                 guard m.ambiguous else { return true }
-                let t = field.tokens
                 let end = m.start + m.count
-                if end < t.count && notBefore[m.entity].contains(t[end].term) { return false }
-                if t[max(0, m.start - 3)..<m.start].contains(where: { notAfter[m.entity].contains($0.term) }) { return false }
-                if named.contains(m.entity) { return true }
-                let window = t[max(0, m.start - 5)..<m.start] + t[end..<min(t.count, end + 5)]
-                return window.contains { clues[m.entity].contains($0.term) }
+                // Context stays inside the mention's sentence.
+                var lo = m.start
+                while lo > 0 && m.start - lo < 5 && !Recognizer.sentenceBreak(bytes, t[lo - 1], t[lo]) { lo -= 1 }
+                var hi = end
+                while hi < t.count && hi - end < 5 && !Recognizer.sentenceBreak(bytes, t[hi - 1], t[hi]) { hi += 1 }
+                // "CCTV's coverage" is the broadcaster's; closed-circuit television takes no possessive.
+                let possessive = Recognizer.possessiveFollows(bytes, t[end - 1].byteRange.upperBound)
+                if !possessive && end < hi && notBefore[m.entity].contains(t[end].term) { return false }
+                if t[max(lo, m.start - 3)..<m.start].contains(where: { notAfter[m.entity].contains($0.term) }) { return false }
+                if named.contains(m.entity) || possessive { return true }
+                if t[end..<min(hi, end + 2)].contains(where: { cluesAfter[m.entity].contains($0.term) }) { return true }
+                return (t[lo..<m.start] + t[end..<hi]).contains { clues[m.entity].contains($0.term) }
             }
         }
+    }
+
+    /// Whether a sentence ends between two tokens: `.`, `!`, `?` or a line break in the text between them.
+    static func sentenceBreak(_ bytes: [UInt8], _ a: Token, _ b: Token) -> Bool {
+        guard a.byteRange.upperBound < b.byteRange.lowerBound else { return false }
+        for k in a.byteRange.upperBound..<b.byteRange.lowerBound {
+            switch bytes[k] {
+            case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), 0x0A:
+                // A dot between digits or inside an abbreviation is no sentence end; a dot before a space is.
+                if bytes[k] == UInt8(ascii: "."), k + 1 < bytes.count, bytes[k + 1] != 0x20, bytes[k + 1] != 0x0A { continue }
+                return true
+            default:
+                continue
+            }
+        }
+        return false
+    }
+
+    /// Whether `'s` or `’s` follows at byte `at`.
+    static func possessiveFollows(_ bytes: [UInt8], _ at: Int) -> Bool {
+        if at + 1 < bytes.count, bytes[at] == UInt8(ascii: "'"), bytes[at + 1] == UInt8(ascii: "s") { return true }
+        if at + 3 < bytes.count, bytes[at] == 0xE2, bytes[at + 1] == 0x80, bytes[at + 2] == 0x99, bytes[at + 3] == UInt8(ascii: "s") { return true }
+        return false
     }
 }

@@ -98,8 +98,11 @@ public enum ArticleInputs {
     /// - Throws: ``NewsIndexError/Kind/inputNotFound`` when it cannot be read,
     ///   ``NewsIndexError/Kind/badInput`` when it is not UTF-8 text.
     public static func readEntitiesFile(_ path: String) throws -> String {
-        guard FileIO.exists(path), !FileIO.isDirectory(path) else {
+        guard FileIO.exists(path) else {
             throw NewsIndexError(.inputNotFound, "entities file \(path) does not exist; check the path given to --entities.")
+        }
+        guard !FileIO.isDirectory(path) else {
+            throw NewsIndexError(.badInput, "\(path) is a directory; --entities takes a text file with one entity per line.")
         }
         return try readText(InputFile(path: path, kind: .text, size: 0))
     }

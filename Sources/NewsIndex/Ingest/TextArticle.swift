@@ -44,6 +44,13 @@ public enum TextArticle {
             if best == nil || score > best!.score { best = (score, k) }
         }
         if let b = best { titleLine = window[b.k] }
+        // Without any signal, a short unpunctuated first line ("Putin meets Xi") is the headline
+        // rather than the first candidate further down (which is usually the first paragraph).
+        let first = lines[window[0]]
+        if best.map({ $0.score == 0 && $0.k > 0 }) ?? true, (2...30).contains(wordCount(first)),
+           !".!?:".contains(first.last!), classify(first) != .boilerplate, classify(first) != .storyListMarker {
+            titleLine = window[0]
+        }
         let title = lines[titleLine]
 
         var byline: String?
@@ -57,26 +64,34 @@ public enum TextArticle {
         var aside: [Substring] = []
         var inStoryList = false
         var seenProse = false
+        let credits = lines.filter { !$0.isEmpty && classify($0) == .boilerplate && $0.count > 20 }.map { foldQuotes($0) }
         for (i, l) in lines.enumerated() where !l.isEmpty {
             if i == titleLine || (l == title && i > titleLine && i <= titleLine + 3) { continue }
-            let kind = classify(l)
+            let line = l
+            var kind = classify(line)
+            if byline != nil && i > titleLine && i <= titleLine + 3 && parseByline(l) != nil { kind = .boilerplate }
             if kind == .storyListMarker && seenProse { inStoryList = true }
+            // Inside a list of other stories, numbered items stay items even when they end like a sentence.
+            if inStoryList && isNumberedItem(line) { kind = .fragment }
+            // A photo caption repeated in a credit line ("… at a meeting. Copyright …") is page furniture.
+            if kind == .prose && credits.contains(where: { $0 != foldQuotes(line) && $0.hasPrefix(foldQuotes(line)) }) { kind = .fragment }
             let keep: Bool
             switch kind {
             case .prose:
-                // A long paragraph ends a list of other stories; a short one (a headline) does not.
-                if inStoryList && wordCount(l) >= 20 { inStoryList = false }
-                keep = !inStoryList && i > titleLine
+                // A sentence ends a list of other stories; headlines in such lists have no full stop.
+                inStoryList = false
+                // Before the headline only a long paragraph is article text (a lede above a late headline).
+                keep = i > titleLine || wordCount(line) >= 20
             case .question:
                 keep = !inStoryList && seenProse
             default:
                 keep = false
             }
             if keep {
-                body.append(l)
+                body.append(line)
                 if kind == .prose { seenProse = true }
             } else {
-                aside.append(l)
+                aside.append(line)
             }
         }
         return Article(id: id, title: String(title), body: body.joined(separator: "\n\n"), date: date, byline: byline,
@@ -119,20 +134,42 @@ public enum TextArticle {
     }
 
     static func classify(_ line: Substring) -> LineKind {
+        guard !line.isEmpty else { return .fragment }
         let lower = foldQuotes(line).lowercased()
         let words = wordCount(line)
         if storyListMarkers.contains(where: { lower == $0 || lower == $0 + ":" }) { return .storyListMarker }
         if lower.hasPrefix("more ") && lower.hasSuffix(" news") && words <= 5 { return .storyListMarker }
-        if boilerplatePrefixes.contains(where: { lower.hasPrefix($0) }) || lower.contains("copyright") { return .boilerplate }
-        if let first = line.first, first.isNumber, line.contains(". "), words <= 20,
-           line.prefix(while: { $0.isNumber }).count <= 3, line.dropFirst(line.prefix(while: { $0.isNumber }).count).hasPrefix(". ") {
+        let last = line.last!
+        // A line ending in "..." or "…" is a cut-off teaser, not a sentence.
+        let truncated = line.hasSuffix("...") || last == "…"
+        let sentence = !truncated && ".!\"”’)".contains(last) && line.first.map { !$0.isLowercase } == true
+        let prose = words >= 20 || (sentence && words >= 2) || (last == ":" && words >= 4 && line.contains(where: \.isLowercase))
+        // Furniture is a short line, or one that does not read as prose; prose that merely
+        // starts with such a word ("Subscribers to the utility…") stays prose.
+        if !prose || words <= 6 {
+            if boilerplatePrefixes.contains(where: { startsWithWord(lower, $0) }) { return .boilerplate }
+            if lower.contains("copyright") || lower.contains("all rights reserved") { return .boilerplate }
+        }
+        if !sentence && words <= 20 && isNumberedItem(line) {
             return .fragment   // a numbered list item: "1. Headline of another story"
         }
-        if words >= 20 { return .prose }
-        let last = line.last!
-        if words >= 3, ".!\"”’)…".contains(last) { return .prose }
-        if words >= 2, words <= 15, last == "?" { return .question }
+        if prose { return .prose }
+        if words >= 2 && last == "?" { return .question }
         return .fragment
+    }
+
+    /// "1. …" to "999. …".
+    static func isNumberedItem(_ line: Substring) -> Bool {
+        let digits = line.prefix(while: { $0.isASCII && $0.isNumber }).count
+        return (1...3).contains(digits) && line.dropFirst(digits).hasPrefix(". ")
+    }
+
+    /// Whether `line` starts with `prefix` followed by a word boundary (or `prefix` ends in a separator).
+    static func startsWithWord(_ line: String, _ prefix: String) -> Bool {
+        guard line.hasPrefix(prefix) else { return false }
+        if let end = prefix.last, !end.isLetter { return true }
+        guard let next = line.dropFirst(prefix.count).first else { return true }
+        return !next.isLetter
     }
 
     static let navigation = ["view all", "load more", "just in", "read more", "see all", "sign in", "subscribe", "share this"]
@@ -171,6 +208,15 @@ public enum TextArticle {
         let name = rest.trimmingCharacters()
         let words = name.split(separator: " ")
         guard !words.isEmpty, words.count <= 12, let f = name.first, f.isUppercase else { return nil }
+        // A sentence is not a byline: "By Friday, officials expected the storm to pass."
+        if name.hasSuffix(".") && date == nil { return nil }
+        let person = name.split(separator: ",").first.map { $0.split(separator: " ") } ?? []
+        let joiners: Set<Substring> = ["and", "with", "de", "da", "van", "von", "der", "bin", "al", "in"]
+        guard person.count <= 6, person.allSatisfy({ w in w.first.map { $0.isUppercase } == true || joiners.contains(w) }) else { return nil }
+        let notNames: Set<String> = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                                     "january", "february", "march", "april", "may", "june", "july", "august",
+                                     "september", "october", "november", "december", "then", "now", "the"]
+        if person.count == 1, notNames.contains(person[0].lowercased()) { return nil }
         return (String(name), date)
     }
 }

@@ -135,7 +135,9 @@ extension IndexReader {
         // Capitalized words that are not names on their own: nationalities and directions.
         let notNames: Set<String> = ["chinese", "russian", "american", "european", "british", "french", "german",
                                      "japanese", "korean", "israeli", "arab", "soviet", "western", "eastern", "northern",
-                                     "southern", "west", "east", "north", "south", "muslim", "jewish", "communist"]
+                                     "southern", "west", "east", "north", "south", "muslim", "jewish", "communist",
+                                     "afghan", "islamic", "catholic", "christian", "arabic", "thai", "swiss", "dutch",
+                                     "greek", "turkish", "polish", "irish", "scottish", "welsh", "english", "spanish"]
         // Lower-case words that join the parts of a name: "Osama bin Laden", "Bank of England".
         let connectors: Set<String> = ["bin", "al", "de", "da", "di", "van", "von", "der", "la", "le", "of", "du", "dos"]
         var lowercaseWords = Set<String>()

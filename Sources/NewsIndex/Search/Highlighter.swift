@@ -26,7 +26,7 @@ struct Highlighter {
         phrases = parts.filter(\.isPhrase).map(\.terms)
     }
 
-    func snippet(body: String) -> Snippet {
+    func snippet(title: String = "", body: String) -> Snippet {
         let tokens = analyzer.tokens(body)
         // Matched token index ranges, and which query part each belongs to.
         var marks: [(range: Range<Int>, part: Int)] = []
@@ -37,7 +37,8 @@ struct Highlighter {
         }
         // Entity parts: mark the mentions' words.
         if let recognizer, singles.contains(where: { $0.hasPrefix("\u{1}") }) {
-            for m in recognizer.recognize([(body, tokens)])[0] where singles.contains(recognizer.terms[m.entity]) {
+            // The title takes part, as at index time: an unambiguous mention there settles the body's.
+            for m in recognizer.recognize([(title, analyzer.tokens(title)), (body, tokens)])[1] where singles.contains(recognizer.terms[m.entity]) {
                 marks.append((m.start..<(m.start + m.count), 0))
             }
         }

@@ -191,8 +191,9 @@ struct QueryPlanner {
     /// The index term of the entity a user names; an unknown name lists the closest known ones.
     func entityTerm(_ name: String) throws -> String {
         if let e = index.gazetteer.resolve(name) { return e.term }
-        let close = index.gazetteer.closest(to: name).map { "\"\($0)\"" }.joined(separator: ", ")
-        throw NewsIndexError(.badQuery, "there is no entity \"\(name)\" in this index's entity list; the closest names are \(close). `newsindex entities` lists them all; `newsindex build --entities FILE` adds more.")
+        let close = index.gazetteer.closest(to: name).map { "\"\($0)\"" }
+        let suggestion = close.isEmpty ? "no known name is close to it" : "the closest names are " + close.joined(separator: ", ")
+        throw NewsIndexError(.badQuery, "there is no entity \"\(name)\" in this index's entity list; \(suggestion). `newsindex entities` lists the entities of an index; `newsindex build --entities FILE` adds more.")
     }
 
     /// Tokens of a prefix's text: split and folded as the field indexes words, but not stemmed,

@@ -123,7 +123,7 @@ extension IndexReader {
             for (i, entry) in ranked[options.offset...].enumerated() {
                 let stored = try storedArticle(Int(entry.doc))
                 let date = stored.date.map { ArticleDate(secondsSinceEpoch: $0, text: stored.dateText ?? "") }
-                let snippet = highlighter?.snippet(body: stored.body) ?? Snippet(text: "", highlights: [])
+                let snippet = highlighter?.snippet(title: stored.title, body: stored.body) ?? Snippet(text: "", highlights: [])
                 let explanation = options.explain ? try explain(plan, documentNumber: Int(entry.doc)) : nil
                 hits.append(SearchHit(rank: options.offset + i + 1, score: entry.score, id: stored.id, title: stored.title,
                                       date: date, url: stored.url, snippet: snippet, documentNumber: Int(entry.doc),
