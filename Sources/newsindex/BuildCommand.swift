@@ -44,6 +44,9 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("An entities file adding to or overriding the built-in entity list (repeatable).", valueName: "file"))
     var entities: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Memory for buffered documents before a segment is written, in MB.", valueName: "MB"))
+    var memory = 256
+
     @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")
     var strict = false
 
@@ -52,6 +55,7 @@ struct BuildCommand: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or folder to index") }
+        if memory < 16 || memory > 1 << 20 { throw ValidationError("--memory must be between 16 and 1048576 MB (got \(memory))") }
         if Analyzer(named: analyzer) == nil {
             throw ValidationError("unknown analyzer \"\(analyzer)\"; choose one of \(Analyzer.availableNames.joined(separator: ", "))")
         }
@@ -67,8 +71,9 @@ struct BuildCommand: ParsableCommand {
         let totalBytes = inputs.files.reduce(0) { $0 + $1.size }
         var options = IndexWriter.Options()
         options.analyzer = Analyzer(named: analyzer)!
+        options.memoryBudget = memory << 20
         for file in entities {
-            let text = try ArticleInputs.readEntitiesFile(file)
+            let text = try ArticleInputs.readTextFile(file, option: "--entities")
             options.entityDefinitions.append((source: file, text: text))
         }
         let writer = try IndexWriter(path: location.path, options: options)

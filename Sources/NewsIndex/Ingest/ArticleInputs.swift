@@ -93,16 +93,17 @@ public enum ArticleInputs {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Reads an entities file (UTF-8 text) for ``IndexWriter/Options/entityDefinitions``.
+    /// Reads a UTF-8 text file given on the command line, such as an entities file for
+    /// ``IndexWriter/Options/entityDefinitions``; `option` names the option in messages.
     ///
     /// - Throws: ``NewsIndexError/Kind/inputNotFound`` when it cannot be read,
-    ///   ``NewsIndexError/Kind/badInput`` when it is not UTF-8 text.
-    public static func readEntitiesFile(_ path: String) throws -> String {
+    ///   ``NewsIndexError/Kind/badInput`` when it is a directory or not UTF-8 text.
+    public static func readTextFile(_ path: String, option: String) throws -> String {
         guard FileIO.exists(path) else {
-            throw NewsIndexError(.inputNotFound, "entities file \(path) does not exist; check the path given to --entities.")
+            throw NewsIndexError(.inputNotFound, "\(path) does not exist; check the path given to \(option).")
         }
         guard !FileIO.isDirectory(path) else {
-            throw NewsIndexError(.badInput, "\(path) is a directory; --entities takes a text file with one entity per line.")
+            throw NewsIndexError(.badInput, "\(path) is a directory; \(option) takes a text file.")
         }
         return try readText(InputFile(path: path, kind: .text, size: 0))
     }

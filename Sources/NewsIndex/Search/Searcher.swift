@@ -20,6 +20,10 @@ public struct SearchOptions: Sendable {
     public var titleBoost: Float = 2
     /// Whether to build a snippet for each hit.
     public var snippets: Bool = true
+    /// Whether to read each hit's stored article (id, title, date, URL, snippet). When false, hits
+    /// carry only rank, score and ``SearchHit/documentNumber``, as engines return doc addresses:
+    /// for counting, benchmarks, or reading articles later.
+    public var fetchArticles: Bool = true
     /// Whether to explain each hit's score (``SearchHit/explanation``).
     public var explain: Bool = false
     /// Whether to count the entities mentioned in all matching documents (``SearchResults/entities``).
@@ -121,6 +125,11 @@ extension IndexReader {
         if ranked.count > options.offset {
             let highlighter = options.snippets ? Highlighter(parts: highlightParts(plan), analyzer: analyzer, recognizer: recognizer) : nil
             for (i, entry) in ranked[options.offset...].enumerated() {
+                guard options.fetchArticles else {
+                    hits.append(SearchHit(rank: options.offset + i + 1, score: entry.score, id: "", title: "", date: nil, url: nil,
+                                          snippet: Snippet(text: "", highlights: []), documentNumber: Int(entry.doc), explanation: nil))
+                    continue
+                }
                 let stored = try storedArticle(Int(entry.doc))
                 let date = stored.date.map { ArticleDate(secondsSinceEpoch: $0, text: stored.dateText ?? "") }
                 let snippet = highlighter?.snippet(title: stored.title, body: stored.body) ?? Snippet(text: "", highlights: [])

@@ -1,0 +1,86 @@
+import ArgumentParser
+import NewsIndex
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time queries in-process: warm-up runs, then timed runs; print medians.",
+        discussion: """
+        Opens the index once and runs each query (one per line of --queries, or the arguments) \
+        --warmup times untimed and --runs times timed, top 10 by score without snippets, as a \
+        program embedding the library would (with --ids-only, without reading the stored articles). Prints one JSON object per query: query, hits, \
+        median_ms, p10_ms, p90_ms. scripts/bench uses it to compare with tantivy and SQLite FTS5.
+
+        Examples:
+          newsindex bench 'the' '"white house"' --runs 21
+          newsindex bench --queries queries.txt --index /srv/news-index
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Queries to time (in addition to --queries).", valueName: "query"))
+    var queries: [String] = []
+
+    @Option(name: .customLong("queries"), help: ArgumentHelp("A file with one query per line.", valueName: "file"))
+    var queriesFile: String?
+
+    @OptionGroup var location: IndexLocation
+
+    @Option(name: .long, help: "Timed runs per query.")
+    var runs = 21
+
+    @Option(name: .long, help: "Untimed warm-up runs per query.")
+    var warmup = 3
+
+    @Option(name: [.short, .long], help: "Hits to collect per query.")
+    var limit = 10
+
+    @Flag(name: .long, help: "Collect document numbers and scores only, without reading the stored articles (as tantivy's and SQLite's searches return row ids).")
+    var idsOnly = false
+
+    func validate() throws {
+        if runs < 1 { throw ValidationError("--runs must be 1 or more") }
+        if warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
+        if limit < 0 { throw ValidationError("--limit must be 0 or more") }
+    }
+
+    func run() throws {
+        do { try bench() } catch let code as ExitCode { throw code } catch { throw fail(error) }
+    }
+
+    private func bench() throws {
+        var all = queries
+        if let queriesFile {
+            let text = try ArticleInputs.readTextFile(queriesFile, option: "--queries")
+            all += text.split(separator: "\n").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        }
+        if all.isEmpty { throw ValidationError("give queries as arguments or with --queries FILE") }
+        let index = try IndexReader(path: location.path)
+        var options = SearchOptions()
+        options.limit = limit
+        options.snippets = false
+        options.fetchArticles = !idsOnly
+        for q in all {
+            let query = try Query.parse(q)
+            var hits = 0
+            for _ in 0..<warmup { hits = try index.search(query, options: options).totalHits }
+            var times: [Double] = []
+            for _ in 0..<runs {
+                let start = Terminal.now()
+                hits = try index.search(query, options: options).totalHits
+                times.append((Terminal.now() - start) * 1000)
+            }
+            times.sort()
+            func at(_ p: Double) -> Double { times[min(times.count - 1, Int((Double(times.count - 1) * p).rounded()))] }
+            Terminal.out("{\"query\":\(Format.json(q)),\"hits\":\(hits),\"median_ms\":\(Format.fixed(at(0.5), 4)),\"p10_ms\":\(Format.fixed(at(0.1), 4)),\"p90_ms\":\(Format.fixed(at(0.9), 4))}")
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}
