@@ -41,7 +41,8 @@ let package = Package(
         .testTarget(
             name: "NewsIndexTests",
             dependencies: ["NewsIndex"],
-            path: "Tests/NewsIndexTests"
+            path: "Tests/NewsIndexTests",
+            exclude: ["Fixtures"]   // read from disk by the tests (the Porter2 fixture)
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -8,7 +8,9 @@ struct BenchCommand: ParsableCommand {
         discussion: """
         Opens the index once and runs each query (one per line of --queries, or the arguments) \
         --warmup times untimed and --runs times timed, top 10 by score without snippets, as a \
-        program embedding the library would (with --ids-only, without reading the stored articles). Prints one JSON object per query: query, hits, \
+        program embedding the library would (with --ids-only, without reading the stored articles). \
+        Like tantivy's top-k search, it does not count every match unless --count-all is given, \
+        so pruning can skip documents; hits is then a lower bound. Prints one JSON object per query: query, hits, \
         median_ms, p10_ms, p90_ms. scripts/bench uses it to compare with tantivy and SQLite FTS5.
 
         Examples:
@@ -33,6 +35,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(name: [.short, .long], help: "Hits to collect per query.")
     var limit = 10
+
+    @Flag(name: .long, help: "Count every match (by default, as tantivy's top-k, documents that cannot reach the top hits may be skipped).")
+    var countAll = false
 
     @Flag(name: .long, help: "Collect document numbers and scores only, without reading the stored articles (as tantivy's and SQLite's searches return row ids).")
     var idsOnly = false
@@ -59,6 +64,7 @@ struct BenchCommand: ParsableCommand {
         options.limit = limit
         options.snippets = false
         options.fetchArticles = !idsOnly
+        options.countAllMatches = countAll
         for q in all {
             let query = try Query.parse(q)
             var hits = 0

@@ -146,3 +146,49 @@ struct SearchOracleTests {
         #expect(second.hits.first?.rank == 11)
     }
 }
+
+@Suite("Dynamic pruning")
+struct PruningTests {
+    @Test("top-k with pruning returns exactly the exhaustive hits (random OR queries, several segments)")
+    func prunedEqualsExhaustive() throws {
+        var rng = SeededRandom(seed: 4242)
+        let vocab = ["harbour", "strike", "union", "port", "council", "vote", "budget", "the", "of", "rain", "river",
+                     "bridge", "mayor", "school", "court", "ferry", "storm", "flood", "road", "train"]
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = IndexWriter.Options()
+        options.memoryBudget = 300_000   // several segments
+        let writer = try IndexWriter(path: dir, options: options)
+        for i in 0..<4000 {
+            func words(_ n: Int) -> String {
+                (0..<n).map { _ in let r = Double.random(in: 0..<1, using: &rng); return vocab[Int(r * r * r * Double(vocab.count))] }
+                    .joined(separator: " ")
+            }
+            try writer.add(Article(id: "d\(i)", title: i % 3 == 0 ? "" : words(Int.random(in: 1...5, using: &rng)),
+                                   body: words(Int.random(in: 1...120, using: &rng))))
+        }
+        let summary = try writer.commit()
+        #expect(summary.segmentCount > 1)
+        let index = try IndexReader(path: dir)
+        var pruned = 0
+        for _ in 0..<120 {
+            let n = Int.random(in: 1...4, using: &rng)
+            var parts = (0..<n).map { _ in vocab.randomElement(using: &rng)! }
+            if Int.random(in: 0..<5, using: &rng) == 0 { parts[0] = "title:" + parts[0] }
+            if Int.random(in: 0..<6, using: &rng) == 0 { parts[0] = String(parts[0].prefix(2)) + "*" }
+            let q = try Query.parse(parts.joined(separator: " OR "))
+            var exhaustive = SearchOptions()
+            exhaustive.limit = [1, 5, 10, 50].randomElement(using: &rng)!
+            exhaustive.fetchArticles = false
+            var fast = exhaustive
+            fast.countAllMatches = false
+            let a = try index.search(q, options: exhaustive)
+            let b = try index.search(q, options: fast)
+            #expect(a.hits.map(\.documentNumber) == b.hits.map(\.documentNumber), "\(q)")
+            #expect(a.hits.map(\.score) == b.hits.map(\.score), "\(q)")
+            #expect(b.totalHits <= a.totalHits)
+            if !b.totalHitsIsExact && b.totalHits < a.totalHits { pruned += 1 }
+        }
+        #expect(pruned > 20, "pruning skipped documents in many queries (\(pruned))")
+    }
+}

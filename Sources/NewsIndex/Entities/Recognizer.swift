@@ -91,7 +91,7 @@ final class Recognizer: @unchecked Sendable {
         var out: [Mention] = []
         var i = 0
         while i < tokens.count {
-            var best: (count: Int, node: Int)? = longestMatch(in: text, tokens: tokens, from: i).map { ($0.0, $0.1) }
+            let best: (count: Int, node: Int)? = longestMatch(in: text, tokens: tokens, from: i).map { ($0.0, $0.1) }
             if var b = best {
                 let entity = nodes[b.node].entity
                 // Overlapping aliases of the same entity join up: "President Xi" + "Xi Jinping"

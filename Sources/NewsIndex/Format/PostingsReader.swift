@@ -64,6 +64,24 @@ final class PostingsCursor {
     /// Number of documents of the term.
     var cost: Int { info.docFreq }
 
+    /// Skip data of the block holding the current document: its largest frequency, smallest norm
+    /// and last document (nil without skip data, or before the first document).
+    var currentBlockBound: (maxFreq: UInt32, minNorm: UInt8, lastDoc: Int32)? {
+        block >= 0 ? blockBound(block) : nil
+    }
+
+    /// The largest frequency and smallest norm over all blocks (nil without skip data).
+    func termBound() -> (maxFreq: UInt32, minNorm: UInt8)? {
+        guard skipCount > 0 else { return nil }
+        var f: UInt32 = 0, n: UInt8 = 255
+        for b in 0..<skipCount {
+            let e = skipEntry(b)
+            f = max(f, e.maxFreq)
+            n = min(n, e.minNorm)
+        }
+        return (f, n)
+    }
+
     /// Term frequency in the current document.
     @inline(__always) var freq: UInt32 { freqBuf[bufIndex] }
 

@@ -28,6 +28,11 @@ public struct SearchOptions: Sendable {
     public var explain: Bool = false
     /// Whether to count the entities mentioned in all matching documents (``SearchResults/entities``).
     public var entityFacets: Bool = false
+    /// Whether ``SearchResults/totalHits`` must count every match. When false, queries made of
+    /// words joined by OR (one word, `a OR b`, a prefix) skip documents that cannot reach the top
+    /// hits, and `totalHits` is only a lower bound (``SearchResults/totalHitsIsExact`` is false);
+    /// the hits are the same.
+    public var countAllMatches: Bool = true
     /// The current time, for relative dates such as `date:>=now-7d`.
     public var now: Date = Date()
     /// Creates the default options: 10 hits by score, no offset, title ×2, snippets on.
@@ -40,6 +45,8 @@ public struct SearchResults: Sendable {
     public let totalHits: Int
     /// The requested page of hits, best first (ties go to the earlier indexed document).
     public let hits: [SearchHit]
+    /// False when ``totalHits`` is a lower bound (``SearchOptions/countAllMatches`` off).
+    public var totalHitsIsExact: Bool = true
     /// The entities mentioned in all matching documents, most documents first, when
     /// ``SearchOptions/entityFacets`` is on (empty otherwise).
     public var entities: [EntityCount] = []
@@ -104,7 +111,14 @@ extension IndexReader {
         var top = TopDocs(capacity: wanted, byDate: options.order == .date)
         var total = 0
         var facets: [String: (documents: Int, mentions: Int)] = [:]
+        let prune = !options.countAllMatches && options.order == .score && wanted > 0 && !options.entityFacets
+        var exact = true
         for seg in segments {
+            if prune, let c = try PrunedTopK.clauses(plan, in: seg) {
+                total += try PrunedTopK.collect(c.clauses, leaves: c.leaves, base: Int32(seg.docBase), into: &top)
+                exact = false
+                continue
+            }
             guard let scorer = try scorer(plan, in: seg) else { continue }
             var d = try scorer.advance()
             let base = Int32(seg.docBase)
@@ -140,6 +154,7 @@ extension IndexReader {
             }
         }
         var results = SearchResults(totalHits: total, hits: hits)
+        results.totalHitsIsExact = exact
         if options.entityFacets { results.entities = entityCounts(from: facets) }
         return results
     }
@@ -243,4 +258,7 @@ struct TopDocs {
 
     /// Best first.
     func sorted() -> [Entry] { heap.sorted { worse($1, $0) } }
+
+    /// The score a new (later) document must beat to enter, once the heap is full.
+    var threshold: Float? { heap.count == capacity && capacity > 0 ? heap[0].score : nil }
 }
