@@ -47,6 +47,9 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Memory for buffered documents before a segment is written, in MB.", valueName: "MB"))
     var memory = 256
 
+    @Option(name: .long, help: ArgumentHelp("Batches of articles inverted at the same time (default: one per core).", valueName: "N"))
+    var threads: Int?
+
     @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")
     var strict = false
 
@@ -55,6 +58,7 @@ struct BuildCommand: ParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or folder to index") }
+        if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
         if memory < 16 || memory > 1 << 20 { throw ValidationError("--memory must be between 16 and 1048576 MB (got \(memory))") }
         if Analyzer(named: analyzer) == nil {
             throw ValidationError("unknown analyzer \"\(analyzer)\"; choose one of \(Analyzer.availableNames.joined(separator: ", "))")
@@ -72,6 +76,7 @@ struct BuildCommand: ParsableCommand {
         var options = IndexWriter.Options()
         options.analyzer = Analyzer(named: analyzer)!
         options.memoryBudget = memory << 20
+        if let threads { options.threads = threads }
         for file in entities {
             let text = try ArticleInputs.readTextFile(file, option: "--entities")
             options.entityDefinitions.append((source: file, text: text))

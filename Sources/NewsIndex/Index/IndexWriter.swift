@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,8 +24,11 @@ public final class IndexWriter {
     public struct Options: Sendable {
         /// The analyzer applied to every indexed field (stored in the index; searches use it too).
         public var analyzer: Analyzer = .news
-        /// Approximate bytes of buffered postings and documents before a segment is written.
+        /// Approximate bytes of memory for articles and their in-memory inversion; the writer cuts
+        /// the input into batches that fit, inverts them in parallel and writes one segment each.
         public var memoryBudget: Int = 256 << 20
+        /// Batches inverted at the same time (default: one per core).
+        public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
         /// Entity definitions to add to (or override in) the built-in list, in the entities-file
         /// format, each with a name for error messages (usually the file's path).
         public var entityDefinitions: [(source: String, text: String)] = []
@@ -45,9 +49,17 @@ public final class IndexWriter {
     private let directory: String
     private let options: Options
     private var lock: WriteLock?
-    private var builder: SegmentBuilder?
-    private var segments: [Manifest.Segment] = []
+    /// Articles waiting to be inverted, in input order, and their text size.
+    private var batch: [Article] = []
+    private var batchBytes = 0
+    private var batchCount = 0
+    /// Work shared with the inverting threads, guarded by `state`.
+    private let state = NSLock()
+    private var finished: [(batch: Int, segment: Manifest.Segment)] = []
     private var writtenFiles: [String] = []
+    private var failure: Error?
+    private let workers = DispatchGroup()
+    private let slots: DispatchSemaphore
     private var ids: Set<String> = []
     private let generation: UInt64
     private var committed = false
@@ -60,6 +72,7 @@ public final class IndexWriter {
     public init(path: String, options: Options = Options()) throws {
         directory = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         self.options = options
+        slots = DispatchSemaphore(value: max(1, options.threads))
         var gazetteer = Gazetteer.builtin
         for d in options.entityDefinitions { try gazetteer.apply(d.text, source: d.source) }
         recognizer = Recognizer(gazetteer: gazetteer, analyzer: options.analyzer)
@@ -83,6 +96,7 @@ public final class IndexWriter {
     }
 
     deinit {
+        workers.wait()
         if !committed { for f in writtenFiles { FileIO.remove(f) } }
     }
 
@@ -126,20 +140,42 @@ public final class IndexWriter {
         guard ids.insert(article.id).inserted else {
             throw NewsIndexError(.badInput, "id \"\(article.id)\" was already used by an earlier document; ids must be unique")
         }
-        let b = builder ?? SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max), analyzer: options.analyzer, recognizer: recognizer)
-        builder = b
-        b.add(article)
+        batch.append(article)
+        batchBytes += article.title.utf8.count + article.body.utf8.count + (article.setAside?.utf8.count ?? 0) + 64
         documentCount += 1
-        if b.estimatedBytes >= options.memoryBudget { try flush() }
+        // Each batch in flight holds its articles and their inversion (a few times the text).
+        let perBatch = max(1, options.memoryBudget / (4 * (max(1, options.threads) + 1)))
+        if batchBytes >= perBatch { try dispatchBatch() }
     }
 
-    private func flush() throws {
-        guard let b = builder, b.docCount > 0 else { return }
-        let name = "g\(String(generation, radix: 36))_\(segments.count)"
-        let paths = try b.flush(directory: directory, name: name)
-        writtenFiles += paths
-        segments.append(Manifest.Segment(name: name, id: b.segmentID, docCount: b.docCount))
-        builder = nil
+    /// Hands the current batch to an inverting thread (waiting while all are busy) and starts a new one.
+    private func dispatchBatch() throws {
+        try rethrowFailure()
+        guard !batch.isEmpty else { return }
+        let articles = batch, index = batchCount
+        batch = []
+        batchBytes = 0
+        batchCount += 1
+        let name = "g\(String(generation, radix: 36))_\(index)"
+        slots.wait()
+        workers.enter()
+        let job = SegmentJob(articles: articles, name: name, directory: directory, analyzer: options.analyzer, recognizer: recognizer)
+        DispatchQueue.global().async { [self] in
+            defer { slots.signal(); workers.leave() }
+            do {
+                let (segment, paths) = try job.run()
+                state.withLock {
+                    finished.append((index, segment))
+                    writtenFiles += paths
+                }
+            } catch {
+                state.withLock { if failure == nil { failure = error } }
+            }
+        }
+    }
+
+    private func rethrowFailure() throws {
+        if let e = state.withLock({ failure }) { throw e }
     }
 
     /// Writes the last segment and atomically makes the new index the current one.
@@ -153,7 +189,11 @@ public final class IndexWriter {
         guard documentCount > 0 else {
             throw NewsIndexError(.inputNotFound, "no documents were indexed, so the index at \(directory) was left unchanged")
         }
-        try flush()
+        try dispatchBatch()
+        workers.wait()
+        try rethrowFailure()
+        // Segments in input order, so document numbers follow the input.
+        let segments = finished.sorted { $0.batch < $1.batch }.map(\.segment)
         try FileIO.syncDirectory(directory)
         let manifest = Manifest(generation: generation, analyzer: options.analyzer.name,
                                 createdBy: "newsindex \(NewsIndexVersion.string)", entities: recognizer.gazetteer.text,
@@ -175,4 +215,20 @@ public final class IndexWriter {
 public enum NewsIndexVersion {
     /// The version string, e.g. "0.1.0".
     public static let string = "0.1.0"
+}
+
+/// One batch of articles inverted into one segment on a worker thread.
+private struct SegmentJob: @unchecked Sendable {
+    let articles: [Article]
+    let name: String
+    let directory: String
+    let analyzer: Analyzer
+    let recognizer: Recognizer
+
+    func run() throws -> (Manifest.Segment, [String]) {
+        let builder = SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max), analyzer: analyzer, recognizer: recognizer)
+        for a in articles { builder.add(a) }
+        let paths = try builder.flush(directory: directory, name: name)
+        return (Manifest.Segment(name: name, id: builder.segmentID, docCount: builder.docCount), paths)
+    }
 }
