@@ -192,3 +192,39 @@ struct PruningTests {
         #expect(pruned > 20, "pruning skipped documents in many queries (\(pruned))")
     }
 }
+
+@Suite("Parallel indexing")
+struct ParallelIndexingTests {
+    @Test("one thread or four: the same documents in the same order, the same hits and scores")
+    func threadsDoNotChangeResults() throws {
+        var rng = SeededRandom(seed: 77)
+        let vocab = ["harbour", "strike", "union", "port", "council", "vote", "budget", "the", "of", "rain"]
+        let articles = (0..<1500).map { i in
+            Article(id: "d\(i)", title: (0..<3).map { _ in vocab.randomElement(using: &rng)! }.joined(separator: " "),
+                    body: (0..<Int.random(in: 1...80, using: &rng)).map { _ in vocab.randomElement(using: &rng)! }.joined(separator: " "))
+        }
+        var results: [[[String]]] = []
+        for threads in [1, 4] {
+            let dir = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            var options = IndexWriter.Options()
+            options.threads = threads
+            options.memoryBudget = 400_000
+            let writer = try IndexWriter(path: dir, options: options)
+            for a in articles { try writer.add(a) }
+            let summary = try writer.commit()
+            #expect(summary.documentCount == 1500 && summary.segmentCount > 2)
+            let index = try IndexReader(path: dir)
+            var perQuery: [[String]] = []
+            for q in ["harbour", "\"strike union\"", "port OR vote", "the -rain", "council budget"] {
+                var o = SearchOptions()
+                o.limit = 30
+                perQuery.append(try index.search(Query.parse(q), options: o).hits.map { "\($0.id) \($0.score)" })
+            }
+            // Document numbers follow the input order.
+            #expect(try index.article(id: "d1234")?.documentNumber == 1234)
+            results.append(perQuery)
+        }
+        #expect(results[0] == results[1])
+    }
+}
