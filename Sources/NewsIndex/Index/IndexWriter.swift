@@ -144,7 +144,7 @@ public final class IndexWriter {
         batchBytes += article.title.utf8.count + article.body.utf8.count + (article.setAside?.utf8.count ?? 0) + 64
         documentCount += 1
         // Each batch in flight holds its articles and their inversion (a few times the text).
-        let perBatch = max(1, options.memoryBudget / (4 * (max(1, options.threads) + 1)))
+        let perBatch = max(1, options.memoryBudget / (2 * max(1, options.threads)))
         if batchBytes >= perBatch { try dispatchBatch() }
     }
 
