@@ -103,11 +103,18 @@ final class PhraseSpans: ConjunctionSpans {
     private let group: [Int]
     private let hasRepeats: Bool
     private var positions: [[UInt32]]
+    private let lowOffset: Int32
+    private let highOffset: Int32
+    /// Scratch cursors into the position lists, reused for every document.
+    private var cursorScratch: [Int]
 
     init(_ children: [PositionSpans], offsets: [Int], slop: Int, keys: [String]) {
         self.children = children
         self.offsets = offsets.map { Int32($0) }
         self.slop = Int32(slop)
+        lowOffset = Int32(offsets.min() ?? 0)
+        highOffset = Int32(offsets.max() ?? 0)
+        cursorScratch = Array(repeating: 0, count: children.count)
         group = keys.indices.map { i in keys.firstIndex(of: keys[i])! }
         hasRepeats = Set(keys).count < keys.count
         positions = Array(repeating: [], count: children.count)
@@ -115,24 +122,46 @@ final class PhraseSpans: ConjunctionSpans {
     }
 
     override func matches(_ out: inout [SpanMatch]) throws {
+        // Work on a local copy of the buffers (moved out and back, not copied): the hot loop then
+        // touches no class storage, which spares retain/release and exclusivity checks.
+        var lists = positions
+        positions = []
+        defer { positions = lists }
         for i in children.indices {
-            positions[i].removeAll(keepingCapacity: true)
-            try children[i].positions(&positions[i])
-            if positions[i].isEmpty { return }
+            lists[i].removeAll(keepingCapacity: true)
+            try children[i].positions(&lists[i])
+            if lists[i].isEmpty { return }
         }
-        if slop == 0 { exact(&out) } else { sloppy(&out) }
+        if slop == 0 {
+            var idx = cursorScratch
+            cursorScratch = []
+            PhraseSpans.exact(lists, offsets, lowOffset, highOffset, &idx, &out)
+            cursorScratch = idx
+        } else {
+            positions = lists
+            lists = []
+            sloppy(&out)
+            lists = positions
+        }
     }
 
-    private func exact(_ out: inout [SpanMatch]) {
-        let lo = offsets.min()!, hi = offsets.max()!
-        var idx = Array(repeating: 0, count: children.count)
-        outer: for p0 in positions[0] {
-            let start = Int64(p0) - Int64(offsets[0])
+    private static func exact(_ lists: [[UInt32]], _ offsets: [Int32], _ lo: Int32, _ hi: Int32,
+                              _ idx: inout [Int], _ out: inout [SpanMatch]) {
+        for i in idx.indices { idx[i] = 0 }
+        let n = lists.count
+        let first = lists[0]
+        let off0 = Int64(offsets[0])
+        outer: for p0 in first {
+            let start = Int64(p0) - off0
             if start < 0 { continue }
-            for i in 1..<children.count {
+            for i in 1..<n {
                 let want = start + Int64(offsets[i])
-                let ps = positions[i]
-                while idx[i] < ps.count && Int64(ps[idx[i]]) < want { idx[i] += 1 }
+                lists[i].withUnsafeBufferPointer { ps in
+                    var k = idx[i]
+                    while k < ps.count && Int64(ps[k]) < want { k += 1 }
+                    idx[i] = k
+                }
+                let ps = lists[i]
                 if idx[i] == ps.count { break outer }
                 if Int64(ps[idx[i]]) != want { continue outer }
             }
@@ -282,12 +311,15 @@ final class SpanScorer: Scorer {
     /// From candidate `start` on, finds the first document where the pattern really matches.
     private func confirm(_ start: Int32) throws -> Int32 {
         var d = start
+        var local = buffer
+        buffer = []
+        defer { buffer = local }
         while d != PostingsCursor.noMoreDocs {
-            buffer.removeAll(keepingCapacity: true)
-            try spans.matches(&buffer)
-            if !buffer.isEmpty {
+            local.removeAll(keepingCapacity: true)
+            try spans.matches(&local)
+            if !local.isEmpty {
                 var f: Float = 0
-                for m in buffer { f += 1 / Float(1 + m.slop) }
+                for m in local { f += 1 / Float(1 + m.slop) }
                 freq = f
                 break
             }
