@@ -5,8 +5,9 @@ import Glibc
 
 /// Builds a new index from articles and commits it atomically.
 ///
-/// The writer buffers articles in memory and writes an immutable segment whenever the buffer
-/// reaches ``Options/memoryBudget``. Nothing is visible to readers until ``commit()``, which
+/// The writer cuts the input into batches that fit ``Options/memoryBudget``, inverts up to
+/// ``Options/threads`` batches at the same time and writes each as an immutable segment; segments
+/// keep the input order, so document numbers do too. Nothing is visible to readers until ``commit()``, which
 /// replaces the index's manifest in one atomic rename; an existing index at the same path stays
 /// searchable and intact until then, and also if the process dies before.
 ///

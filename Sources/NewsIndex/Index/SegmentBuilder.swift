@@ -15,8 +15,6 @@ final class SegmentBuilder {
     private var dates: [Int64] = []
     private var stored: StoredFieldsWriter
     private var scratch: [UInt64] = []
-    private var streamBytes = 0
-    private var storedBytes = 0
     let segmentID: UInt64
     let analyzer: Analyzer
     let recognizer: Recognizer
@@ -28,8 +26,6 @@ final class SegmentBuilder {
         self.stored = StoredFieldsWriter(segmentID: segmentID)
     }
 
-    /// A rough count of the memory the buffered segment holds.
-    var estimatedBytes: Int { streamBytes + termText.count * 96 + storedBytes / 3 + docCount * 24 }
 
     func add(_ article: Article) {
         let doc = Int32(docCount)
@@ -65,7 +61,6 @@ final class SegmentBuilder {
             fields.append((.entities, lines.joined(separator: "\n")))
         }
         stored.add(fields)
-        storedBytes += article.body.utf8.count + article.title.utf8.count
         docCount += 1
     }
 
@@ -97,7 +92,6 @@ final class SegmentBuilder {
             let id = Int(scratch[i] >> 32)
             var j = i
             while j < scratch.count && Int(scratch[j] >> 32) == id { j += 1 }
-            let before = streams[id].count
             var s = ByteWriter()
             swap(&s.bytes, &streams[id])
             s.writeVInt(Int(doc - lastDoc[id]))   // first doc of a term: delta from -1
@@ -109,7 +103,6 @@ final class SegmentBuilder {
                 prev = p
             }
             swap(&s.bytes, &streams[id])
-            streamBytes += streams[id].count - before
             lastDoc[id] = doc
             docFreq[id] += 1
             i = j
