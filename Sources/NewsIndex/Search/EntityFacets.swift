@@ -35,18 +35,22 @@ extension IndexReader {
             var matches: [UInt64]? = nil
             if let plan {
                 var bits = [UInt64](repeating: 0, count: (seg.docCount + 63) / 64)
-                if let scorer = try scorer(plan, in: seg) {
-                    var d = try scorer.advance()
-                    while d != PostingsCursor.noMoreDocs {
-                        bits[Int(d) >> 6] |= 1 << UInt64(d & 63)
-                        d = try scorer.advance()
-                    }
-                }
+                try forEachMatch(plan, in: seg) { d in bits[Int(d) >> 6] |= 1 << UInt64(d & 63) }
                 matches = bits
             }
             try countEntities(in: seg, matches: matches, into: &totals)
         }
         return entityCounts(from: totals)
+    }
+
+    /// Calls `body` with each document of `seg` that `plan` matches, in order (segment-local numbers).
+    func forEachMatch(_ plan: Plan, in seg: SegmentReader, _ body: (Int32) throws -> Void) throws {
+        guard let scorer = try scorer(plan, in: seg) else { return }
+        var d = try scorer.advance()
+        while d != PostingsCursor.noMoreDocs {
+            try body(d)
+            d = try scorer.advance()
+        }
     }
 
     func entityCounts(from totals: [String: (documents: Int, mentions: Int)]) -> [EntityCount] {
@@ -112,9 +116,7 @@ extension IndexReader {
         if let query {
             let plan = try self.plan(query, options: SearchOptions())
             for seg in segments {
-                guard let scorer = try scorer(plan, in: seg) else { continue }
-                var d = try scorer.advance()
-                while d != PostingsCursor.noMoreDocs { docs.append(seg.docBase + Int(d)); d = try scorer.advance() }
+                try forEachMatch(plan, in: seg) { docs.append(seg.docBase + Int($0)) }
             }
         } else {
             docs = Array(0..<documentCount)

@@ -28,8 +28,8 @@ struct PrunedTopK {
     }
 
     /// The clauses of a plan that is a disjunction of single-term leaves in one segment, or nil
-    /// when the plan has another shape. `leafCount` receives the number of leaves.
-    static func clauses(_ plan: Plan, in seg: SegmentReader) throws -> (clauses: [Clause], leaves: Int)? {
+    /// when the plan has another shape.
+    static func clauses(_ plan: Plan, in seg: SegmentReader) throws -> [Clause]? {
         var leaves: [PlanLeaf] = []
         switch plan {
         case .leaf(let l): leaves = [l]
@@ -50,14 +50,14 @@ struct PrunedTopK {
                 out.append(Clause(cursor: cursor, norms: norms, bm25: bm25, leaf: i, field: f, bound: bound))
             }
         }
-        return (out, leaves.count)
+        return out
     }
 
     /// Safety margin on bounds against float rounding: bounds are compared scaled up by this.
     static let margin: Float = 1.0001
 
     /// Collects one segment's best documents into `top`; returns how many documents it scored.
-    static func collect(_ all: [Clause], leaves: Int, base: Int32, into top: inout TopDocs) throws -> Int {
+    static func collect(_ all: [Clause], base: Int32, into top: inout TopDocs) throws -> Int {
         let clauses = all.sorted { $0.bound < $1.bound }
         let n = clauses.count
         guard n > 0 else { return 0 }

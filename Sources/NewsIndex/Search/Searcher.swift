@@ -115,7 +115,7 @@ extension IndexReader {
         var exact = true
         for seg in segments {
             if prune, let c = try PrunedTopK.clauses(plan, in: seg) {
-                total += try PrunedTopK.collect(c.clauses, leaves: c.leaves, base: Int32(seg.docBase), into: &top)
+                total += try PrunedTopK.collect(c, base: Int32(seg.docBase), into: &top)
                 exact = false
                 continue
             }
