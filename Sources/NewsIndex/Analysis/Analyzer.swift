@@ -75,11 +75,20 @@ public struct Analyzer: Sendable, Hashable {
     /// Calls `body` with each token of `text` in order, without collecting them.
     public func forEachToken(in text: String, _ body: (Token) -> Void) {
         var text = text
-        let stemmer = kind == .english ? SnowballStemmer(algorithm: "english") : nil
         text.withUTF8 { bytes in
-            var t = Tokenizer(bytes: bytes, kind: kind, stemmer: stemmer)
-            t.run(body)
+            forEachTerm(inUTF8: bytes) { term, position, range in
+                body(Token(term: String(decoding: term, as: UTF8.self), position: position, byteRange: range))
+            }
         }
+    }
+
+    /// The indexing path: calls `body` with each term's normalized UTF-8 bytes (valid only during
+    /// the call), its position and the byte range of its source in `bytes`, making no strings.
+    func forEachTerm(inUTF8 bytes: UnsafeBufferPointer<UInt8>,
+                     _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
+        let stemmer = kind == .english ? SnowballStemmer(algorithm: "english") : nil
+        var t = Tokenizer(bytes: bytes, kind: kind, stemmer: stemmer)
+        t.run(body)
     }
 }
 
@@ -175,7 +184,7 @@ struct Tokenizer {
         return j
     }
 
-    mutating func run(_ body: (Token) -> Void) {
+    mutating func run(_ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         var i = 0
         var term: [UInt8] = []
         term.reserveCapacity(64)
@@ -237,22 +246,22 @@ struct Tokenizer {
         }
     }
 
-    mutating func emit(_ term: [UInt8], _ range: Range<Int>, _ body: (Token) -> Void) {
+    mutating func emit(_ term: [UInt8], _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         if kind == .simple {
             // As tantivy's RemoveLongFilter: the token is dropped, its position stays used.
             defer { position += 1 }
             guard !term.isEmpty, term.count < Tokenizer.maxSimpleTermBytes else { return }
-            body(Token(term: String(decoding: term, as: UTF8.self), position: position, byteRange: range))
+            term.withUnsafeBufferPointer { body($0, position, range) }
             return
         }
         guard !term.isEmpty, term.count <= Tokenizer.maxNewsTermBytes else { return }
-        var text = String(decoding: term, as: UTF8.self)
-        if let stemmer, !protected.contains(text) {
+        if let stemmer, !protected.contains(String(decoding: term, as: UTF8.self)) {
             var stemmed = term
             stemmer.stem(&stemmed)
-            text = String(decoding: stemmed, as: UTF8.self)
+            stemmed.withUnsafeBufferPointer { body($0, position, range) }
+        } else {
+            term.withUnsafeBufferPointer { body($0, position, range) }
         }
-        body(Token(term: text, position: position, byteRange: range))
         position += 1
     }
 

@@ -19,9 +19,12 @@ enum FormatConstants {
     /// Terms per front-coded block of the term dictionary.
     static let termsPerDictionaryBlock = 32
     /// Target uncompressed size of a stored-fields chunk.
-    static let storedChunkBytes = 16 * 1024
+    static let storedChunkBytes = 32 * 1024
     /// Stored-field documents per chunk at most.
-    static let storedChunkMaxDocs = 64
+    static let storedChunkMaxDocs = 128
+    /// zlib level of stored-field chunks: level 4 on 32 KiB chunks compresses news text as well as
+    /// level 6 on 16 KiB chunks, about 1.7 times faster.
+    static let storedCompressionLevel: Int32 = 4
 
     /// The manifest's file name inside the index directory.
     static let manifestName = "manifest"

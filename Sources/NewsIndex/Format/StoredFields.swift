@@ -7,8 +7,8 @@
 /// ChunkIndex   --> (FirstDoc:u32, Offset:u64, CompressedLength:u32, UncompressedLength:u32)^ChunkCount
 /// Trailer      --> DocCount:u32, ChunkCount:u32, ChunkIndexOffset:u64
 /// ```
-/// A chunk is closed once it holds 16 KiB of records or 64 documents, so showing one hit inflates
-/// at most a few KiB more than the document itself.
+/// A chunk is closed once it holds 32 KiB of records or 128 documents, so showing one hit inflates
+/// at most 32 KiB more than the document itself.
 struct StoredFieldsWriter {
     private var out = ByteWriter()
     private var chunk = ByteWriter()
@@ -36,7 +36,7 @@ struct StoredFieldsWriter {
 
     private mutating func flushChunk() {
         guard docsInChunk > 0 else { return }
-        let compressed = chunk.bytes.withUnsafeBytes { Zlib.compress($0) }
+        let compressed = chunk.bytes.withUnsafeBytes { Zlib.compress($0, level: FormatConstants.storedCompressionLevel) }
         index.append((UInt32(chunkFirstDoc), UInt64(out.count), UInt32(compressed.count), UInt32(chunk.count)))
         out.write(bytes: compressed)
         chunk = ByteWriter()

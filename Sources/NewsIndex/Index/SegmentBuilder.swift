@@ -1,3 +1,5 @@
+import Foundation
+
 /// Inverts documents in memory and writes them out as one immutable segment.
 ///
 /// Each term keeps a compact byte stream of VInts — for every document: doc delta, frequency,
@@ -5,16 +7,11 @@
 /// terms bytewise and re-encodes their streams through ``PostingsWriter``.
 final class SegmentBuilder {
     private(set) var docCount = 0
-    private var termIDs: [[String: Int32]] = Array(repeating: [:], count: IndexedField.allCases.count)
-    private var termField: [UInt8] = []
-    private var termText: [String] = []
-    private var streams: [[UInt8]] = []
-    private var lastDoc: [Int32] = []
-    private var docFreq: [UInt32] = []
+    private var inverter = Inverter()
     private var lengths: [[UInt32]] = Array(repeating: [], count: IndexedField.allCases.count)
     private var dates: [Int64] = []
     private var stored: StoredFieldsWriter
-    private var scratch: [UInt64] = []
+    private var text: [UInt8] = []
     let segmentID: UInt64
     let analyzer: Analyzer
     let recognizer: Recognizer
@@ -26,28 +23,51 @@ final class SegmentBuilder {
         self.stored = StoredFieldsWriter(segmentID: segmentID)
     }
 
+    /// Bytes of postings buffered so far.
+    var bufferedBytes: Int { inverter.pool.count }
 
     func add(_ article: Article) {
         let doc = Int32(docCount)
-        let titleTokens = analyzer.tokens(article.title)
-        let bodyTokens = analyzer.tokens(article.body)
-        // Entity mentions become extra terms at their first word's position, not counted in the
-        // field's length, so BM25 of words is unchanged and `entity:x NEAR/5 word` works.
-        let mentions = recognizer.recognize([(article.title, titleTokens), (article.body, bodyTokens)])
+        // Title and body in one buffer with a line break between them: the recognizer reads both.
+        text.removeAll(keepingCapacity: true)
+        text.append(contentsOf: article.title.utf8)
+        text.append(0x0A)
+        let bodyStart = text.count
+        text.append(contentsOf: article.body.utf8)
         var perEntity: [Int: Int] = [:]
-        for (field, tokens, ms) in [(IndexedField.title, titleTokens, mentions[0]), (.body, bodyTokens, mentions[1])] {
-            invert(field: field, doc: doc, length: tokens.count) { emit in
-                for t in tokens { emit(t.term, t.position) }
-                for m in ms {
-                    emit(recognizer.terms[m.entity], tokens[m.start].position)
+        text.withUnsafeBufferPointer { buf in
+            let fields = [(IndexedField.title, 0..<(bodyStart - 1)), (.body, bodyStart..<buf.count)]
+            for (slot, (field, range)) in fields.enumerated() {
+                let n = inverter.tokenize(slot: slot, field: field, buf, range, analyzer: analyzer)
+                lengths[Int(field.rawValue)].append(UInt32(n))
+            }
+            // Entity mentions become extra terms at their first word's position, not counted in the
+            // field's length, so BM25 of words is unchanged and `entity:x NEAR/5 word` works.
+            let spans = inverter.spans
+            let mentions = recognizer.recognize(buf, spans) { f, k in inverter.term(slot: f, token: k) }
+            for (slot, (field, _)) in fields.enumerated() {
+                for m in mentions[slot] {
+                    _ = recognizer.termBytes[m.entity].withUnsafeBufferPointer {
+                        inverter.addTerm(field: field, $0, position: spans[slot][m.start].position)
+                    }
                     perEntity[m.entity, default: 0] += 1
                 }
             }
         }
-        invert(field: .id, doc: doc, length: 1) { $0(article.id, 0) }
-        invert(field: .url, doc: doc, length: nil) { emit in
-            if let url = article.url { Analyzer.simple.forEachToken(in: url) { emit($0.term, $0.position) } }
+        var id = article.id
+        _ = id.withUTF8 { inverter.addTerm(field: .id, $0, position: 0) }
+        lengths[Int(IndexedField.id.rawValue)].append(1)
+        var urlTerms = 0
+        if var url = article.url {
+            url.withUTF8 { buf in
+                Analyzer.simple.forEachTerm(inUTF8: buf) { term, position, _ in
+                    inverter.addTerm(field: .url, term, position: Int32(position))
+                    urlTerms += 1
+                }
+            }
         }
+        lengths[Int(IndexedField.url.rawValue)].append(UInt32(urlTerms))
+        inverter.commit(doc: doc)
         dates.append(article.date?.secondsSinceEpoch ?? FormatConstants.noDate)
         var fields: [(StoredField, String)] = [(.id, article.id), (.title, article.title), (.body, article.body)]
         if let d = article.date { fields.append((.date, d.text)) }
@@ -62,51 +82,6 @@ final class SegmentBuilder {
         }
         stored.add(fields)
         docCount += 1
-    }
-
-    /// Adds the (term, position) pairs `terms` produces to `field` of document `doc`; the field's
-    /// length is `length`, or the number of pairs when nil.
-    private func invert(field: IndexedField, doc: Int32, length: Int?, _ terms: ((String, Int) -> Void) -> Void) {
-        let f = Int(field.rawValue)
-        scratch.removeAll(keepingCapacity: true)
-        terms { term, position in
-            let id: Int32
-            if let existing = termIDs[f][term] {
-                id = existing
-            } else {
-                id = Int32(termText.count)
-                termIDs[f][term] = id
-                termField.append(field.rawValue)
-                termText.append(term)
-                streams.append([])
-                lastDoc.append(-1)
-                docFreq.append(0)
-            }
-            scratch.append(UInt64(UInt32(id)) << 32 | UInt64(UInt32(position)))
-        }
-        lengths[f].append(UInt32(length ?? scratch.count))
-        guard !scratch.isEmpty else { return }
-        scratch.sort()
-        var i = 0
-        while i < scratch.count {
-            let id = Int(scratch[i] >> 32)
-            var j = i
-            while j < scratch.count && Int(scratch[j] >> 32) == id { j += 1 }
-            var s = ByteWriter()
-            swap(&s.bytes, &streams[id])
-            s.writeVInt(Int(doc - lastDoc[id]))   // first doc of a term: delta from -1
-            s.writeVInt(j - i)
-            var prev: UInt32 = 0
-            for k in i..<j {
-                let p = UInt32(truncatingIfNeeded: scratch[k])
-                s.writeVInt(Int(p - prev))
-                prev = p
-            }
-            swap(&s.bytes, &streams[id])
-            lastDoc[id] = doc
-            docFreq[id] += 1
-            i = j
-        }
     }
 
     /// Writes the segment's files into `directory` under `name` and returns their paths.
@@ -124,34 +99,46 @@ final class SegmentBuilder {
         }
 
         // Terms in key order: field byte, then UTF-8 bytes.
-        let keys: [[UInt8]] = termText.indices.map { [termField[$0]] + Array(termText[$0].utf8) }
-        let order = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
+        let table = inverter.table
+        let order: [Int] = table.keyBytes.withUnsafeBufferPointer { all in
+            let starts = table.keyStart
+            return (0..<table.count).sorted { a, b in
+                let sa = Int(starts[a]), la = Int(starts[a + 1]) - sa
+                let sb = Int(starts[b]), lb = Int(starts[b + 1]) - sb
+                let c = memcmp(all.baseAddress! + sa, all.baseAddress! + sb, min(la, lb))
+                return c != 0 ? c < 0 : la < lb
+            }
+        }
 
         var postings = PostingsWriter(segmentID: segmentID)
         var dict = TermDictionaryWriter(segmentID: segmentID)
         var docs: [UInt32] = [], freqs: [UInt32] = [], positions: [UInt32] = []
-        for id in order {
-            docs.removeAll(keepingCapacity: true)
-            freqs.removeAll(keepingCapacity: true)
-            positions.removeAll(keepingCapacity: true)
-            try streams[id].withUnsafeBytes { raw in
-                var r = ByteReader(raw, file: "memory")
-                var doc: Int64 = -1
+        inverter.pool.bytes.withUnsafeBufferPointer { pool in
+            for id in order {
+                docs.removeAll(keepingCapacity: true)
+                freqs.removeAll(keepingCapacity: true)
+                positions.removeAll(keepingCapacity: true)
+                var r = SlicePool.Reader(pool, inverter.streams[id])
+                var doc: UInt32 = 0
+                var first = true
                 while !r.isAtEnd {
-                    doc += Int64(try r.readVInt())
-                    let f = Int(try r.readVInt())
-                    docs.append(UInt32(doc))
-                    freqs.append(UInt32(f))
+                    let delta = r.readVInt()
+                    doc = first ? delta : doc + delta
+                    first = false
+                    let f = r.readVInt()
+                    docs.append(doc)
+                    freqs.append(f)
                     var p: UInt32 = 0
                     for _ in 0..<f {
-                        p += UInt32(try r.readVInt())
+                        p += r.readVInt()
                         positions.append(p)
                     }
                 }
+                let key = table.withKey(id) { Array($0) }
+                let info = postings.addTerm(docs: docs, freqs: freqs, positions: positions,
+                                            norms: normBytes[IndexedField(rawValue: key[0])!]!)
+                dict.add(key: key, info: info)
             }
-            let info = postings.addTerm(docs: docs, freqs: freqs, positions: positions,
-                                        norms: normBytes[IndexedField(rawValue: termField[id])!]!)
-            dict.add(key: keys[id], info: info)
         }
 
         let (docFile, posFile) = postings.finish()
@@ -170,5 +157,86 @@ final class SegmentBuilder {
             paths.append(path)
         }
         return paths
+    }
+}
+
+/// The in-memory inverted index of a segment being built: terms, and each term's postings as one
+/// byte stream of VInts: for every document, the doc delta, the frequency, then the position
+/// deltas. A document's tokens are gathered as (term, position) pairs of all its fields (a term id
+/// names its field), sorted, and appended term by term, so no stream is ever revisited.
+struct Inverter {
+    /// Terms: the field number as tag, then the term's UTF-8 bytes (the term dictionary's key).
+    var table = ByteKeyTable(capacity: 1 << 16)
+    var pool = SlicePool()
+    var streams: [SlicePool.Stream] = []
+    private var lastDoc: [Int32] = []
+    /// (term << 32 | position) pairs of the document being inverted.
+    private var pairs: [UInt64] = []
+    /// The tokens of the document's title (slot 0) and body (slot 1), for the recognizer, and their terms.
+    private(set) var spans: [[Recognizer.Span]] = [[], []]
+    private var spanTerms: [[Int32]] = [[], []]
+
+    /// Tokenizes `range` of `text` into `field`, keeping the tokens in ``spans``[`slot`] (byte
+    /// ranges relative to `text`); returns the number of tokens.
+    mutating func tokenize(slot: Int, field: IndexedField, _ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                           analyzer: Analyzer) -> Int {
+        var sp = spans[slot], terms = spanTerms[slot]
+        spans[slot] = []
+        spanTerms[slot] = []
+        sp.removeAll(keepingCapacity: true)
+        terms.removeAll(keepingCapacity: true)
+        let base = range.lowerBound
+        analyzer.forEachTerm(inUTF8: UnsafeBufferPointer(rebasing: text[range])) { term, position, source in
+            terms.append(addTerm(field: field, term, position: Int32(position)))
+            sp.append(Recognizer.Span(position: Int32(position), start: Int32(base + source.lowerBound), end: Int32(base + source.upperBound)))
+        }
+        let n = sp.count
+        spans[slot] = sp
+        spanTerms[slot] = terms
+        return n
+    }
+
+    /// The analyzed term of token `k` of slot `slot`.
+    func term(slot: Int, token k: Int) -> String {
+        table.withKey(Int(spanTerms[slot][k])) { String(decoding: $0.dropFirst(), as: UTF8.self) }
+    }
+
+    /// Adds one (term, position) pair of the document being inverted; returns the term's id.
+    @inline(__always) @discardableResult
+    mutating func addTerm(field: IndexedField, _ term: UnsafeBufferPointer<UInt8>, position: Int32) -> Int32 {
+        let (id, isNew) = table.insert(tag: field.rawValue, term)
+        if isNew {
+            streams.append(pool.newStream())
+            lastDoc.append(-1)
+        }
+        pairs.append(UInt64(UInt32(id)) << 32 | UInt64(UInt32(position)))
+        return id
+    }
+
+    /// Appends the pending pairs of document `doc` to their terms' streams.
+    mutating func commit(doc: Int32) {
+        guard !pairs.isEmpty else { return }
+        pairs.sort()
+        var i = 0
+        let n = pairs.count
+        while i < n {
+            let id = Int(pairs[i] >> 32)
+            var j = i + 1
+            while j < n && Int(pairs[j] >> 32) == id { j += 1 }
+            var s = streams[id]
+            // A term's first document is written as its number (delta from 0).
+            pool.writeVInt(UInt32(doc - max(lastDoc[id], 0)), to: &s)
+            pool.writeVInt(UInt32(j - i), to: &s)
+            var prev: UInt32 = 0
+            for k in i..<j {
+                let p = UInt32(truncatingIfNeeded: pairs[k])
+                pool.writeVInt(p - prev, to: &s)
+                prev = p
+            }
+            streams[id] = s
+            lastDoc[id] = doc
+            i = j
+        }
+        pairs.removeAll(keepingCapacity: true)
     }
 }
