@@ -5,9 +5,10 @@ import Glibc
 
 /// Builds a new index from articles and commits it atomically.
 ///
-/// The writer cuts the input into batches that fit ``Options/memoryBudget``, inverts up to
-/// ``Options/threads`` batches at the same time and writes each as an immutable segment; segments
-/// keep the input order, so document numbers do too. Nothing is visible to readers until ``commit()``, which
+/// The writer cuts the input into consecutive runs that fit ``Options/memoryBudget``, each
+/// inverted on a thread of its own as the articles arrive (up to ``Options/threads`` at the same
+/// time) and written as an immutable segment; segments keep the input order, so document numbers
+/// do too. Nothing is visible to readers until ``commit()``, which
 /// replaces the index's manifest in one atomic rename; an existing index at the same path stays
 /// searchable and intact until then, and also if the process dies before.
 ///
@@ -54,6 +55,8 @@ public final class IndexWriter {
     private var batch: [Article] = []
     private var batchBytes = 0
     private var batchCount = 0
+    /// The segment articles are fed to, if one is open.
+    private var open: OpenSegment?
     /// Work shared with the inverting threads, guarded by `state`.
     private let state = NSLock()
     private var finished: [(batch: Int, segment: Manifest.Segment)] = []
@@ -144,29 +147,54 @@ public final class IndexWriter {
         batch.append(article)
         batchBytes += article.title.utf8.count + article.body.utf8.count + (article.setAside?.utf8.count ?? 0) + 64
         documentCount += 1
-        // Each batch in flight holds its articles and their inversion (a few times the text).
-        let perBatch = max(1, options.memoryBudget / (2 * max(1, options.threads)))
-        if batchBytes >= perBatch { try dispatchBatch() }
+        if batchBytes >= min(IndexWriter.feedBytes, segmentBytes) { try feed() }
     }
 
-    /// Hands the current batch to an inverting thread (waiting while all are busy) and starts a new one.
-    private func dispatchBatch() throws {
+    /// Text bytes per segment: each segment in flight holds its articles and their inversion
+    /// (a few times the text).
+    private var segmentBytes: Int { max(1, options.memoryBudget / (2 * max(1, options.threads))) }
+
+    /// Articles go to the inverting thread in portions of about this many bytes, so it starts
+    /// while the input is still being read.
+    static let feedBytes = 1 << 20
+
+    /// Hands the waiting articles to the open segment's thread (opening a segment first, waiting
+    /// while ``Options/threads`` segments are being built), and closes the segment once it holds
+    /// its share of the memory budget.
+    private func feed() throws {
         try rethrowFailure()
         guard !batch.isEmpty else { return }
-        let articles = batch, index = batchCount
+        let segment: OpenSegment
+        if let open { segment = open } else {
+            slots.wait()
+            workers.enter()
+            let index = batchCount
+            batchCount += 1
+            segment = OpenSegment(index: index, name: "g\(String(generation, radix: 36))_\(index)",
+                                  builder: SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max),
+                                                          analyzer: options.analyzer, recognizer: recognizer))
+            open = segment
+        }
+        let articles = batch
+        segment.bytes += batchBytes
         batch = []
         batchBytes = 0
-        batchCount += 1
-        let name = "g\(String(generation, radix: 36))_\(index)"
-        slots.wait()
-        workers.enter()
-        let job = SegmentJob(articles: articles, name: name, directory: directory, analyzer: options.analyzer, recognizer: recognizer)
-        DispatchQueue.global().async { [self] in
+        segment.queue.async { for a in articles { segment.builder.add(a) } }
+        if segment.bytes >= segmentBytes { close() }
+    }
+
+    /// Writes the open segment's files on its thread once its articles are inverted.
+    private func close() {
+        guard let segment = open else { return }
+        open = nil
+        let directory = directory
+        segment.queue.async { [self] in
             defer { slots.signal(); workers.leave() }
             do {
-                let (segment, paths) = try job.run()
+                let paths = try segment.builder.flush(directory: directory, name: segment.name)
+                let info = Manifest.Segment(name: segment.name, id: segment.builder.segmentID, docCount: segment.builder.docCount)
                 state.withLock {
-                    finished.append((index, segment))
+                    finished.append((segment.index, info))
                     writtenFiles += paths
                 }
             } catch {
@@ -190,7 +218,8 @@ public final class IndexWriter {
         guard documentCount > 0 else {
             throw NewsIndexError(.inputNotFound, "no documents were indexed, so the index at \(directory) was left unchanged")
         }
-        try dispatchBatch()
+        try feed()
+        close()
         workers.wait()
         try rethrowFailure()
         // Segments in input order, so document numbers follow the input.
@@ -218,18 +247,18 @@ public enum NewsIndexVersion {
     public static let string = "0.1.0"
 }
 
-/// One batch of articles inverted into one segment on a worker thread.
-private struct SegmentJob: @unchecked Sendable {
-    let articles: [Article]
+/// A segment being built: its builder runs on a serial queue of its own, fed in input order.
+private final class OpenSegment: @unchecked Sendable {
+    let index: Int
     let name: String
-    let directory: String
-    let analyzer: Analyzer
-    let recognizer: Recognizer
+    let builder: SegmentBuilder
+    let queue = DispatchQueue(label: "newsindex.segment")
+    /// Bytes of text handed to the builder so far (touched by the feeding thread only).
+    var bytes = 0
 
-    func run() throws -> (Manifest.Segment, [String]) {
-        let builder = SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max), analyzer: analyzer, recognizer: recognizer)
-        for a in articles { builder.add(a) }
-        let paths = try builder.flush(directory: directory, name: name)
-        return (Manifest.Segment(name: name, id: builder.segmentID, docCount: builder.docCount), paths)
+    init(index: Int, name: String, builder: SegmentBuilder) {
+        self.index = index
+        self.name = name
+        self.builder = builder
     }
 }

@@ -151,18 +151,22 @@ public enum ArticleInputs {
             }
             try body(.success(article), file.path)
         case .jsonLines:
-            let bytes: [UInt8]
-            do { bytes = try FileIO.readFile(file.path) } catch let e as NewsIndexError {
+            // Read in blocks of whole lines: memory stays bounded whatever the file's size.
+            var reader: LineBlockReader
+            do { reader = try LineBlockReader(path: file.path) } catch let e as NewsIndexError {
                 throw NewsIndexError(.inputNotFound, e.message)
             }
-            if bytes.firstIndex(of: 0) != nil {
-                try body(.failure(NewsIndexError(.badInput, "\(file.path) looks like a binary file (it contains NUL bytes); newsindex reads UTF-8 JSON Lines.")), file.path)
-                return
-            }
-            try bytes.withUnsafeBytes { raw in
-                try JSONLines.parse(raw, file: file.path) { result, line in
+            var lines = 0
+            var binary = false
+            while !binary, try reader.next({ block in
+                // NUL bytes in the first block: a binary file, not JSON Lines (later ones fail their line).
+                if lines == 0 && block.contains(0) { binary = true; return }
+                try JSONLines.parse(block, file: file.path, linesBefore: &lines) { result, line in
                     try body(result, "\(file.path):\(line)")
                 }
+            }) {}
+            if binary {
+                try body(.failure(NewsIndexError(.badInput, "\(file.path) looks like a binary file (it contains NUL bytes); newsindex reads UTF-8 JSON Lines.")), file.path)
             }
         }
     }

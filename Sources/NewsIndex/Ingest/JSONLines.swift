@@ -9,8 +9,15 @@ public enum JSONLines {
     /// Parses every line of `bytes`, calling `body` with each article or error and its 1-based line number.
     public static func parse(_ bytes: UnsafeRawBufferPointer, file: String,
                              _ body: (Result<Article, NewsIndexError>, _ line: Int) throws -> Void) throws {
-        let u = bytes.bindMemory(to: UInt8.self)
-        var lineNo = 0
+        var lines = 0
+        try parse(bytes.bindMemory(to: UInt8.self), file: file, linesBefore: &lines, body)
+    }
+
+    /// Parses a run of whole lines that follows `linesBefore` lines of the file, and counts them in.
+    static func parse(_ u: UnsafeBufferPointer<UInt8>, file: String, linesBefore: inout Int,
+                      _ body: (Result<Article, NewsIndexError>, _ line: Int) throws -> Void) throws {
+        var lineNo = linesBefore
+        defer { linesBefore = lineNo }
         var start = 0
         while start < u.count {
             lineNo += 1

@@ -104,6 +104,55 @@ enum FileIO {
     }
 }
 
+/// Reads a file front to back in blocks, handing out whole lines, so a large file never has to fit
+/// in memory; only a single line longer than a block is held whole.
+struct LineBlockReader: ~Copyable {
+    private let fd: Int32
+    private let path: String
+    private var pending: [UInt8] = []
+    private var block: [UInt8]
+    private var atEnd = false
+
+    init(path: String, blockSize: Int = 4 << 20) throws {
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw FileIO.ioError("open", path) }
+        self.path = path
+        block = [UInt8](repeating: 0, count: blockSize)
+    }
+
+    deinit { close(fd) }
+
+    /// Calls `body` with the next run of whole lines (each ending in a line feed, except the file's
+    /// last line when it has none); returns false at the end of the file.
+    mutating func next(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Bool {
+        while !atEnd {
+            let n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileIO.ioError("read", path)
+            }
+            if n == 0 { atEnd = true; break }
+            guard let lastLF = block[0..<n].lastIndex(of: 0x0A) else {
+                pending.append(contentsOf: block[0..<n])
+                continue
+            }
+            if pending.isEmpty {
+                try block.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0...lastLF])) }
+            } else {
+                pending.append(contentsOf: block[0...lastLF])
+                try pending.withUnsafeBufferPointer { try body($0) }
+                pending.removeAll(keepingCapacity: false)
+            }
+            pending.append(contentsOf: block[(lastLF + 1)..<n])
+            return true
+        }
+        guard !pending.isEmpty else { return false }
+        try pending.withUnsafeBufferPointer { try body($0) }
+        pending = []
+        return true
+    }
+}
+
 /// A read-only memory mapping of a whole file, unmapped when the last reference goes away.
 ///
 /// Many readers share one mapping, so this is a final class rather than a move-only struct.
