@@ -118,7 +118,7 @@ final class SegmentBuilder {
                 docs.removeAll(keepingCapacity: true)
                 freqs.removeAll(keepingCapacity: true)
                 positions.removeAll(keepingCapacity: true)
-                var r = SlicePool.Reader(pool, inverter.streams[id])
+                var r = SlicePool.Reader(pool, start: inverter.starts[id], inverter.terms[id].stream)
                 var doc: UInt32 = 0
                 var first = true
                 while !r.isAtEnd {
@@ -168,8 +168,15 @@ struct Inverter {
     /// Terms: the field number as tag, then the term's UTF-8 bytes (the term dictionary's key).
     var table = ByteKeyTable(capacity: 1 << 16)
     var pool = SlicePool()
-    var streams: [SlicePool.Stream] = []
-    private var lastDoc: [Int32] = []
+    /// Per term: its stream's write state and the last document written (one 12-byte entry, as
+    /// every token touches it), and where its stream starts.
+    private(set) var terms: [TermState] = []
+    private(set) var starts: [UInt32] = []
+
+    struct TermState {
+        var stream: SlicePool.Stream
+        var lastDoc: Int32
+    }
     /// (term << 32 | position) pairs of the document being inverted.
     private var pairs: [UInt64] = []
     /// The tokens of the document's title (slot 0) and body (slot 1), for the recognizer, and their terms.
@@ -180,19 +187,19 @@ struct Inverter {
     /// ranges relative to `text`); returns the number of tokens.
     mutating func tokenize(slot: Int, field: IndexedField, _ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
                            analyzer: Analyzer) -> Int {
-        var sp = spans[slot], terms = spanTerms[slot]
+        var sp = spans[slot], ids = spanTerms[slot]
         spans[slot] = []
         spanTerms[slot] = []
         sp.removeAll(keepingCapacity: true)
-        terms.removeAll(keepingCapacity: true)
+        ids.removeAll(keepingCapacity: true)
         let base = range.lowerBound
         analyzer.forEachTerm(inUTF8: UnsafeBufferPointer(rebasing: text[range])) { term, position, source in
-            terms.append(addTerm(field: field, term, position: Int32(position)))
+            ids.append(addTerm(field: field, term, position: Int32(position)))
             sp.append(Recognizer.Span(position: Int32(position), start: Int32(base + source.lowerBound), end: Int32(base + source.upperBound)))
         }
         let n = sp.count
         spans[slot] = sp
-        spanTerms[slot] = terms
+        spanTerms[slot] = ids
         return n
     }
 
@@ -206,8 +213,9 @@ struct Inverter {
     mutating func addTerm(field: IndexedField, _ term: UnsafeBufferPointer<UInt8>, position: Int32) -> Int32 {
         let (id, isNew) = table.insert(tag: field.rawValue, term)
         if isNew {
-            streams.append(pool.newStream())
-            lastDoc.append(-1)
+            let (start, stream) = pool.newStream()
+            terms.append(TermState(stream: stream, lastDoc: -1))
+            starts.append(start)
         }
         pairs.append(UInt64(UInt32(id)) << 32 | UInt64(UInt32(position)))
         return id
@@ -223,9 +231,10 @@ struct Inverter {
             let id = Int(pairs[i] >> 32)
             var j = i + 1
             while j < n && Int(pairs[j] >> 32) == id { j += 1 }
-            var s = streams[id]
+            var t = terms[id]
+            var s = t.stream
             // A term's first document is written as its number (delta from 0).
-            pool.writeVInt(UInt32(doc - max(lastDoc[id], 0)), to: &s)
+            pool.writeVInt(UInt32(doc - max(t.lastDoc, 0)), to: &s)
             pool.writeVInt(UInt32(j - i), to: &s)
             var prev: UInt32 = 0
             for k in i..<j {
@@ -233,8 +242,9 @@ struct Inverter {
                 pool.writeVInt(p - prev, to: &s)
                 prev = p
             }
-            streams[id] = s
-            lastDoc[id] = doc
+            t.stream = s
+            t.lastDoc = doc
+            terms[id] = t
             i = j
         }
         pairs.removeAll(keepingCapacity: true)

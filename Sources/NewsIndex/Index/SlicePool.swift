@@ -1,21 +1,19 @@
 /// Many growing byte streams in one array: the in-memory postings of a segment being built.
 ///
 /// Each stream is a chain of slices of growing size (8, 16, 32, … 1024 bytes); the last four bytes
-/// of a full slice hold the offset of the next one. A term seen once costs one 8-byte slice, a
-/// frequent term's stream grows by doubling, and no stream is ever copied (the idea of Lucene's
-/// ByteBlockPool).
+/// of a slice hold its level while it is being filled and the offset of the next slice once it is
+/// full. A term seen once costs one 8-byte slice, a frequent term's stream grows by doubling, and
+/// no stream is ever copied (the idea of Lucene's ByteBlockPool). A stream's write state is eight
+/// bytes, so the per-term array stays small and cache-friendly.
 struct SlicePool {
     private(set) var bytes: [UInt8] = []
 
     static let sizes = [8, 16, 32, 64, 128, 256, 512, 1024]
 
-    /// Where a stream starts and where its next byte goes.
+    /// Where a stream's next byte goes and where its current slice's data ends.
     struct Stream {
-        var start = -1
-        var cursor = 0
-        /// End of the current slice's data (its next-slice pointer follows).
-        var end = 0
-        var level = 0
+        var cursor: UInt32
+        var end: UInt32
     }
 
     init() {
@@ -25,36 +23,37 @@ struct SlicePool {
     /// Bytes in use.
     var count: Int { bytes.count }
 
-    private mutating func allocate(_ size: Int) -> Int {
+    private mutating func allocate(level: Int) -> UInt32 {
         let at = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: size))
-        return at
+        let size = SlicePool.sizes[level]
+        // IndexWriter keeps a segment's text far below what would make 4 GiB of postings.
+        precondition(at + size <= Int(UInt32.max), "a segment's in-memory postings outgrew 4 GiB")
+        bytes.append(contentsOf: repeatElement(0, count: size - 4))
+        bytes.append(UInt8(level))
+        bytes.append(contentsOf: repeatElement(0, count: 3))
+        return UInt32(at)
     }
 
-    /// A new, empty stream.
-    mutating func newStream() -> Stream {
-        let at = allocate(SlicePool.sizes[0])
-        return Stream(start: at, cursor: at, end: at + SlicePool.sizes[0] - 4, level: 0)
+    /// A new, empty stream; `start` is where a ``Reader`` begins.
+    mutating func newStream() -> (start: UInt32, stream: Stream) {
+        let at = allocate(level: 0)
+        return (at, Stream(cursor: at, end: at + UInt32(SlicePool.sizes[0] - 4)))
     }
 
     @inline(__always)
     mutating func write(_ b: UInt8, to s: inout Stream) {
         if s.cursor == s.end { nextSlice(&s) }
-        bytes[s.cursor] = b
+        bytes[Int(s.cursor)] = b
         s.cursor += 1
     }
 
     private mutating func nextSlice(_ s: inout Stream) {
-        let level = min(s.level + 1, SlicePool.sizes.count - 1)
-        let size = SlicePool.sizes[level]
-        let at = allocate(size)
-        // IndexWriter keeps a batch far below 4 GiB of postings.
-        precondition(at <= Int(UInt32.max), "a segment's in-memory postings outgrew 4 GiB")
-        let next = UInt32(at)
-        for k in 0..<4 { bytes[s.end + k] = UInt8(truncatingIfNeeded: next >> (8 * UInt32(k))) }
-        s.cursor = at
-        s.end = at + size - 4
-        s.level = level
+        let end = Int(s.end)
+        let level = min(Int(bytes[end]) + 1, SlicePool.sizes.count - 1)
+        let next = allocate(level: level)
+        for k in 0..<4 { bytes[end + k] = UInt8(truncatingIfNeeded: next >> (8 * UInt32(k))) }
+        s.cursor = next
+        s.end = next + UInt32(SlicePool.sizes[level] - 4)
     }
 
     @inline(__always)
@@ -67,7 +66,7 @@ struct SlicePool {
         write(UInt8(v), to: &s)
     }
 
-    /// Reads one stream from its start.
+    /// Reads one stream from `start` up to its write cursor.
     struct Reader {
         private let bytes: UnsafeBufferPointer<UInt8>
         private let stop: Int
@@ -75,11 +74,11 @@ struct SlicePool {
         private var end: Int
         private var level = 0
 
-        init(_ bytes: UnsafeBufferPointer<UInt8>, _ s: Stream) {
+        init(_ bytes: UnsafeBufferPointer<UInt8>, start: UInt32, _ s: Stream) {
             self.bytes = bytes
-            stop = s.cursor
-            at = s.start
-            end = s.start + SlicePool.sizes[0] - 4
+            stop = Int(s.cursor)
+            at = Int(start)
+            end = Int(start) + SlicePool.sizes[0] - 4
         }
 
         var isAtEnd: Bool { at == stop }

@@ -7,13 +7,21 @@ import Darwin
 /// A hash table from byte strings to dense ids (0, 1, 2, … in order of first insertion).
 ///
 /// The indexing hot path looks up every token here, so it works on raw UTF-8 bytes and makes no
-/// `String`: keys live back to back in one byte array, each with a one-byte tag in front (the
-/// field number for index terms), and the table is open addressing with linear probing over a
-/// power-of-two array of ids, the low hash bits held beside each id to skip most key comparisons.
+/// `String`. Keys live back to back in one byte array, each with a one-byte tag in front (the
+/// field number for index terms). The table is open addressing with linear probing over 16-byte
+/// slots that hold the id, 24 bits of the hash with the key's length, and the key's first eight
+/// bytes (tag included): most keys are that short, so a lookup usually touches one slot and
+/// nothing else.
 struct ByteKeyTable {
-    /// `slots[i]`: the id stored there, or -1; `slotHash[i]`: the upper 32 bits of its key's hash.
-    private var slots: [Int32]
-    private var slotHash: [UInt32]
+    private struct Slot {
+        var id: Int32 = -1
+        /// Upper hash bits << 8 | min(key length with tag, 255).
+        var check: UInt32 = 0
+        /// The first eight bytes of tag + key, little-endian, zero-padded.
+        var head: UInt64 = 0
+    }
+
+    private var slots: [Slot]
     private var mask: Int
     /// Key `id` is `keyBytes[keyStart[id] ..< keyStart[id + 1]]`: the tag byte, then the key's bytes.
     private(set) var keyBytes: [UInt8] = []
@@ -25,18 +33,31 @@ struct ByteKeyTable {
     init(capacity: Int = 1024) {
         var n = 16
         while n < capacity * 2 { n <<= 1 }
-        slots = Array(repeating: -1, count: n)
-        slotHash = Array(repeating: 0, count: n)
+        slots = Array(repeating: Slot(), count: n)
         mask = n - 1
     }
 
-    /// A 64-bit hash of `tag` and `key` (word-at-a-time multiply-xorshift).
+    /// The first eight bytes of tag + key as a little-endian word, zero-padded.
     @inline(__always)
-    static func hash(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h = (UInt64(tag) &+ 0x9E37_79B9_7F4A_7C15) &* (UInt64(key.count) &+ 0xBF58_476D_1CE4_E5B9)
+    private static func head(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h = UInt64(tag)
+        let n = min(key.count, 7)
         var i = 0
+        while i < n {
+            h |= UInt64(key[i]) << (8 * UInt64(i + 1))
+            i += 1
+        }
+        return h
+    }
+
+    /// A 64-bit hash of the key's head word and its remaining bytes (multiply-xorshift).
+    @inline(__always)
+    private static func hash(head: UInt64, _ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h = (head ^ 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 31
+        var i = 7
         let n = key.count
-        if let base = key.baseAddress {
+        if n > 7, let base = key.baseAddress {
             let raw = UnsafeRawPointer(base)
             while i + 8 <= n {
                 h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
@@ -50,22 +71,28 @@ struct ByteKeyTable {
                 shift += 8
                 i += 1
             }
-            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+            h = (h ^ tail ^ UInt64(n)) &* 0xC4CE_B9FE_1A85_EC53
         }
         h ^= h >> 29
         h = h &* 0x94D0_49BB_1331_11EB
         return h ^ (h >> 32)
     }
 
+    @inline(__always)
+    private static func check(_ h: UInt64, _ count: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: h >> 40) << 8 | UInt32(min(count + 1, 255))
+    }
+
     /// The id of (`tag`, `key`), or nil when it is not in the table.
     func find(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let h = ByteKeyTable.hash(tag: tag, key)
+        let head = ByteKeyTable.head(tag: tag, key)
+        let h = ByteKeyTable.hash(head: head, key)
+        let check = ByteKeyTable.check(h, key.count)
         var i = Int(truncatingIfNeeded: h) & mask
-        let check = UInt32(truncatingIfNeeded: h >> 32)
         while true {
-            let id = slots[i]
-            if id < 0 { return nil }
-            if slotHash[i] == check && matches(Int(id), tag: tag, key) { return id }
+            let s = slots[i]
+            if s.id < 0 { return nil }
+            if s.check == check && s.head == head && tailMatches(Int(s.id), key) { return s.id }
             i = (i + 1) & mask
         }
     }
@@ -73,18 +100,18 @@ struct ByteKeyTable {
     /// The id of (`tag`, `key`), adding it with the next id when it is new.
     @inline(__always)
     mutating func insert(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
-        let h = ByteKeyTable.hash(tag: tag, key)
+        let head = ByteKeyTable.head(tag: tag, key)
+        let h = ByteKeyTable.hash(head: head, key)
+        let check = ByteKeyTable.check(h, key.count)
         var i = Int(truncatingIfNeeded: h) & mask
-        let check = UInt32(truncatingIfNeeded: h >> 32)
         while true {
-            let id = slots[i]
-            if id < 0 { break }
-            if slotHash[i] == check && matches(Int(id), tag: tag, key) { return (id, false) }
+            let s = slots[i]
+            if s.id < 0 { break }
+            if s.check == check && s.head == head && tailMatches(Int(s.id), key) { return (s.id, false) }
             i = (i + 1) & mask
         }
         let id = Int32(count)
-        slots[i] = id
-        slotHash[i] = check
+        slots[i] = Slot(id: id, check: check, head: head)
         keyBytes.append(tag)
         keyBytes.append(contentsOf: key)
         keyStart.append(Int32(keyBytes.count))
@@ -92,38 +119,35 @@ struct ByteKeyTable {
         return (id, true)
     }
 
+    /// Whether key `id`, whose tag, length and first seven key bytes match, also matches after them.
     @inline(__always)
-    private func matches(_ id: Int, tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    private func tailMatches(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        if key.count <= 7 { return true }
         let start = Int(keyStart[id]), end = Int(keyStart[id + 1])
-        guard end - start == key.count + 1, keyBytes[start] == tag else { return false }
+        guard end - start == key.count + 1 else { return false }
         return keyBytes.withUnsafeBufferPointer { all in
-            key.isEmpty || memcmp(all.baseAddress! + start + 1, key.baseAddress!, key.count) == 0
+            memcmp(all.baseAddress! + start + 8, key.baseAddress! + 7, key.count - 7) == 0
         }
     }
 
     private mutating func grow() {
         let n = (mask + 1) * 2
-        var newSlots = [Int32](repeating: -1, count: n)
-        var newHash = [UInt32](repeating: 0, count: n)
+        var newSlots = [Slot](repeating: Slot(), count: n)
         let newMask = n - 1
         keyBytes.withUnsafeBufferPointer { all in
             for id in 0..<count {
                 let start = Int(keyStart[id]), end = Int(keyStart[id + 1])
                 let key = UnsafeBufferPointer(rebasing: all[(start + 1)..<end])
-                let h = ByteKeyTable.hash(tag: all[start], key)
+                let head = ByteKeyTable.head(tag: all[start], key)
+                let h = ByteKeyTable.hash(head: head, key)
                 var i = Int(truncatingIfNeeded: h) & newMask
-                while newSlots[i] >= 0 { i = (i + 1) & newMask }
-                newSlots[i] = Int32(id)
-                newHash[i] = UInt32(truncatingIfNeeded: h >> 32)
+                while newSlots[i].id >= 0 { i = (i + 1) & newMask }
+                newSlots[i] = Slot(id: Int32(id), check: ByteKeyTable.check(h, key.count), head: head)
             }
         }
         slots = newSlots
-        slotHash = newHash
         mask = newMask
     }
-
-    /// The tag of key `id`.
-    func tag(_ id: Int) -> UInt8 { keyBytes[Int(keyStart[id])] }
 
     /// Calls `body` with the bytes of key `id`, tag included.
     func withKey<R>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
