@@ -259,3 +259,60 @@ struct FormatTests {
         #expect(e?.message.contains("version 99") == true)
     }
 }
+
+@Suite("In-memory inversion structures")
+struct InversionStructureTests {
+    @Test("ByteKeyTable: dense ids, exact keys of every length (NUL bytes, shared prefixes, tags), growth")
+    func byteKeyTable() {
+        var rng = SeededRandom(seed: 11)
+        var table = ByteKeyTable(capacity: 4)
+        var expected: [[UInt8]: Int32] = [:]
+        var order: [[UInt8]] = []
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0...24, using: &rng)
+            // Few distinct byte values, so keys collide on prefixes and repeat often.
+            var key = (0..<length).map { _ in [0, 1, 0x61, 0x62, 0xE2][Int.random(in: 0..<5, using: &rng)] as UInt8 }
+            let tag = UInt8.random(in: 0...3, using: &rng)
+            let (id, isNew) = key.withUnsafeBufferPointer { table.insert(tag: tag, $0) }
+            key.insert(tag, at: 0)
+            if let known = expected[key] {
+                #expect(id == known && !isNew)
+            } else {
+                #expect(isNew && Int(id) == order.count)
+                expected[key] = id
+                order.append(key)
+            }
+        }
+        #expect(table.count == order.count && order.count > 1000)
+        for (k, key) in order.enumerated() {
+            #expect(table.withKey(k) { Array($0) } == key)
+            let found = Array(key.dropFirst()).withUnsafeBufferPointer { table.find(tag: key[0], $0) }
+            #expect(found == Int32(k))
+        }
+        let absent: [UInt8] = Array(repeating: 0x63, count: 9)
+        #expect(absent.withUnsafeBufferPointer { table.find(tag: 0, $0) } == nil)
+    }
+
+    @Test("SlicePool: interleaved streams read back exactly, across slice boundaries")
+    func slicePool() {
+        var rng = SeededRandom(seed: 12)
+        var pool = SlicePool()
+        var streams: [(start: UInt32, stream: SlicePool.Stream)] = (0..<300).map { _ in pool.newStream() }
+        var written = Array(repeating: [UInt32](), count: streams.count)
+        for _ in 0..<60_000 {
+            // Skewed: a few streams get most values, so they reach the largest slices.
+            let s = Int.random(in: 0..<10, using: &rng) < 7 ? Int.random(in: 0..<5, using: &rng) : Int.random(in: 0..<streams.count, using: &rng)
+            let v = UInt32.random(in: 0...UInt32.max, using: &rng) >> UInt32.random(in: 0...31, using: &rng)
+            pool.writeVInt(v, to: &streams[s].stream)
+            written[s].append(v)
+        }
+        pool.bytes.withUnsafeBufferPointer { bytes in
+            for (k, s) in streams.enumerated() {
+                var r = SlicePool.Reader(bytes, start: s.start, s.stream)
+                var read: [UInt32] = []
+                while !r.isAtEnd { read.append(r.readVInt()) }
+                #expect(read == written[k])
+            }
+        }
+    }
+}

@@ -189,3 +189,51 @@ struct IngestTests {
         #expect(a.date?.secondsSinceEpoch == 1_672_404_900)   // 2022-12-30 07:55 EST
     }
 }
+
+@Suite("JSON Lines read in blocks")
+struct LineBlockTests {
+    @Test("lines that cross block boundaries, a line longer than a block, no final newline")
+    func blocks() throws {
+        let dir = temporaryDirectory("blocks")
+        var rng = SeededRandom(seed: 5)
+        var lines: [String] = []
+        for k in 0..<200 {
+            let n = k == 50 ? 300 : Int.random(in: 0...40, using: &rng)
+            lines.append(String(repeating: "x", count: n) + "\(k)")
+        }
+        let path = dir + "/lines.jsonl"
+        try FileIO.writeFile(path, Array(lines.joined(separator: "\n").utf8))
+        for blockSize in [1, 7, 64, 4096] {
+            var reader = try LineBlockReader(path: path, blockSize: blockSize)
+            var text: [UInt8] = []
+            while try reader.next({ block in
+                // Every run but the file's last ends at a line end.
+                #expect(block.last == 0x0A || text.count + block.count == lines.joined(separator: "\n").utf8.count)
+                text.append(contentsOf: block)
+            }) {}
+            #expect(String(decoding: text, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) == lines)
+        }
+    }
+
+    @Test("line numbers in errors count across blocks")
+    func lineNumbers() throws {
+        let dir = temporaryDirectory("blocklines")
+        // About 5 MB, more than one 4 MB block; the bad line lies in the second block.
+        let padding = String(repeating: "word ", count: 50)
+        var text = ""
+        for k in 1...20_000 { text += k == 15_000 ? "{oops\n" : "{\"id\": \"\(k)\", \"body\": \"\(padding)\(k)\"}\n" }
+        #expect(text.utf8.count > 4 << 20)
+        let path = dir + "/big.jsonl"
+        try FileIO.writeFile(path, Array(text.utf8))
+        var failures: [String] = []
+        var articles = 0
+        try ArticleInputs.forEachArticle(in: InputFile(path: path, kind: .jsonLines, size: text.utf8.count)) { result, location in
+            switch result {
+            case .success: articles += 1
+            case .failure: failures.append(location)
+            }
+        }
+        #expect(articles == 19_999)
+        #expect(failures == [path + ":15000"])
+    }
+}
