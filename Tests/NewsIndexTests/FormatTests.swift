@@ -316,3 +316,32 @@ struct InversionStructureTests {
         }
     }
 }
+
+@Suite("Date column")
+struct DateColumnTests {
+    @Test("packed dates round-trip: none, one, news-like spans, extremes that need 64 bits")
+    func roundTrip() throws {
+        var rng = SeededRandom(seed: 21)
+        let noDate = FormatConstants.noDate
+        let cases: [[Int64]] = [
+            [],
+            Array(repeating: noDate, count: 100),
+            [1_672_358_400],
+            (0..<1000).map { _ in Int.random(in: 0..<5, using: &rng) == 0 ? noDate : Int64.random(in: 1_600_000_000...1_700_000_000, using: &rng) },
+            (0..<300).map { _ in Int64.random(in: -62_135_596_800...253_402_300_799, using: &rng) },
+            [Int64.min + 1, Int64.max, noDate, 0, -1],
+        ]
+        for dates in cases {
+            let bytes = DatesFormat.write(segmentID: 7, dates: dates)
+            try bytes.withUnsafeBytes { raw in
+                let column = try DatesFormat.read(raw, file: "t.dat", segmentID: 7, docCount: dates.count)
+                for (d, v) in dates.enumerated() {
+                    #expect(column.date(d, in: raw) == (v == noDate ? nil : v))
+                }
+                #expect(throws: NewsIndexError.self) { try DatesFormat.read(raw, file: "t.dat", segmentID: 7, docCount: dates.count + 1) }
+            }
+        }
+        // News dates pack into about 4 bytes a document instead of 8.
+        #expect(DatesFormat.write(segmentID: 7, dates: cases[3]).count < 4 * 1000 + 100)
+    }
+}

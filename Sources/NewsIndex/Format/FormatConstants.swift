@@ -6,9 +6,9 @@ enum FormatConstants {
     /// First four bytes of every footer: "XEND".
     static let footerMagic: UInt32 = 0x444E_4558
     /// The format version this build writes.
-    static let currentVersion: UInt32 = 3
+    static let currentVersion: UInt32 = 4
     /// The oldest format version this build reads.
-    static let oldestReadableVersion: UInt32 = 3
+    static let oldestReadableVersion: UInt32 = 4
     /// Header: magic u32, file type 4 bytes, version u32, segment id u64.
     static let headerSize = 20
     /// Footer: magic u32, CRC-32 u32.

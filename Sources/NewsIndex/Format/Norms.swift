@@ -97,23 +97,65 @@ enum NormsFormat {
 /// ```
 /// Dates --> Header, DocCount:u32, SecondsSinceEpoch:i64^DocCount, Footer      (Int64.min = no date)
 /// ```
+/// The date column (.dat): every document's date, bit-packed.
+///
+/// ```
+/// Dates --> Header, DocCount:u32, Base:i64, Width:u8, Packed:byte^PackedLength, Padding:byte^8, Footer
+/// ```
+/// Document d's code is the `Width` bits at bit d × Width (little-endian); code 0 means no date,
+/// code c the date Base + c − 1 (seconds since the epoch). Width is 0 (no document has a date),
+/// 1…56, or 64 (codes written as plain u64). The padding lets a reader load eight bytes at any
+/// code's first byte.
 enum DatesFormat {
     static func write(segmentID: UInt64, dates: [Int64]) -> [UInt8] {
-        var w = ByteWriter(capacity: 40 + dates.count * 8)
+        let present = dates.filter { $0 != FormatConstants.noDate }
+        let base = present.min() ?? 0
+        let maxCode = present.map { UInt64(bitPattern: $0 &- base) &+ 1 }.max() ?? 0
+        var width = maxCode == 0 ? 0 : 64 - maxCode.leadingZeroBitCount
+        if width > 56 { width = 64 }
+        var w = ByteWriter(capacity: 64 + dates.count * width / 8)
         FileEnvelope.writeHeader(&w, type: .dates, segmentID: segmentID)
         w.write(UInt32(dates.count))
-        for d in dates { w.write(d) }
+        w.write(base)
+        w.write(UInt8(width))
+        var packed = [UInt8](repeating: 0, count: (dates.count * width + 7) / 8 + 8)
+        for (d, v) in dates.enumerated() where v != FormatConstants.noDate {
+            let code = UInt64(bitPattern: v &- base) &+ 1
+            let bit = d * width
+            for k in 0..<width where code >> UInt64(k) & 1 == 1 {
+                packed[(bit + k) >> 3] |= 1 << UInt8((bit + k) & 7)
+            }
+        }
+        w.write(bytes: packed)
         FileEnvelope.writeFooter(&w)
         return w.bytes
     }
 
-    /// Returns the offset of the first date.
-    static func read(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int) throws -> Int {
+    /// Where a segment's packed dates are and how to read them.
+    struct Column {
+        let offset: Int
+        let base: Int64
+        let width: Int
+
+        /// The date of document `doc`, nil when it has none.
+        @inline(__always)
+        func date(_ doc: Int, in bytes: UnsafeRawBufferPointer) -> Int64? {
+            guard width > 0 else { return nil }
+            let bit = doc * width
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + bit >> 3, as: UInt64.self))
+            let code = width == 64 ? word : (word >> UInt64(bit & 7)) & ((1 << UInt64(width)) - 1)
+            return code == 0 ? nil : base &+ Int64(bitPattern: code &- 1)
+        }
+    }
+
+    static func read(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int) throws -> Column {
         var r = try FileEnvelope.open(bytes, file: file, type: .dates, segmentID: segmentID)
         let n = Int(try r.readU32())
-        guard n == docCount, r.remaining == 8 * docCount else {
+        let base = Int64(bitPattern: try r.readU64())
+        let width = Int(try r.readU8())
+        guard n == docCount, width <= 56 || width == 64, r.remaining == (docCount * width + 7) / 8 + 8 else {
             throw r.corrupt("the date column has the wrong size for \(docCount) documents")
         }
-        return r.offset
+        return Column(offset: r.offset, base: base, width: width)
     }
 }

@@ -15,7 +15,7 @@ final class SegmentReader {
     private let dictionary: TermDictionaryReader
     private let normOffsets: [IndexedField: (stats: FieldStats, normsOffset: Int)]
     private let storedFields: StoredFieldsReader
-    private let datesOffset: Int
+    private let dates: DatesFormat.Column
 
     init(directory: String, entry: Manifest.Segment, docBase: Int) throws {
         name = entry.name
@@ -35,7 +35,7 @@ final class SegmentReader {
                                               docFileSize: docFile.bytes.count, posFileSize: posFile.bytes.count)
         normOffsets = try NormsFormat.read(nrm.bytes, file: nrm.path, segmentID: id, docCount: docCount)
         storedFields = try StoredFieldsReader(bytes: fdt.bytes, file: fdt.path, segmentID: id, docCount: docCount)
-        datesOffset = try DatesFormat.read(dat.bytes, file: dat.path, segmentID: id, docCount: docCount)
+        dates = try DatesFormat.read(dat.bytes, file: dat.path, segmentID: id, docCount: docCount)
     }
 
     func fieldStats(_ field: IndexedField) -> FieldStats {
@@ -70,7 +70,6 @@ final class SegmentReader {
     }
 
     func date(_ doc: Int) -> Int64? {
-        let v = Int64(littleEndian: dat.bytes.loadUnaligned(fromByteOffset: datesOffset + 8 * doc, as: Int64.self))
-        return v == FormatConstants.noDate ? nil : v
+        dates.date(doc, in: dat.bytes)
     }
 }
