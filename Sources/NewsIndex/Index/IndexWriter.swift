@@ -64,6 +64,8 @@ public final class IndexWriter {
     private var failure: Error?
     private let workers = DispatchGroup()
     private let slots: DispatchSemaphore
+    /// Portions read but not yet inverted, at most two per thread: reading waits for inversion.
+    private let portions: DispatchSemaphore
     private var ids: Set<String> = []
     private let generation: UInt64
     private var committed = false
@@ -77,6 +79,7 @@ public final class IndexWriter {
         directory = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         self.options = options
         slots = DispatchSemaphore(value: max(1, options.threads))
+        portions = DispatchSemaphore(value: 2 * max(1, options.threads))
         var gazetteer = Gazetteer.builtin
         for d in options.entityDefinitions { try gazetteer.apply(d.text, source: d.source) }
         recognizer = Recognizer(gazetteer: gazetteer, analyzer: options.analyzer)
@@ -150,9 +153,9 @@ public final class IndexWriter {
         if batchBytes >= min(IndexWriter.feedBytes, segmentBytes) { try feed() }
     }
 
-    /// Text bytes per segment: each segment in flight holds its articles and their inversion
-    /// (a few times the text).
-    private var segmentBytes: Int { max(1, options.memoryBudget / (2 * max(1, options.threads))) }
+    /// Text bytes per segment: a segment in flight holds its inversion and its compressed stored
+    /// articles, together about 1.5 times its text, so the segments being built stay within the budget.
+    private var segmentBytes: Int { max(1, options.memoryBudget * 2 / (3 * max(1, options.threads))) }
 
     /// Articles go to the inverting thread in portions of about this many bytes, so it starts
     /// while the input is still being read.
@@ -179,7 +182,11 @@ public final class IndexWriter {
         segment.bytes += batchBytes
         batch = []
         batchBytes = 0
-        segment.queue.async { for a in articles { segment.builder.add(a) } }
+        portions.wait()
+        segment.queue.async { [portions] in
+            for a in articles { segment.builder.add(a) }
+            portions.signal()
+        }
         if segment.bytes >= segmentBytes { close() }
     }
 
