@@ -209,7 +209,7 @@ struct ParallelIndexingTests {
             defer { try? FileManager.default.removeItem(atPath: dir) }
             var options = IndexWriter.Options()
             options.threads = threads
-            options.memoryBudget = 400_000
+            options.memoryBudget = 200_000
             let writer = try IndexWriter(path: dir, options: options)
             for a in articles { try writer.add(a) }
             let summary = try writer.commit()
