@@ -44,10 +44,10 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("An entities file adding to or overriding the built-in entity list (repeatable).", valueName: "file"))
     var entities: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Memory for buffered documents before a segment is written, in MB.", valueName: "MB"))
+    @Option(name: .long, help: ArgumentHelp("Memory in MB for the segments being built (their postings and compressed articles, held until each is written); the process uses about 100 MB more.", valueName: "MB"))
     var memory = 256
 
-    @Option(name: .long, help: ArgumentHelp("Batches of articles inverted at the same time (default: one per core).", valueName: "N"))
+    @Option(name: .long, help: ArgumentHelp("Segments built at the same time, each on its own thread (default: one per core).", valueName: "N"))
     var threads: Int?
 
     @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")

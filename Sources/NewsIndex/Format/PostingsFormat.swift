@@ -64,7 +64,7 @@ struct PostingsWriter {
 
         var prevDoc: UInt32 = 0
         var p = 0   // index into positions
-        var scratch = [UInt32](repeating: 0, count: bs)
+        var scratch = [UInt32](repeating: 0, count: fullBlocks > 0 ? bs : 0)   // most terms need none
         var skips: [SkipEntry] = []
         skips.reserveCapacity(skipCount)
 

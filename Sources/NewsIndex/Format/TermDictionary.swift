@@ -28,6 +28,11 @@ struct TermDictionaryWriter {
 
     /// Adds a term; keys must arrive in strictly increasing byte order.
     mutating func add(key: [UInt8], info: TermInfo) {
+        key.withUnsafeBufferPointer { add(key: $0, info: info) }
+    }
+
+    /// Adds a term; keys must arrive in strictly increasing byte order.
+    mutating func add(key: UnsafeBufferPointer<UInt8>, info: TermInfo) {
         precondition(termCount == 0 || prevKey.lexicographicallyPrecedes(key), "terms out of order")
         if inBlock == 0 || inBlock == FormatConstants.termsPerDictionaryBlock {
             blockOffsets.append(UInt64(out.count))
@@ -44,7 +49,7 @@ struct TermDictionaryWriter {
             while prefix < n && prevKey[prefix] == key[prefix] { prefix += 1 }
             out.writeVInt(prefix)
             out.writeVInt(key.count - prefix)
-            out.write(bytes: key[prefix...])
+            out.write(bytes: UnsafeBufferPointer(rebasing: key[prefix...]))
             out.writeVInt(info.docFreq)
             out.writeVInt(info.totalTermFreq - info.docFreq)
             out.writeVInt(info.docOffset - prevInfo.docOffset)
@@ -52,7 +57,8 @@ struct TermDictionaryWriter {
         }
         inBlock += 1
         termCount += 1
-        prevKey = key
+        prevKey.removeAll(keepingCapacity: true)
+        prevKey.append(contentsOf: key)
         prevInfo = info
     }
 

@@ -26,10 +26,12 @@ public final class IndexWriter {
     public struct Options: Sendable {
         /// The analyzer applied to every indexed field (stored in the index; searches use it too).
         public var analyzer: Analyzer = .news
-        /// Approximate bytes of memory for articles and their in-memory inversion; the writer cuts
-        /// the input into batches that fit, inverts them in parallel and writes one segment each.
+        /// Approximate bytes of memory for the segments being built (their in-memory postings and
+        /// compressed articles): each of the ``threads`` segments takes the text of about two
+        /// thirds of its share before it is written. Input is read in small portions, so the
+        /// input's size does not matter.
         public var memoryBudget: Int = 256 << 20
-        /// Batches inverted at the same time (default: one per core).
+        /// Segments built at the same time, each on a thread of its own (default: one per core).
         public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
         /// Entity definitions to add to (or override in) the built-in list, in the entities-file
         /// format, each with a name for error messages (usually the file's path).

@@ -98,17 +98,27 @@ final class SegmentBuilder {
             fieldStats.append((field, stats, norms))
         }
 
-        // Terms in key order: field byte, then UTF-8 bytes.
+        // Terms in key order: field byte, then UTF-8 bytes. The first eight bytes, big-endian,
+        // decide most comparisons without touching the keys.
         let table = inverter.table
         let order: [Int] = table.keyBytes.withUnsafeBufferPointer { all in
             let starts = table.keyStart
+            let heads: [UInt64] = (0..<table.count).map { id in
+                var h: UInt64 = 0
+                let s = Int(starts[id]), n = min(8, Int(starts[id + 1]) - s)
+                for k in 0..<n { h |= UInt64(all[s + k]) << UInt64(56 - 8 * k) }
+                return h
+            }
             return (0..<table.count).sorted { a, b in
+                if heads[a] != heads[b] { return heads[a] < heads[b] }
                 let sa = Int(starts[a]), la = Int(starts[a + 1]) - sa
                 let sb = Int(starts[b]), lb = Int(starts[b + 1]) - sb
-                let c = memcmp(all.baseAddress! + sa, all.baseAddress! + sb, min(la, lb))
+                if la <= 8 || lb <= 8 { return la < lb }
+                let c = memcmp(all.baseAddress! + sa + 8, all.baseAddress! + sb + 8, min(la, lb) - 8)
                 return c != 0 ? c < 0 : la < lb
             }
         }
+        let fieldNorms = IndexedField.allCases.map { normBytes[$0]! }
 
         var postings = PostingsWriter(segmentID: segmentID)
         var dict = TermDictionaryWriter(segmentID: segmentID)
@@ -134,10 +144,9 @@ final class SegmentBuilder {
                         positions.append(p)
                     }
                 }
-                let key = table.withKey(id) { Array($0) }
                 let info = postings.addTerm(docs: docs, freqs: freqs, positions: positions,
-                                            norms: normBytes[IndexedField(rawValue: key[0])!]!)
-                dict.add(key: key, info: info)
+                                            norms: fieldNorms[Int(table.keyBytes[Int(table.keyStart[id])])])
+                table.withKey(id) { dict.add(key: $0, info: info) }
             }
         }
 
