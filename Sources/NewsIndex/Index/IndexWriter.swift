@@ -28,8 +28,8 @@ public final class IndexWriter {
         public var analyzer: Analyzer = .news
         /// Approximate bytes of memory for the segments being built (their in-memory postings and
         /// compressed articles): each of the ``threads`` segments takes the text of about two
-        /// thirds of its share before it is written. Input is read in small portions, so the
-        /// input's size does not matter.
+        /// thirds of its share before it is written. Input is read in small portions at most one
+        /// segment's text ahead of inversion, so the input's size does not matter.
         public var memoryBudget: Int = 256 << 20
         /// Segments built at the same time, each on a thread of its own (default: one per core).
         public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -66,8 +66,9 @@ public final class IndexWriter {
     private var failure: Error?
     private let workers = DispatchGroup()
     private let slots: DispatchSemaphore
-    /// Portions read but not yet inverted, at most two per thread: reading waits for inversion.
-    private let portions: DispatchSemaphore
+    /// Text read but not yet inverted: reading runs at most one segment's text ahead of inversion,
+    /// enough to keep every thread busy with a segment of its own.
+    private let unread: ByteGate
     private var ids: Set<String> = []
     private let generation: UInt64
     private var committed = false
@@ -81,7 +82,7 @@ public final class IndexWriter {
         directory = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         self.options = options
         slots = DispatchSemaphore(value: max(1, options.threads))
-        portions = DispatchSemaphore(value: 2 * max(1, options.threads))
+        unread = ByteGate(limit: IndexWriter.segmentBytes(options))
         var gazetteer = Gazetteer.builtin
         for d in options.entityDefinitions { try gazetteer.apply(d.text, source: d.source) }
         recognizer = Recognizer(gazetteer: gazetteer, analyzer: options.analyzer)
@@ -157,7 +158,11 @@ public final class IndexWriter {
 
     /// Text bytes per segment: a segment in flight holds its inversion and its compressed stored
     /// articles, together about 1.5 times its text, so the segments being built stay within the budget.
-    private var segmentBytes: Int { max(1, options.memoryBudget * 2 / (3 * max(1, options.threads))) }
+    private var segmentBytes: Int { IndexWriter.segmentBytes(options) }
+
+    private static func segmentBytes(_ options: Options) -> Int {
+        max(1, options.memoryBudget * 2 / (3 * max(1, options.threads)))
+    }
 
     /// Articles go to the inverting thread in portions of about this many bytes, so it starts
     /// while the input is still being read.
@@ -182,13 +187,14 @@ public final class IndexWriter {
         }
         let articles = batch
         segment.bytes += batchBytes
+        let bytes = batchBytes
+        unread.enter(bytes)
+        segment.queue.async { [unread] in
+            for a in articles { segment.builder.add(a) }
+            unread.leave(bytes)
+        }
         batch = []
         batchBytes = 0
-        portions.wait()
-        segment.queue.async { [portions] in
-            for a in articles { segment.builder.add(a) }
-            portions.signal()
-        }
         if segment.bytes >= segmentBytes { close() }
     }
 
@@ -254,6 +260,30 @@ public final class IndexWriter {
 public enum NewsIndexVersion {
     /// The version string, e.g. "0.1.0".
     public static let string = "0.1.0"
+}
+
+/// Counts bytes handed to other threads and makes the giver wait while more than `limit` are out
+/// (a single portion larger than the limit still passes when nothing else is out).
+private final class ByteGate: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var out = 0
+    private let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    func enter(_ n: Int) {
+        condition.lock()
+        while out > 0 && out + n > limit { condition.wait() }
+        out += n
+        condition.unlock()
+    }
+
+    func leave(_ n: Int) {
+        condition.lock()
+        out -= n
+        condition.broadcast()
+        condition.unlock()
+    }
 }
 
 /// A segment being built: its builder runs on a serial queue of its own, fed in input order.
