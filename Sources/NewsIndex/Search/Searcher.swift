@@ -29,8 +29,8 @@ public struct SearchOptions: Sendable {
     /// Whether to count the entities mentioned in all matching documents (``SearchResults/entities``).
     public var entityFacets: Bool = false
     /// Whether ``SearchResults/totalHits`` must count every match. When false, queries made of
-    /// words joined by OR (one word, `a OR b`, a prefix) skip documents that cannot reach the top
-    /// hits, and `totalHits` is only a lower bound (``SearchResults/totalHitsIsExact`` is false);
+    /// words or phrases joined by OR or by AND (one word, `a OR b`, a prefix, `"a b"`, `a AND b`)
+    /// skip documents that cannot reach the top hits, and `totalHits` is only a lower bound (``SearchResults/totalHitsIsExact`` is false);
     /// the hits are the same.
     public var countAllMatches: Bool = true
     /// The current time, for relative dates such as `date:>=now-7d`.
@@ -114,7 +114,7 @@ extension IndexReader {
         let prune = !options.countAllMatches && options.order == .score && wanted > 0 && !options.entityFacets
         var exact = true
         for seg in segments {
-            if prune, let c = try PrunedTopK.clauses(plan, in: seg) {
+            if prune, let c = try PrunedTopK.clauses(plan, in: seg, index: self) {
                 total += try PrunedTopK.collect(c, base: Int32(seg.docBase), into: &top)
                 exact = false
                 continue

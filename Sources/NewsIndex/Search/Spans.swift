@@ -331,6 +331,22 @@ final class SpanScorer: Scorer {
 
     override func score() throws -> Float { bm25.score(freq: freq, norm: norms[Int(doc)]) }
 
+    /// An upper bound on ``score()`` over every document. An exact phrase occurs in a document at
+    /// most as often as each of its words, in a field at least as long as each word's shortest
+    /// field: BM25 of the smallest largest frequency and the longest shortest field among its
+    /// words with skip data. Other patterns: the weight, which no score reaches.
+    func upperBound() -> Float {
+        guard let phrase = spans as? PhraseSpans, phrase.slop == 0 else { return bm25.weight }
+        var freq = UInt32.max
+        var norm: UInt8 = 0
+        for case let t as TermSpans in phrase.children {
+            guard let b = t.cursor.termBound() else { continue }
+            freq = min(freq, b.maxFreq)
+            norm = max(norm, b.minNorm)
+        }
+        return freq == UInt32.max ? bm25.weight : bm25.score(freq: Float(freq), norm: norm)
+    }
+
     override func explain() throws -> Explanation {
         bm25.explain(freq: freq, norm: norms[Int(doc)], what: label,
                      freqText: "freq, matches in the field (each counts 1 / (1 + slop))")
