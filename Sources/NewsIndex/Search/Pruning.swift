@@ -13,16 +13,49 @@
 /// Scores are computed exactly as the exhaustive scorers do (same grouping and order of float
 /// sums), so the hits are identical.
 struct PrunedTopK {
-    struct Clause {
-        /// The exhaustive scorer of this part in this field.
+    /// One part in one field (a class: the hot loop then borrows clauses instead of copying them).
+    final class Clause {
+        /// The exhaustive scorer of this part in this field (not used when `cursor` is set).
         let scorer: Scorer
-        /// The postings when the clause is a single word (for block bounds), else nil.
+        /// The postings when the clause is a single word (walked and scored directly), else nil.
         let cursor: PostingsCursor?
+        let norms: UnsafeRawBufferPointer
         let bm25: BM25
         /// The query part (leaf) this clause belongs to, and its position among the leaf's fields.
         let leaf: Int
         let field: Int
         let bound: Float
+
+        init(scorer: Scorer, cursor: PostingsCursor?, norms: UnsafeRawBufferPointer, bm25: BM25, leaf: Int, field: Int, bound: Float) {
+            self.scorer = scorer
+            self.cursor = cursor
+            self.norms = norms
+            self.bm25 = bm25
+            self.leaf = leaf
+            self.field = field
+            self.bound = bound
+        }
+
+        @inline(__always) var doc: Int32 {
+            if let cursor { return cursor.doc }
+            return scorer.doc
+        }
+
+        @inline(__always) func advance() throws -> Int32 {
+            if let cursor { return try cursor.advance() }
+            return try scorer.advance()
+        }
+
+        @inline(__always) func seek(_ target: Int32) throws -> Int32 {
+            if let cursor { return try cursor.seek(target) }
+            return try scorer.seek(target)
+        }
+
+        /// The score on the current document, as the exhaustive scorer computes it.
+        @inline(__always) func score() throws -> Float {
+            if let cursor { return bm25.score(freq: Float(cursor.freq), norm: norms[Int(cursor.doc)]) }
+            return try scorer.score()
+        }
 
         func blockBound() -> Float? {
             guard let cursor, let b = cursor.currentBlockBound else { return nil }
@@ -68,16 +101,16 @@ struct PrunedTopK {
             var present = false
             for (f, (field, bm25)) in leaf.fields.enumerated() {
                 guard let norms = seg.norms(field), let spans = try index.spans(leaf.span, field: field, in: seg) else { continue }
-                let label = "\(field.name):\(leaf.label)"
+                // No label: these scorers never explain.
                 let clause: Clause
                 if let t = spans as? TermSpans, case .term = leaf.span {
                     let cursor = t.cursor
                     let bound = cursor.termBound().map { bm25.score(freq: Float($0.maxFreq), norm: $0.minNorm) } ?? bm25.weight
-                    clause = Clause(scorer: TermScorer(cursor: cursor, norms: norms, bm25: bm25, label: label), cursor: cursor,
-                                    bm25: bm25, leaf: i, field: f, bound: bound)
+                    clause = Clause(scorer: TermScorer(cursor: cursor, norms: norms, bm25: bm25, label: ""), cursor: cursor,
+                                    norms: norms, bm25: bm25, leaf: i, field: f, bound: bound)
                 } else {
-                    let scorer = SpanScorer(spans, norms: norms, bm25: bm25, label: label)
-                    clause = Clause(scorer: scorer, cursor: nil, bm25: bm25, leaf: i, field: f, bound: scorer.upperBound())
+                    let scorer = SpanScorer(spans, norms: norms, bm25: bm25, label: "")
+                    clause = Clause(scorer: scorer, cursor: nil, norms: norms, bm25: bm25, leaf: i, field: f, bound: scorer.upperBound())
                 }
                 cost += clause.scorer.cost
                 present = true
@@ -109,7 +142,7 @@ struct PrunedTopK {
         // prefix[i] = sum of the bounds of clauses 0..<i.
         var prefix = [Float](repeating: 0, count: n + 1)
         for i in 0..<n { prefix[i + 1] = prefix[i] + clauses[i].bound }
-        for c in clauses { _ = try c.scorer.advance() }
+        for c in clauses { _ = try c.advance() }
         var scored = 0
         var partScores = [Float?](repeating: nil, count: n)
         // Clause indices grouped by leaf in the order the exhaustive scorers add leaves up,
@@ -129,28 +162,27 @@ struct PrunedTopK {
             // Block-max: a single essential clause skips blocks that cannot beat θ.
             if p == n - 1, let bb = clauses[p].blockBound(), (bb + prefix[p]) * margin <= theta,
                let last = clauses[p].cursor?.currentBlockBound?.lastDoc {
-                if try clauses[p].scorer.seek(last + 1) == PostingsCursor.noMoreDocs { break }
+                if try clauses[p].seek(last + 1) == PostingsCursor.noMoreDocs { break }
                 continue
             }
             var d = PostingsCursor.noMoreDocs
-            for i in p..<n { d = min(d, clauses[i].scorer.doc) }
+            for i in p..<n { d = min(d, clauses[i].doc) }
             if conjunctive { d = try nextShared(from: d, clauses, essential: p, leaves: leavesByCost) }
             if d == PostingsCursor.noMoreDocs { break }
             // Essential clauses on d, then non-essential ones while d can still beat θ.
             var estimate: Float = 0
             for i in 0..<n { partScores[i] = nil }
-            for i in p..<n where clauses[i].scorer.doc == d {
-                let s = try clauses[i].scorer.score()
+            for i in p..<n where clauses[i].doc == d {
+                let s = try clauses[i].score()
                 partScores[i] = s
                 estimate += s
             }
             var i = p - 1
             while i >= 0 {
                 if (estimate + prefix[i + 1]) * margin <= theta { break }
-                let c = clauses[i]
-                if c.scorer.doc < d { _ = try c.scorer.seek(d) }
-                if c.scorer.doc == d {
-                    let s = try c.scorer.score()
+                if clauses[i].doc < d { _ = try clauses[i].seek(d) }
+                if clauses[i].doc == d {
+                    let s = try clauses[i].score()
                     partScores[i] = s
                     estimate += s
                 }
@@ -183,7 +215,7 @@ struct PrunedTopK {
                     top.insert(score: present == 1 ? only : Float(sum), doc: base + d)
                 }
             }
-            for k in p..<n where clauses[k].scorer.doc == d { _ = try clauses[k].scorer.advance() }
+            for k in p..<n where clauses[k].doc == d { _ = try clauses[k].advance() }
         }
         return scored
     }
@@ -198,14 +230,14 @@ struct PrunedTopK {
             for leaf in leaves {
                 var next = PostingsCursor.noMoreDocs
                 for k in leaf {
-                    let s = clauses[k].scorer
-                    next = min(next, s.doc < d ? try s.seek(d) : s.doc)
+                    let c = clauses[k].doc
+                    next = min(next, c < d ? try clauses[k].seek(d) : c)
                 }
                 if next > d {
                     var lead = PostingsCursor.noMoreDocs
                     for k in p..<clauses.count {
-                        let s = clauses[k].scorer
-                        lead = min(lead, s.doc < next ? try s.seek(next) : s.doc)
+                        let c = clauses[k].doc
+                        lead = min(lead, c < next ? try clauses[k].seek(next) : c)
                     }
                     d = lead
                     continue outer

@@ -12,7 +12,7 @@ struct SpanMatch: Equatable {
 /// Patterns nest: words (``TermSpans``), any of several words (``UnionSpans``, for a prefix),
 /// phrases with or without slop (``PhraseSpans``) and NEAR pairs (``NearSpans``).
 class Spans: DocIterator {
-    var doc: Int32 = -1
+    final var doc: Int32 = -1
     func advance() throws -> Int32 { fatalError("abstract") }
     func seek(_ target: Int32) throws -> Int32 { fatalError("abstract") }
     var cost: Int { 0 }
