@@ -201,19 +201,56 @@ final class PostingsCursor {
             posCursor = lastPosStart
             posDoc = bufIndex
         }
-        // Skip the positions of earlier documents of this block that were never read.
-        var r = ByteReader(posFile, file: fileName, from: posCursor, to: posFile.count - FormatConstants.footerSize)
-        while posDoc < bufIndex {
-            for _ in 0..<Int(freqBuf[posDoc]) { _ = try r.readVInt() }
-            posDoc += 1
+        let end = posFile.count - FormatConstants.footerSize
+        var at = posCursor
+        if posDoc < bufIndex {
+            // Skip the positions of earlier documents of this block that were never read.
+            var skip = 0
+            for k in posDoc..<bufIndex { skip += Int(freqBuf[k]) }
+            at = try skipVInts(skip, from: at, end: end)
+            posDoc = bufIndex
         }
-        lastPosStart = r.offset
+        lastPosStart = at
+        let f = Int(freqBuf[bufIndex])
+        out.reserveCapacity(out.count + f)
         var p: UInt64 = 0
-        for _ in 0..<Int(freqBuf[bufIndex]) {
-            p &+= try r.readVInt()
+        for _ in 0..<f {
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard at < end else { throw corrupt("truncated positions at offset \(at)") }
+                let b = posFile[at]
+                at += 1
+                if shift == 63 && b > 1 { throw corrupt("a position overflows 64 bits at offset \(at - 1)") }
+                v |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { break }
+                shift += 7
+                if shift > 63 { throw corrupt("a position is too long at offset \(at - 1)") }
+            }
+            p &+= v
             out.append(UInt32(truncatingIfNeeded: p))
         }
-        posCursor = r.offset
+        posCursor = at
         posDoc = bufIndex + 1
+    }
+
+    /// The offset after `count` VInts starting at `offset` in the positions file: counts the
+    /// bytes that end a VInt (high bit clear), eight bytes at a time.
+    private func skipVInts(_ count: Int, from offset: Int, end: Int) throws -> Int {
+        var need = count
+        var at = offset
+        while need > 0 && end - at >= 8 {
+            let w = UInt64(littleEndian: posFile.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            let ends = (~w & 0x8080_8080_8080_8080).nonzeroBitCount
+            if ends >= need { break }
+            need -= ends
+            at += 8
+        }
+        while need > 0 {
+            guard at < end else { throw corrupt("truncated positions at offset \(at)") }
+            if posFile[at] < 0x80 { need -= 1 }
+            at += 1
+        }
+        return at
     }
 }

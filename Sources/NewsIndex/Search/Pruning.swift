@@ -153,8 +153,21 @@ struct PrunedTopK {
         // For a conjunction: each leaf's clauses, cheapest leaf first.
         var leavesByCost: [[Int]] = shape.leafOrder.map { _ in [] }
         for k in 0..<n { leavesByCost[rank[clauses[k].leaf]].append(k) }
+        // Phrase clauses pass over candidates that cannot beat θ before reading positions.
+        let spanClauses: [(SpanScorer, Float)] = clauses.compactMap { c in
+            guard c.cursor == nil, let s = c.scorer as? SpanScorer else { return nil }
+            return (s, prefix[n] - c.bound)
+        }
+        var lastTheta = -Float.infinity
         while true {
             let theta = top.threshold ?? -Float.infinity
+            if theta != lastTheta {
+                lastTheta = theta
+                for (s, others) in spanClauses {
+                    s.threshold = theta
+                    s.otherBounds = others
+                }
+            }
             // Non-essential: the longest prefix of clauses whose bounds together cannot beat θ.
             var p = 0
             while p < n && prefix[p + 1] * margin <= theta { p += 1 }

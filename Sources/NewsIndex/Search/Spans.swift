@@ -291,12 +291,38 @@ final class SpanScorer: Scorer {
     let label: String
     private var freq: Float = 0
     private var buffer: [SpanMatch] = []
+    /// The words' postings of an exact phrase (empty for other patterns): the phrase occurs in a
+    /// document at most as often as each of them, which bounds its score there before positions are read.
+    private let phraseWords: [PostingsCursor]
+
+    /// Set by a pruning collector (``PrunedTopK``): a candidate document is passed over, without
+    /// reading its positions, when its score bound here plus `otherBounds` (the bounds of the rest
+    /// of the query) cannot beat `threshold`, the score the k-th best hit already has. Documents
+    /// passed over this way are not competitive; the exhaustive default never passes one over.
+    var threshold: Float = -.infinity
+    var otherBounds: Float = 0
 
     init(_ spans: Spans, norms: UnsafeRawBufferPointer, bm25: BM25, label: String) {
         self.spans = spans
         self.norms = norms
         self.bm25 = bm25
         self.label = label
+        var words: [PostingsCursor] = []
+        if let phrase = spans as? PhraseSpans, phrase.slop == 0 {
+            for case let t as TermSpans in phrase.children { words.append(t.cursor) }
+        }
+        phraseWords = words
+    }
+
+    /// Whether the candidate `d` cannot beat ``threshold`` (for an exact phrase, from its words'
+    /// frequencies and the field's length, without reading positions).
+    @inline(__always)
+    private func cannotCompete(_ d: Int32) -> Bool {
+        guard threshold > -.infinity, !phraseWords.isEmpty else { return false }
+        var f = UInt32.max
+        for c in phraseWords { f = min(f, c.freq) }
+        let bound = bm25.score(freq: Float(f), norm: norms[Int(d)])
+        return (bound + otherBounds) * PrunedTopK.margin <= threshold
     }
 
     override var cost: Int { spans.cost }
@@ -315,6 +341,10 @@ final class SpanScorer: Scorer {
         buffer = []
         defer { buffer = local }
         while d != PostingsCursor.noMoreDocs {
+            if cannotCompete(d) {
+                d = try spans.advance()
+                continue
+            }
             local.removeAll(keepingCapacity: true)
             try spans.matches(&local)
             if !local.isEmpty {
