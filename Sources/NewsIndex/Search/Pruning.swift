@@ -75,7 +75,7 @@ struct PrunedTopK {
 
     /// The clauses of a plan of the supported shapes in one segment, or nil when the plan has
     /// another shape. A conjunction with a part missing from the segment has no clauses.
-    static func clauses(_ plan: Plan, in seg: SegmentReader, index: IndexReader) throws -> Clauses? {
+    static func clauses(_ plan: Plan, in seg: SegmentReader, index: IndexReader, cache: TermInfoCache? = nil) throws -> Clauses? {
         var leaves: [PlanLeaf] = []
         var out = Clauses()
         switch plan {
@@ -100,7 +100,7 @@ struct PrunedTopK {
             var cost = 0
             var present = false
             for (f, (field, bm25)) in leaf.fields.enumerated() {
-                guard let norms = seg.norms(field), let spans = try index.spans(leaf.span, field: field, in: seg) else { continue }
+                guard let norms = seg.norms(field), let spans = try index.spans(leaf.span, field: field, in: seg, cache: cache) else { continue }
                 // No label: these scorers never explain.
                 let clause: Clause
                 if let t = spans as? TermSpans, case .term = leaf.span {

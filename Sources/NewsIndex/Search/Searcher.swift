@@ -104,7 +104,8 @@ extension IndexReader {
     ///   when an index file turns out damaged.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         precondition(options.limit >= 0 && options.offset >= 0, "limit and offset must not be negative")
-        let plan = try self.plan(query, options: options)
+        let cache = TermInfoCache()
+        let plan = try self.plan(query, options: options, cache: cache)
         // Never more than the index holds (and no overflow for huge limits or offsets).
         let wanted = options.limit == 0 || options.offset >= documentCount ? 0
             : min(documentCount, options.offset + min(options.limit, documentCount))
@@ -114,12 +115,12 @@ extension IndexReader {
         let prune = !options.countAllMatches && options.order == .score && wanted > 0 && !options.entityFacets
         var exact = true
         for seg in segments {
-            if prune, let c = try PrunedTopK.clauses(plan, in: seg, index: self) {
+            if prune, let c = try PrunedTopK.clauses(plan, in: seg, index: self, cache: cache) {
                 total += try PrunedTopK.collect(c, base: Int32(seg.docBase), into: &top)
                 exact = false
                 continue
             }
-            guard let scorer = try scorer(plan, in: seg) else { continue }
+            guard let scorer = try scorer(plan, in: seg, cache: cache) else { continue }
             var d = try scorer.advance()
             let base = Int32(seg.docBase)
             var matched = options.entityFacets ? [UInt64](repeating: 0, count: (seg.docCount + 63) / 64) : []
@@ -166,9 +167,10 @@ extension IndexReader {
         return try explain(try plan(query, options: options), documentNumber: documentNumber)
     }
 
-    func plan(_ query: Query, options: SearchOptions) throws -> Plan {
+    func plan(_ query: Query, options: SearchOptions, cache: TermInfoCache? = nil) throws -> Plan {
         let planner = QueryPlanner(index: self, titleBoost: options.titleBoost,
-                                   now: Int64(options.now.timeIntervalSince1970.rounded(.down)), lenient: query.lenient)
+                                   now: Int64(options.now.timeIntervalSince1970.rounded(.down)), lenient: query.lenient,
+                                   cache: cache)
         return try planner.plan(query)
     }
 
