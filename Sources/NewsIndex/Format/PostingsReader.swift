@@ -26,6 +26,7 @@ final class PostingsCursor {
     private var bufIndex = 0         // current document's index in the buffers
     private var block = -1           // current block number
     private var blockPosStart = 0    // offset in .pos of the current block's positions
+    private var pendingFreqs = -1    // offset in .doc of the current block's packed frequencies not yet unpacked, or -1
 
     private var posCursor = 0        // offset in .pos of the positions of buffer document `posDoc`
     private var posDoc = 0
@@ -83,7 +84,18 @@ final class PostingsCursor {
     }
 
     /// Term frequency in the current document.
-    @inline(__always) var freq: UInt32 { freqBuf[bufIndex] }
+    @inline(__always) var freq: UInt32 {
+        if pendingFreqs >= 0 { unpackFreqs() }
+        return freqBuf[bufIndex]
+    }
+
+    /// Unpacks the current full block's frequencies (their width was checked when it was loaded).
+    private func unpackFreqs() {
+        let at = pendingFreqs
+        pendingFreqs = -1
+        BitPacking.unpack(file.baseAddress! + at + 1, width: Int(file[at]), into: freqBuf)
+        for i in 0..<FormatConstants.blockSize { freqBuf[i] &+= 1 }
+    }
 
     private func corrupt(_ what: String) -> NewsIndexError {
         NewsIndexError.corrupt(fileName, what)
@@ -124,14 +136,16 @@ final class PostingsCursor {
             let at2 = start + 1 + 16 * w1
             let w2 = Int(file[at2])
             guard w2 <= 32, at2 + 1 + 16 * w2 <= limit else { throw corrupt("bad packed block at offset \(at2)") }
-            BitPacking.unpack(file.baseAddress! + at2 + 1, width: w2, into: freqBuf)
+            // Frequencies are unpacked when first asked for: seeks often pass over blocks
+            // (or land in them only to leave) without needing them.
+            pendingFreqs = at2
             for i in 0..<bs {
                 base &+= UInt64(docBuf[i])
                 docBuf[i] = UInt32(truncatingIfNeeded: base)
-                freqBuf[i] &+= 1
             }
             bufCount = bs
         } else {
+            pendingFreqs = -1
             var r = ByteReader(file, file: fileName, from: start, to: limit)
             let n = info.docFreq - fullBlocks * bs
             for i in 0..<n {
@@ -201,6 +215,7 @@ final class PostingsCursor {
             posCursor = lastPosStart
             posDoc = bufIndex
         }
+        if pendingFreqs >= 0 { unpackFreqs() }
         let end = posFile.count - FormatConstants.footerSize
         var at = posCursor
         if posDoc < bufIndex {

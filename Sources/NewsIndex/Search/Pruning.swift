@@ -180,8 +180,19 @@ struct PrunedTopK {
             }
             var d = PostingsCursor.noMoreDocs
             for i in p..<n { d = min(d, clauses[i].doc) }
-            if conjunctive { d = try nextShared(from: d, clauses, essential: p, leaves: leavesByCost) }
             if d == PostingsCursor.noMoreDocs { break }
+            if conjunctive {
+                // Before making sure every part matches d (seeking the non-essential clauses),
+                // check that d could beat θ at all.
+                var essential: Float = 0
+                for i in p..<n where clauses[i].doc == d { essential += try clauses[i].score() }
+                if (essential + prefix[p]) * margin <= theta {
+                    for k in p..<n where clauses[k].doc == d { _ = try clauses[k].advance() }
+                    continue
+                }
+                d = try nextShared(from: d, clauses, essential: p, leaves: leavesByCost)
+                if d == PostingsCursor.noMoreDocs { break }
+            }
             // Essential clauses on d, then non-essential ones while d can still beat θ.
             var estimate: Float = 0
             for i in 0..<n { partScores[i] = nil }
@@ -241,6 +252,7 @@ struct PrunedTopK {
         var d = start
         outer: while d != PostingsCursor.noMoreDocs {
             for leaf in leaves {
+                if leaf.contains(where: { clauses[$0].doc == d }) { continue }
                 var next = PostingsCursor.noMoreDocs
                 for k in leaf {
                     let c = clauses[k].doc
