@@ -31,6 +31,8 @@ final class PostingsCursor {
     private var posCursor = 0        // offset in .pos of the positions of buffer document `posDoc`
     private var posDoc = 0
     private var lastPosStart = 0     // where the positions last returned by positions(into:) began
+    private var posBuf: UnsafeMutablePointer<UInt32>   // the positions last decoded
+    private var posCapacity = 64
 
     /// The current document, `-1` before the start, ``noMoreDocs`` after the end.
     private(set) var doc: Int32 = -1
@@ -55,11 +57,13 @@ final class PostingsCursor {
         }
         docBuf = .allocate(capacity: bs)
         freqBuf = .allocate(capacity: bs)
+        posBuf = .allocate(capacity: posCapacity)
     }
 
     deinit {
         docBuf.deallocate()
         freqBuf.deallocate()
+        posBuf.deallocate()
     }
 
     /// Number of documents of the term.
@@ -210,6 +214,12 @@ final class PostingsCursor {
 
     /// Appends the current document's positions (ascending) to `out`.
     func positions(into out: inout [UInt32]) throws {
+        out.append(contentsOf: try currentPositions())
+    }
+
+    /// The current document's positions (ascending), in a buffer the cursor owns: valid until
+    /// the cursor moves or is asked for positions again.
+    func currentPositions() throws -> UnsafeBufferPointer<UInt32> {
         if posDoc == bufIndex + 1 {
             // Asked again for the same document: read it again from where it started.
             posCursor = lastPosStart
@@ -227,9 +237,15 @@ final class PostingsCursor {
         }
         lastPosStart = at
         let f = Int(freqBuf[bufIndex])
-        out.reserveCapacity(out.count + f)
+        // Every position takes at least one byte.
+        guard f <= end - at else { throw corrupt("truncated positions at offset \(at)") }
+        if f > posCapacity {
+            posBuf.deallocate()
+            posCapacity = max(f, 2 * posCapacity)
+            posBuf = .allocate(capacity: posCapacity)
+        }
         var p: UInt64 = 0
-        for _ in 0..<f {
+        for k in 0..<f {
             var v: UInt64 = 0
             var shift: UInt64 = 0
             while true {
@@ -243,10 +259,11 @@ final class PostingsCursor {
                 if shift > 63 { throw corrupt("a position is too long at offset \(at - 1)") }
             }
             p &+= v
-            out.append(UInt32(truncatingIfNeeded: p))
+            posBuf[k] = UInt32(truncatingIfNeeded: p)
         }
         posCursor = at
         posDoc = bufIndex + 1
+        return UnsafeBufferPointer(start: posBuf, count: f)
     }
 
     /// The offset after `count` VInts starting at `offset` in the positions file: counts the

@@ -107,6 +107,11 @@ final class PhraseSpans: ConjunctionSpans {
     private let highOffset: Int32
     /// Scratch cursors into the position lists, reused for every document.
     private var cursorScratch: [Int]
+    /// For an exact phrase of single words: their postings, read without copying positions.
+    private let words: [PostingsCursor]
+    /// Scratch for the exact path: each word's positions and a read index into them.
+    private let wordPositions: UnsafeMutablePointer<UnsafeBufferPointer<UInt32>>
+    private let wordIndex: UnsafeMutablePointer<Int>
 
     init(_ children: [PositionSpans], offsets: [Int], slop: Int, keys: [String]) {
         self.children = children
@@ -118,10 +123,26 @@ final class PhraseSpans: ConjunctionSpans {
         group = keys.indices.map { i in keys.firstIndex(of: keys[i])! }
         hasRepeats = Set(keys).count < keys.count
         positions = Array(repeating: [], count: children.count)
+        var words: [PostingsCursor] = []
+        if slop == 0 {
+            for case let t as TermSpans in children { words.append(t.cursor) }
+            if words.count != children.count { words = [] }
+        }
+        self.words = words
+        wordPositions = .allocate(capacity: children.count)
+        wordPositions.initialize(repeating: UnsafeBufferPointer(start: nil, count: 0), count: children.count)
+        wordIndex = .allocate(capacity: children.count)
+        wordIndex.initialize(repeating: 0, count: children.count)
         super.init(parts: children)
     }
 
+    deinit {
+        wordPositions.deallocate()
+        wordIndex.deallocate()
+    }
+
     override func matches(_ out: inout [SpanMatch]) throws {
+        if !words.isEmpty { return try exactWords(&out) }
         // Work on a local copy of the buffers (moved out and back, not copied): the hot loop then
         // touches no class storage, which spares retain/release and exclusivity checks.
         var lists = positions
@@ -142,6 +163,35 @@ final class PhraseSpans: ConjunctionSpans {
             lists = []
             sloppy(&out)
             lists = positions
+        }
+    }
+
+    /// The exact phrase of single words on the cursors' own position buffers (no copies); the
+    /// same matches as ``exact(_:_:_:_:_:_:)``.
+    private func exactWords(_ out: inout [SpanMatch]) throws {
+        let n = words.count
+        for i in 0..<n {
+            let ps = try words[i].currentPositions()
+            if ps.isEmpty { return }
+            wordPositions[i] = ps
+            wordIndex[i] = 0
+        }
+        let lo = lowOffset, hi = highOffset
+        let off0 = Int64(offsets[0])
+        let first = wordPositions[0]
+        outer: for p0 in first {
+            let start = Int64(p0) - off0
+            if start < 0 { continue }
+            for i in 1..<n {
+                let want = start + Int64(offsets[i])
+                let ps = wordPositions[i]
+                var k = wordIndex[i]
+                while k < ps.count && Int64(ps[k]) < want { k += 1 }
+                wordIndex[i] = k
+                if k == ps.count { break outer }
+                if Int64(ps[k]) != want { continue outer }
+            }
+            out.append(SpanMatch(start: Int32(start) + lo, end: Int32(start) + hi, slop: 0))
         }
     }
 
