@@ -74,20 +74,56 @@ final class UnionSpans: PositionSpans {
 /// Spans whose candidates are the documents all their parts share.
 class ConjunctionSpans: Spans {
     private let byCost: [Spans]
+    /// When every part is a single word: their postings in the same order, walked directly
+    /// (the parts' own `doc` is then not kept up to date: only their positions are read).
+    private let cursors: [PostingsCursor]
 
-    init(parts: [Spans]) { byCost = parts.sorted { $0.cost < $1.cost } }
+    init(parts: [Spans]) {
+        byCost = parts.sorted { $0.cost < $1.cost }
+        var cursors: [PostingsCursor] = []
+        for case let t as TermSpans in byCost { cursors.append(t.cursor) }
+        self.cursors = cursors.count == byCost.count ? cursors : []
+    }
 
     override var cost: Int { byCost[0].cost }
 
     override func advance() throws -> Int32 {
-        doc = try leapfrog(byCost, from: try byCost[0].advance())
+        if !cursors.isEmpty {
+            doc = try ConjunctionSpans.leapfrogPostings(cursors, from: try cursors[0].advance())
+        } else {
+            doc = try leapfrog(byCost, from: try byCost[0].advance())
+        }
         return doc
     }
 
     override func seek(_ target: Int32) throws -> Int32 {
         if doc >= target { return doc }
-        doc = try leapfrog(byCost, from: try byCost[0].seek(target))
+        if !cursors.isEmpty {
+            doc = try ConjunctionSpans.leapfrogPostings(cursors, from: try cursors[0].seek(target))
+        } else {
+            doc = try leapfrog(byCost, from: try byCost[0].seek(target))
+        }
         return doc
+    }
+
+    /// ``leapfrog(_:from:)`` on postings (no dynamic dispatch).
+    private static func leapfrogPostings(_ cursors: [PostingsCursor], from start: Int32) throws -> Int32 {
+        var candidate = start
+        let n = cursors.count
+        outer: while candidate != PostingsCursor.noMoreDocs {
+            var i = 1
+            while i < n {
+                let c = cursors[i]
+                let d = c.doc >= candidate ? c.doc : try c.seek(candidate)
+                if d > candidate {
+                    candidate = try cursors[0].seek(d)
+                    continue outer
+                }
+                i += 1
+            }
+            return candidate
+        }
+        return PostingsCursor.noMoreDocs
     }
 }
 
