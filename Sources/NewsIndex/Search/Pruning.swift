@@ -134,7 +134,8 @@ struct PrunedTopK {
     static let margin: Float = 1.0001
 
     /// Collects one segment's best documents into `top`; returns how many documents it scored.
-    static func collect(_ shape: Clauses, base: Int32, into top: inout TopDocs) throws -> Int {
+    /// Without `prune`, every match is scored and counted (θ stays −∞).
+    static func collect(_ shape: Clauses, base: Int32, into top: inout TopDocs, prune: Bool = true) throws -> Int {
         let clauses = shape.clauses.sorted { $0.bound < $1.bound }
         let n = clauses.count
         guard n > 0 else { return 0 }
@@ -160,7 +161,7 @@ struct PrunedTopK {
         }
         var lastTheta = -Float.infinity
         while true {
-            let theta = top.threshold ?? -Float.infinity
+            let theta = prune ? top.threshold ?? -Float.infinity : -Float.infinity
             if theta != lastTheta {
                 lastTheta = theta
                 for (s, others) in spanClauses {

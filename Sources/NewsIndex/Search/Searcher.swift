@@ -33,6 +33,9 @@ public struct SearchOptions: Sendable {
     /// skip documents that cannot reach the top hits, and `totalHits` is only a lower bound (``SearchResults/totalHitsIsExact`` is false);
     /// the hits are the same.
     public var countAllMatches: Bool = true
+    /// Whether sums of words and phrases by score may run in ``PrunedTopK``'s flat loop rather
+    /// than on the tree of scorers (the same hits, scores and counts; tests compare the two).
+    var flatEvaluation: Bool = true
     /// The current time, for relative dates such as `date:>=now-7d`.
     public var now: Date = Date()
     /// Creates the default options: 10 hits by score, no offset, title ×2, snippets on.
@@ -113,11 +116,13 @@ extension IndexReader {
         var total = 0
         var facets: [String: (documents: Int, mentions: Int)] = [:]
         let prune = !options.countAllMatches && options.order == .score && wanted > 0 && !options.entityFacets
+        // Sums of parts by score go through PrunedTopK's flat loop, pruning or not.
+        let flat = options.flatEvaluation && options.order == .score && !options.entityFacets
         var exact = true
         for seg in segments {
-            if prune, let c = try PrunedTopK.clauses(plan, in: seg, index: self, cache: cache) {
-                total += try PrunedTopK.collect(c, base: Int32(seg.docBase), into: &top)
-                exact = false
+            if flat, let c = try PrunedTopK.clauses(plan, in: seg, index: self, cache: cache) {
+                total += try PrunedTopK.collect(c, base: Int32(seg.docBase), into: &top, prune: prune)
+                if prune { exact = false }
                 continue
             }
             guard let scorer = try scorer(plan, in: seg, cache: cache) else { continue }
