@@ -77,18 +77,23 @@ class ConjunctionSpans: Spans {
     /// When every part is a single word: their postings in the same order, walked directly
     /// (the parts' own `doc` is then not kept up to date: only their positions are read).
     private let cursors: [PostingsCursor]
+    /// Two single words (the most common phrase): their postings, the rarer first, held directly.
+    private let pair: (lead: PostingsCursor, other: PostingsCursor)?
 
     init(parts: [Spans]) {
         byCost = parts.sorted { $0.cost < $1.cost }
         var cursors: [PostingsCursor] = []
         for case let t as TermSpans in byCost { cursors.append(t.cursor) }
         self.cursors = cursors.count == byCost.count ? cursors : []
+        pair = self.cursors.count == 2 ? (self.cursors[0], self.cursors[1]) : nil
     }
 
     override var cost: Int { byCost[0].cost }
 
     override func advance() throws -> Int32 {
-        if !cursors.isEmpty {
+        if let (lead, other) = pair {
+            doc = try ConjunctionSpans.leapfrogPair(lead, other, from: try lead.advance())
+        } else if !cursors.isEmpty {
             doc = try ConjunctionSpans.leapfrogPostings(cursors, from: try cursors[0].advance())
         } else {
             doc = try leapfrog(byCost, from: try byCost[0].advance())
@@ -98,12 +103,25 @@ class ConjunctionSpans: Spans {
 
     override func seek(_ target: Int32) throws -> Int32 {
         if doc >= target { return doc }
-        if !cursors.isEmpty {
+        if let (lead, other) = pair {
+            doc = try ConjunctionSpans.leapfrogPair(lead, other, from: try lead.seek(target))
+        } else if !cursors.isEmpty {
             doc = try ConjunctionSpans.leapfrogPostings(cursors, from: try cursors[0].seek(target))
         } else {
             doc = try leapfrog(byCost, from: try byCost[0].seek(target))
         }
         return doc
+    }
+
+    /// ``leapfrog(_:from:)`` on two postings.
+    private static func leapfrogPair(_ lead: PostingsCursor, _ other: PostingsCursor, from start: Int32) throws -> Int32 {
+        var candidate = start
+        while candidate != PostingsCursor.noMoreDocs {
+            let d = other.doc >= candidate ? other.doc : try other.seek(candidate)
+            if d == candidate { return candidate }
+            candidate = try lead.seek(d)
+        }
+        return PostingsCursor.noMoreDocs
     }
 
     /// ``leapfrog(_:from:)`` on postings (no dynamic dispatch).
