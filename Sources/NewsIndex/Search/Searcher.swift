@@ -30,8 +30,8 @@ public struct SearchOptions: Sendable {
     public var entityFacets: Bool = false
     /// Whether ``SearchResults/totalHits`` must count every match. When false, queries made of
     /// words or phrases joined by OR or by AND (one word, `a OR b`, a prefix, `"a b"`, `a AND b`)
-    /// skip documents that cannot reach the top hits, and `totalHits` is only a lower bound (``SearchResults/totalHitsIsExact`` is false);
-    /// the hits are the same.
+    /// skip documents that cannot reach the top hits, and `totalHits` is only a lower bound
+    /// (``SearchResults/totalHitsIsExact`` is false); the hits are the same.
     public var countAllMatches: Bool = true
     /// Whether sums of words and phrases by score may run in ``PrunedTopK``'s flat loop rather
     /// than on the tree of scorers (the same hits, scores and counts; tests compare the two).
