@@ -185,11 +185,13 @@ struct PrunedTopK {
             if conjunctive {
                 // Before making sure every part matches d (seeking the non-essential clauses),
                 // check that d could beat θ at all.
-                var essential: Float = 0
-                for i in p..<n where clauses[i].doc == d { essential += try clauses[i].score() }
-                if (essential + prefix[p]) * margin <= theta {
-                    for k in p..<n where clauses[k].doc == d { _ = try clauses[k].advance() }
-                    continue
+                if theta > -Float.infinity {
+                    var essential: Float = 0
+                    for i in p..<n where clauses[i].doc == d { essential += try clauses[i].score() }
+                    if (essential + prefix[p]) * margin <= theta {
+                        for k in p..<n where clauses[k].doc == d { _ = try clauses[k].advance() }
+                        continue
+                    }
                 }
                 d = try nextShared(from: d, clauses, essential: p, leaves: leavesByCost)
                 if d == PostingsCursor.noMoreDocs { break }
@@ -253,7 +255,12 @@ struct PrunedTopK {
         var d = start
         outer: while d != PostingsCursor.noMoreDocs {
             for leaf in leaves {
-                if leaf.contains(where: { clauses[$0].doc == d }) { continue }
+                var matched = false
+                for k in leaf where clauses[k].doc == d {
+                    matched = true
+                    break
+                }
+                if matched { continue }
                 var next = PostingsCursor.noMoreDocs
                 for k in leaf {
                     let c = clauses[k].doc
