@@ -180,13 +180,83 @@ struct PruningTests {
             var exhaustive = SearchOptions()
             exhaustive.limit = [1, 5, 10, 50].randomElement(using: &rng)!
             exhaustive.fetchArticles = false
+            exhaustive.flatEvaluation = false
             var fast = exhaustive
             fast.countAllMatches = false
+            fast.flatEvaluation = true
             let a = try index.search(q, options: exhaustive)
             let b = try index.search(q, options: fast)
+            var flat = exhaustive
+            flat.flatEvaluation = true
+            let c = try index.search(q, options: flat)
+            #expect(a.hits.map(\.documentNumber) == c.hits.map(\.documentNumber), "\(q)")
+            #expect(a.hits.map(\.score) == c.hits.map(\.score), "\(q)")
+            #expect(a.totalHits == c.totalHits, "\(q)")
             #expect(a.hits.map(\.documentNumber) == b.hits.map(\.documentNumber), "\(q)")
             #expect(a.hits.map(\.score) == b.hits.map(\.score), "\(q)")
             #expect(b.totalHits <= a.totalHits)
+            if !b.totalHitsIsExact && b.totalHits < a.totalHits { pruned += 1 }
+        }
+        #expect(pruned > 20, "pruning skipped documents in many queries (\(pruned))")
+    }
+}
+
+extension PruningTests {
+    @Test("top-k with pruning returns exactly the exhaustive hits (random AND, phrase, sloppy phrase, NEAR and OR queries, several segments)")
+    func prunedConjunctionsAndPhrasesEqualExhaustive() throws {
+        var rng = SeededRandom(seed: 9001)
+        let vocab = ["harbour", "strike", "union", "port", "council", "vote", "budget", "the", "of", "rain", "river",
+                     "bridge", "mayor", "school", "court", "ferry", "storm", "flood", "road", "train"]
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = IndexWriter.Options()
+        options.memoryBudget = 300_000   // several segments
+        let writer = try IndexWriter(path: dir, options: options)
+        for i in 0..<4000 {
+            func words(_ n: Int) -> String {
+                (0..<n).map { _ in let r = Double.random(in: 0..<1, using: &rng); return vocab[Int(r * r * Double(vocab.count))] }
+                    .joined(separator: " ")
+            }
+            try writer.add(Article(id: "d\(i)", title: i % 3 == 0 ? "" : words(Int.random(in: 1...6, using: &rng)),
+                                   body: words(Int.random(in: 1...150, using: &rng))))
+        }
+        let summary = try writer.commit()
+        #expect(summary.segmentCount > 1)
+        let index = try IndexReader(path: dir)
+        var pruned = 0
+        for _ in 0..<150 {
+            func part() -> String {
+                switch Int.random(in: 0..<8, using: &rng) {
+                case 0: return "\"\(vocab.randomElement(using: &rng)!) \(vocab.randomElement(using: &rng)!)\""
+                case 1: return "\"\(vocab.randomElement(using: &rng)!) \(vocab.randomElement(using: &rng)!) \(vocab.randomElement(using: &rng)!)\""
+                case 2: return "title:" + vocab.randomElement(using: &rng)!
+                case 3: return "\"\(vocab.randomElement(using: &rng)!) \(vocab.randomElement(using: &rng)!)\"~2"
+                case 4: return "\(vocab.randomElement(using: &rng)!) NEAR/3 \(vocab.randomElement(using: &rng)!)"
+                default: return vocab.randomElement(using: &rng)!
+                }
+            }
+            let n = Int.random(in: 1...3, using: &rng)
+            let joiner = Bool.random(using: &rng) ? " AND " : " OR "
+            let text = (0..<n).map { _ in part() }.joined(separator: joiner)
+            let q = try Query.parse(text)
+            var exhaustive = SearchOptions()
+            exhaustive.limit = [1, 3, 10, 40].randomElement(using: &rng)!
+            exhaustive.fetchArticles = false
+            exhaustive.flatEvaluation = false
+            var flat = exhaustive
+            flat.flatEvaluation = true
+            var fast = flat
+            fast.countAllMatches = false
+            let a = try index.search(q, options: exhaustive)
+            let b = try index.search(q, options: fast)
+            let c = try index.search(q, options: flat)
+            #expect(a.hits.map(\.documentNumber) == b.hits.map(\.documentNumber), "\(text)")
+            #expect(a.hits.map(\.score) == b.hits.map(\.score), "\(text)")
+            #expect(b.totalHits <= a.totalHits)
+            // The flat loop without pruning: the same hits, scores and exact count as the scorer tree.
+            #expect(a.hits.map(\.documentNumber) == c.hits.map(\.documentNumber), "\(text)")
+            #expect(a.hits.map(\.score) == c.hits.map(\.score), "\(text)")
+            #expect(a.totalHits == c.totalHits && c.totalHitsIsExact, "\(text)")
             if !b.totalHitsIsExact && b.totalHits < a.totalHits { pruned += 1 }
         }
         #expect(pruned > 20, "pruning skipped documents in many queries (\(pruned))")

@@ -26,10 +26,13 @@ final class PostingsCursor {
     private var bufIndex = 0         // current document's index in the buffers
     private var block = -1           // current block number
     private var blockPosStart = 0    // offset in .pos of the current block's positions
+    private var pendingFreqs = -1    // offset in .doc of the current block's packed frequencies not yet unpacked, or -1
 
     private var posCursor = 0        // offset in .pos of the positions of buffer document `posDoc`
     private var posDoc = 0
     private var lastPosStart = 0     // where the positions last returned by positions(into:) began
+    private var posBuf: UnsafeMutablePointer<UInt32>   // the positions last decoded
+    private var posCapacity = 64
 
     /// The current document, `-1` before the start, ``noMoreDocs`` after the end.
     private(set) var doc: Int32 = -1
@@ -54,11 +57,13 @@ final class PostingsCursor {
         }
         docBuf = .allocate(capacity: bs)
         freqBuf = .allocate(capacity: bs)
+        posBuf = .allocate(capacity: posCapacity)
     }
 
     deinit {
         docBuf.deallocate()
         freqBuf.deallocate()
+        posBuf.deallocate()
     }
 
     /// Number of documents of the term.
@@ -83,7 +88,18 @@ final class PostingsCursor {
     }
 
     /// Term frequency in the current document.
-    @inline(__always) var freq: UInt32 { freqBuf[bufIndex] }
+    @inline(__always) var freq: UInt32 {
+        if pendingFreqs >= 0 { unpackFreqs() }
+        return freqBuf[bufIndex]
+    }
+
+    /// Unpacks the current full block's frequencies (their width was checked when it was loaded).
+    private func unpackFreqs() {
+        let at = pendingFreqs
+        pendingFreqs = -1
+        BitPacking.unpack(file.baseAddress! + at + 1, width: Int(file[at]), into: freqBuf)
+        for i in 0..<FormatConstants.blockSize { freqBuf[i] &+= 1 }
+    }
 
     private func corrupt(_ what: String) -> NewsIndexError {
         NewsIndexError.corrupt(fileName, what)
@@ -124,14 +140,16 @@ final class PostingsCursor {
             let at2 = start + 1 + 16 * w1
             let w2 = Int(file[at2])
             guard w2 <= 32, at2 + 1 + 16 * w2 <= limit else { throw corrupt("bad packed block at offset \(at2)") }
-            BitPacking.unpack(file.baseAddress! + at2 + 1, width: w2, into: freqBuf)
+            // Frequencies are unpacked when first asked for: seeks often pass over blocks
+            // (or land in them only to leave) without needing them.
+            pendingFreqs = at2
             for i in 0..<bs {
                 base &+= UInt64(docBuf[i])
                 docBuf[i] = UInt32(truncatingIfNeeded: base)
-                freqBuf[i] &+= 1
             }
             bufCount = bs
         } else {
+            pendingFreqs = -1
             var r = ByteReader(file, file: fileName, from: start, to: limit)
             let n = info.docFreq - fullBlocks * bs
             for i in 0..<n {
@@ -196,24 +214,75 @@ final class PostingsCursor {
 
     /// Appends the current document's positions (ascending) to `out`.
     func positions(into out: inout [UInt32]) throws {
+        out.append(contentsOf: try currentPositions())
+    }
+
+    /// The current document's positions (ascending), in a buffer the cursor owns: valid until
+    /// the cursor moves or is asked for positions again.
+    func currentPositions() throws -> UnsafeBufferPointer<UInt32> {
         if posDoc == bufIndex + 1 {
             // Asked again for the same document: read it again from where it started.
             posCursor = lastPosStart
             posDoc = bufIndex
         }
-        // Skip the positions of earlier documents of this block that were never read.
-        var r = ByteReader(posFile, file: fileName, from: posCursor, to: posFile.count - FormatConstants.footerSize)
-        while posDoc < bufIndex {
-            for _ in 0..<Int(freqBuf[posDoc]) { _ = try r.readVInt() }
-            posDoc += 1
+        if pendingFreqs >= 0 { unpackFreqs() }
+        let end = posFile.count - FormatConstants.footerSize
+        var at = posCursor
+        if posDoc < bufIndex {
+            // Skip the positions of earlier documents of this block that were never read.
+            var skip = 0
+            for k in posDoc..<bufIndex { skip += Int(freqBuf[k]) }
+            at = try skipVInts(skip, from: at, end: end)
+            posDoc = bufIndex
         }
-        lastPosStart = r.offset
+        lastPosStart = at
+        let f = Int(freqBuf[bufIndex])
+        // Every position takes at least one byte.
+        guard f <= end - at else { throw corrupt("truncated positions at offset \(at)") }
+        if f > posCapacity {
+            posBuf.deallocate()
+            posCapacity = max(f, 2 * posCapacity)
+            posBuf = .allocate(capacity: posCapacity)
+        }
         var p: UInt64 = 0
-        for _ in 0..<Int(freqBuf[bufIndex]) {
-            p &+= try r.readVInt()
-            out.append(UInt32(truncatingIfNeeded: p))
+        for k in 0..<f {
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard at < end else { throw corrupt("truncated positions at offset \(at)") }
+                let b = posFile[at]
+                at += 1
+                if shift == 63 && b > 1 { throw corrupt("a position overflows 64 bits at offset \(at - 1)") }
+                v |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { break }
+                shift += 7
+                if shift > 63 { throw corrupt("a position is too long at offset \(at - 1)") }
+            }
+            p &+= v
+            posBuf[k] = UInt32(truncatingIfNeeded: p)
         }
-        posCursor = r.offset
+        posCursor = at
         posDoc = bufIndex + 1
+        return UnsafeBufferPointer(start: posBuf, count: f)
+    }
+
+    /// The offset after `count` VInts starting at `offset` in the positions file: counts the
+    /// bytes that end a VInt (high bit clear), eight bytes at a time.
+    private func skipVInts(_ count: Int, from offset: Int, end: Int) throws -> Int {
+        var need = count
+        var at = offset
+        while need > 0 && end - at >= 8 {
+            let w = UInt64(littleEndian: posFile.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            let ends = (~w & 0x8080_8080_8080_8080).nonzeroBitCount
+            if ends >= need { break }
+            need -= ends
+            at += 8
+        }
+        while need > 0 {
+            guard at < end else { throw corrupt("truncated positions at offset \(at)") }
+            if posFile[at] < 0x80 { need -= 1 }
+            at += 1
+        }
+        return at
     }
 }

@@ -55,15 +55,27 @@ public final class IndexReader: @unchecked Sendable {
         var base = 0
         var segs: [SegmentReader] = []
         for entry in manifest.segments {
-            segs.append(try SegmentReader(directory: path, entry: entry, docBase: base))
+            segs.append(try SegmentReader(directory: path, entry: entry, docBase: base, ordinal: segs.count))
             base += entry.docCount
         }
         segments = segs
         documentCount = base
+        var tables: [IndexedField: BM25.NormTable] = [:]
+        for f in IndexedField.allCases {
+            tables[f] = BM25.NormTable(averageLength: BM25.averageLength(IndexReader.fieldStats(f, segs)))
+        }
+        normTables = tables
     }
+
+    /// BM25's length factor per norm byte for each field (fixed for one open index).
+    let normTables: [IndexedField: BM25.NormTable]
 
     /// Statistics of a field over the whole index.
     func fieldStats(_ field: IndexedField) -> FieldStats {
+        IndexReader.fieldStats(field, segments)
+    }
+
+    private static func fieldStats(_ field: IndexedField, _ segments: [SegmentReader]) -> FieldStats {
         var s = FieldStats(docCount: 0, sumTotalTermFreq: 0)
         for seg in segments {
             let f = seg.fieldStats(field)
@@ -73,9 +85,14 @@ public final class IndexReader: @unchecked Sendable {
         return s
     }
 
-    /// Number of documents containing `term` in `field`, over the whole index.
-    func docFreq(_ field: IndexedField, _ term: String) throws -> Int {
+    /// Number of documents containing `term` in `field`, over the whole index; the lookups are
+    /// kept in `cache`, when given, for the scorers of the same query.
+    func docFreq(_ field: IndexedField, _ term: String, cache: TermInfoCache? = nil) throws -> Int {
         var n = 0
+        if let cache {
+            for info in try cache.infos(field, term, in: self) { n += info?.docFreq ?? 0 }
+            return n
+        }
         for seg in segments { n += try seg.termInfo(field, term)?.docFreq ?? 0 }
         return n
     }
@@ -115,6 +132,34 @@ public final class IndexReader: @unchecked Sendable {
             if d != PostingsCursor.noMoreDocs { return try storedArticle(seg.docBase + Int(d)) }
         }
         return nil
+    }
+}
+
+/// The term dictionary entries one query looked up, per segment: planning reads every word's
+/// document frequency across segments, and the scorers then need the same entries again.
+/// One query, one thread: not shared.
+final class TermInfoCache {
+    private struct Key: Hashable {
+        var field: IndexedField
+        var term: String
+    }
+    private var entries: [Key: [TermInfo?]] = [:]
+
+    /// The entries of `term` in `field` in each segment of `index` (nil where it is missing).
+    func infos(_ field: IndexedField, _ term: String, in index: IndexReader) throws -> [TermInfo?] {
+        let key = Key(field: field, term: term)
+        if let e = entries[key] { return e }
+        var out: [TermInfo?] = []
+        out.reserveCapacity(index.segments.count)
+        for seg in index.segments { out.append(try seg.termInfo(field, term)) }
+        entries[key] = out
+        return out
+    }
+
+    /// The entry of `term` in `field` in `seg`, from the cache when it was looked up already.
+    func info(_ field: IndexedField, _ term: String, in seg: SegmentReader) throws -> TermInfo? {
+        if let e = entries[Key(field: field, term: term)], seg.ordinal < e.count { return e[seg.ordinal] }
+        return try seg.termInfo(field, term)
     }
 }
 

@@ -5,6 +5,8 @@ final class SegmentReader {
     let docCount: Int
     /// Global number of this segment's first document.
     let docBase: Int
+    /// Position of this segment in its ``IndexReader``'s segments (for per-query lookup caches).
+    let ordinal: Int
 
     private let tdi: MappedFile
     private let docFile: MappedFile
@@ -17,7 +19,8 @@ final class SegmentReader {
     private let storedFields: StoredFieldsReader
     private let dates: DatesFormat.Column
 
-    init(directory: String, entry: Manifest.Segment, docBase: Int) throws {
+    init(directory: String, entry: Manifest.Segment, docBase: Int, ordinal: Int = 0) throws {
+        self.ordinal = ordinal
         name = entry.name
         id = entry.id
         docCount = entry.docCount

@@ -22,6 +22,20 @@ struct BM25 {
         stats.docCount == 0 ? 1 : Float(Double(stats.sumTotalTermFreq) / Double(stats.docCount))
     }
 
+    /// `1 / (k1 · (1 − b + b · dl / avgdl))` for each of the 256 norm bytes, for one average length.
+    struct NormTable {
+        let averageLength: Float
+        let values: [Float]
+
+        init(averageLength avgdl: Float) {
+            self.averageLength = avgdl
+            let k1 = BM25.k1, b = BM25.b
+            values = (0..<256).map { i in
+                1 / (k1 * ((1 - b) + b * Float(SmallFloat.lengthTable[i]) / avgdl))
+            }
+        }
+    }
+
     let boost: Float
     let idf: Float
     let avgdl: Float
@@ -34,22 +48,25 @@ struct BM25 {
     let idfParts: [(label: String, docFreq: Int)]
 
     /// Weights for a term, phrase or pattern whose words have the document frequencies of `parts`.
-    init(boost: Float, parts: [(label: String, docFreq: Int)], stats: FieldStats) {
+    /// `table`, when given, must have been made for `stats`' average length (it is then reused
+    /// instead of computed again).
+    init(boost: Float, parts: [(label: String, docFreq: Int)], stats: FieldStats, table: NormTable? = nil) {
         var idf: Double = 0
         for p in parts { idf += Double(BM25.idf(docFreq: p.docFreq, docCount: stats.docCount)) }
-        self.init(boost: boost, idf: Float(idf), stats: stats, parts: parts)
+        self.init(boost: boost, idf: Float(idf), stats: stats, parts: parts, table: table)
     }
 
-    init(boost: Float, idf: Float, stats: FieldStats, parts: [(label: String, docFreq: Int)] = []) {
+    init(boost: Float, idf: Float, stats: FieldStats, parts: [(label: String, docFreq: Int)] = [], table: NormTable? = nil) {
         self.boost = boost
         self.idf = idf
         self.docCount = stats.docCount
         self.idfParts = parts
         avgdl = BM25.averageLength(stats)
         weight = boost * idf
-        let k1 = BM25.k1, b = BM25.b, avgdl = self.avgdl
-        normInverse = (0..<256).map { i in
-            1 / (k1 * ((1 - b) + b * Float(SmallFloat.lengthTable[i]) / avgdl))
+        if let table, table.averageLength == avgdl {
+            normInverse = table.values
+        } else {
+            normInverse = NormTable(averageLength: avgdl).values
         }
     }
 

@@ -1,17 +1,24 @@
-/// Top-k for disjunctions of single terms (one word, `a OR b`, a prefix) with dynamic pruning,
-/// when an exact count of all matches is not needed (``SearchOptions/countAllMatches`` off).
+/// Top-k with dynamic pruning for sums of query parts, when an exact count of all matches is not
+/// needed (``SearchOptions/countAllMatches`` off): one part (a word or a phrase), parts joined by
+/// OR (`a OR b`, a prefix), or parts joined by AND without exclusions (`a AND "b c"`).
 ///
-/// MaxScore with block-max skipping: every (term, field) clause has an upper bound on its score,
+/// MaxScore with block-max skipping: every (part, field) clause has an upper bound on its score,
 /// from the largest frequency and the shortest field in its postings (stored per block of 128
-/// documents in the skip data). Clauses are ordered by bound; once the k-th best score θ is
-/// known, the clauses whose bounds together cannot reach θ become *non-essential*: candidates come
-/// only from the essential ones, and a non-essential clause is looked up only while the candidate
-/// could still beat θ. With one essential clause, whole blocks whose bound (plus the
-/// non-essential bounds) cannot beat θ are skipped without decoding. Scores are computed exactly as
-/// the exhaustive scorers do (same grouping and order of float sums), so the hits are identical.
+/// documents in the skip data; for an exact phrase, from the rarest of its words). Clauses are
+/// ordered by bound; once the k-th best score θ is known, the clauses whose bounds together cannot
+/// reach θ become *non-essential*: candidates come only from the essential ones, and a
+/// non-essential clause is looked up only while the candidate could still beat θ. With one
+/// essential single-word clause, whole blocks whose bound (plus the non-essential bounds) cannot
+/// beat θ are skipped without decoding. In a conjunction a candidate must also match every part.
+/// Scores are computed exactly as the exhaustive scorers do (same grouping and order of float
+/// sums), so the hits are identical.
 struct PrunedTopK {
-    struct Clause {
-        let cursor: PostingsCursor
+    /// One part in one field (a class: the hot loop then borrows clauses instead of copying them).
+    final class Clause {
+        /// The exhaustive scorer of this part in this field (not used when `cursor` is set).
+        let scorer: Scorer
+        /// The postings when the clause is a single word (walked and scored directly), else nil.
+        let cursor: PostingsCursor?
         let norms: UnsafeRawBufferPointer
         let bm25: BM25
         /// The query part (leaf) this clause belongs to, and its position among the leaf's fields.
@@ -19,18 +26,58 @@ struct PrunedTopK {
         let field: Int
         let bound: Float
 
-        func score() -> Float { bm25.score(freq: Float(cursor.freq), norm: norms[Int(cursor.doc)]) }
+        init(scorer: Scorer, cursor: PostingsCursor?, norms: UnsafeRawBufferPointer, bm25: BM25, leaf: Int, field: Int, bound: Float) {
+            self.scorer = scorer
+            self.cursor = cursor
+            self.norms = norms
+            self.bm25 = bm25
+            self.leaf = leaf
+            self.field = field
+            self.bound = bound
+        }
+
+        @inline(__always) var doc: Int32 {
+            if let cursor { return cursor.doc }
+            return scorer.doc
+        }
+
+        @inline(__always) func advance() throws -> Int32 {
+            if let cursor { return try cursor.advance() }
+            return try scorer.advance()
+        }
+
+        @inline(__always) func seek(_ target: Int32) throws -> Int32 {
+            if let cursor { return try cursor.seek(target) }
+            return try scorer.seek(target)
+        }
+
+        /// The score on the current document, as the exhaustive scorer computes it.
+        @inline(__always) func score() throws -> Float {
+            if let cursor { return bm25.score(freq: Float(cursor.freq), norm: norms[Int(cursor.doc)]) }
+            return try scorer.score()
+        }
 
         func blockBound() -> Float? {
-            guard let b = cursor.currentBlockBound else { return nil }
+            guard let cursor, let b = cursor.currentBlockBound else { return nil }
             return bm25.score(freq: Float(b.maxFreq), norm: b.minNorm)
         }
     }
 
-    /// The clauses of a plan that is a disjunction of single-term leaves in one segment, or nil
-    /// when the plan has another shape.
-    static func clauses(_ plan: Plan, in seg: SegmentReader) throws -> [Clause]? {
+    /// The clauses of one segment and how their parts combine.
+    struct Clauses {
+        var clauses: [Clause] = []
+        var leafCount = 0
+        /// True when every part must match (AND), false when any may (OR).
+        var conjunctive = false
+        /// The order in which the exhaustive scorer adds up the parts' scores.
+        var leafOrder: [Int] = []
+    }
+
+    /// The clauses of a plan of the supported shapes in one segment, or nil when the plan has
+    /// another shape. A conjunction with a part missing from the segment has no clauses.
+    static func clauses(_ plan: Plan, in seg: SegmentReader, index: IndexReader, cache: TermInfoCache? = nil) throws -> Clauses? {
         var leaves: [PlanLeaf] = []
+        var out = Clauses()
         switch plan {
         case .leaf(let l): leaves = [l]
         case .or(let parts):
@@ -38,18 +85,48 @@ struct PrunedTopK {
                 guard case .leaf(let l) = p else { return nil }
                 leaves.append(l)
             }
+        case .and(let must, let not):
+            guard not.isEmpty, must.count > 1 else { return nil }
+            for p in must {
+                guard case .leaf(let l) = p else { return nil }
+                leaves.append(l)
+            }
+            out.conjunctive = true
         default: return nil
         }
-        var out: [Clause] = []
-        for (i, leaf) in leaves.enumerated() {
-            guard case .term(let t) = leaf.span else { return nil }
+        var leafCosts: [Int] = []
+        for leaf in leaves {
+            let i = out.leafCount
+            var cost = 0
+            var present = false
             for (f, (field, bm25)) in leaf.fields.enumerated() {
-                guard let norms = seg.norms(field), let info = try seg.termInfo(field, t) else { continue }
-                let cursor = try seg.postings(info)
-                let bound = cursor.termBound().map { bm25.score(freq: Float($0.maxFreq), norm: $0.minNorm) } ?? bm25.weight
-                out.append(Clause(cursor: cursor, norms: norms, bm25: bm25, leaf: i, field: f, bound: bound))
+                guard let norms = seg.norms(field), let spans = try index.spans(leaf.span, field: field, in: seg, cache: cache) else { continue }
+                // No label: these scorers never explain.
+                let clause: Clause
+                if let t = spans as? TermSpans, case .term = leaf.span {
+                    let cursor = t.cursor
+                    let bound = cursor.termBound().map { bm25.score(freq: Float($0.maxFreq), norm: $0.minNorm) } ?? bm25.weight
+                    clause = Clause(scorer: TermScorer(cursor: cursor, norms: norms, bm25: bm25, label: ""), cursor: cursor,
+                                    norms: norms, bm25: bm25, leaf: i, field: f, bound: bound)
+                } else {
+                    let scorer = SpanScorer(spans, norms: norms, bm25: bm25, label: "")
+                    clause = Clause(scorer: scorer, cursor: nil, norms: norms, bm25: bm25, leaf: i, field: f, bound: scorer.upperBound())
+                }
+                cost += clause.scorer.cost
+                present = true
+                out.clauses.append(clause)
             }
+            if !present {
+                // A part that cannot match here: a conjunction has no match in this segment.
+                if out.conjunctive { return Clauses() }
+                continue
+            }
+            leafCosts.append(cost)
+            out.leafCount += 1
         }
+        // The exhaustive scorers add up OR parts in query order and AND parts cheapest first
+        // (the same sort on the same costs gives the same order).
+        out.leafOrder = out.conjunctive ? Array(0..<out.leafCount).sorted { leafCosts[$0] < leafCosts[$1] } : Array(0..<out.leafCount)
         return out
     }
 
@@ -57,48 +134,82 @@ struct PrunedTopK {
     static let margin: Float = 1.0001
 
     /// Collects one segment's best documents into `top`; returns how many documents it scored.
-    static func collect(_ all: [Clause], base: Int32, into top: inout TopDocs) throws -> Int {
-        let clauses = all.sorted { $0.bound < $1.bound }
+    /// Without `prune`, every match is scored and counted (θ stays −∞).
+    static func collect(_ shape: Clauses, base: Int32, into top: inout TopDocs, prune: Bool = true) throws -> Int {
+        let clauses = shape.clauses.sorted { $0.bound < $1.bound }
         let n = clauses.count
         guard n > 0 else { return 0 }
+        let conjunctive = shape.conjunctive
         // prefix[i] = sum of the bounds of clauses 0..<i.
         var prefix = [Float](repeating: 0, count: n + 1)
         for i in 0..<n { prefix[i + 1] = prefix[i] + clauses[i].bound }
-        for c in clauses { _ = try c.cursor.advance() }
+        for c in clauses { _ = try c.advance() }
         var scored = 0
         var partScores = [Float?](repeating: nil, count: n)
-        // Clause indices in (leaf, field) order, the order the exhaustive scorers add them up.
-        let order = (0..<n).sorted { (clauses[$0].leaf, clauses[$0].field) < (clauses[$1].leaf, clauses[$1].field) }
+        // Clause indices grouped by leaf in the order the exhaustive scorers add leaves up,
+        // fields within a leaf in field order.
+        var rank = [Int](repeating: 0, count: shape.leafCount)
+        for (r, leaf) in shape.leafOrder.enumerated() { rank[leaf] = r }
+        let order = (0..<n).sorted { (rank[clauses[$0].leaf], clauses[$0].field) < (rank[clauses[$1].leaf], clauses[$1].field) }
+        // For a conjunction: each leaf's clauses, cheapest leaf first.
+        var leavesByCost: [[Int]] = shape.leafOrder.map { _ in [] }
+        for k in 0..<n { leavesByCost[rank[clauses[k].leaf]].append(k) }
+        // Phrase clauses pass over candidates that cannot beat θ before reading positions.
+        let spanClauses: [(SpanScorer, Float)] = clauses.compactMap { c in
+            guard c.cursor == nil, let s = c.scorer as? SpanScorer else { return nil }
+            return (s, prefix[n] - c.bound)
+        }
+        var lastTheta = -Float.infinity
         while true {
-            let theta = top.threshold ?? -Float.infinity
+            let theta = prune ? top.threshold ?? -Float.infinity : -Float.infinity
+            if theta != lastTheta {
+                lastTheta = theta
+                for (s, others) in spanClauses {
+                    s.threshold = theta
+                    s.otherBounds = others
+                }
+            }
             // Non-essential: the longest prefix of clauses whose bounds together cannot beat θ.
             var p = 0
             while p < n && prefix[p + 1] * margin <= theta { p += 1 }
             if p == n { break }
             // Block-max: a single essential clause skips blocks that cannot beat θ.
             if p == n - 1, let bb = clauses[p].blockBound(), (bb + prefix[p]) * margin <= theta,
-               let last = clauses[p].cursor.currentBlockBound?.lastDoc {
-                if try clauses[p].cursor.seek(last + 1) == PostingsCursor.noMoreDocs { break }
+               let last = clauses[p].cursor?.currentBlockBound?.lastDoc {
+                if try clauses[p].seek(last + 1) == PostingsCursor.noMoreDocs { break }
                 continue
             }
             var d = PostingsCursor.noMoreDocs
-            for i in p..<n { d = min(d, clauses[i].cursor.doc) }
+            for i in p..<n { d = min(d, clauses[i].doc) }
             if d == PostingsCursor.noMoreDocs { break }
+            if conjunctive {
+                // Before making sure every part matches d (seeking the non-essential clauses),
+                // check that d could beat θ at all.
+                if theta > -Float.infinity {
+                    var essential: Float = 0
+                    for i in p..<n where clauses[i].doc == d { essential += try clauses[i].score() }
+                    if (essential + prefix[p]) * margin <= theta {
+                        for k in p..<n where clauses[k].doc == d { _ = try clauses[k].advance() }
+                        continue
+                    }
+                }
+                d = try nextShared(from: d, clauses, essential: p, leaves: leavesByCost)
+                if d == PostingsCursor.noMoreDocs { break }
+            }
             // Essential clauses on d, then non-essential ones while d can still beat θ.
             var estimate: Float = 0
             for i in 0..<n { partScores[i] = nil }
-            for i in p..<n where clauses[i].cursor.doc == d {
-                let s = clauses[i].score()
+            for i in p..<n where clauses[i].doc == d {
+                let s = try clauses[i].score()
                 partScores[i] = s
                 estimate += s
             }
             var i = p - 1
             while i >= 0 {
                 if (estimate + prefix[i + 1]) * margin <= theta { break }
-                let c = clauses[i]
-                if c.cursor.doc < d { _ = try c.cursor.seek(d) }
-                if c.cursor.doc == d {
-                    let s = c.score()
+                if clauses[i].doc < d { _ = try clauses[i].seek(d) }
+                if clauses[i].doc == d {
+                    let s = try clauses[i].score()
                     partScores[i] = s
                     estimate += s
                 }
@@ -106,8 +217,7 @@ struct PrunedTopK {
             }
             if i < 0 {
                 // Every clause was looked at: the exact score, summed as the exhaustive scorers do
-                // (fields within a leaf in field order, then leaves in query order).
-                scored += 1
+                // (fields within a leaf in field order, then leaves in their order).
                 var sum: Double = 0
                 var present = 0
                 var only: Float = 0
@@ -127,10 +237,47 @@ struct PrunedTopK {
                         only = v
                     }
                 }
-                top.insert(score: present == 1 ? only : Float(sum), doc: base + d)
+                if !conjunctive || present == shape.leafCount {
+                    scored += 1
+                    top.insert(score: present == 1 ? only : Float(sum), doc: base + d)
+                }
             }
-            for k in p..<n where clauses[k].cursor.doc == d { _ = try clauses[k].cursor.advance() }
+            for k in p..<n where clauses[k].doc == d { _ = try clauses[k].advance() }
         }
         return scored
+    }
+
+    /// For a conjunction: from `start` (the first document of the essential clauses `essential...`)
+    /// on, the first document of an essential clause that every leaf matches (leapfrog: a leaf
+    /// without a clause there moves the essential clauses on to the leaf's next document).
+    /// Clauses are left on their first document at or after the result.
+    private static func nextShared(from start: Int32, _ clauses: [Clause], essential p: Int, leaves: [[Int]]) throws -> Int32 {
+        var d = start
+        outer: while d != PostingsCursor.noMoreDocs {
+            for leaf in leaves {
+                var matched = false
+                for k in leaf where clauses[k].doc == d {
+                    matched = true
+                    break
+                }
+                if matched { continue }
+                var next = PostingsCursor.noMoreDocs
+                for k in leaf {
+                    let c = clauses[k].doc
+                    next = min(next, c < d ? try clauses[k].seek(d) : c)
+                }
+                if next > d {
+                    var lead = PostingsCursor.noMoreDocs
+                    for k in p..<clauses.count {
+                        let c = clauses[k].doc
+                        lead = min(lead, c < next ? try clauses[k].seek(next) : c)
+                    }
+                    d = lead
+                    continue outer
+                }
+            }
+            return d
+        }
+        return d
     }
 }

@@ -42,6 +42,8 @@ struct QueryPlanner {
     let now: Int64
     /// A lenient query drops what has nothing to search for instead of failing.
     let lenient: Bool
+    /// Keeps the term dictionary entries looked up for document frequencies, for the scorers.
+    var cache: TermInfoCache? = nil
 
     func fields(_ f: Query.Field?) -> [IndexedField] {
         switch f {
@@ -257,16 +259,16 @@ struct QueryPlanner {
             for slot in span.slots {
                 switch slot {
                 case .term(let t):
-                    parts.append((label: "\(f.name):\(t)", docFreq: try index.docFreq(f, t)))
+                    parts.append((label: "\(f.name):\(t)", docFreq: try index.docFreq(f, t, cache: cache)))
                 case .union(let words, let l):
                     var n = 0
-                    for w in words { n += try index.docFreq(f, w) }
+                    for w in words { n += try index.docFreq(f, w, cache: cache) }
                     parts.append((label: "\(f.name):\(l)", docFreq: min(n, stats.docCount)))
                 default:
                     break
                 }
             }
-            weighted.append((f, BM25(boost: boost(f), parts: parts, stats: stats)))
+            weighted.append((f, BM25(boost: boost(f), parts: parts, stats: stats, table: index.normTables[f])))
         }
         return PlanLeaf(label: label, span: span, fields: weighted)
     }
@@ -274,18 +276,18 @@ struct QueryPlanner {
 
 extension IndexReader {
     /// The scorer of `plan` over one segment; nil when it cannot match there.
-    func scorer(_ plan: Plan, in seg: SegmentReader) throws -> Scorer? {
+    func scorer(_ plan: Plan, in seg: SegmentReader, cache: TermInfoCache? = nil) throws -> Scorer? {
         switch plan {
         case .nothing:
             return nil
         case .date(let lo, let hi, let label):
             return DateFilterScorer(segment: seg, lower: lo, upper: hi, label: label)
         case .filter(let inner):
-            return try scorer(inner, in: seg).map { FilterScorer($0) }
+            return try scorer(inner, in: seg, cache: cache).map { FilterScorer($0) }
         case .leaf(let leaf):
             var alternatives: [Scorer] = []
             for (field, bm25) in leaf.fields {
-                guard let norms = seg.norms(field), let spans = try spans(leaf.span, field: field, in: seg) else { continue }
+                guard let norms = seg.norms(field), let spans = try spans(leaf.span, field: field, in: seg, cache: cache) else { continue }
                 let label = "\(field.name):\(leaf.label)"
                 if let t = spans as? TermSpans, case .term = leaf.span {
                     alternatives.append(TermScorer(cursor: t.cursor, norms: norms, bm25: bm25, label: label))
@@ -296,32 +298,36 @@ extension IndexReader {
             if alternatives.isEmpty { return nil }
             return alternatives.count == 1 ? alternatives[0] : SumScorer(alternatives)
         case .or(let children):
-            let parts = try children.compactMap { try scorer($0, in: seg) }
+            let parts = try children.compactMap { try scorer($0, in: seg, cache: cache) }
             if parts.isEmpty { return nil }
             return parts.count == 1 ? parts[0] : SumScorer(parts)
         case .and(let must, let not):
             var required: [Scorer] = []
             for m in must {
-                guard let s = try scorer(m, in: seg) else { return nil }
+                guard let s = try scorer(m, in: seg, cache: cache) else { return nil }
                 required.append(s)
             }
             let req = required.count == 1 ? required[0] : ConjunctionScorer(required)
-            let excluded = try not.compactMap { try scorer($0, in: seg) }
+            let excluded = try not.compactMap { try scorer($0, in: seg, cache: cache) }
             if excluded.isEmpty { return req }
             return ReqExclScorer(required: req, excluded: excluded.count == 1 ? excluded[0] : SumScorer(excluded))
         }
     }
 
     /// The spans of a pattern in one field of one segment; nil when a needed word is missing there.
-    func spans(_ plan: SpanPlan, field: IndexedField, in seg: SegmentReader) throws -> Spans? {
+    func spans(_ plan: SpanPlan, field: IndexedField, in seg: SegmentReader, cache: TermInfoCache? = nil) throws -> Spans? {
+        func lookup(_ t: String) throws -> TermInfo? {
+            if let cache { return try cache.info(field, t, in: seg) }
+            return try seg.termInfo(field, t)
+        }
         switch plan {
         case .term(let t):
-            guard let info = try seg.termInfo(field, t) else { return nil }
+            guard let info = try lookup(t) else { return nil }
             return TermSpans(try seg.postings(info))
         case .union(let words, _):
             var children: [TermSpans] = []
             for w in words {
-                if let info = try seg.termInfo(field, w) { children.append(TermSpans(try seg.postings(info))) }
+                if let info = try lookup(w) { children.append(TermSpans(try seg.postings(info))) }
             }
             if children.isEmpty { return nil }
             return children.count == 1 ? children[0] : UnionSpans(children)
@@ -329,7 +335,7 @@ extension IndexReader {
             var children: [PositionSpans] = []
             var keys: [String] = []
             for p in parts {
-                guard let s = try spans(p, field: field, in: seg) as? PositionSpans else { return nil }
+                guard let s = try spans(p, field: field, in: seg, cache: cache) as? PositionSpans else { return nil }
                 children.append(s)
                 switch p {
                 case .term(let t): keys.append(t)
@@ -339,7 +345,7 @@ extension IndexReader {
             }
             return PhraseSpans(children, offsets: offsets, slop: slop, keys: keys)
         case .near(let a, let b, let d):
-            guard let sa = try spans(a, field: field, in: seg), let sb = try spans(b, field: field, in: seg) else { return nil }
+            guard let sa = try spans(a, field: field, in: seg, cache: cache), let sb = try spans(b, field: field, in: seg, cache: cache) else { return nil }
             return NearSpans(sa, sb, distance: d)
         }
     }

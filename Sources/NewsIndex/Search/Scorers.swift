@@ -58,7 +58,7 @@ struct UnionWalk<T: DocIterator> {
 /// ``PostingsCursor/noMoreDocs`` after the last match; `seek(target)` moves to the first matching
 /// document `>= target` and never moves backwards; `score()` is valid only on a matching document.
 class Scorer: DocIterator {
-    var doc: Int32 = -1
+    final var doc: Int32 = -1
     func advance() throws -> Int32 { fatalError("abstract") }
     func seek(_ target: Int32) throws -> Int32 {
         while doc < target { _ = try advance() }

@@ -29,10 +29,13 @@ public struct SearchOptions: Sendable {
     /// Whether to count the entities mentioned in all matching documents (``SearchResults/entities``).
     public var entityFacets: Bool = false
     /// Whether ``SearchResults/totalHits`` must count every match. When false, queries made of
-    /// words joined by OR (one word, `a OR b`, a prefix) skip documents that cannot reach the top
-    /// hits, and `totalHits` is only a lower bound (``SearchResults/totalHitsIsExact`` is false);
-    /// the hits are the same.
+    /// words or phrases joined by OR or by AND (one word, `a OR b`, a prefix, `"a b"`, `a AND b`)
+    /// skip documents that cannot reach the top hits, and `totalHits` is only a lower bound
+    /// (``SearchResults/totalHitsIsExact`` is false); the hits are the same.
     public var countAllMatches: Bool = true
+    /// Whether sums of words and phrases by score may run in ``PrunedTopK``'s flat loop rather
+    /// than on the tree of scorers (the same hits, scores and counts; tests compare the two).
+    var flatEvaluation: Bool = true
     /// The current time, for relative dates such as `date:>=now-7d`.
     public var now: Date = Date()
     /// Creates the default options: 10 hits by score, no offset, title ×2, snippets on.
@@ -104,7 +107,8 @@ extension IndexReader {
     ///   when an index file turns out damaged.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         precondition(options.limit >= 0 && options.offset >= 0, "limit and offset must not be negative")
-        let plan = try self.plan(query, options: options)
+        let cache = TermInfoCache()
+        let plan = try self.plan(query, options: options, cache: cache)
         // Never more than the index holds (and no overflow for huge limits or offsets).
         let wanted = options.limit == 0 || options.offset >= documentCount ? 0
             : min(documentCount, options.offset + min(options.limit, documentCount))
@@ -112,14 +116,16 @@ extension IndexReader {
         var total = 0
         var facets: [String: (documents: Int, mentions: Int)] = [:]
         let prune = !options.countAllMatches && options.order == .score && wanted > 0 && !options.entityFacets
+        // Sums of parts by score go through PrunedTopK's flat loop, pruning or not.
+        let flat = options.flatEvaluation && options.order == .score && !options.entityFacets
         var exact = true
         for seg in segments {
-            if prune, let c = try PrunedTopK.clauses(plan, in: seg) {
-                total += try PrunedTopK.collect(c, base: Int32(seg.docBase), into: &top)
-                exact = false
+            if flat, let c = try PrunedTopK.clauses(plan, in: seg, index: self, cache: cache) {
+                total += try PrunedTopK.collect(c, base: Int32(seg.docBase), into: &top, prune: prune)
+                if prune { exact = false }
                 continue
             }
-            guard let scorer = try scorer(plan, in: seg) else { continue }
+            guard let scorer = try scorer(plan, in: seg, cache: cache) else { continue }
             var d = try scorer.advance()
             let base = Int32(seg.docBase)
             var matched = options.entityFacets ? [UInt64](repeating: 0, count: (seg.docCount + 63) / 64) : []
@@ -166,9 +172,10 @@ extension IndexReader {
         return try explain(try plan(query, options: options), documentNumber: documentNumber)
     }
 
-    func plan(_ query: Query, options: SearchOptions) throws -> Plan {
+    func plan(_ query: Query, options: SearchOptions, cache: TermInfoCache? = nil) throws -> Plan {
         let planner = QueryPlanner(index: self, titleBoost: options.titleBoost,
-                                   now: Int64(options.now.timeIntervalSince1970.rounded(.down)), lenient: query.lenient)
+                                   now: Int64(options.now.timeIntervalSince1970.rounded(.down)), lenient: query.lenient,
+                                   cache: cache)
         return try planner.plan(query)
     }
 

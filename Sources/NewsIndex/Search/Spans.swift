@@ -12,7 +12,7 @@ struct SpanMatch: Equatable {
 /// Patterns nest: words (``TermSpans``), any of several words (``UnionSpans``, for a prefix),
 /// phrases with or without slop (``PhraseSpans``) and NEAR pairs (``NearSpans``).
 class Spans: DocIterator {
-    var doc: Int32 = -1
+    final var doc: Int32 = -1
     func advance() throws -> Int32 { fatalError("abstract") }
     func seek(_ target: Int32) throws -> Int32 { fatalError("abstract") }
     var cost: Int { 0 }
@@ -74,20 +74,74 @@ final class UnionSpans: PositionSpans {
 /// Spans whose candidates are the documents all their parts share.
 class ConjunctionSpans: Spans {
     private let byCost: [Spans]
+    /// When every part is a single word: their postings in the same order, walked directly
+    /// (the parts' own `doc` is then not kept up to date: only their positions are read).
+    private let cursors: [PostingsCursor]
+    /// Two single words (the most common phrase): their postings, the rarer first, held directly.
+    private let pair: (lead: PostingsCursor, other: PostingsCursor)?
 
-    init(parts: [Spans]) { byCost = parts.sorted { $0.cost < $1.cost } }
+    init(parts: [Spans]) {
+        byCost = parts.sorted { $0.cost < $1.cost }
+        var cursors: [PostingsCursor] = []
+        for case let t as TermSpans in byCost { cursors.append(t.cursor) }
+        self.cursors = cursors.count == byCost.count ? cursors : []
+        pair = self.cursors.count == 2 ? (self.cursors[0], self.cursors[1]) : nil
+    }
 
     override var cost: Int { byCost[0].cost }
 
     override func advance() throws -> Int32 {
-        doc = try leapfrog(byCost, from: try byCost[0].advance())
+        if let (lead, other) = pair {
+            doc = try ConjunctionSpans.leapfrogPair(lead, other, from: try lead.advance())
+        } else if !cursors.isEmpty {
+            doc = try ConjunctionSpans.leapfrogPostings(cursors, from: try cursors[0].advance())
+        } else {
+            doc = try leapfrog(byCost, from: try byCost[0].advance())
+        }
         return doc
     }
 
     override func seek(_ target: Int32) throws -> Int32 {
         if doc >= target { return doc }
-        doc = try leapfrog(byCost, from: try byCost[0].seek(target))
+        if let (lead, other) = pair {
+            doc = try ConjunctionSpans.leapfrogPair(lead, other, from: try lead.seek(target))
+        } else if !cursors.isEmpty {
+            doc = try ConjunctionSpans.leapfrogPostings(cursors, from: try cursors[0].seek(target))
+        } else {
+            doc = try leapfrog(byCost, from: try byCost[0].seek(target))
+        }
         return doc
+    }
+
+    /// ``leapfrog(_:from:)`` on two postings.
+    private static func leapfrogPair(_ lead: PostingsCursor, _ other: PostingsCursor, from start: Int32) throws -> Int32 {
+        var candidate = start
+        while candidate != PostingsCursor.noMoreDocs {
+            let d = other.doc >= candidate ? other.doc : try other.seek(candidate)
+            if d == candidate { return candidate }
+            candidate = try lead.seek(d)
+        }
+        return PostingsCursor.noMoreDocs
+    }
+
+    /// ``leapfrog(_:from:)`` on postings (no dynamic dispatch).
+    private static func leapfrogPostings(_ cursors: [PostingsCursor], from start: Int32) throws -> Int32 {
+        var candidate = start
+        let n = cursors.count
+        outer: while candidate != PostingsCursor.noMoreDocs {
+            var i = 1
+            while i < n {
+                let c = cursors[i]
+                let d = c.doc >= candidate ? c.doc : try c.seek(candidate)
+                if d > candidate {
+                    candidate = try cursors[0].seek(d)
+                    continue outer
+                }
+                i += 1
+            }
+            return candidate
+        }
+        return PostingsCursor.noMoreDocs
     }
 }
 
@@ -107,6 +161,11 @@ final class PhraseSpans: ConjunctionSpans {
     private let highOffset: Int32
     /// Scratch cursors into the position lists, reused for every document.
     private var cursorScratch: [Int]
+    /// For an exact phrase of single words: their postings, read without copying positions.
+    private let words: [PostingsCursor]
+    /// Scratch for the exact path: each word's positions and a read index into them.
+    private let wordPositions: UnsafeMutablePointer<UnsafeBufferPointer<UInt32>>
+    private let wordIndex: UnsafeMutablePointer<Int>
 
     init(_ children: [PositionSpans], offsets: [Int], slop: Int, keys: [String]) {
         self.children = children
@@ -118,10 +177,26 @@ final class PhraseSpans: ConjunctionSpans {
         group = keys.indices.map { i in keys.firstIndex(of: keys[i])! }
         hasRepeats = Set(keys).count < keys.count
         positions = Array(repeating: [], count: children.count)
+        var words: [PostingsCursor] = []
+        if slop == 0 {
+            for case let t as TermSpans in children { words.append(t.cursor) }
+            if words.count != children.count { words = [] }
+        }
+        self.words = words
+        wordPositions = .allocate(capacity: children.count)
+        wordPositions.initialize(repeating: UnsafeBufferPointer(start: nil, count: 0), count: children.count)
+        wordIndex = .allocate(capacity: children.count)
+        wordIndex.initialize(repeating: 0, count: children.count)
         super.init(parts: children)
     }
 
+    deinit {
+        wordPositions.deallocate()
+        wordIndex.deallocate()
+    }
+
     override func matches(_ out: inout [SpanMatch]) throws {
+        if !words.isEmpty { return try exactWords(&out) }
         // Work on a local copy of the buffers (moved out and back, not copied): the hot loop then
         // touches no class storage, which spares retain/release and exclusivity checks.
         var lists = positions
@@ -142,6 +217,35 @@ final class PhraseSpans: ConjunctionSpans {
             lists = []
             sloppy(&out)
             lists = positions
+        }
+    }
+
+    /// The exact phrase of single words on the cursors' own position buffers (no copies); the
+    /// same matches as ``exact(_:_:_:_:_:_:)``.
+    private func exactWords(_ out: inout [SpanMatch]) throws {
+        let n = words.count
+        for i in 0..<n {
+            let ps = try words[i].currentPositions()
+            if ps.isEmpty { return }
+            wordPositions[i] = ps
+            wordIndex[i] = 0
+        }
+        let lo = lowOffset, hi = highOffset
+        let off0 = Int64(offsets[0])
+        let first = wordPositions[0]
+        outer: for p0 in first {
+            let start = Int64(p0) - off0
+            if start < 0 { continue }
+            for i in 1..<n {
+                let want = start + Int64(offsets[i])
+                let ps = wordPositions[i]
+                var k = wordIndex[i]
+                while k < ps.count && Int64(ps[k]) < want { k += 1 }
+                wordIndex[i] = k
+                if k == ps.count { break outer }
+                if Int64(ps[k]) != want { continue outer }
+            }
+            out.append(SpanMatch(start: Int32(start) + lo, end: Int32(start) + hi, slop: 0))
         }
     }
 
@@ -291,12 +395,38 @@ final class SpanScorer: Scorer {
     let label: String
     private var freq: Float = 0
     private var buffer: [SpanMatch] = []
+    /// The words' postings of an exact phrase (empty for other patterns): the phrase occurs in a
+    /// document at most as often as each of them, which bounds its score there before positions are read.
+    private let phraseWords: [PostingsCursor]
+
+    /// Set by a pruning collector (``PrunedTopK``): a candidate document is passed over, without
+    /// reading its positions, when its score bound here plus `otherBounds` (the bounds of the rest
+    /// of the query) cannot beat `threshold`, the score the k-th best hit already has. Documents
+    /// passed over this way are not competitive; the exhaustive default never passes one over.
+    var threshold: Float = -.infinity
+    var otherBounds: Float = 0
 
     init(_ spans: Spans, norms: UnsafeRawBufferPointer, bm25: BM25, label: String) {
         self.spans = spans
         self.norms = norms
         self.bm25 = bm25
         self.label = label
+        var words: [PostingsCursor] = []
+        if let phrase = spans as? PhraseSpans, phrase.slop == 0 {
+            for case let t as TermSpans in phrase.children { words.append(t.cursor) }
+        }
+        phraseWords = words
+    }
+
+    /// Whether the candidate `d` cannot beat ``threshold`` (for an exact phrase, from its words'
+    /// frequencies and the field's length, without reading positions).
+    @inline(__always)
+    private func cannotCompete(_ d: Int32) -> Bool {
+        guard threshold > -.infinity, !phraseWords.isEmpty else { return false }
+        var f = UInt32.max
+        for c in phraseWords { f = min(f, c.freq) }
+        let bound = bm25.score(freq: Float(f), norm: norms[Int(d)])
+        return (bound + otherBounds) * PrunedTopK.margin <= threshold
     }
 
     override var cost: Int { spans.cost }
@@ -315,6 +445,10 @@ final class SpanScorer: Scorer {
         buffer = []
         defer { buffer = local }
         while d != PostingsCursor.noMoreDocs {
+            if cannotCompete(d) {
+                d = try spans.advance()
+                continue
+            }
             local.removeAll(keepingCapacity: true)
             try spans.matches(&local)
             if !local.isEmpty {
@@ -330,6 +464,22 @@ final class SpanScorer: Scorer {
     }
 
     override func score() throws -> Float { bm25.score(freq: freq, norm: norms[Int(doc)]) }
+
+    /// An upper bound on ``score()`` over every document. An exact phrase occurs in a document at
+    /// most as often as each of its words, in a field at least as long as each word's shortest
+    /// field: BM25 of the smallest largest frequency and the longest shortest field among its
+    /// words with skip data. Other patterns: the weight, which no score reaches.
+    func upperBound() -> Float {
+        guard let phrase = spans as? PhraseSpans, phrase.slop == 0 else { return bm25.weight }
+        var freq = UInt32.max
+        var norm: UInt8 = 0
+        for case let t as TermSpans in phrase.children {
+            guard let b = t.cursor.termBound() else { continue }
+            freq = min(freq, b.maxFreq)
+            norm = max(norm, b.minNorm)
+        }
+        return freq == UInt32.max ? bm25.weight : bm25.score(freq: Float(freq), norm: norm)
+    }
 
     override func explain() throws -> Explanation {
         bm25.explain(freq: freq, norm: norms[Int(doc)], what: label,
