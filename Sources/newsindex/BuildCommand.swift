@@ -76,6 +76,7 @@ struct BuildCommand: ParsableCommand {
         var options = IndexWriter.Options()
         options.analyzer = Analyzer(named: analyzer)!
         options.memoryBudget = memory << 20
+        options.expectedInputBytes = totalBytes
         if let threads { options.threads = threads }
         for file in entities {
             let text = try ArticleInputs.readTextFile(file, option: "--entities")

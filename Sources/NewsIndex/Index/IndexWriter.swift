@@ -32,7 +32,13 @@ public final class IndexWriter {
         /// segment's text ahead of inversion, so the input's size does not matter.
         public var memoryBudget: Int = 256 << 20
         /// Segments built at the same time, each on a thread of its own (default: one per core).
+        /// The segments have equal shares of the input when ``expectedInputBytes`` is given, so
+        /// the threads finish together.
         public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        /// The size of the input in bytes, if known (0 when not): the writer then cuts it into
+        /// segments of about equal size, one per thread, unless the memory budget asks for
+        /// smaller ones.
+        public var expectedInputBytes: Int = 0
         /// Entity definitions to add to (or override in) the built-in list, in the entities-file
         /// format, each with a name for error messages (usually the file's path).
         public var entityDefinitions: [(source: String, text: String)] = []
@@ -161,7 +167,16 @@ public final class IndexWriter {
     private var segmentBytes: Int { IndexWriter.segmentBytes(options) }
 
     private static func segmentBytes(_ options: Options) -> Int {
-        max(1, options.memoryBudget * 2 / (3 * max(1, options.threads)))
+        let threads = max(1, options.threads)
+        let budget = max(1, options.memoryBudget * 2 / (3 * threads))
+        let expected = options.expectedInputBytes
+        guard expected > 0 else { return budget }
+        // Equal segments, a multiple of the threads in number, none above the budget; a tenth
+        // more than the input, so that a small remainder does not make a segment of its own.
+        let inflated = expected + expected / 10
+        var count = max(threads, (inflated + budget - 1) / budget)
+        count = (count + threads - 1) / threads * threads
+        return max(1, min(budget, inflated / count))
     }
 
     /// Articles go to the inverting thread in portions of about this many bytes, so it starts
