@@ -176,6 +176,20 @@ struct FormatTests {
             #expect(try r.lookup([0, 122]) == nil)
             #expect(try r.lookup([2]) == nil)
             #expect(try r.lookup([]) == nil)
+            // Absent keys near present ones: prefixes, extensions and neighbours of stored keys.
+            var absent = Set<[UInt8]>()
+            for k in sorted.prefix(200) {
+                absent.insert(Array(k.dropLast()))
+                absent.insert(k + [97])
+                absent.insert(k + [0])
+                var bumped = k
+                bumped[bumped.count - 1] &+= 1
+                absent.insert(bumped)
+            }
+            for _ in 0..<300 {
+                absent.insert([UInt8.random(in: 0...1, using: &rng)] + (0..<Int.random(in: 0...9, using: &rng)).map { _ in UInt8.random(in: 96...103, using: &rng) })
+            }
+            for k in absent.subtracting(keys) { #expect(try r.lookup(k) == nil) }
             // A scan from a prefix returns exactly the keys >= it, in order.
             let start: [UInt8] = [1, 99]
             var seen: [[UInt8]] = []

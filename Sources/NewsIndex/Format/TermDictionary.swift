@@ -121,20 +121,80 @@ struct TermDictionaryReader {
 
     /// Compares the first key of block `b` with `key`.
     private func compareFirstKey(_ b: Int, _ key: [UInt8]) throws -> Int {
+        try key.withUnsafeBytes { try compareFirstKey(b, $0) }
+    }
+
+    private func compareFirstKey(_ b: Int, _ key: UnsafeRawBufferPointer) throws -> Int {
         var r = ByteReader(bytes, file: file, from: try blockOffset(b), to: indexOffset)
         let n = try r.readVInt(max: r.remaining)
         let k = try r.readBytes(n)
-        return key.withUnsafeBytes { compareBytes(k, $0) }
+        return compareBytes(k, key)
     }
 
     /// The metadata of `key`, or nil when the segment does not contain it.
+    ///
+    /// Finds the block by binary search over the blocks' first keys, then walks the block's
+    /// front-coded entries keeping only how many leading bytes the current entry shares with
+    /// `key`: an entry whose shared prefix with its predecessor is longer than that match cannot
+    /// be `key` (it is still smaller), one whose shared prefix is shorter is already larger, so
+    /// no key is ever assembled.
     func lookup(_ key: [UInt8]) throws -> TermInfo? {
-        var found: TermInfo?
-        try scan(from: key) { k, info in
-            if k.elementsEqual(key) { found = info }
-            return false
+        guard blockCount > 0 else { return nil }
+        return try key.withUnsafeBytes { target -> TermInfo? in
+            var lo = 0, hi = blockCount - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if try compareFirstKey(mid, target) <= 0 { lo = mid } else { hi = mid - 1 }
+            }
+            var r = ByteReader(bytes, file: file, from: try blockOffset(lo), to: indexOffset)
+            var info = TermInfo(docFreq: 0, totalTermFreq: 0, docOffset: 0, posOffset: 0)
+            var matched = 0          // leading bytes the current entry shares with `key`
+            var length = 0           // the current entry's length
+            for i in 0..<termsInBlock(lo) {
+                var candidate = true     // whether this entry can still equal `key`
+                var past = false         // whether this entry is already greater than `key`
+                if i == 0 {
+                    length = try r.readVInt(max: r.remaining)
+                    let k = try r.readBytes(length)
+                    matched = 0
+                    while matched < length && matched < target.count && k[matched] == target[matched] { matched += 1 }
+                    if matched < length && (matched == target.count || k[matched] > target[matched]) { past = true }
+                } else {
+                    let prefix = try r.readVInt(max: length)
+                    let suffix = try r.readVInt(max: r.remaining)
+                    let k = try r.readBytes(suffix)
+                    length = prefix + suffix
+                    if prefix > matched {
+                        candidate = false        // same mismatch as before: still smaller
+                    } else if prefix < matched {
+                        past = true              // differs from its predecessor where that matched `key`: larger
+                    } else {
+                        var j = 0
+                        while j < suffix && matched < target.count && k[j] == target[matched] { j += 1; matched += 1 }
+                        if j < suffix && (matched == target.count || k[j] > target[matched]) { past = true }
+                    }
+                }
+                if past { return nil }
+                if i == 0 {
+                    info.docFreq = try r.readVInt(max: Int(Int32.max))
+                    info.totalTermFreq = info.docFreq + (try r.readVInt(max: Int(Int64.max / 2)))
+                    info.docOffset = try r.readVInt(max: docFileSize)
+                    info.posOffset = try r.readVInt(max: posFileSize)
+                } else {
+                    info.docFreq = try r.readVInt(max: Int(Int32.max))
+                    info.totalTermFreq = info.docFreq + (try r.readVInt(max: Int(Int64.max / 2)))
+                    info.docOffset += try r.readVInt(max: docFileSize)
+                    info.posOffset += try r.readVInt(max: posFileSize)
+                }
+                if candidate && matched == target.count && length == target.count {
+                    guard info.docFreq > 0, info.docOffset <= docFileSize, info.posOffset <= posFileSize else {
+                        throw NewsIndexError.corrupt(file, "the entry of a term at offset \(r.offset) is inconsistent")
+                    }
+                    return info
+                }
+            }
+            return nil
         }
-        return found
     }
 
     /// Calls `body` with every (key, info) whose key is `>= start`, in order, until it returns false.
