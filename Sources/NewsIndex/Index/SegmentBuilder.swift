@@ -2,9 +2,9 @@ import Foundation
 
 /// Inverts documents in memory and writes them out as one immutable segment.
 ///
-/// Each term keeps a compact byte stream of VInts — for every document: doc delta, frequency,
-/// then the position deltas — so the buffer grows by a few bytes per token. `flush` sorts the
-/// terms bytewise and re-encodes their streams through ``PostingsWriter``.
+/// An ``Inverter`` keeps each term's postings as compact VInt streams, so the buffer grows by a
+/// few bytes per token. `flush` sorts the terms bytewise and re-encodes their streams through
+/// ``PostingsWriter``.
 final class SegmentBuilder {
     private(set) var docCount = 0
     private var inverter = Inverter()
@@ -28,6 +28,7 @@ final class SegmentBuilder {
 
     func add(_ article: Article) {
         let doc = Int32(docCount)
+        inverter.document = doc
         // Title and body in one buffer with a line break between them: the recognizer reads both.
         text.removeAll(keepingCapacity: true)
         text.append(contentsOf: article.title.utf8)
@@ -67,7 +68,6 @@ final class SegmentBuilder {
             }
         }
         lengths[Int(IndexedField.url.rawValue)].append(UInt32(urlTerms))
-        inverter.commit(doc: doc)
         dates.append(article.date?.secondsSinceEpoch ?? FormatConstants.noDate)
         var fields: [(StoredField, String)] = [(.id, article.id), (.title, article.title), (.body, article.body)]
         if let d = article.date { fields.append((.date, d.text)) }
@@ -128,20 +128,23 @@ final class SegmentBuilder {
                 docs.removeAll(keepingCapacity: true)
                 freqs.removeAll(keepingCapacity: true)
                 positions.removeAll(keepingCapacity: true)
-                var r = SlicePool.Reader(pool, start: inverter.starts[id], inverter.terms[id].stream)
+                let t = inverter.terms[id]
+                var d = SlicePool.Reader(pool, start: inverter.starts[2 * id], t.docs)
                 var doc: UInt32 = 0
-                var first = true
-                while !r.isAtEnd {
-                    let delta = r.readVInt()
-                    doc = first ? delta : doc + delta
-                    first = false
-                    let f = r.readVInt()
+                while !d.isAtEnd {
+                    doc = docs.isEmpty ? d.readVInt() : doc + d.readVInt()
                     docs.append(doc)
-                    freqs.append(f)
-                    var p: UInt32 = 0
+                    freqs.append(d.readVInt())
+                }
+                // The last document is still in the term's state.
+                docs.append(UInt32(t.lastDoc))
+                freqs.append(t.freq)
+                var p = SlicePool.Reader(pool, start: inverter.starts[2 * id + 1], t.positions)
+                for f in freqs {
+                    var position: UInt32 = 0
                     for _ in 0..<f {
-                        p += r.readVInt()
-                        positions.append(p)
+                        position += p.readVInt()
+                        positions.append(position)
                     }
                 }
                 let info = postings.addTerm(docs: docs, freqs: freqs, positions: positions,
@@ -169,28 +172,36 @@ final class SegmentBuilder {
     }
 }
 
-/// The in-memory inverted index of a segment being built: terms, and each term's postings as one
-/// byte stream of VInts: for every document, the doc delta, the frequency, then the position
-/// deltas. A document's tokens are gathered as (term, position) pairs of all its fields (a term id
-/// names its field), sorted, and appended term by term, so no stream is ever revisited.
+/// The in-memory inverted index of a segment being built: terms, and for each term two byte
+/// streams of VInts in a ``SlicePool``: (doc delta, frequency) of every document but the last,
+/// whose number and frequency wait in the term's state until the term shows up in a later document
+/// (or the segment is written), and the position deltas, restarting at 0 in each document.
+/// Every token is written once, straight into its term's streams, in the order it comes.
 struct Inverter {
     /// Terms: the field number as tag, then the term's UTF-8 bytes (the term dictionary's key).
     var table = ByteKeyTable(capacity: 1 << 16)
     var pool = SlicePool()
-    /// Per term: its stream's write state and the last document written (one 12-byte entry, as
-    /// every token touches it), and where its stream starts.
+    /// Per term: its streams' write state and the document being counted (one 32-byte entry,
+    /// as every token touches it); `starts[2 * term]` and `starts[2 * term + 1]` are where its
+    /// streams begin.
     private(set) var terms: [TermState] = []
     private(set) var starts: [UInt32] = []
-
-    struct TermState {
-        var stream: SlicePool.Stream
-        var lastDoc: Int32
-    }
-    /// (term << 32 | position) pairs of the document being inverted.
-    private var pairs: [UInt64] = []
+    /// The document whose tokens are being added.
+    var document: Int32 = 0
     /// The tokens of the document's title (slot 0) and body (slot 1), for the recognizer, and their terms.
     private(set) var spans: [[Recognizer.Span]] = [[], []]
     private var spanTerms: [[Int32]] = [[], []]
+
+    struct TermState {
+        var docs: SlicePool.Stream
+        var positions: SlicePool.Stream
+        /// The document being counted, its frequency so far and its last position.
+        var lastDoc: Int32
+        var freq: UInt32
+        var lastPosition: UInt32
+        /// The last document written to `docs` (-1 before the first), the base of the next delta.
+        var writtenDoc: Int32
+    }
 
     /// Tokenizes `range` of `text` into `field`, keeping the tokens in ``spans``[`slot`] (byte
     /// ranges relative to `text`); returns the number of tokens.
@@ -217,45 +228,35 @@ struct Inverter {
         table.withKey(Int(spanTerms[slot][k])) { String(decoding: $0.dropFirst(), as: UTF8.self) }
     }
 
-    /// Adds one (term, position) pair of the document being inverted; returns the term's id.
+    /// Adds one occurrence of a term at `position` in ``document``; returns the term's id.
+    /// Positions of one term in one document arrive in increasing order.
     @inline(__always) @discardableResult
     mutating func addTerm(field: IndexedField, _ term: UnsafeBufferPointer<UInt8>, position: Int32) -> Int32 {
         let (id, isNew) = table.insert(tag: field.rawValue, term)
         if isNew {
-            let (start, stream) = pool.newStream()
-            terms.append(TermState(stream: stream, lastDoc: -1))
-            starts.append(start)
+            let (docStart, docs) = pool.newStream()
+            let (posStart, positions) = pool.newStream()
+            terms.append(TermState(docs: docs, positions: positions, lastDoc: -1, freq: 0, lastPosition: 0, writtenDoc: -1))
+            starts.append(docStart)
+            starts.append(posStart)
         }
-        pairs.append(UInt64(UInt32(id)) << 32 | UInt64(UInt32(position)))
-        return id
-    }
-
-    /// Appends the pending pairs of document `doc` to their terms' streams.
-    mutating func commit(doc: Int32) {
-        guard !pairs.isEmpty else { return }
-        pairs.sort()
-        var i = 0
-        let n = pairs.count
-        while i < n {
-            let id = Int(pairs[i] >> 32)
-            var j = i + 1
-            while j < n && Int(pairs[j] >> 32) == id { j += 1 }
-            var t = terms[id]
-            var s = t.stream
-            // A term's first document is written as its number (delta from 0).
-            pool.writeVInt(UInt32(doc - max(t.lastDoc, 0)), to: &s)
-            pool.writeVInt(UInt32(j - i), to: &s)
-            var prev: UInt32 = 0
-            for k in i..<j {
-                let p = UInt32(truncatingIfNeeded: pairs[k])
-                pool.writeVInt(p - prev, to: &s)
-                prev = p
+        var t = terms[Int(id)]
+        if t.lastDoc != document {
+            if t.lastDoc >= 0 {
+                // A term's first document is written as its number (delta from 0).
+                pool.writeVInt(UInt32(t.lastDoc - max(t.writtenDoc, 0)), to: &t.docs)
+                pool.writeVInt(t.freq, to: &t.docs)
+                t.writtenDoc = t.lastDoc
             }
-            t.stream = s
-            t.lastDoc = doc
-            terms[id] = t
-            i = j
+            t.lastDoc = document
+            t.freq = 0
+            t.lastPosition = 0
         }
-        pairs.removeAll(keepingCapacity: true)
+        let p = UInt32(position)
+        pool.writeVInt(p - t.lastPosition, to: &t.positions)
+        t.lastPosition = p
+        t.freq += 1
+        terms[Int(id)] = t
+        return id
     }
 }
