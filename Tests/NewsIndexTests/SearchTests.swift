@@ -265,6 +265,30 @@ extension PruningTests {
 
 @Suite("Parallel indexing")
 struct ParallelIndexingTests {
+    @Test("a writer dropped without commit (segments open and written) leaves the committed index as it was")
+    func droppedWriter() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try IndexWriter(path: dir)
+        for i in 0..<10 { try first.add(Article(id: "old\(i)", title: "harbour", body: "the harbour reopened \(i)")) }
+        try first.commit()
+        let before = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        do {
+            var options = IndexWriter.Options()
+            options.threads = 2
+            options.memoryBudget = 30_000
+            let writer = try IndexWriter(path: dir, options: options)
+            for i in 0..<1500 {
+                try writer.add(Article(id: "new\(i)", title: "strike", body: String(repeating: "port strike vote ", count: 10)))
+            }
+            // Dropped here, with written segments and one still open.
+        }
+        let after = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        #expect(after.filter { $0 != "write.lock" } == before.filter { $0 != "write.lock" })
+        let index = try IndexReader(path: dir)
+        #expect(index.documentCount == 10)
+    }
+
     @Test("one thread or four: the same documents in the same order, the same hits and scores")
     func threadsDoNotChangeResults() throws {
         var rng = SeededRandom(seed: 77)

@@ -65,11 +65,9 @@ public final class IndexWriter {
     private var batchCount = 0
     /// The segment articles are fed to, if one is open.
     private var open: OpenSegment?
-    /// Work shared with the inverting threads, guarded by `state`.
-    private let state = NSLock()
-    private var finished: [(batch: Int, segment: Manifest.Segment)] = []
-    private var writtenFiles: [String] = []
-    private var failure: Error?
+    /// What the segment threads report back. They hold this, never the writer, so a writer
+    /// dropped without commit goes away at once and removes what it wrote.
+    private let shared = Shared()
     private let workers = DispatchGroup()
     private let slots: DispatchSemaphore
     /// Text read but not yet inverted: reading runs at most one segment's text ahead of inversion,
@@ -112,8 +110,16 @@ public final class IndexWriter {
     }
 
     deinit {
+        // A writer dropped without commit: the open segment is never written.
+        if let segment = open {
+            open = nil
+            segment.queue.async { [slots, workers] in
+                slots.signal()
+                workers.leave()
+            }
+        }
         workers.wait()
-        if !committed { for f in writtenFiles { FileIO.remove(f) } }
+        if !committed { for f in shared.withLock({ $0.writtenFiles }) { FileIO.remove(f) } }
     }
 
     static func isIndexFile(_ name: String) -> Bool {
@@ -217,24 +223,23 @@ public final class IndexWriter {
     private func close() {
         guard let segment = open else { return }
         open = nil
-        let directory = directory
-        segment.queue.async { [self] in
+        segment.queue.async { [directory, slots, workers, shared] in
             defer { slots.signal(); workers.leave() }
             do {
                 let paths = try segment.builder.flush(directory: directory, name: segment.name)
                 let info = Manifest.Segment(name: segment.name, id: segment.builder.segmentID, docCount: segment.builder.docCount)
-                state.withLock {
-                    finished.append((segment.index, info))
-                    writtenFiles += paths
+                shared.withLock {
+                    $0.finished.append((segment.index, info))
+                    $0.writtenFiles += paths
                 }
             } catch {
-                state.withLock { if failure == nil { failure = error } }
+                shared.withLock { if $0.failure == nil { $0.failure = error } }
             }
         }
     }
 
     private func rethrowFailure() throws {
-        if let e = state.withLock({ failure }) { throw e }
+        if let e = shared.withLock({ $0.failure }) { throw e }
     }
 
     /// Writes the last segment and atomically makes the new index the current one.
@@ -253,7 +258,7 @@ public final class IndexWriter {
         workers.wait()
         try rethrowFailure()
         // Segments in input order, so document numbers follow the input.
-        let segments = finished.sorted { $0.batch < $1.batch }.map(\.segment)
+        let segments = shared.withLock { $0.finished }.sorted { $0.batch < $1.batch }.map(\.segment)
         try FileIO.syncDirectory(directory)
         let manifest = Manifest(generation: generation, analyzer: options.analyzer.name,
                                 createdBy: "newsindex \(NewsIndexVersion.string)", entities: recognizer.gazetteer.text,
@@ -275,6 +280,23 @@ public final class IndexWriter {
 public enum NewsIndexVersion {
     /// The version string, e.g. "0.1.0".
     public static let string = "0.1.0"
+}
+
+/// The segment threads' results, behind a lock.
+private final class Shared: @unchecked Sendable {
+    struct State {
+        var finished: [(batch: Int, segment: Manifest.Segment)] = []
+        var writtenFiles: [String] = []
+        var failure: Error?
+    }
+    private let lock = NSLock()
+    private var state = State()
+
+    func withLock<R>(_ body: (inout State) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&state)
+    }
 }
 
 /// Counts bytes handed to other threads and makes the giver wait while more than `limit` are out
