@@ -75,6 +75,12 @@ final class PostingsCursor {
         block >= 0 ? blockBound(block) : nil
     }
 
+    /// The number of the block holding the current document (-1 before the first document).
+    var blockNumber: Int { block }
+
+    /// Number of blocks with skip data (0 for a term in fewer than a block's documents).
+    var skipBlockCount: Int { skipCount }
+
     /// The largest frequency and smallest norm over all blocks (nil without skip data).
     func termBound() -> (maxFreq: UInt32, minNorm: UInt8)? {
         guard skipCount > 0 else { return nil }
@@ -190,25 +196,35 @@ final class PostingsCursor {
     }
 
     /// Moves to the first document `>= target` and returns it (or ``noMoreDocs``).
+    ///
+    /// Skip entries pass over whole blocks below the target without decoding them; within the
+    /// block that holds the target, the decoded documents are scanned directly (no per-document
+    /// ``advance()``).
     @discardableResult
     func seek(_ target: Int32) throws -> Int32 {
         if doc >= target { return doc }
-        // Skip whole blocks whose last document is below the target.
-        if skipCount > 0 {
-            var b = max(block, 0)
-            if block < 0 || Int32(truncatingIfNeeded: docBuf[bufCount - 1]) < target {
-                if block >= 0 { b = block + 1 }
-                while b < skipCount && Int32(truncatingIfNeeded: skipEntry(b).lastDoc) < target { b += 1 }
-                if b >= blockCount {
-                    doc = PostingsCursor.noMoreDocs
-                    return doc
-                }
-                if b != block { try loadBlock(b) ; doc = Int32(truncatingIfNeeded: docBuf[0]) }
+        if block < 0 || Int32(truncatingIfNeeded: docBuf[bufCount - 1]) < target {
+            // The target lies beyond the current block: the first block whose last document
+            // reaches it (without skip data there is only one block).
+            var b = block + 1
+            while b < skipCount && Int32(truncatingIfNeeded: skipEntry(b).lastDoc) < target { b += 1 }
+            if b >= blockCount {
+                doc = PostingsCursor.noMoreDocs
+                return doc
             }
+            try loadBlock(b)
         }
-        while doc < target {
-            try advance()
+        var i = bufIndex
+        let n = bufCount
+        while i < n && Int32(truncatingIfNeeded: docBuf[i]) < target { i += 1 }
+        if i == n {
+            // Only without skip data: the single block ends below the target.
+            bufIndex = n - 1
+            doc = PostingsCursor.noMoreDocs
+            return doc
         }
+        bufIndex = i
+        doc = Int32(truncatingIfNeeded: docBuf[i])
         return doc
     }
 

@@ -26,6 +26,17 @@ struct PrunedTopK {
         let field: Int
         let bound: Float
 
+        /// `cursor` (kept alive by it), to move it without reference counting in the hot loop.
+        private let cursorRef: Unmanaged<PostingsCursor>?
+        /// `bm25`'s weight and length factors, copied so that scoring a document touches no
+        /// array (and no reference count): the same float operations as ``BM25/score(freq:norm:)``.
+        private let weight: Float
+        private let normInverse: UnsafeMutablePointer<Float>
+        /// The block whose bound and last document `cachedBound` and `cachedLast` hold (-1: none).
+        private var cachedBlock = -1
+        private var cachedBound: Float = 0
+        private var cachedLast: Int32 = 0
+
         init(scorer: Scorer, cursor: PostingsCursor?, norms: UnsafeRawBufferPointer, bm25: BM25, leaf: Int, field: Int, bound: Float) {
             self.scorer = scorer
             self.cursor = cursor
@@ -34,7 +45,13 @@ struct PrunedTopK {
             self.leaf = leaf
             self.field = field
             self.bound = bound
+            cursorRef = cursor.map { Unmanaged.passUnretained($0) }
+            weight = bm25.weight
+            normInverse = .allocate(capacity: 256)
+            for i in 0..<256 { normInverse[i] = bm25.normInverse[i] }
         }
+
+        deinit { normInverse.deallocate() }
 
         @inline(__always) var doc: Int32 {
             if let cursor { return cursor.doc }
@@ -42,24 +59,39 @@ struct PrunedTopK {
         }
 
         @inline(__always) func advance() throws -> Int32 {
-            if let cursor { return try cursor.advance() }
+            if let c = cursorRef { return try c._withUnsafeGuaranteedRef { try $0.advance() } }
             return try scorer.advance()
         }
 
         @inline(__always) func seek(_ target: Int32) throws -> Int32 {
-            if let cursor { return try cursor.seek(target) }
+            if let c = cursorRef { return try c._withUnsafeGuaranteedRef { try $0.seek(target) } }
             return try scorer.seek(target)
         }
 
         /// The score on the current document, as the exhaustive scorer computes it.
         @inline(__always) func score() throws -> Float {
-            if let cursor { return bm25.score(freq: Float(cursor.freq), norm: norms[Int(cursor.doc)]) }
+            if let cursor { return termScore(freq: Float(cursor.freq), norm: norms[Int(cursor.doc)]) }
             return try scorer.score()
         }
 
-        func blockBound() -> Float? {
-            guard let cursor, let b = cursor.currentBlockBound else { return nil }
-            return bm25.score(freq: Float(b.maxFreq), norm: b.minNorm)
+        /// ``BM25/score(freq:norm:)`` in the same float operations.
+        @inline(__always) private func termScore(freq: Float, norm: UInt8) -> Float {
+            let ni = normInverse[Int(norm)]
+            return weight - weight / (1 + freq * ni)
+        }
+
+        /// The bound of the current block of a single-word clause and its last document (nil
+        /// without skip data, or before the first document); read once per block.
+        @inline(__always) func blockBound() -> (bound: Float, lastDoc: Int32)? {
+            guard let cursor else { return nil }
+            let block = cursor.blockNumber
+            if block != cachedBlock {
+                guard let b = cursor.currentBlockBound else { return nil }
+                cachedBlock = block
+                cachedBound = termScore(freq: Float(b.maxFreq), norm: b.minNorm)
+                cachedLast = b.lastDoc
+            }
+            return (cachedBound, cachedLast)
         }
     }
 
@@ -160,22 +192,23 @@ struct PrunedTopK {
             return (s, prefix[n] - c.bound)
         }
         var lastTheta = -Float.infinity
+        // The number of non-essential clauses (for the current θ).
+        var p = 0
         while true {
             let theta = prune ? top.threshold ?? -Float.infinity : -Float.infinity
             if theta != lastTheta {
                 lastTheta = theta
+                // Non-essential: the longest prefix of clauses whose bounds together cannot beat θ.
+                p = 0
+                while p < n && prefix[p + 1] * margin <= theta { p += 1 }
                 for (s, others) in spanClauses {
                     s.threshold = theta
                     s.otherBounds = others
                 }
             }
-            // Non-essential: the longest prefix of clauses whose bounds together cannot beat θ.
-            var p = 0
-            while p < n && prefix[p + 1] * margin <= theta { p += 1 }
             if p == n { break }
             // Block-max: a single essential clause skips blocks that cannot beat θ.
-            if p == n - 1, let bb = clauses[p].blockBound(), (bb + prefix[p]) * margin <= theta,
-               let last = clauses[p].cursor?.currentBlockBound?.lastDoc {
+            if p == n - 1, let (bb, last) = clauses[p].blockBound(), (bb + prefix[p]) * margin <= theta {
                 if try clauses[p].seek(last + 1) == PostingsCursor.noMoreDocs { break }
                 continue
             }
@@ -239,7 +272,9 @@ struct PrunedTopK {
                 }
                 if !conjunctive || present == shape.leafCount {
                     scored += 1
-                    top.insert(score: present == 1 ? only : Float(sum), doc: base + d)
+                    // Only a score of at least θ can enter (ties go to the lower document).
+                    let s = present == 1 ? only : Float(sum)
+                    if s >= theta { top.insert(score: s, doc: base + d) }
                 }
             }
             for k in p..<n where clauses[k].doc == d { _ = try clauses[k].advance() }
