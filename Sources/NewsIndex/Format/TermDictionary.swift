@@ -83,6 +83,9 @@ struct TermDictionaryReader {
     private let bodyEnd: Int
     private let docFileSize: Int
     private let posFileSize: Int
+    /// The first eight bytes of each block's first key, big-endian and zero-padded: the binary
+    /// search over blocks compares these and reads the file only on a tie.
+    private let firstKeyHeads: [UInt64]
 
     init(bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docFileSize: Int, posFileSize: Int) throws {
         var r = try FileEnvelope.open(bytes, file: file, type: .termDictionary, segmentID: segmentID)
@@ -105,6 +108,39 @@ struct TermDictionaryReader {
         termCount = Int(tc)
         blockCount = bc
         indexOffset = Int(io)
+        var heads: [UInt64] = []
+        heads.reserveCapacity(bc)
+        for b in 0..<bc {
+            let o = Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: indexOffset + 8 * b, as: UInt64.self)))
+            guard o >= FormatConstants.headerSize, o < indexOffset else {
+                throw NewsIndexError.corrupt(file, "block \(b) of the term dictionary points outside the file (offset \(o))")
+            }
+            var br = ByteReader(bytes, file: file, from: o, to: indexOffset)
+            let n = try br.readVInt(max: br.remaining)
+            heads.append(TermDictionaryReader.head(try br.readBytes(n)))
+        }
+        firstKeyHeads = heads
+    }
+
+    /// The first eight bytes of `key`, big-endian, zero-padded.
+    @inline(__always)
+    private static func head(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0
+        for k in 0..<min(8, key.count) { h |= UInt64(key[k]) << UInt64(56 - 8 * k) }
+        return h
+    }
+
+    /// The last block whose first key is `<= key` (block 0 when every first key is larger).
+    private func block(for key: UnsafeRawBufferPointer) throws -> Int {
+        let h = TermDictionaryReader.head(key)
+        var lo = 0, hi = blockCount - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            let m = firstKeyHeads[mid]
+            let lessOrEqual = m != h ? m < h : try compareFirstKey(mid, key) <= 0
+            if lessOrEqual { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
     }
 
     private func blockOffset(_ b: Int) throws -> Int {
@@ -120,10 +156,6 @@ struct TermDictionaryReader {
     }
 
     /// Compares the first key of block `b` with `key`.
-    private func compareFirstKey(_ b: Int, _ key: [UInt8]) throws -> Int {
-        try key.withUnsafeBytes { try compareFirstKey(b, $0) }
-    }
-
     private func compareFirstKey(_ b: Int, _ key: UnsafeRawBufferPointer) throws -> Int {
         var r = ByteReader(bytes, file: file, from: try blockOffset(b), to: indexOffset)
         let n = try r.readVInt(max: r.remaining)
@@ -141,11 +173,7 @@ struct TermDictionaryReader {
     func lookup(_ key: [UInt8]) throws -> TermInfo? {
         guard blockCount > 0 else { return nil }
         return try key.withUnsafeBytes { target -> TermInfo? in
-            var lo = 0, hi = blockCount - 1
-            while lo < hi {
-                let mid = (lo + hi + 1) / 2
-                if try compareFirstKey(mid, target) <= 0 { lo = mid } else { hi = mid - 1 }
-            }
+            let lo = try block(for: target)
             var r = ByteReader(bytes, file: file, from: try blockOffset(lo), to: indexOffset)
             var info = TermInfo(docFreq: 0, totalTermFreq: 0, docOffset: 0, posOffset: 0)
             var matched = 0          // leading bytes the current entry shares with `key`
@@ -200,13 +228,7 @@ struct TermDictionaryReader {
     /// Calls `body` with every (key, info) whose key is `>= start`, in order, until it returns false.
     func scan(from start: [UInt8], _ body: ([UInt8], TermInfo) throws -> Bool) throws {
         guard blockCount > 0 else { return }
-        // Last block whose first key is <= start.
-        var lo = 0, hi = blockCount - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if try compareFirstKey(mid, start) <= 0 { lo = mid } else { hi = mid - 1 }
-        }
-        var b = lo
+        var b = try start.withUnsafeBytes { try block(for: $0) }
         while b < blockCount {
             var r = ByteReader(bytes, file: file, from: try blockOffset(b), to: indexOffset)
             var key: [UInt8] = []
