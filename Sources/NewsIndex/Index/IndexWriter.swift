@@ -62,7 +62,7 @@ public final class IndexWriter {
     /// Articles waiting to be inverted, in input order, and their text size.
     private var batch: [Article] = []
     private var batchBytes = 0
-    private var batchCount = 0
+    private var segmentsOpened = 0
     /// The segment articles are fed to, if one is open.
     private var open: OpenSegment?
     /// What the segment threads report back. They hold this, never the writer, so a writer
@@ -199,8 +199,8 @@ public final class IndexWriter {
         if let open { segment = open } else {
             slots.wait()
             workers.enter()
-            let index = batchCount
-            batchCount += 1
+            let index = segmentsOpened
+            segmentsOpened += 1
             segment = OpenSegment(index: index, name: "g\(String(generation, radix: 36))_\(index)",
                                   builder: SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max),
                                                           analyzer: options.analyzer, recognizer: recognizer))

@@ -23,9 +23,6 @@ final class SegmentBuilder {
         self.stored = StoredFieldsWriter(segmentID: segmentID)
     }
 
-    /// Bytes of postings buffered so far.
-    var bufferedBytes: Int { inverter.pool.count }
-
     func add(_ article: Article) {
         let doc = Int32(docCount)
         inverter.document = doc

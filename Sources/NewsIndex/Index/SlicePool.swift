@@ -20,9 +20,6 @@ struct SlicePool {
         bytes.reserveCapacity(1 << 20)
     }
 
-    /// Bytes in use.
-    var count: Int { bytes.count }
-
     private mutating func allocate(level: Int) -> UInt32 {
         let at = bytes.count
         let size = SlicePool.sizes[level]

@@ -83,35 +83,34 @@ struct ByteKeyTable {
         UInt32(truncatingIfNeeded: h >> 40) << 8 | UInt32(min(count + 1, 255))
     }
 
-    /// The id of (`tag`, `key`), or nil when it is not in the table.
-    func find(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+    /// Where (`tag`, `key`) is or would go: its slot, its id when present, and the slot contents
+    /// that name it.
+    @inline(__always)
+    private func probe(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> (slot: Int, id: Int32?, check: UInt32, head: UInt64) {
         let head = ByteKeyTable.head(tag: tag, key)
         let h = ByteKeyTable.hash(head: head, key)
         let check = ByteKeyTable.check(h, key.count)
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let s = slots[i]
-            if s.id < 0 { return nil }
-            if s.check == check && s.head == head && tailMatches(Int(s.id), key) { return s.id }
+            if s.id < 0 { return (i, nil, check, head) }
+            if s.check == check && s.head == head && tailMatches(Int(s.id), key) { return (i, s.id, check, head) }
             i = (i + 1) & mask
         }
+    }
+
+    /// The id of (`tag`, `key`), or nil when it is not in the table.
+    func find(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        probe(tag: tag, key).id
     }
 
     /// The id of (`tag`, `key`), adding it with the next id when it is new.
     @inline(__always)
     mutating func insert(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
-        let head = ByteKeyTable.head(tag: tag, key)
-        let h = ByteKeyTable.hash(head: head, key)
-        let check = ByteKeyTable.check(h, key.count)
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let s = slots[i]
-            if s.id < 0 { break }
-            if s.check == check && s.head == head && tailMatches(Int(s.id), key) { return (s.id, false) }
-            i = (i + 1) & mask
-        }
+        let p = probe(tag: tag, key)
+        if let id = p.id { return (id, false) }
         let id = Int32(count)
-        slots[i] = Slot(id: id, check: check, head: head)
+        slots[p.slot] = Slot(id: id, check: p.check, head: p.head)
         keyBytes.append(tag)
         keyBytes.append(contentsOf: key)
         keyStart.append(Int32(keyBytes.count))
