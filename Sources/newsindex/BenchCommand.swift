@@ -22,7 +22,7 @@ struct BenchCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Queries to time (in addition to --queries).", valueName: "query"))
     var queries: [String] = []
 
-    @Option(name: .customLong("queries"), help: ArgumentHelp("A file with one query per line.", valueName: "file"))
+    @Option(name: .customLong("queries"), help: ArgumentHelp("A file with one query per line; - reads them from standard input and answers each line as it arrives.", valueName: "file"))
     var queriesFile: String?
 
     @OptionGroup var location: IndexLocation
@@ -54,31 +54,41 @@ struct BenchCommand: ParsableCommand {
 
     private func bench() throws {
         var all = queries
-        if let queriesFile {
+        let interactive = queriesFile == "-"
+        if let queriesFile, !interactive {
             let text = try ArticleInputs.readTextFile(queriesFile, option: "--queries")
             all += text.split(separator: "\n").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         }
-        if all.isEmpty { throw ValidationError("give queries as arguments or with --queries FILE") }
+        if all.isEmpty && !interactive { throw ValidationError("give queries as arguments or with --queries FILE") }
         let index = try IndexReader(path: location.path)
         var options = SearchOptions()
         options.limit = limit
         options.snippets = false
         options.fetchArticles = !idsOnly
         options.countAllMatches = countAll
-        for q in all {
-            let query = try Query.parse(q)
-            var hits = 0
-            for _ in 0..<warmup { hits = try index.search(query, options: options).totalHits }
-            var times: [Double] = []
-            for _ in 0..<runs {
-                let start = Terminal.now()
-                hits = try index.search(query, options: options).totalHits
-                times.append((Terminal.now() - start) * 1000)
-            }
-            times.sort()
-            func at(_ p: Double) -> Double { times[min(times.count - 1, Int((Double(times.count - 1) * p).rounded()))] }
-            Terminal.out("{\"query\":\(Format.json(q)),\"hits\":\(hits),\"median_ms\":\(Format.fixed(at(0.5), 4)),\"p10_ms\":\(Format.fixed(at(0.1), 4)),\"p90_ms\":\(Format.fixed(at(0.9), 4))}")
+        for q in all { try time(q, index: index, options: options) }
+        // A driver (scripts/bench) keeps the index open and asks one query at a time.
+        while interactive, let line = readLine() {
+            let q = line.trimmingCharacters()
+            if q.isEmpty || q.hasPrefix("#") { continue }
+            try time(q, index: index, options: options)
+            Terminal.flushOut()
         }
+    }
+
+    private func time(_ q: String, index: IndexReader, options: SearchOptions) throws {
+        let query = try Query.parse(q)
+        var hits = 0
+        for _ in 0..<warmup { hits = try index.search(query, options: options).totalHits }
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = Terminal.now()
+            hits = try index.search(query, options: options).totalHits
+            times.append((Terminal.now() - start) * 1000)
+        }
+        times.sort()
+        func at(_ p: Double) -> Double { times[min(times.count - 1, Int((Double(times.count - 1) * p).rounded()))] }
+        Terminal.out("{\"query\":\(Format.json(q)),\"hits\":\(hits),\"median_ms\":\(Format.fixed(at(0.5), 4)),\"p10_ms\":\(Format.fixed(at(0.1), 4)),\"p90_ms\":\(Format.fixed(at(0.9), 4))}")
     }
 }
 

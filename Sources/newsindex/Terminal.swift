@@ -22,6 +22,9 @@ enum Terminal {
         fputs(line, stdout)
     }
 
+    /// Sends buffered standard output now (for a driver reading answers line by line).
+    static func flushOut() { fflush(stdout) }
+
     static func err(_ s: String) {
         var line = s
         line.append("\n")
