@@ -19,7 +19,7 @@ struct CLI {
     struct Result { var status: Int32; var out: String; var err: String }
 
     @discardableResult
-    static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+    static func run(_ args: [String], env: [String: String] = [:], input: String? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
@@ -30,7 +30,13 @@ struct CLI {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        let stdin = Pipe()
+        if input != nil { p.standardInput = stdin }
         try p.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
@@ -325,6 +331,19 @@ struct CLITests {
         let refused = try CLI.run(["build", CLI.seeds, "--index", foreign])
         #expect(refused.status == 74 && refused.err.contains("not empty"))
         #expect(FileManager.default.fileExists(atPath: foreign + "/notes.md"))
+    }
+
+    @Test("bench times queries given as arguments, in a file, or line by line on standard input")
+    func bench() throws {
+        let r = try CLI.run(["bench", "--index", index, "--runs", "3", "--warmup", "1", "--queries", "-", "--ids-only"],
+                            input: "putin\n# a comment\n\n\"strategic cooperation\"\n")
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.out.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 2)
+        #expect(lines.first??["query"] as? String == "putin" && lines.first??["hits"] as? Int == 5)
+        #expect(lines.last??["query"] as? String == "\"strategic cooperation\"" && (lines.last??["median_ms"] as? Double ?? -1) >= 0)
+        let bad = try CLI.run(["bench", "--index", index, "--queries", "-"], input: "\"unclosed\n")
+        #expect(bad.status == 64 && bad.err.contains("never closed"))
     }
 
     @Test("NEWSINDEX_INDEX chooses the index; --help shows examples")
