@@ -44,7 +44,7 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("An entities file adding to or overriding the built-in entity list (repeatable).", valueName: "file"))
     var entities: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Memory in MB for the segments being built (their postings and compressed articles, held until each is written); the process uses about 100 MB more.", valueName: "MB"))
+    @Option(name: .long, help: ArgumentHelp("Memory in MB for the segments being built (their postings and compressed articles, held until each is written); the process uses about 150 MB more.", valueName: "MB"))
     var memory = 256
 
     @Option(name: .long, help: ArgumentHelp("Segments built at the same time, each on its own thread (default: one per core).", valueName: "N"))
