@@ -83,6 +83,16 @@ struct FormatTests {
             #expect(i == docFreq)
             #expect(try c.advance() == PostingsCursor.noMoreDocs)
         }
+        // The score bound is at least every document's score, and exact without skip data
+        // (a BM25-like score: grows with the frequency, falls with the norm byte).
+        try roundTrip(p, maxDoc: maxDoc) { c in
+            func score(_ f: UInt32, _ n: UInt8) -> Float { Float(f) / (Float(f) + 1 + Float(n) / 16) }
+            let bound = try c.scoreBound(blockScore: score, score: { score($1, p.norms[Int($0)]) })
+            let best = zip(p.docs, p.freqs).map { score($1, p.norms[Int($0)]) }.max()!
+            #expect(bound >= best)
+            if docFreq < 128 { #expect(bound == best) }
+            #expect(try c.advance() == Int32(p.docs[0]))   // the cursor did not move
+        }
         // Seeks to random increasing targets agree with a linear search.
         try roundTrip(p, maxDoc: maxDoc) { c in
             var target: Int32 = 0

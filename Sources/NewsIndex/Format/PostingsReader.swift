@@ -93,6 +93,39 @@ final class PostingsCursor {
         return (f, n)
     }
 
+    /// An upper bound on the term's score over all its documents: the largest of
+    /// `blockScore(maxFreq, minNorm)` over its blocks (each block's own largest frequency and
+    /// shortest field, tighter than combining them across blocks), or, for a term without skip
+    /// data (fewer than 128 documents), the exact largest `score(doc, freq)`, read from the
+    /// postings without moving the cursor.
+    func scoreBound(blockScore: (UInt32, UInt8) -> Float, score: (Int32, UInt32) -> Float) throws -> Float {
+        if skipCount > 0 {
+            var best = -Float.infinity
+            for b in 0..<skipCount {
+                let e = skipEntry(b)
+                best = max(best, blockScore(e.maxFreq, e.minNorm))
+            }
+            return best
+        }
+        var r = ByteReader(file, file: fileName, from: blocksStart, to: file.count - FormatConstants.footerSize)
+        var doc: UInt64 = 0
+        var best = -Float.infinity
+        for _ in 0..<info.docFreq {
+            let v = try r.readVInt()
+            doc &+= v >> 1
+            var f: UInt64 = 1
+            if v & 1 == 0 {
+                f = try r.readVInt()
+                guard f > 1, f <= UInt64(UInt32.max) else { throw corrupt("bad term frequency \(f) at offset \(r.offset)") }
+            }
+            guard doc < UInt64(maxDoc) else {
+                throw corrupt("a posting names document \(doc), beyond the segment's \(maxDoc) documents")
+            }
+            best = max(best, score(Int32(doc), UInt32(f)))
+        }
+        return best
+    }
+
     /// Term frequency in the current document.
     @inline(__always) var freq: UInt32 {
         if pendingFreqs >= 0 { unpackFreqs() }

@@ -137,7 +137,8 @@ struct PrunedTopK {
                 let clause: Clause
                 if let t = spans as? TermSpans, case .term = leaf.span {
                     let cursor = t.cursor
-                    let bound = cursor.termBound().map { bm25.score(freq: Float($0.maxFreq), norm: $0.minNorm) } ?? bm25.weight
+                    let bound = try cursor.scoreBound(blockScore: { bm25.score(freq: Float($0), norm: $1) },
+                                                      score: { bm25.score(freq: Float($1), norm: norms[Int($0)]) })
                     clause = Clause(scorer: TermScorer(cursor: cursor, norms: norms, bm25: bm25, label: ""), cursor: cursor,
                                     norms: norms, bm25: bm25, leaf: i, field: f, bound: bound)
                 } else {
