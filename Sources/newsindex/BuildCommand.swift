@@ -85,29 +85,29 @@ struct BuildCommand: ParsableCommand {
         let writer = try IndexWriter(path: location.path, options: options)
         var progress = ProgressLine(enabled: !quiet && Terminal.stderrIsTerminal)
         var done = 0          // bytes of finished files
-        var inFile = 0        // bytes of articles read from the current file (estimate)
+        var inFile = 0        // bytes read from the current file
         var skipped = 0
 
         for file in inputs.files {
             inFile = 0
-            try ArticleInputs.forEachArticle(in: file) { result, where_ in
+            try ArticleInputs.forEachArticle(in: file, withSizes: { result, where_, size in
                 switch result {
                 case .success(let article):
                     do {
-                        try writer.add(article)
+                        try writer.add(article, inputBytes: size)
                     } catch let e as NewsIndexError where e.kind == .badInput {
                         progress.clear()
                         if strict { throw NewsIndexError(.badInput, "\(where_): \(e.message)") }
                         Terminal.warning("\(where_): \(e.message); skipped")
                         skipped += 1
                     }
-                    inFile += article.body.utf8.count + article.title.utf8.count + 40
                 case .failure(let e):
                     progress.clear()
                     if strict { throw e }
                     Terminal.warning("\(e.message); skipped")
                     skipped += 1
                 }
+                inFile += size
                 let bytesSoFar = done + min(inFile, file.size)
                 let elapsed = Terminal.now() - start
                 progress.update({
@@ -115,7 +115,7 @@ struct BuildCommand: ParsableCommand {
                     let left = rate > 0 ? Double(totalBytes - bytesSoFar) / rate : 0
                     return "indexing: \(Format.count(writer.documentCount)) documents · \(Format.fixed(rate / 1e6, 1)) MB/s · \(Format.duration(left)) left"
                 }())
-            }
+            })
             done += file.size
         }
         progress.clear()

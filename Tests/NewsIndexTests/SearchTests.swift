@@ -265,6 +265,21 @@ extension PruningTests {
 
 @Suite("Parallel indexing")
 struct ParallelIndexingTests {
+    @Test("with the input's size known, segments are cut by input bytes, one per thread, however little of it is text")
+    func segmentsByInputSize() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = IndexWriter.Options()
+        options.threads = 2
+        options.memoryBudget = 64 << 20
+        // Each article came from 20 KB of input (markup, other fields) but has 40 bytes of text.
+        options.expectedInputBytes = 3000 * 20_000
+        let writer = try IndexWriter(path: dir, options: options)
+        for i in 0..<3000 { try writer.add(Article(id: "d\(i)", title: "port", body: "strike vote \(i)"), inputBytes: 20_000) }
+        let summary = try writer.commit()
+        #expect(summary.segmentCount == 2 && summary.documentCount == 3000)
+    }
+
     @Test("a writer dropped without commit (segments open and written) leaves the committed index as it was")
     func droppedWriter() throws {
         let dir = temporaryDirectory()

@@ -92,11 +92,6 @@ enum NormsFormat {
     }
 }
 
-/// Dates (.dat): one signed 64-bit publication time per document.
-///
-/// ```
-/// Dates --> Header, DocCount:u32, SecondsSinceEpoch:i64^DocCount, Footer      (Int64.min = no date)
-/// ```
 /// The date column (.dat): every document's date, bit-packed.
 ///
 /// ```

@@ -32,12 +32,12 @@ public final class IndexWriter {
         /// segment's text ahead of inversion, so the input's size does not matter.
         public var memoryBudget: Int = 256 << 20
         /// Segments built at the same time, each on a thread of its own (default: one per core).
-        /// The segments have equal shares of the input when ``expectedInputBytes`` is given, so
-        /// the threads finish together.
+        /// With ``expectedInputBytes`` given, the input is cut into one segment per thread, sized
+        /// so that the threads finish together.
         public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-        /// The size of the input in bytes, if known (0 when not): the writer then cuts it into
-        /// segments of about equal size, one per thread, unless the memory budget asks for
-        /// smaller ones.
+        /// The size of the input in bytes, if known (0 when not): the writer then cuts it by input
+        /// size (as ``add(_:inputBytes:)`` reports it) into one segment per thread, unless the
+        /// memory budget asks for more.
         public var expectedInputBytes: Int = 0
         /// Entity definitions to add to (or override in) the built-in list, in the entities-file
         /// format, each with a name for error messages (usually the file's path).
@@ -62,6 +62,8 @@ public final class IndexWriter {
     /// Articles waiting to be inverted, in input order, and their text size.
     private var batch: [Article] = []
     private var batchBytes = 0
+    /// Input bytes the waiting articles were read from.
+    private var batchInput = 0
     private var segmentsOpened = 0
     /// The segment articles are fed to, if one is open.
     private var open: OpenSegment?
@@ -86,7 +88,9 @@ public final class IndexWriter {
         directory = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         self.options = options
         slots = DispatchSemaphore(value: max(1, options.threads))
-        unread = ByteGate(limit: IndexWriter.segmentBytes(options))
+        textLimit = IndexWriter.textLimit(options)
+        inputShare = IndexWriter.inputShare(options)
+        unread = ByteGate(limit: textLimit)
         var gazetteer = Gazetteer.builtin
         for d in options.entityDefinitions { try gazetteer.apply(d.text, source: d.source) }
         recognizer = Recognizer(gazetteer: gazetteer, analyzer: options.analyzer)
@@ -154,35 +158,46 @@ public final class IndexWriter {
 
     /// Adds one article.
     ///
+    /// - Parameter inputBytes: how many bytes of input the article was read from (its JSON line,
+    ///   its text file), counted against ``Options/expectedInputBytes`` to cut the input into
+    ///   equal segments; by default, the size of its text.
     /// - Throws: ``NewsIndexError/Kind/badInput`` when the article's id is empty or was already added
     ///   (the article is not indexed, the writer stays usable), or an I/O error while writing a segment.
-    public func add(_ article: Article) throws {
+    public func add(_ article: Article, inputBytes: Int? = nil) throws {
         precondition(!committed, "IndexWriter used after commit")
         if article.id.isEmpty { throw NewsIndexError(.badInput, "the document has an empty id") }
         guard ids.insert(article.id).inserted else {
             throw NewsIndexError(.badInput, "id \"\(article.id)\" was already used by an earlier document; ids must be unique")
         }
         batch.append(article)
-        batchBytes += article.title.utf8.count + article.body.utf8.count + (article.setAside?.utf8.count ?? 0) + 64
+        let text = article.title.utf8.count + article.body.utf8.count + (article.setAside?.utf8.count ?? 0) + 64
+        batchBytes += text
+        batchInput += inputBytes ?? text
         documentCount += 1
-        if batchBytes >= min(IndexWriter.feedBytes, segmentBytes) { try feed() }
+        if batchBytes >= min(IndexWriter.feedBytes, textLimit) || inputShare.map({ (open?.input ?? 0) + batchInput >= $0 }) == true {
+            try feed()
+        }
     }
 
-    /// Text bytes per segment: a segment in flight holds its inversion and its compressed stored
-    /// articles, together about 1.5 times its text, so the segments being built stay within the budget.
-    private var segmentBytes: Int { IndexWriter.segmentBytes(options) }
+    /// Text bytes a segment takes at most: a segment in flight holds its inversion and its
+    /// compressed stored articles, together about 1.5 times its text, so the segments being built
+    /// stay within the budget; and never more than 1.5 GiB, which keeps a segment's in-memory
+    /// postings far below the 4 GiB its buffer can address.
+    private let textLimit: Int
+    /// With the input's size known: the input bytes of each segment, equal shares per thread.
+    private let inputShare: Int?
 
-    private static func segmentBytes(_ options: Options) -> Int {
-        let threads = max(1, options.threads)
-        let budget = max(1, options.memoryBudget * 2 / (3 * threads))
+    private static func textLimit(_ options: Options) -> Int {
+        max(1, min(options.memoryBudget * 2 / (3 * max(1, options.threads)), 3 << 29))
+    }
+
+    private static func inputShare(_ options: Options) -> Int? {
         let expected = options.expectedInputBytes
-        guard expected > 0 else { return budget }
-        // Equal segments, a multiple of the threads in number, none above the budget; a tenth
-        // more than the input, so that a small remainder does not make a segment of its own.
-        let inflated = expected + expected / 10
-        var count = max(threads, (inflated + budget - 1) / budget)
-        count = (count + threads - 1) / threads * threads
-        return max(1, min(budget, inflated / count))
+        guard expected > 0 else { return nil }
+        // A share per thread of a tenth more than the input: a segment starts only once the input
+        // before it is read, so the earlier ones, a little larger, finish with the last, which
+        // takes the remainder. A large input makes more segments through the text limit.
+        return max(1, (expected + expected / 10) / max(1, options.threads))
     }
 
     /// Articles go to the inverting thread in portions of about this many bytes, so it starts
@@ -208,6 +223,7 @@ public final class IndexWriter {
         }
         let articles = batch
         segment.bytes += batchBytes
+        segment.input += batchInput
         let bytes = batchBytes
         unread.enter(bytes)
         segment.queue.async { [unread] in
@@ -216,7 +232,8 @@ public final class IndexWriter {
         }
         batch = []
         batchBytes = 0
-        if segment.bytes >= segmentBytes { close() }
+        batchInput = 0
+        if segment.bytes >= textLimit || inputShare.map({ segment.input >= $0 }) == true { close() }
     }
 
     /// Writes the open segment's files on its thread once its articles are inverted.
@@ -329,8 +346,10 @@ private final class OpenSegment: @unchecked Sendable {
     let name: String
     let builder: SegmentBuilder
     let queue = DispatchQueue(label: "newsindex.segment")
-    /// Bytes of text handed to the builder so far (touched by the feeding thread only).
+    /// Bytes of text handed to the builder so far, and the input bytes they came from (touched by
+    /// the feeding thread only).
     var bytes = 0
+    var input = 0
 
     init(index: Int, name: String, builder: SegmentBuilder) {
         self.index = index

@@ -135,21 +135,29 @@ public enum ArticleInputs {
     /// - Throws: errors about the file as a whole (unreadable, not UTF-8) and whatever `body` throws.
     public static func forEachArticle(in file: InputFile,
                                       _ body: (Result<Article, NewsIndexError>, _ location: String) throws -> Void) throws {
+        try forEachArticle(in: file, withSizes: { result, location, _ in try body(result, location) })
+    }
+
+    /// Calls `body` as ``forEachArticle(in:_:)`` does, also with the number of input bytes each
+    /// article (or error) was read from: its line of a JSON Lines file, or the whole text file.
+    /// ``IndexWriter/add(_:inputBytes:)`` takes this to cut segments by input size.
+    public static func forEachArticle(in file: InputFile,
+                                      withSizes body: (Result<Article, NewsIndexError>, _ location: String, _ inputBytes: Int) throws -> Void) throws {
         switch file.kind {
         case .text:
             let text: String
             do { text = try readText(file) } catch let e as NewsIndexError where e.kind == .badInput {
-                try body(.failure(e), file.path)
+                try body(.failure(e), file.path, file.size)
                 return
             }
             let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
             let id = name.lowercased().hasSuffix(".txt") ? String(name.dropLast(4)) : name
             let article = TextArticle.parse(text, id: id)
             if article.body.allSatisfy({ $0.isWhitespace }) && article.title.isEmpty {
-                try body(.failure(NewsIndexError(.badInput, "\(file.path) holds no text")), file.path)
+                try body(.failure(NewsIndexError(.badInput, "\(file.path) holds no text")), file.path, file.size)
                 return
             }
-            try body(.success(article), file.path)
+            try body(.success(article), file.path, file.size)
         case .jsonLines:
             // Read in blocks of whole lines: memory stays bounded whatever the file's size.
             var reader: LineBlockReader
@@ -161,12 +169,12 @@ public enum ArticleInputs {
             while !binary, try reader.next({ block in
                 // NUL bytes in the first block: a binary file, not JSON Lines (later ones fail their line).
                 if lines == 0 && block.contains(0) { binary = true; return }
-                try JSONLines.parse(block, file: file.path, linesBefore: &lines) { result, line in
-                    try body(result, "\(file.path):\(line)")
+                try JSONLines.parse(block, file: file.path, linesBefore: &lines) { result, line, size in
+                    try body(result, "\(file.path):\(line)", size)
                 }
             }) {}
             if binary {
-                try body(.failure(NewsIndexError(.badInput, "\(file.path) looks like a binary file (it contains NUL bytes); newsindex reads UTF-8 JSON Lines.")), file.path)
+                try body(.failure(NewsIndexError(.badInput, "\(file.path) looks like a binary file (it contains NUL bytes); newsindex reads UTF-8 JSON Lines.")), file.path, file.size)
             }
         }
     }

@@ -10,12 +10,13 @@ public enum JSONLines {
     public static func parse(_ bytes: UnsafeRawBufferPointer, file: String,
                              _ body: (Result<Article, NewsIndexError>, _ line: Int) throws -> Void) throws {
         var lines = 0
-        try parse(bytes.bindMemory(to: UInt8.self), file: file, linesBefore: &lines, body)
+        try parse(bytes.bindMemory(to: UInt8.self), file: file, linesBefore: &lines) { result, line, _ in try body(result, line) }
     }
 
-    /// Parses a run of whole lines that follows `linesBefore` lines of the file, and counts them in.
+    /// Parses a run of whole lines that follows `linesBefore` lines of the file, and counts them in;
+    /// `body` also gets the line's length in bytes (with its line feed).
     static func parse(_ u: UnsafeBufferPointer<UInt8>, file: String, linesBefore: inout Int,
-                      _ body: (Result<Article, NewsIndexError>, _ line: Int) throws -> Void) throws {
+                      _ body: (Result<Article, NewsIndexError>, _ line: Int, _ bytes: Int) throws -> Void) throws {
         var lineNo = linesBefore
         defer { linesBefore = lineNo }
         var start = 0
@@ -35,7 +36,7 @@ public enum JSONLines {
                     let message = (error as? LineParser.Failure)?.message ?? "\(error)"
                     result = .failure(NewsIndexError(.badInput, "\(file):\(lineNo): \(message)"))
                 }
-                try body(result, lineNo)
+                try body(result, lineNo, min(end + 1, u.count) - start)
             }
             start = end + 1
         }
