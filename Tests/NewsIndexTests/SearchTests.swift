@@ -149,27 +149,37 @@ struct SearchOracleTests {
 
 @Suite("Dynamic pruning")
 struct PruningTests {
-    @Test("top-k with pruning returns exactly the exhaustive hits (random OR queries, several segments)")
-    func prunedEqualsExhaustive() throws {
-        var rng = SeededRandom(seed: 4242)
-        let vocab = ["harbour", "strike", "union", "port", "council", "vote", "budget", "the", "of", "rain", "river",
-                     "bridge", "mayor", "school", "court", "ferry", "storm", "flood", "road", "train"]
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+    static let vocab = ["harbour", "strike", "union", "port", "council", "vote", "budget", "the", "of", "rain", "river",
+                        "bridge", "mayor", "school", "court", "ferry", "storm", "flood", "road", "train"]
+
+    /// 4,000 articles of words drawn from `vocab` with a skew (a uniform draw raised to the power
+    /// `skew` picks the word: early words are frequent), a third without title, in several segments.
+    static func skewedIndex(at dir: String, rng: inout SeededRandom, skew: Int, titleWords: Int, bodyWords: Int) throws -> IndexReader {
         var options = IndexWriter.Options()
         options.memoryBudget = 300_000   // several segments
         let writer = try IndexWriter(path: dir, options: options)
+        func words(_ n: Int) -> String {
+            (0..<n).map { _ in
+                let r = Double.random(in: 0..<1, using: &rng)
+                return vocab[Int(pow(r, Double(skew)) * Double(vocab.count))]
+            }.joined(separator: " ")
+        }
         for i in 0..<4000 {
-            func words(_ n: Int) -> String {
-                (0..<n).map { _ in let r = Double.random(in: 0..<1, using: &rng); return vocab[Int(r * r * r * Double(vocab.count))] }
-                    .joined(separator: " ")
-            }
-            try writer.add(Article(id: "d\(i)", title: i % 3 == 0 ? "" : words(Int.random(in: 1...5, using: &rng)),
-                                   body: words(Int.random(in: 1...120, using: &rng))))
+            try writer.add(Article(id: "d\(i)", title: i % 3 == 0 ? "" : words(Int.random(in: 1...titleWords, using: &rng)),
+                                   body: words(Int.random(in: 1...bodyWords, using: &rng))))
         }
         let summary = try writer.commit()
         #expect(summary.segmentCount > 1)
-        let index = try IndexReader(path: dir)
+        return try IndexReader(path: dir)
+    }
+
+    @Test("top-k with pruning returns exactly the exhaustive hits (random OR queries, several segments)")
+    func prunedEqualsExhaustive() throws {
+        var rng = SeededRandom(seed: 4242)
+        let vocab = PruningTests.vocab
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let index = try PruningTests.skewedIndex(at: dir, rng: &rng, skew: 3, titleWords: 5, bodyWords: 120)
         var pruned = 0
         for _ in 0..<120 {
             let n = Int.random(in: 1...4, using: &rng)
@@ -205,24 +215,10 @@ extension PruningTests {
     @Test("top-k with pruning returns exactly the exhaustive hits (random AND, phrase, sloppy phrase, NEAR and OR queries, several segments)")
     func prunedConjunctionsAndPhrasesEqualExhaustive() throws {
         var rng = SeededRandom(seed: 9001)
-        let vocab = ["harbour", "strike", "union", "port", "council", "vote", "budget", "the", "of", "rain", "river",
-                     "bridge", "mayor", "school", "court", "ferry", "storm", "flood", "road", "train"]
+        let vocab = PruningTests.vocab
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var options = IndexWriter.Options()
-        options.memoryBudget = 300_000   // several segments
-        let writer = try IndexWriter(path: dir, options: options)
-        for i in 0..<4000 {
-            func words(_ n: Int) -> String {
-                (0..<n).map { _ in let r = Double.random(in: 0..<1, using: &rng); return vocab[Int(r * r * Double(vocab.count))] }
-                    .joined(separator: " ")
-            }
-            try writer.add(Article(id: "d\(i)", title: i % 3 == 0 ? "" : words(Int.random(in: 1...6, using: &rng)),
-                                   body: words(Int.random(in: 1...150, using: &rng))))
-        }
-        let summary = try writer.commit()
-        #expect(summary.segmentCount > 1)
-        let index = try IndexReader(path: dir)
+        let index = try PruningTests.skewedIndex(at: dir, rng: &rng, skew: 2, titleWords: 6, bodyWords: 150)
         var pruned = 0
         for _ in 0..<150 {
             func part() -> String {
