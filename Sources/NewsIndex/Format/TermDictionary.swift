@@ -174,7 +174,7 @@ struct TermDictionaryReader {
         guard blockCount > 0 else { return nil }
         return try key.withUnsafeBytes { target -> TermInfo? in
             let lo = try block(for: target)
-            var r = ByteReader(bytes, file: file, from: try blockOffset(lo), to: indexOffset)
+            var r = BlockCursor(base: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), at: try blockOffset(lo), end: indexOffset)
             var info = TermInfo(docFreq: 0, totalTermFreq: 0, docOffset: 0, posOffset: 0)
             var matched = 0          // leading bytes the current entry shares with `key`
             var length = 0           // the current entry's length
@@ -182,15 +182,15 @@ struct TermDictionaryReader {
                 var candidate = true     // whether this entry can still equal `key`
                 var past = false         // whether this entry is already greater than `key`
                 if i == 0 {
-                    length = try r.readVInt(max: r.remaining)
-                    let k = try r.readBytes(length)
+                    length = r.vint()
+                    guard let k = r.bytes(length) else { break }
                     matched = 0
                     while matched < length && matched < target.count && k[matched] == target[matched] { matched += 1 }
                     if matched < length && (matched == target.count || k[matched] > target[matched]) { past = true }
                 } else {
-                    let prefix = try r.readVInt(max: length)
-                    let suffix = try r.readVInt(max: r.remaining)
-                    let k = try r.readBytes(suffix)
+                    let prefix = r.vint()
+                    let suffix = r.vint()
+                    guard prefix <= length, let k = r.bytes(suffix) else { r.bad = true; break }
                     length = prefix + suffix
                     if prefix > matched {
                         candidate = false        // same mismatch as before: still smaller
@@ -202,25 +202,25 @@ struct TermDictionaryReader {
                         if j < suffix && (matched == target.count || k[j] > target[matched]) { past = true }
                     }
                 }
-                if past { return nil }
+                if past { break }
+                info.docFreq = r.vint()
+                info.totalTermFreq = info.docFreq + r.vint()
                 if i == 0 {
-                    info.docFreq = try r.readVInt(max: Int(Int32.max))
-                    info.totalTermFreq = info.docFreq + (try r.readVInt(max: Int(Int64.max / 2)))
-                    info.docOffset = try r.readVInt(max: docFileSize)
-                    info.posOffset = try r.readVInt(max: posFileSize)
+                    info.docOffset = r.vint()
+                    info.posOffset = r.vint()
                 } else {
-                    info.docFreq = try r.readVInt(max: Int(Int32.max))
-                    info.totalTermFreq = info.docFreq + (try r.readVInt(max: Int(Int64.max / 2)))
-                    info.docOffset += try r.readVInt(max: docFileSize)
-                    info.posOffset += try r.readVInt(max: posFileSize)
+                    info.docOffset += r.vint()
+                    info.posOffset += r.vint()
                 }
+                if r.bad { break }
                 if candidate && matched == target.count && length == target.count {
-                    guard info.docFreq > 0, info.docOffset <= docFileSize, info.posOffset <= posFileSize else {
-                        throw NewsIndexError.corrupt(file, "the entry of a term at offset \(r.offset) is inconsistent")
+                    guard info.docFreq > 0, info.docFreq <= Int(Int32.max), info.docOffset <= docFileSize, info.posOffset <= posFileSize else {
+                        throw NewsIndexError.corrupt(file, "the entry of a term at offset \(r.at) is inconsistent")
                     }
                     return info
                 }
             }
+            if r.bad { throw NewsIndexError.corrupt(file, "a term entry at offset \(r.at) runs past its block") }
             return nil
         }
     }
@@ -260,6 +260,38 @@ struct TermDictionaryReader {
             }
             b += 1
         }
+    }
+}
+
+/// A bounds-checked cursor over one block of the term dictionary for ``TermDictionaryReader/lookup(_:)``:
+/// nothing throws in the walk; `bad` records an overrun or an overlong integer, reported once.
+private struct BlockCursor {
+    let base: UnsafePointer<UInt8>
+    var at: Int
+    let end: Int
+    var bad = false
+
+    @inline(__always)
+    mutating func vint() -> Int {
+        var v = 0
+        var shift = 0
+        while at < end {
+            let b = base[at]
+            at += 1
+            v |= Int(b & 0x7F) << shift
+            if b < 0x80 { return v }
+            shift += 7
+            if shift > 56 { break }
+        }
+        bad = true
+        return 0
+    }
+
+    @inline(__always)
+    mutating func bytes(_ n: Int) -> UnsafePointer<UInt8>? {
+        guard n <= end - at else { bad = true; return nil }
+        defer { at += n }
+        return base + at
     }
 }
 
