@@ -49,9 +49,25 @@ struct PostingsWriter {
     /// Appends one term. `positions` holds each document's positions back to back (`freqs[i]` of them for doc `i`).
     /// `norms` are the encoded lengths of the field, indexed by document.
     mutating func addTerm(docs: [UInt32], freqs: [UInt32], positions: [UInt32], norms: [UInt8]) -> TermInfo {
+        var p = 0   // index into positions
+        return addTerm(docs: docs, freqs: freqs, totalTermFreq: positions.count, norms: norms) { i, out in
+            var prev: UInt32 = 0
+            for _ in 0..<Int(freqs[i]) {
+                let v = positions[p]
+                out.writeVInt(UInt64(v - prev))
+                prev = v
+                p += 1
+            }
+        }
+    }
+
+    /// Appends one term whose positions `writePositions(i, &out)` writes for document `i` (called
+    /// once per document, in order): `freqs[i]` VInts of position deltas, from 0 in each document.
+    mutating func addTerm(docs: [UInt32], freqs: [UInt32], totalTermFreq: Int, norms: [UInt8],
+                          writePositions body: (Int, inout ByteWriter) -> Void) -> TermInfo {
         let df = docs.count
         precondition(df > 0 && freqs.count == df)
-        let info = TermInfo(docFreq: df, totalTermFreq: positions.count, docOffset: doc.count, posOffset: pos.count)
+        let info = TermInfo(docFreq: df, totalTermFreq: totalTermFreq, docOffset: doc.count, posOffset: pos.count)
         let bs = FormatConstants.blockSize
         let fullBlocks = df / bs
         let skipCount = df < bs ? 0 : (df + bs - 1) / bs
@@ -63,20 +79,11 @@ struct PostingsWriter {
         let posStart = pos.count
 
         var prevDoc: UInt32 = 0
-        var p = 0   // index into positions
         var scratch = [UInt32](repeating: 0, count: fullBlocks > 0 ? bs : 0)   // most terms need none
         var skips: [SkipEntry] = []
         skips.reserveCapacity(skipCount)
 
-        func writePositions(_ i: Int) {
-            var prev: UInt32 = 0
-            for _ in 0..<Int(freqs[i]) {
-                let v = positions[p]
-                pos.writeVInt(UInt64(v - prev))
-                prev = v
-                p += 1
-            }
-        }
+        func writePositions(_ i: Int) { body(i, &pos) }
 
         for b in 0..<fullBlocks {
             let lo = b * bs

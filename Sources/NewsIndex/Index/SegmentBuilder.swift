@@ -119,12 +119,11 @@ final class SegmentBuilder {
 
         var postings = PostingsWriter(segmentID: segmentID)
         var dict = TermDictionaryWriter(segmentID: segmentID)
-        var docs: [UInt32] = [], freqs: [UInt32] = [], positions: [UInt32] = []
+        var docs: [UInt32] = [], freqs: [UInt32] = []
         inverter.pool.bytes.withUnsafeBufferPointer { pool in
             for id in order {
                 docs.removeAll(keepingCapacity: true)
                 freqs.removeAll(keepingCapacity: true)
-                positions.removeAll(keepingCapacity: true)
                 let t = inverter.terms[id]
                 var d = SlicePool.Reader(pool, start: inverter.starts[2 * id], t.docs)
                 var doc: UInt32 = 0
@@ -136,16 +135,20 @@ final class SegmentBuilder {
                 // The last document is still in the term's state.
                 docs.append(UInt32(t.lastDoc))
                 freqs.append(t.freq)
+                // The position stream already holds the .pos bytes (VInt deltas from 0 in each
+                // document): copy them, counting each VInt's last byte.
                 var p = SlicePool.Reader(pool, start: inverter.starts[2 * id + 1], t.positions)
-                for f in freqs {
-                    var position: UInt32 = 0
-                    for _ in 0..<f {
-                        position += p.readVInt()
-                        positions.append(position)
+                var total = 0
+                for f in freqs { total += Int(f) }
+                let info = postings.addTerm(docs: docs, freqs: freqs, totalTermFreq: total,
+                                            norms: fieldNorms[Int(table.keyBytes[Int(table.keyStart[id])])]) { i, out in
+                    var left = freqs[i]
+                    while left > 0 {
+                        let b = p.readByte()
+                        out.write(b)
+                        if b < 0x80 { left -= 1 }
                     }
                 }
-                let info = postings.addTerm(docs: docs, freqs: freqs, positions: positions,
-                                            norms: fieldNorms[Int(table.keyBytes[Int(table.keyStart[id])])])
                 table.withKey(id) { dict.add(key: $0, info: info) }
             }
         }
