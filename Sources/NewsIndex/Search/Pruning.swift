@@ -95,6 +95,17 @@ struct PrunedTopK {
         }
     }
 
+    /// A clause borrowed without reference counting (the caller keeps it alive).
+    struct ClauseRef {
+        let clause: Unmanaged<Clause>
+        init(_ clause: Unmanaged<Clause>) { self.clause = clause }
+        @inline(__always) var doc: Int32 { clause._withUnsafeGuaranteedRef { $0.doc } }
+        @inline(__always) func advance() throws -> Int32 { try clause._withUnsafeGuaranteedRef { try $0.advance() } }
+        @inline(__always) func seek(_ target: Int32) throws -> Int32 { try clause._withUnsafeGuaranteedRef { try $0.seek(target) } }
+        @inline(__always) func score() throws -> Float { try clause._withUnsafeGuaranteedRef { try $0.score() } }
+        @inline(__always) func blockBound() -> (bound: Float, lastDoc: Int32)? { clause._withUnsafeGuaranteedRef { $0.blockBound() } }
+    }
+
     /// The clauses of one segment and how their parts combine.
     struct Clauses {
         var clauses: [Clause] = []
@@ -177,6 +188,9 @@ struct PrunedTopK {
         var prefix = [Float](repeating: 0, count: n + 1)
         for i in 0..<n { prefix[i + 1] = prefix[i] + clauses[i].bound }
         for c in clauses { _ = try c.advance() }
+        // The hot loop reaches the clauses without reference counting; `clauses` keeps them alive.
+        let refs = clauses.map { ClauseRef(Unmanaged.passUnretained($0)) }
+        defer { withExtendedLifetime(clauses) {} }
         var scored = 0
         var partScores = [Float?](repeating: nil, count: n)
         // Clause indices grouped by leaf in the order the exhaustive scorers add leaves up,
@@ -209,21 +223,21 @@ struct PrunedTopK {
             }
             if p == n { break }
             // Block-max: a single essential clause skips blocks that cannot beat θ.
-            if p == n - 1, let (bb, last) = clauses[p].blockBound(), (bb + prefix[p]) * margin <= theta {
-                if try clauses[p].seek(last + 1) == PostingsCursor.noMoreDocs { break }
+            if p == n - 1, let (bb, last) = refs[p].blockBound(), (bb + prefix[p]) * margin <= theta {
+                if try refs[p].seek(last + 1) == PostingsCursor.noMoreDocs { break }
                 continue
             }
             var d = PostingsCursor.noMoreDocs
-            for i in p..<n { d = min(d, clauses[i].doc) }
+            for i in p..<n { d = min(d, refs[i].doc) }
             if d == PostingsCursor.noMoreDocs { break }
             if conjunctive {
                 // Before making sure every part matches d (seeking the non-essential clauses),
                 // check that d could beat θ at all.
                 if theta > -Float.infinity {
                     var essential: Float = 0
-                    for i in p..<n where clauses[i].doc == d { essential += try clauses[i].score() }
+                    for i in p..<n where refs[i].doc == d { essential += try refs[i].score() }
                     if (essential + prefix[p]) * margin <= theta {
-                        for k in p..<n where clauses[k].doc == d { _ = try clauses[k].advance() }
+                        for k in p..<n where refs[k].doc == d { _ = try refs[k].advance() }
                         continue
                     }
                 }
@@ -233,17 +247,17 @@ struct PrunedTopK {
             // Essential clauses on d, then non-essential ones while d can still beat θ.
             var estimate: Float = 0
             for i in 0..<n { partScores[i] = nil }
-            for i in p..<n where clauses[i].doc == d {
-                let s = try clauses[i].score()
+            for i in p..<n where refs[i].doc == d {
+                let s = try refs[i].score()
                 partScores[i] = s
                 estimate += s
             }
             var i = p - 1
             while i >= 0 {
                 if (estimate + prefix[i + 1]) * margin <= theta { break }
-                if clauses[i].doc < d { _ = try clauses[i].seek(d) }
-                if clauses[i].doc == d {
-                    let s = try clauses[i].score()
+                if refs[i].doc < d { _ = try refs[i].seek(d) }
+                if refs[i].doc == d {
+                    let s = try refs[i].score()
                     partScores[i] = s
                     estimate += s
                 }
@@ -278,7 +292,7 @@ struct PrunedTopK {
                     if s >= theta { top.insert(score: s, doc: base + d) }
                 }
             }
-            for k in p..<n where clauses[k].doc == d { _ = try clauses[k].advance() }
+            for k in p..<n where refs[k].doc == d { _ = try refs[k].advance() }
         }
         return scored
     }
