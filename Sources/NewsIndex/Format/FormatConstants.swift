@@ -6,9 +6,9 @@ enum FormatConstants {
     /// First four bytes of every footer: "XEND".
     static let footerMagic: UInt32 = 0x444E_4558
     /// The format version this build writes.
-    static let currentVersion: UInt32 = 4
+    static let currentVersion: UInt32 = 5
     /// The oldest format version this build reads.
-    static let oldestReadableVersion: UInt32 = 4
+    static let oldestReadableVersion: UInt32 = 5
     /// Header: magic u32, file type 4 bytes, version u32, segment id u64.
     static let headerSize = 20
     /// Footer: magic u32, CRC-32 u32.
@@ -45,6 +45,7 @@ enum FileType: String, CaseIterable {
     case norms = "NORM"
     case storedFields = "STOR"
     case dates = "DATE"
+    case deletes = "DELS"
 
     /// Extension of a segment's file of this type (the manifest has none).
     var fileExtension: String {
@@ -56,6 +57,7 @@ enum FileType: String, CaseIterable {
         case .norms: return "nrm"
         case .storedFields: return "fdt"
         case .dates: return "dat"
+        case .deletes: return "del"
         }
     }
 
@@ -64,7 +66,8 @@ enum FileType: String, CaseIterable {
         return UInt32(u[0]) | UInt32(u[1]) << 8 | UInt32(u[2]) << 16 | UInt32(u[3]) << 24
     }
 
-    /// Segment file types, in the order a segment writes them.
+    /// Segment file types, in the order a segment writes them (a segment with deletions also has
+    /// a `.del` file per deletions generation, named in the manifest).
     static let segmentFiles: [FileType] = [.termDictionary, .postings, .positions, .norms, .storedFields, .dates]
 }
 

@@ -2,7 +2,7 @@
 ///
 /// ```
 /// Manifest     --> Header, Generation:u64, Analyzer:String, CreatedBy:String, Entities:String, SegmentCount:u32, SegmentEntry^SegmentCount, Footer
-/// SegmentEntry --> Name:String, SegmentID:u64, DocCount:u32, DeletesGeneration:u64
+/// SegmentEntry --> Name:String, SegmentID:u64, DocCount:u32, DeletedCount:u32, DeletesGeneration:u64
 /// ```
 /// The header's segment id field holds the generation. A commit writes `manifest.tmp`, fsyncs it,
 /// renames it over `manifest` and fsyncs the directory, so readers see the old or the new commit, never a mix.
@@ -11,8 +11,24 @@ struct Manifest: Equatable {
         var name: String
         var id: UInt64
         var docCount: Int
-        /// 0 while the segment has no deletions (deletions are a later format feature).
+        /// Documents of the segment that are deleted (0 ..< docCount).
+        var deletedCount: Int = 0
+        /// The generation of the commit that wrote the segment's current deletions file; 0 while
+        /// the segment has no deletions.
         var deletesGeneration: UInt64 = 0
+
+        /// Documents not deleted.
+        var liveCount: Int { docCount - deletedCount }
+
+        /// The name of the segment's deletions file, when it has one.
+        var deletesFileName: String? {
+            deletesGeneration == 0 ? nil : "\(name)_\(String(deletesGeneration, radix: 36)).\(FileType.deletes.fileExtension)"
+        }
+
+        /// Every file of the segment.
+        var fileNames: [String] {
+            FileType.segmentFiles.map { name + "." + $0.fileExtension } + (deletesFileName.map { [$0] } ?? [])
+        }
     }
 
     var generation: UInt64
@@ -34,6 +50,7 @@ struct Manifest: Equatable {
             w.writeString(s.name)
             w.write(s.id)
             w.write(UInt32(s.docCount))
+            w.write(UInt32(s.deletedCount))
             w.write(s.deletesGeneration)
         }
         FileEnvelope.writeFooter(&w)
@@ -56,8 +73,12 @@ struct Manifest: Equatable {
             }
             let id = try r.readU64()
             let docs = Int(try r.readU32())
+            let deleted = Int(try r.readU32())
             let del = try r.readU64()
-            segments.append(Segment(name: name, id: id, docCount: docs, deletesGeneration: del))
+            guard deleted <= docs, (deleted == 0) == (del == 0) else {
+                throw r.corrupt("segment \(name) has \(deleted) of \(docs) documents deleted with deletions generation \(del)")
+            }
+            segments.append(Segment(name: name, id: id, docCount: docs, deletedCount: deleted, deletesGeneration: del))
         }
         guard r.isAtEnd else { throw r.corrupt("\(r.remaining) unexpected bytes at the end of the manifest") }
         return Manifest(generation: generation, analyzer: analyzer, createdBy: createdBy, entities: entities, segments: segments)

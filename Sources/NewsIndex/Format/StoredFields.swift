@@ -131,3 +131,42 @@ struct StoredFieldsReader {
         }
     }
 }
+
+extension StoredFieldsReader {
+    /// The stored size of all documents, before compression (about the size of their text).
+    var uncompressedBytes: Int {
+        var n = 0
+        for c in 0..<chunkCount { n += entry(c).uncompressed }
+        return n
+    }
+
+    /// Calls `body` with every document's number and stored fields in order, inflating each chunk once.
+    func forEachDocument(_ body: (Int, [StoredField: String]) throws -> Void) throws {
+        var doc = 0
+        for c in 0..<chunkCount {
+            let e = entry(c)
+            guard e.firstDoc == doc, e.offset >= FormatConstants.headerSize, e.offset + e.compressed <= indexOffset,
+                  e.uncompressed <= 1 << 31 else {
+                throw NewsIndexError.corrupt(file, "chunk \(c) of the stored fields is out of place")
+            }
+            let raw = try Zlib.uncompress(UnsafeRawBufferPointer(rebasing: bytes[e.offset..<(e.offset + e.compressed)]),
+                                          expectedCount: e.uncompressed, file: file)
+            try raw.withUnsafeBytes { buf in
+                var r = ByteReader(buf, file: file)
+                while !r.isAtEnd {
+                    let n = try r.readVInt(max: 255)
+                    var fields: [StoredField: String] = [:]
+                    for _ in 0..<n {
+                        let num = try r.readU8()
+                        let s = try r.readString()
+                        if let f = StoredField(rawValue: num) { fields[f] = s }
+                    }
+                    guard doc < docCount else { throw NewsIndexError.corrupt(file, "more stored documents than the \(docCount) expected") }
+                    try body(doc, fields)
+                    doc += 1
+                }
+            }
+        }
+        guard doc == docCount else { throw NewsIndexError.corrupt(file, "\(doc) stored documents where \(docCount) were expected") }
+    }
+}

@@ -16,8 +16,10 @@ public final class IndexReader: @unchecked Sendable {
     public let path: String
     /// The analyzer the index was built with; queries are analyzed the same way.
     public let analyzer: Analyzer
-    /// Number of documents in the index.
+    /// Number of documents in the index (not counting deleted ones).
     public let documentCount: Int
+    /// One more than the largest internal document number (deleted documents included).
+    let maxDocument: Int
 
     let segments: [SegmentReader]
     let manifest: Manifest
@@ -40,8 +42,28 @@ public final class IndexReader: @unchecked Sendable {
             }
             throw NewsIndexError(.indexNotFound, "no index at \(path): it has no manifest file. Build one with `newsindex build PATH… --index \(path)`.")
         }
-        let mapped = try MappedFile(path: manifestPath)
-        manifest = try Manifest.decode(mapped.bytes, file: manifestPath)
+        // A writer may commit, and remove the files of the previous commit, between our reading
+        // the manifest and opening its segments: then read the new manifest and try again.
+        var attempt = 0
+        var opened: (Manifest, [SegmentReader])
+        while true {
+            let mapped = try MappedFile(path: manifestPath)
+            let m = try withExtendedLifetime(mapped) { try Manifest.decode(mapped.bytes, file: manifestPath) }
+            do {
+                var segs: [SegmentReader] = []
+                var base = 0
+                for entry in m.segments {
+                    segs.append(try SegmentReader(directory: path, entry: entry, docBase: base, ordinal: segs.count))
+                    base += entry.docCount
+                }
+                opened = (m, segs)
+                break
+            } catch {
+                attempt += 1
+                guard attempt < 100, let now = try? IndexWriter.readManifest(path), now.generation != m.generation else { throw error }
+            }
+        }
+        manifest = opened.0
         guard let a = Analyzer(named: manifest.analyzer) else {
             throw NewsIndexError(.incompatibleIndex, "index \(path) was built with the analyzer \"\(manifest.analyzer)\", which this build of newsindex does not know. Upgrade newsindex or rebuild the index.")
         }
@@ -52,14 +74,15 @@ public final class IndexReader: @unchecked Sendable {
             throw NewsIndexError.corrupt(manifestPath, "its entity list does not parse: \(e.message)")
         }
         recognizer = Recognizer(gazetteer: gazetteer, analyzer: a)
-        var base = 0
-        var segs: [SegmentReader] = []
+        let segs = opened.1
+        var base = 0, live = 0
         for entry in manifest.segments {
-            segs.append(try SegmentReader(directory: path, entry: entry, docBase: base, ordinal: segs.count))
             base += entry.docCount
+            live += entry.liveCount
         }
         segments = segs
-        documentCount = base
+        maxDocument = base
+        documentCount = live
         var tables: [IndexedField: BM25.NormTable] = [:]
         for f in IndexedField.allCases {
             tables[f] = BM25.NormTable(averageLength: BM25.averageLength(IndexReader.fieldStats(f, segs)))
@@ -90,10 +113,14 @@ public final class IndexReader: @unchecked Sendable {
     func docFreq(_ field: IndexedField, _ term: String, cache: TermInfoCache? = nil) throws -> Int {
         var n = 0
         if let cache {
-            for info in try cache.infos(field, term, in: self) { n += info?.docFreq ?? 0 }
+            for (seg, info) in zip(segments, try cache.infos(field, term, in: self)) {
+                if let info { n += try seg.liveDocFreq(field, term, info) }
+            }
             return n
         }
-        for seg in segments { n += try seg.termInfo(field, term)?.docFreq ?? 0 }
+        for seg in segments {
+            if let info = try seg.termInfo(field, term) { n += try seg.liveDocFreq(field, term, info) }
+        }
         return n
     }
 
@@ -128,7 +155,8 @@ public final class IndexReader: @unchecked Sendable {
         for seg in segments {
             guard let info = try seg.termInfo(.id, id) else { continue }
             let cursor = try seg.postings(info)
-            let d = try cursor.advance()
+            var d = try cursor.advance()
+            while d != PostingsCursor.noMoreDocs && seg.isDeleted(d) { d = try cursor.advance() }
             if d != PostingsCursor.noMoreDocs { return try storedArticle(seg.docBase + Int(d)) }
         }
         return nil

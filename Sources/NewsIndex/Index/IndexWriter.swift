@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// Builds a new index from articles and commits it atomically.
+/// Builds a new index from articles, or changes an existing one, and commits atomically.
 ///
 /// The writer cuts the input into consecutive runs that fit ``Options/memoryBudget``, each
 /// inverted on a thread of its own as the articles arrive (up to ``Options/threads`` at the same
@@ -19,11 +19,36 @@ import Glibc
 /// print(summary.documentCount)   // 1
 /// ```
 ///
+/// With ``Options/mode`` set to ``Mode/append`` the writer changes an existing index instead:
+/// added articles go into new segments, and an article whose id is already in the index replaces
+/// the old one; ``delete(id:)`` and ``delete(matching:)`` remove articles, and segments are merged
+/// by a size-tiered policy (or down to a number, ``merge(maxSegments:)``) within the same commit.
+///
+/// ```swift
+/// var options = IndexWriter.Options()
+/// options.mode = .append
+/// let writer = try IndexWriter(path: "newsindex", options: options)
+/// try writer.add(Article(id: "a1", title: "Harbour reopens", body: "Corrected: the harbour reopened on Tuesday."))
+/// try writer.delete(id: "a7")
+/// try writer.commit()
+/// ```
+///
 /// A writer holds the index's write lock from `init` until it is committed or released, so a
 /// second writer on the same directory fails with ``NewsIndexError/Kind/indexLocked``.
 public final class IndexWriter {
+    /// What a writer does with the index already at its path.
+    public enum Mode: Sendable {
+        /// Build a new index; at commit it replaces whatever index was there.
+        case create
+        /// Change the existing index (which must exist): add, replace, delete and merge. The
+        /// index's own analyzer and entity list are used.
+        case append
+    }
+
     /// How a writer builds the index.
     public struct Options: Sendable {
+        /// Whether to build a new index or change the existing one (default: build a new one).
+        public var mode: Mode = .create
         /// The analyzer applied to every indexed field (stored in the index; searches use it too).
         public var analyzer: Analyzer = .news
         /// Approximate bytes of memory for the segments being built (their in-memory postings and
@@ -54,6 +79,12 @@ public final class IndexWriter {
         public var segmentCount: Int
         /// Total size of the index files in bytes.
         public var indexBytes: Int
+        /// Articles this commit added (replacements included).
+        public var addedCount: Int = 0
+        /// Articles this commit removed: deleted, or replaced by an added article with the same id.
+        public var deletedCount: Int = 0
+        /// Segments merged into others by this commit.
+        public var mergedSegmentCount: Int = 0
     }
 
     private let directory: String
@@ -79,6 +110,13 @@ public final class IndexWriter {
     private let generation: UInt64
     private var committed = false
     private let recognizer: Recognizer
+    private let analyzer: Analyzer
+    /// In append mode: the commit the writer started from.
+    private let base: IndexReader?
+    /// Ids to delete from the base commit, and documents of it a query matched (global numbers).
+    private var deleteIDs: [String] = []
+    private var deleteDocuments: [Int] = []
+    private var forcedMaxSegments: Int?
 
     /// Opens `path` for building a new index, creating the directory if needed.
     ///
@@ -91,9 +129,6 @@ public final class IndexWriter {
         textLimit = IndexWriter.textLimit(options)
         inputShare = IndexWriter.inputShare(options)
         unread = ByteGate(limit: textLimit)
-        var gazetteer = Gazetteer.builtin
-        for d in options.entityDefinitions { try gazetteer.apply(d.text, source: d.source) }
-        recognizer = Recognizer(gazetteer: gazetteer, analyzer: options.analyzer)
         if FileIO.exists(directory) && !FileIO.isDirectory(directory) {
             throw NewsIndexError(.io, "\(directory) exists and is not a directory; choose another index location with --index.")
         }
@@ -104,9 +139,28 @@ public final class IndexWriter {
         if !hasManifest && !foreign.isEmpty {
             throw NewsIndexError(.io, "\(directory) is not empty and holds no newsindex index (found \(foreign.prefix(3).joined(separator: ", "))); choose an empty or new directory with --index.")
         }
+        if options.mode == .append && !hasManifest {
+            throw NewsIndexError(.indexNotFound, "no index at \(directory) to change. Build one first with `newsindex build PATH… --index \(directory)`.")
+        }
         lock = try WriteLock(directory: directory)
         var previous: UInt64 = 0
-        if hasManifest, let m = try? IndexWriter.readManifest(directory) { previous = m.generation }
+        if options.mode == .append {
+            if !options.entityDefinitions.isEmpty {
+                throw NewsIndexError(.badInput, "the entity list of \(directory) was fixed when it was built; to change it, build the index again with --entities.")
+            }
+            let b = try IndexReader(path: directory)
+            base = b
+            analyzer = b.analyzer
+            recognizer = b.recognizer
+            previous = b.manifest.generation
+        } else {
+            var gazetteer = Gazetteer.builtin
+            for d in options.entityDefinitions { try gazetteer.apply(d.text, source: d.source) }
+            recognizer = Recognizer(gazetteer: gazetteer, analyzer: options.analyzer)
+            analyzer = options.analyzer
+            base = nil
+            if hasManifest, let m = try? IndexWriter.readManifest(directory) { previous = m.generation }
+        }
         // Generations only grow, so new file names never collide with the committed index's.
         generation = max(previous + 1, UInt64(time(nil)) << 20 | UInt64.random(in: 0..<(1 << 20)))
         // Files of an unfinished earlier run are not referenced by any manifest: remove them.
@@ -132,19 +186,19 @@ public final class IndexWriter {
         }
         guard name.hasPrefix("g"), let dot = name.lastIndex(of: ".") else { return false }
         let ext = String(name[name.index(after: dot)...])
-        return FileType.segmentFiles.contains { $0.fileExtension == ext }
+        return ext == FileType.deletes.fileExtension || FileType.segmentFiles.contains { $0.fileExtension == ext }
     }
 
     static func readManifest(_ directory: String) throws -> Manifest {
         let path = directory + "/" + FormatConstants.manifestName
         let mapped = try MappedFile(path: path)
-        return try Manifest.decode(mapped.bytes, file: path)
+        return try withExtendedLifetime(mapped) { try Manifest.decode(mapped.bytes, file: path) }
     }
 
     private func removeUnreferencedFiles() throws {
         var keep: Set<String> = [FormatConstants.manifestName, FormatConstants.lockName]
         if let m = try? IndexWriter.readManifest(directory) {
-            for s in m.segments { for t in FileType.segmentFiles { keep.insert(s.name + "." + t.fileExtension) } }
+            for s in m.segments { keep.formUnion(s.fileNames) }
         } else if FileIO.exists(directory + "/" + FormatConstants.manifestName) {
             return // a damaged manifest: leave every file alone
         }
@@ -218,7 +272,7 @@ public final class IndexWriter {
             segmentsOpened += 1
             segment = OpenSegment(index: index, name: "g\(String(generation, radix: 36))_\(index)",
                                   builder: SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max),
-                                                          analyzer: options.analyzer, recognizer: recognizer))
+                                                          analyzer: analyzer, recognizer: recognizer))
             open = segment
         }
         let articles = batch
@@ -259,15 +313,54 @@ public final class IndexWriter {
         if let e = shared.withLock({ $0.failure }) { throw e }
     }
 
+    /// Deletes the article with this id from the index (in append mode), at commit.
+    ///
+    /// Deletions apply to the index as it was when the writer opened it; an id that is not there
+    /// is ignored.
+    public func delete(id: String) {
+        precondition(options.mode == .append, "IndexWriter.delete needs Options.mode = .append")
+        deleteIDs.append(id)
+    }
+
+    /// Deletes every article of the index (as it was when the writer opened it) that `query`
+    /// matches, at commit (in append mode); returns how many match.
+    ///
+    /// - Throws: ``NewsIndexError/Kind/badQuery`` as ``IndexReader/search(_:options:)`` does.
+    @discardableResult
+    public func delete(matching query: Query) throws -> Int {
+        precondition(options.mode == .append, "IndexWriter.delete needs Options.mode = .append")
+        guard let base else { return 0 }
+        let plan = try base.plan(query, options: SearchOptions())
+        var n = 0
+        for seg in base.segments {
+            try base.forEachMatch(plan, in: seg) { d in
+                deleteDocuments.append(seg.docBase + Int(d))
+                n += 1
+            }
+        }
+        return n
+    }
+
+    /// Merges segments at commit until the index has at most `maxSegments` (in append mode), as
+    /// far as the memory budget allows (a merge holds its segment in memory, so the text of one
+    /// merged segment stays within about two thirds of ``Options/memoryBudget``); segments with
+    /// deleted articles are rewritten without them.
+    public func merge(maxSegments: Int) {
+        precondition(options.mode == .append, "IndexWriter.merge needs Options.mode = .append")
+        precondition(maxSegments >= 1, "maxSegments must be at least 1")
+        forcedMaxSegments = maxSegments
+    }
+
     /// Writes the last segment and atomically makes the new index the current one.
     ///
+    /// In append mode, first marks the replaced and deleted articles and runs the merges.
     /// - Returns: what the committed index holds.
-    /// - Throws: ``NewsIndexError/Kind/inputNotFound`` when no document was added (the existing
-    ///   index is left as it was), or an I/O error.
+    /// - Throws: ``NewsIndexError/Kind/inputNotFound`` when building a new index and no document
+    ///   was added (the existing index is left as it was), or an I/O error.
     @discardableResult
     public func commit() throws -> Summary {
         precondition(!committed, "IndexWriter committed twice")
-        guard documentCount > 0 else {
+        guard documentCount > 0 || options.mode == .append else {
             throw NewsIndexError(.inputNotFound, "no documents were indexed, so the index at \(directory) was left unchanged")
         }
         try feed()
@@ -275,9 +368,14 @@ public final class IndexWriter {
         workers.wait()
         try rethrowFailure()
         // Segments in input order, so document numbers follow the input.
-        let segments = shared.withLock { $0.finished }.sorted { $0.batch < $1.batch }.map(\.segment)
+        let added = shared.withLock { $0.finished }.sorted { $0.batch < $1.batch }.map(\.segment)
+        var segments = added
+        var deleted = 0, merged = 0
+        if let base {
+            (segments, deleted, merged) = try changeSegments(base, added: added)
+        }
         try FileIO.syncDirectory(directory)
-        let manifest = Manifest(generation: generation, analyzer: options.analyzer.name,
+        let manifest = Manifest(generation: generation, analyzer: analyzer.name,
                                 createdBy: "newsindex \(NewsIndexVersion.string)", entities: recognizer.gazetteer.text,
                                 segments: segments)
         try FileIO.atomicReplace(directory + "/" + FormatConstants.manifestName, manifest.encode(), directory: directory)
@@ -289,7 +387,103 @@ public final class IndexWriter {
             if stat(directory + "/" + name, &st) == 0 { bytes += Int(st.st_size) }
         }
         lock = nil
-        return Summary(documentCount: documentCount, segmentCount: segments.count, indexBytes: bytes)
+        var summary = Summary(documentCount: segments.reduce(0) { $0 + $1.liveCount }, segmentCount: segments.count, indexBytes: bytes)
+        summary.addedCount = documentCount
+        summary.deletedCount = deleted
+        summary.mergedSegmentCount = merged
+        return summary
+    }
+
+    /// Append mode: the segments of the new commit (the base's, with the replaced and deleted
+    /// articles marked, then the added ones, then merges), how many articles were deleted, and
+    /// how many segments were merged away. Writes the deletion files and merged segments.
+    private func changeSegments(_ base: IndexReader, added: [Manifest.Segment]) throws -> ([Manifest.Segment], Int, Int) {
+        var work: [WorkingSegment] = []
+        for seg in base.segments { work.append(try WorkingSegment(entry: seg.entry, reader: seg)) }
+        // Replaced articles (ids added again) and deleted ones.
+        for id in Array(ids) + deleteIDs {
+            for w in work {
+                if let d = try w.reader.liveDocument(id: id) { w.delete(d) }
+            }
+        }
+        for g in deleteDocuments {
+            let (seg, local) = base.locate(g)
+            work[seg.ordinal].delete(local)
+        }
+        let deleted = work.reduce(0) { $0 + $1.newlyDeleted.count }
+        for entry in added {
+            let reader = try SegmentReader(directory: directory, entry: entry, docBase: 0)
+            work.append(try WorkingSegment(entry: entry, reader: reader))
+        }
+        // Merges, level by level, until the policy asks for none.
+        let threads = max(1, options.threads)
+        let maxText = max(1, options.memoryBudget * 2 / 3)
+        var mergedAway = 0
+        var round = 0
+        while true {
+            let candidates = work.map(\.candidate)
+            let ranges: [Range<Int>]
+            if let n = forcedMaxSegments {
+                ranges = round == 0 ? MergePolicy.force(candidates, maxSegments: n, maxText: maxText) : []
+            } else {
+                ranges = MergePolicy.select(candidates, maxText: maxText / threads)
+            }
+            if ranges.isEmpty { break }
+            round += 1
+            var results = [Result<(Manifest.Segment, [String]), Error>?](repeating: nil, count: ranges.count)
+            let names = ranges.map { _ -> String in
+                defer { segmentsOpened += 1 }
+                return "g\(String(generation, radix: 36))_\(segmentsOpened)"
+            }
+            let lock = NSLock()
+            let run = { [directory, analyzer, recognizer, work] (k: Int) in
+                let sources = Array(work[ranges[k]])
+                let r: Result<(Manifest.Segment, [String]), Error>
+                if sources.allSatisfy({ $0.live == 0 }) {
+                    r = .success((Manifest.Segment(name: "", id: 0, docCount: 0), []))
+                } else {
+                    r = Result { try SegmentMerger.merge(sources, directory: directory, name: names[k], analyzer: analyzer, recognizer: recognizer) }
+                }
+                lock.lock()
+                results[k] = r
+                lock.unlock()
+            }
+            if forcedMaxSegments != nil {
+                for k in ranges.indices { run(k) } // one at a time: each may use the whole budget
+            } else {
+                DispatchQueue.concurrentPerform(iterations: ranges.count, execute: run)
+            }
+            var next: [WorkingSegment] = []
+            var at = 0
+            for (k, range) in ranges.enumerated() {
+                next.append(contentsOf: work[at..<range.lowerBound])
+                at = range.upperBound
+                let (entry, paths) = try results[k]!.get()
+                shared.withLock { $0.writtenFiles += paths }
+                mergedAway += range.count - (entry.docCount > 0 ? 1 : 0)
+                if entry.docCount > 0 {
+                    next.append(try WorkingSegment(entry: entry, reader: try SegmentReader(directory: directory, entry: entry, docBase: 0)))
+                }
+            }
+            next.append(contentsOf: work[at...])
+            work = next
+        }
+        // Deletion files of the base's segments that are left.
+        var out: [Manifest.Segment] = []
+        for w in work {
+            // A segment whose every document is deleted is dropped.
+            guard w.live > 0 else { continue }
+            try w.applyDeletions(analyzer: analyzer, recognizer: recognizer)
+            if let d = w.deleted, d.count != w.entry.deletedCount {
+                w.entry.deletedCount = d.count
+                w.entry.deletesGeneration = generation
+                let path = directory + "/" + w.entry.deletesFileName!
+                try FileIO.writeFile(path, d.encode(segmentID: w.entry.id, docCount: w.entry.docCount))
+                shared.withLock { $0.writtenFiles.append(path) }
+            }
+            out.append(w.entry)
+        }
+        return (out, deleted, mergedAway)
     }
 }
 

@@ -81,24 +81,11 @@ final class SegmentBuilder {
         docCount += 1
     }
 
-    /// Writes the segment's files into `directory` under `name` and returns their paths.
-    func flush(directory: String, name: String) throws -> [String] {
-        // Norms and field statistics.
-        var normBytes: [IndexedField: [UInt8]] = [:]
-        var fieldStats: [(IndexedField, FieldStats, [UInt8])] = []
-        for field in IndexedField.allCases {
-            let ls = lengths[Int(field.rawValue)]
-            let norms = ls.map { SmallFloat.intToByte4(Int($0)) }
-            normBytes[field] = norms
-            let stats = FieldStats(docCount: ls.reduce(0) { $0 + ($1 > 0 ? 1 : 0) },
-                                   sumTotalTermFreq: ls.reduce(0) { $0 + Int($1) })
-            fieldStats.append((field, stats, norms))
-        }
-
-        // Terms in key order: field byte, then UTF-8 bytes. The first eight bytes, big-endian,
-        // decide most comparisons without touching the keys.
+    /// Term ids in key order: field byte, then UTF-8 bytes. The first eight bytes, big-endian,
+    /// decide most comparisons without touching the keys.
+    private func termOrder() -> [Int] {
         let table = inverter.table
-        let order: [Int] = table.keyBytes.withUnsafeBufferPointer { all in
+        return table.keyBytes.withUnsafeBufferPointer { all in
             let starts = table.keyStart
             let heads: [UInt64] = (0..<table.count).map { id in
                 var h: UInt64 = 0
@@ -115,6 +102,50 @@ final class SegmentBuilder {
                 return c != 0 ? c < 0 : la < lb
             }
         }
+    }
+
+    /// The statistics of the documents added so far, as a segment of them would have: each term's
+    /// key and document count in key order, and each field's statistics.
+    func statistics() -> DocumentStatistics {
+        var fields: [FieldStats] = []
+        for field in IndexedField.allCases {
+            let ls = lengths[Int(field.rawValue)]
+            fields.append(FieldStats(docCount: ls.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }, sumTotalTermFreq: ls.reduce(0) { $0 + Int($1) }))
+        }
+        var terms: [(key: [UInt8], docFreq: Int)] = []
+        let table = inverter.table
+        inverter.pool.bytes.withUnsafeBufferPointer { pool in
+            for id in termOrder() {
+                let t = inverter.terms[id]
+                var d = SlicePool.Reader(pool, start: inverter.starts[2 * id], t.docs)
+                var n = 1 // the last document waits in the term's state
+                while !d.isAtEnd {
+                    _ = d.readVInt()
+                    _ = d.readVInt()
+                    n += 1
+                }
+                table.withKey(id) { terms.append((Array($0), n)) }
+            }
+        }
+        return DocumentStatistics(fields: fields, terms: terms)
+    }
+
+    /// Writes the segment's files into `directory` under `name` and returns their paths.
+    func flush(directory: String, name: String) throws -> [String] {
+        // Norms and field statistics.
+        var normBytes: [IndexedField: [UInt8]] = [:]
+        var fieldStats: [(IndexedField, FieldStats, [UInt8])] = []
+        for field in IndexedField.allCases {
+            let ls = lengths[Int(field.rawValue)]
+            let norms = ls.map { SmallFloat.intToByte4(Int($0)) }
+            normBytes[field] = norms
+            let stats = FieldStats(docCount: ls.reduce(0) { $0 + ($1 > 0 ? 1 : 0) },
+                                   sumTotalTermFreq: ls.reduce(0) { $0 + Int($1) })
+            fieldStats.append((field, stats, norms))
+        }
+
+        let table = inverter.table
+        let order = termOrder()
         let fieldNorms = IndexedField.allCases.map { normBytes[$0]! }
 
         var postings = PostingsWriter(segmentID: segmentID)

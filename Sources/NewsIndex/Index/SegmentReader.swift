@@ -3,6 +3,13 @@ final class SegmentReader {
     let name: String
     let id: UInt64
     let docCount: Int
+    /// Documents not deleted.
+    let liveCount: Int
+    /// The segment's deletions, when it has any.
+    let deletes: DeletesReader?
+    /// The deleted documents as bits (bit d of word d/64), empty when none are deleted.
+    let deletedWords: [UInt64]
+    let entry: Manifest.Segment
     /// Global number of this segment's first document.
     let docBase: Int
     /// Position of this segment in its ``IndexReader``'s segments (for per-query lookup caches).
@@ -14,6 +21,7 @@ final class SegmentReader {
     private let nrm: MappedFile
     private let fdt: MappedFile
     private let dat: MappedFile
+    private let del: MappedFile?
     private let dictionary: TermDictionaryReader
     private let normOffsets: [IndexedField: (stats: FieldStats, normsOffset: Int)]
     private let storedFields: StoredFieldsReader
@@ -39,10 +47,41 @@ final class SegmentReader {
         normOffsets = try NormsFormat.read(nrm.bytes, file: nrm.path, segmentID: id, docCount: docCount)
         storedFields = try StoredFieldsReader(bytes: fdt.bytes, file: fdt.path, segmentID: id, docCount: docCount)
         dates = try DatesFormat.read(dat.bytes, file: dat.path, segmentID: id, docCount: docCount)
+        self.entry = entry
+        liveCount = entry.liveCount
+        if let name = entry.deletesFileName {
+            let m = try MappedFile(path: directory + "/" + name)
+            del = m
+            let d = try DeletesReader(bytes: m.bytes, file: m.path, segmentID: id, docCount: docCount, deletedCount: entry.deletedCount)
+            deletes = d
+            deletedWords = d.words(docCount: docCount)
+        } else {
+            del = nil
+            deletes = nil
+            deletedWords = []
+        }
     }
 
+    /// Statistics of a field over the segment's live documents.
     func fieldStats(_ field: IndexedField) -> FieldStats {
-        normOffsets[field]?.stats ?? FieldStats(docCount: 0, sumTotalTermFreq: 0)
+        var s = normOffsets[field]?.stats ?? FieldStats(docCount: 0, sumTotalTermFreq: 0)
+        if let d = deletes?.fields[Int(field.rawValue)] {
+            s.docCount = max(0, s.docCount - d.docCount)
+            s.sumTotalTermFreq = max(0, s.sumTotalTermFreq - d.sumTotalTermFreq)
+        }
+        return s
+    }
+
+    /// Whether local document `doc` is deleted.
+    @inline(__always)
+    func isDeleted(_ doc: Int32) -> Bool {
+        !deletedWords.isEmpty && deletedWords[Int(doc) >> 6] & (1 << UInt64(doc & 63)) != 0
+    }
+
+    /// Live documents of the segment containing the term described by `info`.
+    func liveDocFreq(_ field: IndexedField, _ term: String, _ info: TermInfo) throws -> Int {
+        guard let deletes else { return info.docFreq }
+        return max(0, info.docFreq - (try deletes.docFreq(SegmentReader.key(field, term))))
     }
 
     static func key(_ field: IndexedField, _ term: String) -> [UInt8] {
@@ -74,5 +113,40 @@ final class SegmentReader {
 
     func date(_ doc: Int) -> Int64? {
         dates.date(doc, in: dat.bytes)
+    }
+
+    /// About how many bytes of text the segment's live documents hold (their stored size).
+    var liveTextBytes: Int {
+        docCount == 0 ? 0 : Int(Double(storedFields.uncompressedBytes) * Double(liveCount) / Double(docCount))
+    }
+
+    /// The article as it was given to the writer, rebuilt from the stored fields and the date
+    /// column: indexing it again gives the same terms.
+    func article(_ doc: Int, fields f: [StoredField: String]) -> Article {
+        Article(id: f[.id] ?? "", title: f[.title] ?? "", body: f[.body] ?? "",
+                date: date(doc).map { ArticleDate(secondsSinceEpoch: $0, text: f[.date] ?? "") },
+                url: f[.url], byline: f[.byline], setAside: f[.setAside])
+    }
+
+    /// The article of local document `doc`, as given to the writer.
+    func article(_ doc: Int) throws -> Article {
+        article(doc, fields: try storedDocument(doc))
+    }
+
+    /// Calls `body` with each document's number and article, in order (deleted ones included).
+    func forEachArticle(_ body: (Int, Article) throws -> Void) throws {
+        try storedFields.forEachDocument { d, f in try body(d, article(d, fields: f)) }
+    }
+
+    /// The local number of the live document with this id, if any.
+    func liveDocument(id: String) throws -> Int? {
+        guard let info = try termInfo(.id, id) else { return nil }
+        let cursor = try postings(info)
+        var d = try cursor.advance()
+        while d != PostingsCursor.noMoreDocs {
+            if !isDeleted(d) { return Int(d) }
+            d = try cursor.advance()
+        }
+        return nil
     }
 }

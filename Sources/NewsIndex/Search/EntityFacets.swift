@@ -48,6 +48,10 @@ extension IndexReader {
         guard let scorer = try scorer(plan, in: seg) else { return }
         var d = try scorer.advance()
         while d != PostingsCursor.noMoreDocs {
+            if seg.isDeleted(d) {
+                d = try scorer.advance()
+                continue
+            }
             try body(d)
             d = try scorer.advance()
         }
@@ -83,7 +87,7 @@ extension IndexReader {
             while true {
                 let d = cs.reduce(PostingsCursor.noMoreDocs) { min($0, $1.doc) }
                 if d == PostingsCursor.noMoreDocs { break }
-                let wanted = matches.map { $0[Int(d) >> 6] & (1 << UInt64(d & 63)) != 0 } ?? true
+                let wanted = matches.map { $0[Int(d) >> 6] & (1 << UInt64(d & 63)) != 0 } ?? !seg.isDeleted(d)
                 if wanted { docs += 1 }
                 for c in cs where c.doc == d {
                     if wanted { mentions += Int(c.freq) }
@@ -119,7 +123,9 @@ extension IndexReader {
                 try forEachMatch(plan, in: seg) { docs.append(seg.docBase + Int($0)) }
             }
         } else {
-            docs = Array(0..<documentCount)
+            for seg in segments {
+                for d in 0..<seg.docCount where !seg.isDeleted(Int32(d)) { docs.append(seg.docBase + d) }
+            }
         }
         // Name candidates: (words, document, whether the run opens a sentence). A run that opens a
         // sentence may start with an ordinary word ("Later Marta Kowalczyk"): it counts whole only

@@ -179,7 +179,8 @@ struct PrunedTopK {
 
     /// Collects one segment's best documents into `top`; returns how many documents it scored.
     /// Without `prune`, every match is scored and counted (θ stays −∞).
-    static func collect(_ shape: Clauses, base: Int32, into top: inout TopDocs, prune: Bool = true) throws -> Int {
+    /// `deleted` holds the segment's deleted documents as bits (empty when there are none).
+    static func collect(_ shape: Clauses, base: Int32, deleted: [UInt64] = [], into top: inout TopDocs, prune: Bool = true) throws -> Int {
         let clauses = shape.clauses.sorted { $0.bound < $1.bound }
         let n = clauses.count
         guard n > 0 else { return 0 }
@@ -243,6 +244,10 @@ struct PrunedTopK {
                 }
                 d = try nextShared(from: d, clauses, essential: p, leaves: leavesByCost)
                 if d == PostingsCursor.noMoreDocs { break }
+            }
+            if !deleted.isEmpty && deleted[Int(d) >> 6] & (1 << UInt64(d & 63)) != 0 {
+                for k in p..<n where refs[k].doc == d { _ = try refs[k].advance() }
+                continue
             }
             // Essential clauses on d, then non-essential ones while d can still beat θ.
             var estimate: Float = 0

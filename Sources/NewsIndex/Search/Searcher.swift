@@ -121,7 +121,7 @@ extension IndexReader {
         var exact = true
         for seg in segments {
             if flat, let c = try PrunedTopK.clauses(plan, in: seg, index: self, cache: cache) {
-                total += try PrunedTopK.collect(c, base: Int32(seg.docBase), into: &top, prune: prune)
+                total += try PrunedTopK.collect(c, base: Int32(seg.docBase), deleted: seg.deletedWords, into: &top, prune: prune)
                 if prune { exact = false }
                 continue
             }
@@ -130,6 +130,10 @@ extension IndexReader {
             let base = Int32(seg.docBase)
             var matched = options.entityFacets ? [UInt64](repeating: 0, count: (seg.docCount + 63) / 64) : []
             while d != PostingsCursor.noMoreDocs {
+                if seg.isDeleted(d) {
+                    d = try scorer.advance()
+                    continue
+                }
                 total += 1
                 if options.entityFacets { matched[Int(d) >> 6] |= 1 << UInt64(d & 63) }
                 if wanted > 0 {
@@ -168,7 +172,7 @@ extension IndexReader {
     /// Explains how `query` scores the document with internal number `documentNumber`
     /// (``SearchHit/documentNumber``); nil when the document does not match.
     public func explain(_ query: Query, documentNumber: Int, options: SearchOptions = SearchOptions()) throws -> Explanation? {
-        guard documentNumber >= 0 && documentNumber < documentCount else { return nil }
+        guard documentNumber >= 0 && documentNumber < maxDocument else { return nil }
         return try explain(try plan(query, options: options), documentNumber: documentNumber)
     }
 
@@ -181,7 +185,7 @@ extension IndexReader {
 
     func explain(_ plan: Plan, documentNumber: Int) throws -> Explanation? {
         let (seg, local) = locate(documentNumber)
-        guard let scorer = try scorer(plan, in: seg), try scorer.seek(Int32(local)) == Int32(local) else { return nil }
+        guard !seg.isDeleted(Int32(local)), let scorer = try scorer(plan, in: seg), try scorer.seek(Int32(local)) == Int32(local) else { return nil }
         return try scorer.explain()
     }
 

@@ -1,0 +1,137 @@
+import Foundation
+
+/// Which segments to merge: adjacent runs, so documents keep their order.
+///
+/// The size-tiered rule: a segment's level is the number of decimal digits of its live document
+/// count above ``minimumDocuments`` (level 0 below it). Whenever ``factor`` adjacent segments have
+/// the same level, they are merged into one, a level higher. So each level holds fewer than
+/// `factor` segments in a row, and an index of N documents has O(factor · log N) segments however
+/// many small additions made it. A segment with more than half of its documents deleted is
+/// rewritten on its own, which purges them.
+enum MergePolicy {
+    static let factor = 10
+    static let minimumDocuments = 1000
+
+    struct Candidate {
+        var live: Int
+        var docCount: Int
+        /// Estimated text bytes of the live documents (a merge holds them in memory).
+        var textBytes: Int
+    }
+
+    static func level(_ live: Int) -> Int {
+        var l = 0, n = live
+        while n >= minimumDocuments {
+            n /= 10
+            l += 1
+        }
+        return l
+    }
+
+    /// Non-overlapping index ranges to merge (each into one segment); merges whose text exceeds
+    /// `maxText` are left out.
+    static func select(_ segments: [Candidate], maxText: Int) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        let levels = segments.map { level($0.live) }
+        var i = 0
+        while i + factor <= segments.count {
+            let window = i..<(i + factor)
+            let text = window.reduce(0) { $0 + segments[$1].textBytes }
+            if window.allSatisfy({ levels[$0] == levels[i] }) && text <= maxText {
+                out.append(window)
+                i += factor
+            } else {
+                i += 1
+            }
+        }
+        for (k, s) in segments.enumerated() where s.docCount > 0 && (s.docCount - s.live) * 2 > s.docCount {
+            if !out.contains(where: { $0.contains(k) }) && s.textBytes <= maxText { out.append(k..<(k + 1)) }
+        }
+        return out.sorted { $0.lowerBound < $1.lowerBound }
+    }
+
+    /// Ranges that bring the index down to at most `maxSegments` segments (as far as `maxText`
+    /// allows), and rewrite any segment with deletions. Adjacent groups with the smallest
+    /// combined text are joined first, so the groups come out balanced.
+    static func force(_ segments: [Candidate], maxSegments: Int, maxText: Int) -> [Range<Int>] {
+        var groups = segments.indices.map { $0..<($0 + 1) }
+        var text = segments.map(\.textBytes)
+        while groups.count > max(1, maxSegments) {
+            var best = -1
+            for k in 0..<(groups.count - 1) where text[k] + text[k + 1] <= maxText {
+                if best < 0 || text[k] + text[k + 1] < text[best] + text[best + 1] { best = k }
+            }
+            if best < 0 { break }
+            groups[best] = groups[best].lowerBound..<groups[best + 1].upperBound
+            text[best] += text[best + 1]
+            groups.remove(at: best + 1)
+            text.remove(at: best + 1)
+        }
+        return groups.filter { g in g.count > 1 || segments[g.lowerBound].live < segments[g.lowerBound].docCount }
+    }
+}
+
+/// A segment as a writer sees it while committing: its reader and the deletions it will have.
+final class WorkingSegment {
+    var entry: Manifest.Segment
+    let reader: SegmentReader
+    /// The segment's deletions after this commit (nil when it has none).
+    var deleted: DeletedDocs?
+    /// Local documents newly deleted by this commit.
+    var newlyDeleted: [Int] = []
+
+    init(entry: Manifest.Segment, reader: SegmentReader) throws {
+        self.entry = entry
+        self.reader = reader
+        if let d = reader.deletes { deleted = try d.load(docCount: entry.docCount) }
+    }
+
+    var live: Int { entry.docCount - (deleted?.count ?? 0) - newlyDeleted.count }
+
+    func isDeleted(_ doc: Int) -> Bool {
+        deleted?.contains(doc) == true || newlyDeletedSet.contains(doc)
+    }
+
+    private lazy var newlyDeletedSet: Set<Int> = Set(newlyDeleted)
+
+    /// Marks a live document deleted (once).
+    func delete(_ doc: Int) {
+        guard !(deleted?.contains(doc) ?? false), !newlyDeleted.contains(doc) else { return }
+        newlyDeleted.append(doc)
+        newlyDeletedSet.insert(doc)
+    }
+
+    var candidate: MergePolicy.Candidate {
+        MergePolicy.Candidate(live: live, docCount: entry.docCount,
+                              textBytes: entry.docCount == 0 ? 0 : Int(Double(reader.liveTextBytes) * Double(live) / Double(max(1, reader.liveCount))))
+    }
+
+    /// Folds the new deletions into ``deleted``, with the statistics of the deleted documents
+    /// (found by indexing them again, as they were indexed), ready to be written.
+    func applyDeletions(analyzer: Analyzer, recognizer: Recognizer) throws {
+        guard !newlyDeleted.isEmpty else { return }
+        let docs = newlyDeleted.sorted()
+        let builder = SegmentBuilder(segmentID: 0, analyzer: analyzer, recognizer: recognizer)
+        for d in docs { builder.add(try reader.article(d)) }
+        var d = deleted ?? DeletedDocs(docCount: entry.docCount)
+        d.add(docs, stats: builder.statistics())
+        deleted = d
+        newlyDeleted = []
+        newlyDeletedSet = []
+    }
+}
+
+enum SegmentMerger {
+    /// Writes the live documents of `sources`, in order, as one new segment named `name`.
+    static func merge(_ sources: [WorkingSegment], directory: String, name: String,
+                      analyzer: Analyzer, recognizer: Recognizer) throws -> (Manifest.Segment, [String]) {
+        let builder = SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max), analyzer: analyzer, recognizer: recognizer)
+        for s in sources {
+            try s.reader.forEachArticle { d, article in
+                if !s.isDeleted(d) { builder.add(article) }
+            }
+        }
+        let paths = try builder.flush(directory: directory, name: name)
+        return (Manifest.Segment(name: name, id: builder.segmentID, docCount: builder.docCount), paths)
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+@testable import NewsIndex
+
+/// The 350 ABC articles of the shared corpus, in file order.
+func leeArticles() throws -> [Article] {
+    let path = CLI.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/lee-abc-news.jsonl").path
+    let file = try #require(try ArticleInputs.collect([path]).files.first)
+    var out: [Article] = []
+    try ArticleInputs.forEachArticle(in: file) { result, _ in out.append(try result.get()) }
+    return out
+}
+
+/// Every match of each query, id → score, and the number of matches.
+func allMatches(_ index: IndexReader, _ queries: [String]) throws -> [String: [String: Float]] {
+    var out: [String: [String: Float]] = [:]
+    for q in queries {
+        var options = SearchOptions()
+        options.limit = 10_000
+        options.snippets = false
+        let r = try index.search(Query.parse(q), options: options)
+        #expect(r.hits.count == r.totalHits, "\(q)")
+        var m: [String: Float] = [:]
+        for h in r.hits { m[h.id] = h.score }
+        out[q] = m
+    }
+    return out
+}
+
+/// The best 10 scores of each query with pruning on (ties may order differently).
+func topScores(_ index: IndexReader, _ queries: [String]) throws -> [String: [Float]] {
+    var out: [String: [Float]] = [:]
+    for q in queries {
+        var options = SearchOptions()
+        options.countAllMatches = false
+        options.snippets = false
+        out[q] = try index.search(Query.parse(q), options: options).hits.map(\.score)
+    }
+    return out
+}
+
+func build(_ articles: [Article], at dir: String, threads: Int = 2) throws {
+    var options = IndexWriter.Options()
+    options.threads = threads
+    let w = try IndexWriter(path: dir, options: options)
+    for a in articles { try w.add(a) }
+    try w.commit()
+}
+
+func appendWriter(_ dir: String) throws -> IndexWriter {
+    var options = IndexWriter.Options()
+    options.mode = .append
+    return try IndexWriter(path: dir, options: options)
+}
+
+@Suite struct UpdateTests {
+    static let queries = ["police", "the", "government", "fire OR bushfire", "police AND sydney", "\"prime minister\"",
+                          "title:afghanistan", "harbour", "entity:\"john howard\"", "israel -palestinian", "qantas*"]
+
+    @Test func addUpdateDeleteMergeEqualAFreshBuild() throws {
+        let all = try leeArticles()
+        #expect(all.count == 350)
+        let dir = temporaryDirectory(), fresh = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: fresh) }
+
+        try build(Array(all[0..<200]), at: dir)
+        // Three additions; the second replaces ten of the first build's articles.
+        var current = Array(all[0..<200])
+        for range in [200..<260, 260..<300, 300..<350] {
+            let w = try appendWriter(dir)
+            for a in all[range] { try w.add(a) }
+            current += all[range]
+            if range.lowerBound == 260 {
+                for k in stride(from: 3, to: 200, by: 20) {
+                    var a = all[k]
+                    a.body += " Correction: the harbour police said the fire was contained."
+                    try w.add(a)
+                    current.removeAll { $0.id == a.id }
+                    current.append(a)
+                }
+            }
+            let s = try w.commit()
+            #expect(s.addedCount == range.count + (range.lowerBound == 260 ? 10 : 0))
+            #expect(s.deletedCount == (range.lowerBound == 260 ? 10 : 0))
+        }
+        // Deletions by id (one unknown) and by query.
+        let qantas = Set(try allMatches(IndexReader(path: dir), ["qantas"])["qantas"]!.keys)
+        #expect(qantas.count > 1)
+        let w = try appendWriter(dir)
+        let gone = [all[0].id, all[150].id, all[210].id, all[349].id].filter { !qantas.contains($0) }
+        for id in gone { w.delete(id: id) }
+        w.delete(id: "no-such-article")
+        let byQuery = try w.delete(matching: Query.parse("qantas"))
+        #expect(byQuery == qantas.count)
+        let s = try w.commit()
+        #expect(s.deletedCount == gone.count + byQuery)
+        current.removeAll { gone.contains($0.id) || qantas.contains($0.id) }
+        let before = try IndexReader(path: dir)
+        #expect(try before.search("qantas").totalHits == 0)
+        #expect(before.segments.contains { $0.deletes != nil })
+
+        // A fresh build of the same articles.
+        try build(current, at: fresh)
+        let reference = try IndexReader(path: fresh)
+        #expect(before.documentCount == reference.documentCount)
+        let expected = try allMatches(reference, UpdateTests.queries)
+        #expect(try allMatches(before, UpdateTests.queries) == expected)
+        #expect(try topScores(before, UpdateTests.queries) == (try topScores(reference, UpdateTests.queries)))
+
+        // Merging down to one segment purges the deletions and keeps every score.
+        let m = try appendWriter(dir)
+        m.merge(maxSegments: 1)
+        let ms = try m.commit()
+        #expect(ms.segmentCount == 1)
+        let merged = try IndexReader(path: dir)
+        #expect(merged.segments.count == 1 && merged.segments[0].deletes == nil)
+        #expect(merged.documentCount == reference.documentCount)
+        #expect(try allMatches(merged, UpdateTests.queries) == expected)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(!files.contains { $0.hasSuffix(".del") })
+        #expect(files.filter { $0.hasSuffix(".tdi") }.count == 1)
+    }
+
+    @Test func mergePolicyKeepsTheSegmentCountLogarithmic() {
+        // 300 additions of 100 documents each, the policy applied after each.
+        var segs: [MergePolicy.Candidate] = []
+        var most = 0
+        for _ in 0..<300 {
+            segs.append(MergePolicy.Candidate(live: 100, docCount: 100, textBytes: 100_000))
+            while true {
+                let ranges = MergePolicy.select(segs, maxText: Int.max)
+                if ranges.isEmpty { break }
+                for r in ranges.reversed() {
+                    let live = segs[r].reduce(0) { $0 + $1.live }
+                    let text = segs[r].reduce(0) { $0 + $1.textBytes }
+                    segs.replaceSubrange(r, with: [MergePolicy.Candidate(live: live, docCount: live, textBytes: text)])
+                }
+            }
+            most = max(most, segs.count)
+        }
+        #expect(segs.reduce(0) { $0 + $1.live } == 30_000)
+        // Levels 0 (< 1,000 documents) to 2 (10,000+): fewer than 10 segments per level.
+        #expect(most <= 3 * (MergePolicy.factor - 1) + 1)
+        #expect(segs.count < 10)
+        // Merges join adjacent segments only, and a mostly deleted segment is rewritten alone.
+        let mixed = [MergePolicy.Candidate(live: 5000, docCount: 5000, textBytes: 1),
+                     MergePolicy.Candidate(live: 10, docCount: 100, textBytes: 1)]
+        #expect(MergePolicy.select(mixed, maxText: 10) == [1..<2])
+        #expect(MergePolicy.force(mixed, maxSegments: 1, maxText: 10) == [0..<2])
+        #expect(MergePolicy.force(mixed, maxSegments: 1, maxText: 1) == [1..<2])
+    }
+
+    @Test func aReaderKeepsItsCommitWhileAWriterChangesTheIndex() throws {
+        let all = try leeArticles()
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try build(Array(all[0..<100]), at: dir)
+        let reader = try IndexReader(path: dir)
+        let before = try allMatches(reader, UpdateTests.queries)
+        let w = try appendWriter(dir)
+        for a in all[100..<200] { try w.add(a) }
+        w.delete(id: all[5].id)
+        w.merge(maxSegments: 1)
+        try w.commit()
+        // The old commit's files are gone from the directory, but the open reader still answers from them.
+        #expect(try allMatches(reader, UpdateTests.queries) == before)
+        #expect(try IndexReader(path: dir).documentCount == 199)
+    }
+
+    @Test func aSecondWriterIsToldWhoHoldsTheLockAndAStaleLockIsTakenOver() throws {
+        let all = try leeArticles()
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try build(Array(all[0..<20]), at: dir)
+        let first = try appendWriter(dir)
+        do {
+            _ = try appendWriter(dir)
+            Issue.record("a second writer opened a locked index")
+        } catch let e as NewsIndexError {
+            #expect(e.kind == .indexLocked)
+            #expect(e.message.contains("process \(getpid())"))
+        }
+        try first.add(all[20])
+        try first.commit()
+        // A lock file left by a process that is gone (its PID inside) does not block.
+        try "999999\n".write(toFile: dir + "/write.lock", atomically: false, encoding: .utf8)
+        let next = try appendWriter(dir)
+        next.delete(id: all[0].id)
+        #expect(try next.commit().documentCount == 20)
+    }
+}
