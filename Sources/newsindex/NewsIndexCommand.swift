@@ -28,7 +28,7 @@ struct NewsIndexCommand: ParsableCommand {
           75  the index is locked by another newsindex process; try again later
         """,
         version: NewsIndexVersion.string,
-        subcommands: [BuildCommand.self, SearchCommand.self, ShowCommand.self, EntitiesCommand.self, BenchCommand.self]
+        subcommands: [BuildCommand.self, AddCommand.self, DeleteCommand.self, MergeCommand.self, SearchCommand.self, ShowCommand.self, EntitiesCommand.self, BenchCommand.self]
     )
 }
 

@@ -88,8 +88,8 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         #expect(qantas.count > 1)
         let w = try appendWriter(dir)
         let gone = [all[0].id, all[150].id, all[210].id, all[349].id].filter { !qantas.contains($0) }
-        for id in gone { w.delete(id: id) }
-        w.delete(id: "no-such-article")
+        for id in gone { #expect(try w.delete(id: id)) }
+        #expect(try !w.delete(id: "no-such-article"))
         let byQuery = try w.delete(matching: Query.parse("qantas"))
         #expect(byQuery == qantas.count)
         let s = try w.commit()
@@ -159,7 +159,7 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         let before = try allMatches(reader, UpdateTests.queries)
         let w = try appendWriter(dir)
         for a in all[100..<200] { try w.add(a) }
-        w.delete(id: all[5].id)
+        try w.delete(id: all[5].id)
         w.merge(maxSegments: 1)
         try w.commit()
         // The old commit's files are gone from the directory, but the open reader still answers from them.
@@ -185,7 +185,7 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         // A lock file left by a process that is gone (its PID inside) does not block.
         try "999999\n".write(toFile: dir + "/write.lock", atomically: false, encoding: .utf8)
         let next = try appendWriter(dir)
-        next.delete(id: all[0].id)
+        try next.delete(id: all[0].id)
         #expect(try next.commit().documentCount == 20)
     }
 }

@@ -315,11 +315,18 @@ public final class IndexWriter {
 
     /// Deletes the article with this id from the index (in append mode), at commit.
     ///
-    /// Deletions apply to the index as it was when the writer opened it; an id that is not there
-    /// is ignored.
-    public func delete(id: String) {
+    /// Deletions apply to the index as it was when the writer opened it.
+    /// - Returns: whether the index has an article with this id (false: nothing to delete).
+    /// - Throws: ``NewsIndexError/Kind/corruptIndex`` when an index file turns out damaged.
+    @discardableResult
+    public func delete(id: String) throws -> Bool {
         precondition(options.mode == .append, "IndexWriter.delete needs Options.mode = .append")
-        deleteIDs.append(id)
+        guard let base else { return false }
+        for seg in base.segments where try seg.liveDocument(id: id) != nil {
+            deleteIDs.append(id)
+            return true
+        }
+        return false
     }
 
     /// Deletes every article of the index (as it was when the writer opened it) that `query`

@@ -1,0 +1,112 @@
+import ArgumentParser
+import NewsIndex
+
+struct AddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add articles to an existing index; an article whose id is there replaces it.",
+        discussion: """
+        Reads .txt files, .jsonl files and folders as `newsindex build` does and adds their \
+        articles to the index as new segments, analyzed with the index's own analyzer and entity \
+        list. An article whose id is already in the index replaces the old one (update). In the \
+        same run, segments are merged by a size-tiered policy (ten neighbours of about the same \
+        size become one), so the number of segments grows with the logarithm of the archive.
+
+        Everything is one atomic commit: searches that run meanwhile see the index before or \
+        after it; if the run fails or is killed, the index stays as it was. Bad documents are \
+        reported with their file and line and skipped (exit code 1); --strict stops at the first \
+        one and changes nothing.
+
+        Examples:
+          newsindex add today.jsonl
+          newsindex add incoming/ --index /srv/news-index
+          newsindex add corrections.jsonl --strict --quiet
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Files (.txt, .jsonl) and folders to add.", valueName: "path"))
+    var paths: [String]
+
+    @OptionGroup var location: IndexLocation
+
+    @Option(name: .long, help: ArgumentHelp("Memory in MB for the segments being built and merged.", valueName: "MB"))
+    var memory = 256
+
+    @Option(name: .long, help: ArgumentHelp("Segments built at the same time, each on its own thread (default: one per core).", valueName: "N"))
+    var threads: Int?
+
+    @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")
+    var strict = false
+
+    @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")
+    var quiet = false
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one file or folder to add") }
+        if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
+        if memory < 16 || memory > 1 << 20 { throw ValidationError("--memory must be between 16 and 1048576 MB (got \(memory))") }
+    }
+
+    func run() throws {
+        do { try add() } catch let code as ExitCode { throw code } catch { throw fail(error) }
+    }
+
+    private func add() throws {
+        let start = Terminal.now()
+        let inputs = try ArticleInputs.collect(paths)
+        let totalBytes = inputs.files.reduce(0) { $0 + $1.size }
+        var options = IndexWriter.Options()
+        options.mode = .append
+        options.memoryBudget = memory << 20
+        options.expectedInputBytes = totalBytes
+        if let threads { options.threads = threads }
+        let writer = try IndexWriter(path: location.path, options: options)
+        var progress = ProgressLine(enabled: !quiet && Terminal.stderrIsTerminal)
+        var done = 0, inFile = 0, skipped = 0
+        for file in inputs.files {
+            inFile = 0
+            try ArticleInputs.forEachArticle(in: file, withSizes: { result, where_, size in
+                switch result {
+                case .success(let article):
+                    do {
+                        try writer.add(article, inputBytes: size)
+                    } catch let e as NewsIndexError where e.kind == .badInput {
+                        progress.clear()
+                        if strict { throw NewsIndexError(.badInput, "\(where_): \(e.message)") }
+                        Terminal.warning("\(where_): \(e.message); skipped")
+                        skipped += 1
+                    }
+                case .failure(let e):
+                    progress.clear()
+                    if strict { throw e }
+                    Terminal.warning("\(e.message); skipped")
+                    skipped += 1
+                }
+                inFile += size
+                let bytesSoFar = done + min(inFile, file.size)
+                let elapsed = Terminal.now() - start
+                progress.update({
+                    let rate = Double(bytesSoFar) / max(elapsed, 1e-3)
+                    let left = rate > 0 ? Double(totalBytes - bytesSoFar) / rate : 0
+                    return "adding: \(Format.count(writer.documentCount)) documents · \(Format.fixed(rate / 1e6, 1)) MB/s · \(Format.duration(left)) left"
+                }())
+            })
+            done += file.size
+        }
+        progress.clear()
+        if writer.documentCount == 0 {
+            throw NewsIndexError(.badInput, "none of the input documents could be indexed, so the index at \(location.path) was left unchanged")
+        }
+        let summary = try writer.commit()
+        if !quiet && Terminal.stderrIsTerminal {
+            var line = "Added \(Format.count(summary.addedCount)) documents (\(Format.count(summary.deletedCount)) replaced) in \(Format.duration(Terminal.now() - start)) → \(location.path) (\(Format.count(summary.documentCount)) documents, \(summary.segmentCount) segment\(summary.segmentCount == 1 ? "" : "s"), \(Format.bytes(summary.indexBytes)))"
+            if summary.mergedSegmentCount > 0 { line += "; \(summary.mergedSegmentCount) segments merged" }
+            if skipped > 0 { line += "; \(skipped) skipped" }
+            Terminal.err(line)
+        }
+        if skipped > 0 {
+            Terminal.warning("\(skipped) document\(skipped == 1 ? " was" : "s were") skipped (see above); the other \(Format.count(summary.addedCount)) are added")
+            throw ExitCode(1)
+        }
+    }
+}

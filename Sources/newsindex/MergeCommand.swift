@@ -1,0 +1,59 @@
+import ArgumentParser
+import NewsIndex
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge the index's segments, purging deleted articles.",
+        discussion: """
+        Rewrites adjacent segments as one until the index has at most --max-segments, smallest \
+        neighbours first, and rewrites every segment that holds deleted articles without them. \
+        Searches get a little faster with fewer segments. A merge holds the segment it writes \
+        in memory: one merged segment's text stays within about two thirds of --memory, so a \
+        large archive may keep more segments than asked (the summary says so; give more --memory).
+
+        The merge is one atomic commit; searches running meanwhile see the index before or after it.
+
+        Examples:
+          newsindex merge
+          newsindex merge --max-segments 4
+          newsindex merge --index /srv/news-index --memory 2048
+        """
+    )
+
+    @OptionGroup var location: IndexLocation
+
+    @Option(name: .long, help: ArgumentHelp("Segments to leave at most.", valueName: "N"))
+    var maxSegments = 1
+
+    @Option(name: .long, help: ArgumentHelp("Memory in MB for the segment being written.", valueName: "MB"))
+    var memory = 256
+
+    @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")
+    var quiet = false
+
+    func validate() throws {
+        if maxSegments < 1 { throw ValidationError("--max-segments must be at least 1 (got \(maxSegments))") }
+        if memory < 16 || memory > 1 << 20 { throw ValidationError("--memory must be between 16 and 1048576 MB (got \(memory))") }
+    }
+
+    func run() throws {
+        do { try merge() } catch let code as ExitCode { throw code } catch { throw fail(error) }
+    }
+
+    private func merge() throws {
+        let start = Terminal.now()
+        var options = IndexWriter.Options()
+        options.mode = .append
+        options.memoryBudget = memory << 20
+        let writer = try IndexWriter(path: location.path, options: options)
+        writer.merge(maxSegments: maxSegments)
+        let summary = try writer.commit()
+        if !quiet && Terminal.stderrIsTerminal {
+            Terminal.err("Merged \(summary.mergedSegmentCount) segment\(summary.mergedSegmentCount == 1 ? "" : "s") away in \(Format.duration(Terminal.now() - start)) → \(location.path) (\(Format.count(summary.documentCount)) documents, \(summary.segmentCount) segment\(summary.segmentCount == 1 ? "" : "s"), \(Format.bytes(summary.indexBytes)))")
+        }
+        if summary.segmentCount > maxSegments && !quiet {
+            Terminal.warning("the index keeps \(summary.segmentCount) segments: merging further would hold more than --memory \(memory) allows in one segment; give more --memory to merge further")
+        }
+    }
+}
