@@ -21,13 +21,17 @@ struct BuildCommand: ParsableCommand {
         `Canonical Name | type | alias; alias; ambiguous alias?` (see the README).
 
         A new index replaces the one at --index only once it is complete: if the build fails or is \
-        interrupted, the previous index stays as it was. Bad documents are reported with their file \
-        and line and skipped (exit code 1); --strict stops at the first one and changes nothing.
+        interrupted, the previous index stays as it was. Bad documents (a line that is not a JSON \
+        object, no id, no body, a field of the wrong type, an unreadable date, text that is not \
+        UTF-8 or holds NUL bytes, more than 64 MB, an id used earlier in the input) are reported \
+        with their file and line and skipped, and the summary counts them by reason (exit code 1); \
+        --strict stops at the first one and changes nothing (exit code 65).
 
         Examples:
           newsindex build articles/
           newsindex build feed.jsonl archive/2024/ --index /srv/news-index
           newsindex build feed.jsonl --analyzer english
+          newsindex build feed.jsonl --strict        # fail on the first bad document
           newsindex build articles/ --entities my-entities.txt
           NEWSINDEX_INDEX=/tmp/idx newsindex build samples/ --quiet
         """
@@ -71,68 +75,36 @@ struct BuildCommand: ParsableCommand {
 
     private func build() throws {
         let start = Terminal.now()
-        let inputs = try ArticleInputs.collect(paths)
-        let totalBytes = inputs.files.reduce(0) { $0 + $1.size }
+        let showProgress = !quiet && Terminal.stderrIsTerminal
+        var run = try IngestRun(paths: paths, target: location.path, strict: strict, showProgress: showProgress)
         var options = IndexWriter.Options()
         options.analyzer = Analyzer(named: analyzer)!
         options.memoryBudget = memory << 20
-        options.expectedInputBytes = totalBytes
+        options.expectedInputBytes = run.totalBytes
         if let threads { options.threads = threads }
         for file in entities {
             let text = try ArticleInputs.readTextFile(file, option: "--entities")
             options.entityDefinitions.append((source: file, text: text))
         }
         let writer = try IndexWriter(path: location.path, options: options)
-        var progress = ProgressLine(enabled: !quiet && Terminal.stderrIsTerminal)
-        var done = 0          // bytes of finished files
-        var inFile = 0        // bytes read from the current file
-        var skipped = 0
-
-        for file in inputs.files {
-            inFile = 0
-            try ArticleInputs.forEachArticle(in: file, withSizes: { result, where_, size in
-                switch result {
-                case .success(let article):
-                    do {
-                        try writer.add(article, inputBytes: size)
-                    } catch let e as NewsIndexError where e.kind == .badInput {
-                        progress.clear()
-                        if strict { throw NewsIndexError(.badInput, "\(where_): \(e.message)") }
-                        Terminal.warning("\(where_): \(e.message); skipped")
-                        skipped += 1
-                    }
-                case .failure(let e):
-                    progress.clear()
-                    if strict { throw e }
-                    Terminal.warning("\(e.message); skipped")
-                    skipped += 1
-                }
-                inFile += size
-                let bytesSoFar = done + min(inFile, file.size)
-                let elapsed = Terminal.now() - start
-                progress.update({
-                    let rate = Double(bytesSoFar) / max(elapsed, 1e-3)
-                    let left = rate > 0 ? Double(totalBytes - bytesSoFar) / rate : 0
-                    return "indexing: \(Format.count(writer.documentCount)) documents · \(Format.fixed(rate / 1e6, 1)) MB/s · \(Format.duration(left)) left"
-                }())
-            })
-            done += file.size
-        }
-        progress.clear()
-        if writer.documentCount == 0 {
-            throw NewsIndexError(.badInput, "none of the input documents could be indexed, so the index at \(location.path) was left unchanged")
+        try run.run { article, inputBytes in
+            do {
+                try writer.add(article, inputBytes: inputBytes)
+            } catch let e as NewsIndexError where e.kind == .badInput {
+                // The writer refuses an empty id or one it already holds; the run catches
+                // repeats within the input first, with the place of the first use.
+                throw IngestRun.Rejected(reason: article.id.isEmpty ? .missingID : .repeatedID, detail: e.message)
+            }
         }
         let summary = try writer.commit()
         let elapsed = Terminal.now() - start
-        if !quiet && Terminal.stderrIsTerminal {
-            var line = "Indexed \(Format.count(summary.documentCount)) documents from \(Format.count(inputs.files.count)) file\(inputs.files.count == 1 ? "" : "s") (\(Format.bytes(totalBytes))) in \(Format.duration(elapsed)) → \(location.path) (\(Format.bytes(summary.indexBytes)))"
-            if skipped > 0 { line += "; \(skipped) skipped" }
-            if !inputs.ignored.isEmpty { line += "; \(inputs.ignored.count) other files ignored" }
+        if showProgress {
+            let files = run.files.count
+            var line = "Indexed \(Format.count(summary.documentCount)) documents from \(Format.count(files)) file\(files == 1 ? "" : "s") (\(Format.bytes(run.totalBytes))) in \(Format.duration(elapsed)) → \(location.path) (\(Format.bytes(summary.indexBytes)))"
+            if run.skippedCount > 0 { line += "; \(Format.count(run.skippedCount)) skipped" }
+            if !run.ignored.isEmpty { line += "; \(Format.count(run.ignored.count)) other files ignored" }
             Terminal.err(line)
         }
-        if skipped > 0 {
-            Terminal.warning("\(skipped) document\(skipped == 1 ? " was" : "s were") skipped (see above); the other \(Format.count(summary.documentCount)) are indexed")
-            throw ExitCode(1)
-        }
+        try run.finish()
     }
 }

@@ -66,7 +66,8 @@ struct IngestTests {
         ("{\"title\": \"t\", \"body\": \"x\"}", "missing required field \"id\""),
         ("{\"id\": [1], \"body\": \"x\"}", "\"id\" must be a string or integer"),
         ("{\"id\": \"a\", \"body\": \"x\", \"date\": \"soon\"}", "unparseable date \"soon\""),
-        ("[1, 2]", "'{'"),
+        ("[1, 2]", "JSON but not an object"),
+        ("[1, 2", "'{'"),
         ("{\"id\": \"a\", \"body\": \"\\ud800\"}", "surrogate"),
         ("{\"id\": \"a\", \"body\": \"x\"} trailing", "unexpected text"),
     ])
@@ -212,6 +213,49 @@ struct LineBlockTests {
                 text.append(contentsOf: block)
             }) {}
             #expect(String(decoding: text, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) == lines)
+        }
+    }
+
+    @Test("lines longer than the limit are read past and reported by length, in order, whatever the block size")
+    func longLines() throws {
+        let dir = temporaryDirectory("longlines")
+        var rng = SeededRandom(seed: 11)
+        var lines: [[UInt8]] = []
+        for k in 0..<300 {
+            let n = k % 17 == 3 ? Int.random(in: 60...400, using: &rng) : Int.random(in: 0...50, using: &rng)
+            lines.append(Array(repeating: UInt8(ascii: "a") + UInt8(k % 26), count: n))
+        }
+        var file: [UInt8] = []
+        for (k, line) in lines.enumerated() {
+            file += line
+            if k < lines.count - 1 || k % 2 == 0 { file.append(0x0A) }
+        }
+        let path = dir + "/long.jsonl"
+        try FileIO.writeFile(path, file)
+        let limit = 55
+        for blockSize in [1, 5, 16, 64, 1000, 1 << 16] {
+            var reader = try LineBlockReader(path: path, blockSize: blockSize, maxLineLength: limit)
+            // Each event: a line's bytes (delivered) or its length (read past).
+            var delivered: [UInt8] = []
+            var events: [(kept: [UInt8]?, length: Int)] = []
+            func flush() {
+                for piece in delivered.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() {
+                    events.append((Array(piece), piece.count + 1))
+                }
+                if let lf = delivered.lastIndex(of: 0x0A) { delivered.removeSubrange(...lf) }
+            }
+            while try reader.next({ delivered += $0; flush() }, tooLong: { flush(); events.append((nil, $0)) }) {}
+            if !delivered.isEmpty { events.append((delivered, delivered.count)) }
+            #expect(events.count == lines.count, "block size \(blockSize)")
+            for (k, (event, line)) in zip(events, lines).enumerated() {
+                let withLF = line.count + (k < lines.count - 1 ? 1 : 0)
+                #expect(event.length == withLF, "line \(k + 1), block size \(blockSize)")
+                // Only a line over the limit may be read past; one over the limit and longer than a
+                // block (so carried across blocks) must be.
+                if let kept = event.kept { #expect(kept == line) } else { #expect(withLF > limit) }
+                if withLF > blockSize && withLF > limit { #expect(event.kept == nil, "line \(k + 1) held") }
+            }
+            #expect(reader.largestCarry <= limit, "block size \(blockSize): carried \(reader.largestCarry) bytes")
         }
     }
 

@@ -112,70 +112,134 @@ public enum ArticleInputs {
         if let nul = bytes.firstIndex(of: 0) {
             throw NewsIndexError(.badInput, "\(path) looks like a binary file (a NUL byte at offset \(nul)); newsindex indexes UTF-8 text.")
         }
-        if String(validating: bytes, as: UTF8.self) == nil {
-            // Find the first invalid byte for the message.
-            var offset = 0
-            var it = bytes.makeIterator()
-            var decoder = UTF8()
-            loop: while true {
-                let before = offset
-                switch decoder.decode(&it) {
-                case .scalarValue(let s): offset += UTF8.width(s)
-                case .emptyInput: break loop
-                case .error: offset = before; break loop
-                }
-            }
+        if let offset = bytes.withUnsafeBufferPointer(firstInvalidUTF8) {
             throw NewsIndexError(.badInput, "\(path) is not valid UTF-8 (first bad byte at offset \(offset)); convert it to UTF-8, e.g. with iconv -f latin1 -t utf-8.")
         }
+    }
+
+    /// The offset of the first byte of `bytes` that is not part of valid UTF-8, or `nil` when all is.
+    static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        if String(validating: bytes, as: UTF8.self) != nil { return nil }
+        var offset = 0
+        var it = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&it) {
+            case .scalarValue(let s): offset += UTF8.width(s)
+            case .emptyInput: return offset
+            case .error: return offset
+            }
+        }
+    }
+
+    /// The most bytes one document may take in the input (its line of a JSON Lines file, or its
+    /// text file): 64 MB. A larger one is reported as ``BadDocument/Reason/tooLarge`` and skipped,
+    /// read past rather than held in memory.
+    ///
+    /// While it is indexed, a document takes about eight times its size in memory (its text, its
+    /// tokens and its postings at once; a 32 MB document raised a build's peak by 270 MB), so one
+    /// of 64 MB needs about half a gigabyte, what a small machine can spare. News articles are far
+    /// smaller (a long one is 100 KB): a larger "document" is almost always a whole archive or
+    /// binary data put into one line by mistake.
+    public static let maxDocumentBytes = 64 << 20
+
+    /// A size for messages: `70.3 MB`, `12 KB`, `64 MB`.
+    static func sizeText(_ n: Int) -> String {
+        func scaled(_ unit: Int, _ name: String) -> String {
+            if n % unit == 0 { return "\(n / unit) \(name)" }
+            let tenths = (n * 10 + unit / 2) / unit
+            return "\(tenths / 10).\(tenths % 10) \(name)"
+        }
+        if n >= 1 << 20 { return scaled(1 << 20, "MB") }
+        if n >= 1 << 10 { return scaled(1 << 10, "KB") }
+        return "\(n) bytes"
     }
 
     /// Calls `body` with each article of `file` (or the error that kept one from being read), with its
     /// location: the path for text files, `path:line` for JSON Lines.
     ///
-    /// - Throws: errors about the file as a whole (unreadable, not UTF-8) and whatever `body` throws.
+    /// - Throws: errors about the file as a whole (it cannot be opened or read) and whatever `body` throws.
     public static func forEachArticle(in file: InputFile,
                                       _ body: (Result<Article, NewsIndexError>, _ location: String) throws -> Void) throws {
-        try forEachArticle(in: file, withSizes: { result, location, _ in try body(result, location) })
+        try forEachArticle(in: file, withSizes: { result, location, _ in
+            try body(result.mapError { $0.error }, location.description)
+        })
     }
 
-    /// Calls `body` as ``forEachArticle(in:_:)`` does, also with the number of input bytes each
-    /// article (or error) was read from: its line of a JSON Lines file, or the whole text file.
+    /// Calls `body` as ``forEachArticle(in:_:)`` does, with each bad document classified by its
+    /// ``BadDocument/reason``, and with the number of input bytes each article (or bad document)
+    /// was read from: its line of a JSON Lines file, or the whole text file.
     /// ``IndexWriter/add(_:inputBytes:)`` takes this to cut segments by input size.
+    ///
+    /// Every document is handed over, good or bad: a text file that is binary, not UTF-8, empty
+    /// or larger than ``maxDocumentBytes``; a JSON line that does not parse, is not an object,
+    /// lacks an `id` or a `body`, has a field of the wrong type, holds NUL bytes or bytes that are
+    /// not UTF-8, or is longer than ``maxDocumentBytes``. Blank lines are not documents.
+    ///
+    /// - Throws: ``NewsIndexError/Kind/inputNotFound`` when the file cannot be opened,
+    ///   ``NewsIndexError/Kind/io`` when reading it fails, and whatever `body` throws.
     public static func forEachArticle(in file: InputFile,
-                                      withSizes body: (Result<Article, NewsIndexError>, _ location: String, _ inputBytes: Int) throws -> Void) throws {
+                                      withSizes body: (Result<Article, BadDocument>, _ location: DocumentLocation, _ inputBytes: Int) throws -> Void) throws {
+        try forEachArticle(in: file, maxBytes: maxDocumentBytes, body)
+    }
+
+    /// ``forEachArticle(in:withSizes:)`` with another limit than ``maxDocumentBytes`` (for tests).
+    static func forEachArticle(in file: InputFile, maxBytes: Int,
+                               _ body: (Result<Article, BadDocument>, _ location: DocumentLocation, _ inputBytes: Int) throws -> Void) throws {
         switch file.kind {
         case .text:
-            let text: String
-            do { text = try readText(file) } catch let e as NewsIndexError where e.kind == .badInput {
-                try body(.failure(e), file.path, file.size)
+            let location = DocumentLocation(path: file.path)
+            func tooLarge(_ size: Int) -> BadDocument {
+                BadDocument(.tooLarge, at: location, "the file is \(sizeText(size)), over the limit of \(sizeText(maxBytes)) for one document; split it or leave it out")
+            }
+            if file.size > maxBytes {
+                try body(.failure(tooLarge(file.size)), location, file.size)
                 return
             }
+            var bytes: [UInt8]
+            do { bytes = try FileIO.readFile(file.path) } catch let e as NewsIndexError {
+                throw NewsIndexError(.inputNotFound, e.message)
+            }
+            let size = bytes.count
+            if size > maxBytes {
+                try body(.failure(tooLarge(size)), location, size)
+                return
+            }
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+            if let nul = bytes.firstIndex(of: 0) {
+                try body(.failure(BadDocument(.binary, at: location, "a NUL byte at offset \(nul): a binary file, not UTF-8 text")), location, size)
+                return
+            }
+            if let bad = bytes.withUnsafeBufferPointer(firstInvalidUTF8) {
+                try body(.failure(BadDocument(.notUTF8, at: location, "not valid UTF-8 (first bad byte at offset \(bad)); convert it to UTF-8, e.g. with iconv -f latin1 -t utf-8")), location, size)
+                return
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
             let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
             let id = name.lowercased().hasSuffix(".txt") ? String(name.dropLast(4)) : name
             let article = TextArticle.parse(text, id: id)
             if article.body.allSatisfy({ $0.isWhitespace }) && article.title.isEmpty {
-                try body(.failure(NewsIndexError(.badInput, "\(file.path) holds no text")), file.path, file.size)
+                try body(.failure(BadDocument(.noBody, at: location, "the file holds no text")), location, size)
                 return
             }
-            try body(.success(article), file.path, file.size)
+            try body(.success(article), location, size)
         case .jsonLines:
-            // Read in blocks of whole lines: memory stays bounded whatever the file's size.
+            // Read in blocks of whole lines: memory stays bounded whatever the file's size, and a
+            // line over the limit is read past, never held.
             var reader: LineBlockReader
-            do { reader = try LineBlockReader(path: file.path) } catch let e as NewsIndexError {
+            do { reader = try LineBlockReader(path: file.path, maxLineLength: maxBytes) } catch let e as NewsIndexError {
                 throw NewsIndexError(.inputNotFound, e.message)
             }
             var lines = 0
-            var binary = false
-            while !binary, try reader.next({ block in
-                // NUL bytes in the first block: a binary file, not JSON Lines (later ones fail their line).
-                if lines == 0 && block.contains(0) { binary = true; return }
-                try JSONLines.parse(block, file: file.path, linesBefore: &lines) { result, line, size in
-                    try body(result, "\(file.path):\(line)", size)
+            while try reader.next({ block in
+                try JSONLines.parse(block, file: file.path, linesBefore: &lines, maxBytes: maxBytes) { result, line, size in
+                    try body(result, DocumentLocation(path: file.path, line: line), size)
                 }
+            }, tooLong: { size in
+                lines += 1
+                try body(.failure(JSONLines.tooLarge(file: file.path, line: lines, bytes: size, limit: maxBytes)),
+                         DocumentLocation(path: file.path, line: lines), size)
             }) {}
-            if binary {
-                try body(.failure(NewsIndexError(.badInput, "\(file.path) looks like a binary file (it contains NUL bytes); newsindex reads UTF-8 JSON Lines.")), file.path, file.size)
-            }
         }
     }
 }

@@ -10,42 +10,72 @@ public enum JSONLines {
     public static func parse(_ bytes: UnsafeRawBufferPointer, file: String,
                              _ body: (Result<Article, NewsIndexError>, _ line: Int) throws -> Void) throws {
         var lines = 0
-        try parse(bytes.bindMemory(to: UInt8.self), file: file, linesBefore: &lines) { result, line, _ in try body(result, line) }
+        try parse(bytes.bindMemory(to: UInt8.self), file: file, linesBefore: &lines) { result, line, _ in
+            try body(result.mapError { $0.error }, line)
+        }
     }
 
     /// Parses a run of whole lines that follows `linesBefore` lines of the file, and counts them in;
-    /// `body` also gets the line's length in bytes (with its line feed).
+    /// `body` also gets the line's length in bytes (with its line feed). A line longer than
+    /// `maxBytes` (line feed included) is reported as ``BadDocument/Reason/tooLarge`` unread.
     static func parse(_ u: UnsafeBufferPointer<UInt8>, file: String, linesBefore: inout Int,
-                      _ body: (Result<Article, NewsIndexError>, _ line: Int, _ bytes: Int) throws -> Void) throws {
+                      maxBytes: Int = .max,
+                      _ body: (Result<Article, BadDocument>, _ line: Int, _ bytes: Int) throws -> Void) throws {
         var lineNo = linesBefore
         defer { linesBefore = lineNo }
         var start = 0
+        // A byte-order mark before the first line is not part of it.
+        if lineNo == 0 && u.count >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF { start = 3 }
         while start < u.count {
             lineNo += 1
             var end = start
             while end < u.count && u[end] != 0x0A { end += 1 }
+            let size = min(end + 1, u.count) - start
             var lineEnd = end
             if lineEnd > start && u[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             let line = UnsafeBufferPointer(rebasing: u[start..<lineEnd])
-            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            if size > maxBytes {
+                try body(.failure(tooLarge(file: file, line: lineNo, bytes: size, limit: maxBytes)), lineNo, size)
+            } else if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                 var p = LineParser(bytes: line)
-                let result: Result<Article, NewsIndexError>
+                let result: Result<Article, BadDocument>
                 do {
                     result = .success(try p.article())
                 } catch {
-                    let message = (error as? LineParser.Failure)?.message ?? "\(error)"
-                    result = .failure(NewsIndexError(.badInput, "\(file):\(lineNo): \(message)"))
+                    let failure = LineParser.classify(line, error as? LineParser.Failure ?? LineParser.Failure(message: "\(error)"))
+                    result = .failure(BadDocument(failure.reason, at: DocumentLocation(path: file, line: lineNo), failure.message))
                 }
-                try body(result, lineNo, min(end + 1, u.count) - start)
+                try body(result, lineNo, size)
             }
             start = end + 1
         }
+    }
+
+    /// The report of a line of `bytes` bytes, over the `limit`.
+    static func tooLarge(file: String, line: Int, bytes: Int, limit: Int) -> BadDocument {
+        BadDocument(.tooLarge, at: DocumentLocation(path: file, line: line),
+                    "the line is \(ArticleInputs.sizeText(bytes)), over the limit of \(ArticleInputs.sizeText(limit)) for one document; split the document or leave it out")
     }
 }
 
 /// A strict JSON parser for one object per line.
 struct LineParser {
-    struct Failure: Error { var message: String }
+    struct Failure: Error {
+        var reason: BadDocument.Reason = .notJSON
+        var message: String
+    }
+
+    /// A failure's reason and message, looking at the whole line: NUL bytes or bytes that are not
+    /// UTF-8 anywhere in it say more than the syntax error they caused.
+    static func classify(_ line: UnsafeBufferPointer<UInt8>, _ failure: Failure) -> Failure {
+        if let nul = line.firstIndex(of: 0) {
+            return Failure(reason: .binary, message: "a NUL byte at column \(nul + 1): binary data, not JSON text")
+        }
+        if let bad = ArticleInputs.firstInvalidUTF8(line) {
+            return Failure(reason: .notUTF8, message: "not valid UTF-8 (first bad byte at column \(bad + 1)); convert the file to UTF-8, e.g. with iconv -f latin1 -t utf-8")
+        }
+        return failure
+    }
 
     let bytes: UnsafeBufferPointer<UInt8>
     var i = 0
@@ -68,6 +98,18 @@ struct LineParser {
 
     mutating func article() throws -> Article {
         var id: String?, title: String?, body: String?, date: String?, url: String?
+        skipSpace()
+        if i < bytes.count && bytes[i] != UInt8(ascii: "{") {
+            // Valid JSON of another kind, or not JSON at all?
+            let at = i
+            if (try? value()) != nil {
+                skipSpace()
+                if i == bytes.count {
+                    throw Failure(reason: .notAnObject, message: "the line is JSON but not an object; each line must be one JSON object")
+                }
+            }
+            i = at
+        }
         try expect(UInt8(ascii: "{"), "'{' (each line must be one JSON object)")
         skipSpace()
         if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1 } else {
@@ -83,7 +125,7 @@ struct LineParser {
                     case .string(let s): return s
                     case .integer(let s) where allowInteger: return s
                     case .null: return nil
-                    default: throw Failure(message: "field \"\(name)\" must be a string\(allowInteger ? " or integer" : "")")
+                    default: throw Failure(reason: .wrongFieldType, message: "field \"\(name)\" must be a string\(allowInteger ? " or integer" : "")")
                     }
                 }
                 switch key {
@@ -103,12 +145,15 @@ struct LineParser {
         }
         skipSpace()
         if i < bytes.count { throw fail("unexpected text after the object") }
-        guard let id, !id.isEmpty else { throw Failure(message: "missing required field \"id\"") }
-        guard let body, !body.allSatisfy({ $0.isWhitespace }) else { throw Failure(message: "document \"\(id)\" has no body") }
+        guard let id else { throw Failure(reason: .missingID, message: "missing required field \"id\"") }
+        guard !id.isEmpty else { throw Failure(reason: .missingID, message: "the required field \"id\" is empty") }
+        guard let body, !body.allSatisfy({ $0.isWhitespace }) else {
+            throw Failure(reason: .noBody, message: "document \"\(id)\" has no body (the field \"body\" is missing, null or blank)")
+        }
         var parsedDate: ArticleDate?
         if let date, !date.isEmpty {
             guard let d = ArticleDate(parsing: date) else {
-                throw Failure(message: "unparseable date \"\(date)\" (expected ISO 8601 like 2022-12-30 or a news format like Dec 30, 2022)")
+                throw Failure(reason: .badDate, message: "unparseable date \"\(date)\" (expected ISO 8601 like 2022-12-30 or a news format like Dec 30, 2022)")
             }
             parsedDate = d
         }
@@ -180,7 +225,7 @@ struct LineParser {
             if b == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(rebasing: bytes[s..<i])
                 i += 1
-                guard let str = String(validating: raw, as: UTF8.self) else { throw Failure(message: "invalid UTF-8 in a string at column \(s + 1)") }
+                guard let str = String(validating: raw, as: UTF8.self) else { throw Failure(reason: .notUTF8, message: "invalid UTF-8 in a string at column \(s + 1)") }
                 return str
             }
             if b == UInt8(ascii: "\\") { break }
@@ -192,7 +237,7 @@ struct LineParser {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
                 i += 1
-                guard let str = String(validating: out, as: UTF8.self) else { throw Failure(message: "invalid UTF-8 in a string at column \(s + 1)") }
+                guard let str = String(validating: out, as: UTF8.self) else { throw Failure(reason: .notUTF8, message: "invalid UTF-8 in a string at column \(s + 1)") }
                 return str
             }
             if b < 0x20 { throw fail("control character in a string") }

@@ -105,26 +105,41 @@ enum FileIO {
 }
 
 /// Reads a file front to back in blocks, handing out whole lines, so a large file never has to fit
-/// in memory; only a single line longer than a block is held whole.
+/// in memory. A line that crosses a block boundary is carried over; a line longer than
+/// `maxLineLength` is not kept at all: it is read past and only its length is reported, so memory
+/// stays within about one block plus `maxLineLength` whatever the file holds.
 struct LineBlockReader: ~Copyable {
     private let fd: Int32
     private let path: String
+    private let maxLineLength: Int
+    /// The start of a line that crosses a block boundary (never more than `maxLineLength` bytes).
     private var pending: [UInt8] = []
     private var block: [UInt8]
     private var atEnd = false
+    /// Bytes of an over-long line read so far while reading past it, or -1.
+    private var skipping = -1
+    /// The most bytes `pending` ever held (for tests).
+    private(set) var largestCarry = 0
 
-    init(path: String, blockSize: Int = 4 << 20) throws {
+    init(path: String, blockSize: Int = 4 << 20, maxLineLength: Int = .max) throws {
         fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw FileIO.ioError("open", path) }
         self.path = path
-        block = [UInt8](repeating: 0, count: blockSize)
+        self.maxLineLength = max(1, maxLineLength)
+        block = [UInt8](repeating: 0, count: max(1, blockSize))
     }
 
     deinit { close(fd) }
 
-    /// Calls `body` with the next run of whole lines (each ending in a line feed, except the file's
-    /// last line when it has none); returns false at the end of the file.
-    mutating func next(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Bool {
+    /// Calls `body` with the next runs of whole lines (each ending in a line feed, except the
+    /// file's last line when it has none), and `tooLong` with the length (line feed included) of
+    /// each line longer than `maxLineLength` that could not be held, in file order; returns false
+    /// at the end of the file.
+    ///
+    /// Lines of a run handed to `body` are not checked against `maxLineLength`: one that fits in a
+    /// block may be longer; only a line that has to be carried across blocks is cut short.
+    mutating func next(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void,
+                       tooLong: (Int) throws -> Void = { _ in }) throws -> Bool {
         while !atEnd {
             let n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
             if n < 0 {
@@ -132,24 +147,83 @@ struct LineBlockReader: ~Copyable {
                 throw FileIO.ioError("read", path)
             }
             if n == 0 { atEnd = true; break }
-            guard let lastLF = block[0..<n].lastIndex(of: 0x0A) else {
-                pending.append(contentsOf: block[0..<n])
-                continue
+            var delivered = false
+            try block.withUnsafeBufferPointer { all in
+                let buf = UnsafeBufferPointer(rebasing: all[0..<n])
+                var from = 0
+                if skipping >= 0 {
+                    // Inside an over-long line: read past it up to its line feed.
+                    guard let lf = LineBlockReader.firstLF(buf, from: 0) else { skipping += n; return }
+                    let length = skipping + lf + 1
+                    skipping = -1
+                    delivered = true
+                    try tooLong(length)
+                    from = lf + 1
+                }
+                guard let lastLF = LineBlockReader.lastLF(buf, from: from) else {
+                    carry(buf, from: from)
+                    return
+                }
+                var linesFrom = from
+                if !pending.isEmpty {
+                    // The carried line ends at the first line feed of this block.
+                    let lf = LineBlockReader.firstLF(buf, from: from)!
+                    let length = pending.count + lf + 1 - from
+                    if length > maxLineLength {
+                        pending = []
+                        try tooLong(length)
+                    } else {
+                        pending.append(contentsOf: UnsafeBufferPointer(rebasing: buf[from...lf]))
+                        largestCarry = max(largestCarry, pending.count)
+                        try pending.withUnsafeBufferPointer { try body($0) }
+                        pending.removeAll(keepingCapacity: false)
+                    }
+                    linesFrom = lf + 1
+                }
+                if linesFrom <= lastLF { try body(UnsafeBufferPointer(rebasing: buf[linesFrom...lastLF])) }
+                delivered = true
+                carry(buf, from: lastLF + 1)
             }
-            if pending.isEmpty {
-                try block.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0...lastLF])) }
-            } else {
-                pending.append(contentsOf: block[0...lastLF])
-                try pending.withUnsafeBufferPointer { try body($0) }
-                pending.removeAll(keepingCapacity: false)
-            }
-            pending.append(contentsOf: block[(lastLF + 1)..<n])
+            if delivered { return true }
+        }
+        if skipping >= 0 {
+            let length = skipping
+            skipping = -1
+            try tooLong(length)
             return true
         }
         guard !pending.isEmpty else { return false }
         try pending.withUnsafeBufferPointer { try body($0) }
         pending = []
         return true
+    }
+
+    /// Keeps `buf[from...]`, the start of a line without its end, for the next block, or starts
+    /// reading past the line once it is longer than `maxLineLength`.
+    private mutating func carry(_ buf: UnsafeBufferPointer<UInt8>, from: Int) {
+        let rest = buf.count - from
+        guard rest > 0 else { return }
+        if pending.count + rest > maxLineLength {
+            skipping = pending.count + rest
+            pending = []
+        } else {
+            pending.append(contentsOf: UnsafeBufferPointer(rebasing: buf[from...]))
+            largestCarry = max(largestCarry, pending.count)
+        }
+    }
+
+    private static func firstLF(_ buf: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard from < buf.count, let base = buf.baseAddress,
+              let p = memchr(base + from, 0x0A, buf.count - from) else { return nil }
+        return UnsafeRawPointer(p) - UnsafeRawPointer(base)
+    }
+
+    private static func lastLF(_ buf: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        // memchr first: a block without a line end (inside a long line) is passed over fast.
+        guard let first = firstLF(buf, from: from) else { return nil }
+        var i = buf.count - 1
+        while i > first && buf[i] != 0x0A { i -= 1 }
+        return i
     }
 }
 
