@@ -53,60 +53,29 @@ struct AddCommand: ParsableCommand {
 
     private func add() throws {
         let start = Terminal.now()
-        let inputs = try ArticleInputs.collect(paths)
-        let totalBytes = inputs.files.reduce(0) { $0 + $1.size }
+        let showProgress = !quiet && Terminal.stderrIsTerminal
+        var run = try IngestRun(paths: paths, target: location.path, strict: strict, showProgress: showProgress)
         var options = IndexWriter.Options()
         options.mode = .append
         options.memoryBudget = memory << 20
-        options.expectedInputBytes = totalBytes
+        options.expectedInputBytes = run.totalBytes
         if let threads { options.threads = threads }
         let writer = try IndexWriter(path: location.path, options: options)
-        var progress = ProgressLine(enabled: !quiet && Terminal.stderrIsTerminal)
-        var done = 0, inFile = 0, skipped = 0
-        for file in inputs.files {
-            inFile = 0
-            try ArticleInputs.forEachArticle(in: file, withSizes: { result, where_, size in
-                switch result {
-                case .success(let article):
-                    do {
-                        try writer.add(article, inputBytes: size)
-                    } catch let e as NewsIndexError where e.kind == .badInput {
-                        progress.clear()
-                        if strict { throw NewsIndexError(.badInput, "\(where_): \(e.message)") }
-                        Terminal.warning("\(where_): \(e.message); skipped")
-                        skipped += 1
-                    }
-                case .failure(let e):
-                    progress.clear()
-                    if strict { throw e }
-                    Terminal.warning("\(e.message); skipped")
-                    skipped += 1
-                }
-                inFile += size
-                let bytesSoFar = done + min(inFile, file.size)
-                let elapsed = Terminal.now() - start
-                progress.update({
-                    let rate = Double(bytesSoFar) / max(elapsed, 1e-3)
-                    let left = rate > 0 ? Double(totalBytes - bytesSoFar) / rate : 0
-                    return "adding: \(Format.count(writer.documentCount)) documents · \(Format.fixed(rate / 1e6, 1)) MB/s · \(Format.duration(left)) left"
-                }())
-            })
-            done += file.size
-        }
-        progress.clear()
-        if writer.documentCount == 0 {
-            throw NewsIndexError(.badInput, "none of the input documents could be indexed, so the index at \(location.path) was left unchanged")
+        try run.run { article, inputBytes in
+            do {
+                try writer.add(article, inputBytes: inputBytes)
+            } catch let e as NewsIndexError where e.kind == .badInput {
+                throw IngestRun.Rejected(reason: article.id.isEmpty ? .missingID : .repeatedID, detail: e.message)
+            }
         }
         let summary = try writer.commit()
-        if !quiet && Terminal.stderrIsTerminal {
-            var line = "Added \(Format.count(summary.addedCount)) documents (\(Format.count(summary.deletedCount)) replaced) in \(Format.duration(Terminal.now() - start)) → \(location.path) (\(Format.count(summary.documentCount)) documents, \(summary.segmentCount) segment\(summary.segmentCount == 1 ? "" : "s"), \(Format.bytes(summary.indexBytes)))"
-            if summary.mergedSegmentCount > 0 { line += "; \(summary.mergedSegmentCount) segments merged" }
-            if skipped > 0 { line += "; \(skipped) skipped" }
+        if showProgress {
+            var line = "Added \(Format.count(summary.addedCount)) documents (\(Format.count(summary.deletedCount)) replacing earlier versions) in \(Format.duration(Terminal.now() - start)) → \(location.path) (\(Format.count(summary.documentCount)) documents, \(summary.segmentCount) segment\(summary.segmentCount == 1 ? "" : "s"), \(Format.bytes(summary.indexBytes)))"
+            if summary.mergedSegmentCount > 0 { line += "; \(summary.mergedSegmentCount) segments merged away" }
+            if run.skippedCount > 0 { line += "; \(Format.count(run.skippedCount)) skipped" }
+            if !run.ignored.isEmpty { line += "; \(Format.count(run.ignored.count)) other files ignored" }
             Terminal.err(line)
         }
-        if skipped > 0 {
-            Terminal.warning("\(skipped) document\(skipped == 1 ? " was" : "s were") skipped (see above); the other \(Format.count(summary.addedCount)) are added")
-            throw ExitCode(1)
-        }
+        try run.finish()
     }
 }
