@@ -9,6 +9,8 @@ struct NewsIndexCommand: ParsableCommand {
         discussion: """
         Examples:
           newsindex build articles/ feed.jsonl --index ./newsindex
+          newsindex add today.jsonl
+          newsindex delete wire-003 --query 'url:example.com'
           newsindex search "strategic cooperation"
           newsindex search '"naval drills" china' --limit 5 --json
           newsindex search 'entity:putin taiwan -samarkand' --sort date
@@ -20,7 +22,8 @@ struct NewsIndexCommand: ParsableCommand {
 
         Exit codes:
           0   success
-          1   build finished, but some documents were skipped (each is reported on stderr)
+          1   build or add finished, but some documents were skipped (each is reported on
+              stderr); delete finished, but some ids were not in the index
           64  usage error: unknown option, bad value, or a query that cannot be parsed
           65  bad input: with --strict, the first bad document; or no valid document at all
           66  not found: an input path, an empty folder, or no index at --index

@@ -189,3 +189,89 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         #expect(try next.commit().documentCount == 20)
     }
 }
+
+@Suite struct UpdateCLITests {
+    /// JSON Lines files of the shared ABC articles: lines `range` of the corpus, with `prefix`
+    /// put before each body.
+    static func jsonl(_ range: Range<Int>, in dir: String, name: String, prefix: String = "") throws -> String {
+        let all = try leeArticles()
+        var text = ""
+        for a in all[range] {
+            let obj: [String: String] = ["id": a.id, "title": a.title, "body": prefix + a.body]
+            text += String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self) + "\n"
+        }
+        let path = dir + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func count(_ query: String, _ index: String) throws -> Int {
+        Int(try CLI.run(["search", query, "--index", index, "--count"]).out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    @Test func addReplaceDeleteAndMergeFromTheCommandLine() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let index = dir + "/idx"
+        let first = try UpdateCLITests.jsonl(0..<100, in: dir, name: "first.jsonl")
+        let second = try UpdateCLITests.jsonl(100..<150, in: dir, name: "second.jsonl")
+        let fixes = try UpdateCLITests.jsonl(0..<5, in: dir, name: "fixes.jsonl", prefix: "Zanzibar correction. ")
+
+        // No index yet: add says so.
+        let none = try CLI.run(["add", first, "--index", index])
+        #expect(none.status == 66)
+        #expect(none.err.contains("no index at \(index)"))
+
+        #expect(try CLI.run(["build", first, "--index", index]).status == 0)
+        let police = try UpdateCLITests.count("police", index)
+        #expect(try CLI.run(["add", second, fixes, "--index", index]).status == 0)
+        #expect(try UpdateCLITests.count("police", index) > police)
+        // The corrections replaced the five first articles: each id once, with the new text.
+        #expect(try UpdateCLITests.count("zanzibar", index) == 5)
+        let all = try leeArticles()
+        #expect(try UpdateCLITests.count("id:\(all[0].id)", index) == 1)
+        #expect(try CLI.run(["show", all[0].id, "--index", index]).out.contains("Zanzibar correction."))
+        #expect(try UpdateCLITests.count("the", index) == 150)
+
+        // A dry run changes nothing; a missing id gives exit 1 and a warning naming it.
+        let dry = try CLI.run(["delete", "--query", "zanzibar", "--dry-run", "--index", index])
+        #expect(dry.status == 0 && dry.out.contains("would delete 0 articles by id and 5 by query"))
+        #expect(try UpdateCLITests.count("zanzibar", index) == 5)
+        let del = try CLI.run(["delete", all[1].id, "no-such-id", "--query", "zanzibar", "--index", index])
+        #expect(del.status == 1)
+        #expect(del.err.contains("no-such-id"))
+        #expect(try UpdateCLITests.count("zanzibar", index) == 0)
+        #expect(try UpdateCLITests.count("the", index) == 145)
+        #expect(try CLI.run(["show", all[1].id, "--index", index]).status == 66)
+
+        // Merging to one segment keeps every answer and removes the deletion files.
+        let before = try CLI.run(["search", "police OR fire", "--index", index, "--json", "--limit", "200"]).out
+        #expect(try CLI.run(["merge", "--index", index]).status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: index)
+        #expect(files.filter { $0.hasSuffix(".tdi") }.count == 1)
+        #expect(!files.contains { $0.hasSuffix(".del") })
+        #expect(try CLI.run(["search", "police OR fire", "--index", index, "--json", "--limit", "200"]).out == before)
+
+        // Every new subcommand documents itself with examples.
+        for sub in ["add", "delete", "merge"] {
+            let help = try CLI.run([sub, "--help"])
+            #expect(help.status == 0 && help.out.contains("Examples:") && help.out.contains("newsindex \(sub)"), "\(sub)")
+        }
+    }
+
+    @Test func aLockedIndexIsRefusedWithTheHoldersPID() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let index = dir + "/idx"
+        let first = try UpdateCLITests.jsonl(0..<20, in: dir, name: "first.jsonl")
+        #expect(try CLI.run(["build", first, "--index", index]).status == 0)
+        let writer = try appendWriter(index)
+        for args in [["add", first], ["delete", "x"], ["merge"], ["build", first]] {
+            let r = try CLI.run(args + ["--index", index])
+            #expect(r.status == 75, "\(args)")
+            #expect(r.err.contains("locked by process \(getpid())"), "\(args)")
+        }
+        try writer.commit()
+        #expect(try CLI.run(["delete", "x", "--index", index]).status == 1)
+    }
+}
