@@ -121,6 +121,46 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         #expect(files.filter { $0.hasSuffix(".tdi") }.count == 1)
     }
 
+    @Test func mergesRunWhileArticlesAreAddedAndDeletionsFollowThem() throws {
+        let all = try leeArticles()
+        let dir = temporaryDirectory(), fresh = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: fresh) }
+        // A tiny memory budget makes many small segments.
+        var options = IndexWriter.Options()
+        options.memoryBudget = 48 << 10
+        let w0 = try IndexWriter(path: dir, options: options)
+        for a in all[0..<300] { try w0.add(a) }
+        let built = try w0.commit()
+        #expect(built.segmentCount >= 20)
+
+        let qantas = Set(try allMatches(IndexReader(path: dir), ["qantas"])["qantas"]!.keys)
+        let w = try appendWriter(dir)
+        var current = Array(all[0..<300])
+        for a in all[300..<350] { try w.add(a) }
+        current += all[300..<350]
+        for k in stride(from: 7, to: 300, by: 37) {
+            var a = all[k]
+            a.title += " (updated)"
+            try w.add(a)
+            current.removeAll { $0.id == a.id }
+            current.append(a)
+        }
+        #expect(try w.delete(id: all[11].id))
+        #expect(try w.delete(matching: Query.parse("qantas")) == qantas.count)
+        current.removeAll { $0.id == all[11].id || qantas.contains($0.id) }
+        let s = try w.commit()
+        // Ten neighbours of the same level became one while the articles were added.
+        #expect(s.mergedSegmentCount >= 9 * (built.segmentCount / 10))
+        #expect(s.segmentCount < built.segmentCount)
+        try build(current, at: fresh)
+        let index = try IndexReader(path: dir), reference = try IndexReader(path: fresh)
+        #expect(index.documentCount == current.count)
+        // Background merges write segments named `g…_m<k>`.
+        #expect(index.segments.filter { $0.name.contains("_m") }.count == built.segmentCount / 10)
+        #expect(try allMatches(index, UpdateTests.queries) == (try allMatches(reference, UpdateTests.queries)))
+        #expect(try topScores(index, UpdateTests.queries) == (try topScores(reference, UpdateTests.queries)))
+    }
+
     @Test func mergePolicyKeepsTheSegmentCountLogarithmic() {
         // 300 additions of 100 documents each, the policy applied after each.
         var segs: [MergePolicy.Candidate] = []

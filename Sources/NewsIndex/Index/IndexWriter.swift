@@ -117,6 +117,9 @@ public final class IndexWriter {
     private var deleteIDs: [String] = []
     private var deleteDocuments: [Int] = []
     private var forcedMaxSegments: Int?
+    /// In append mode: merges of the base's segments that the policy asked for, running on a
+    /// thread of their own while articles are added.
+    private let background = BackgroundMerges()
 
     /// Opens `path` for building a new index, creating the directory if needed.
     ///
@@ -165,9 +168,38 @@ public final class IndexWriter {
         generation = max(previous + 1, UInt64(time(nil)) << 20 | UInt64.random(in: 0..<(1 << 20)))
         // Files of an unfinished earlier run are not referenced by any manifest: remove them.
         try removeUnreferencedFiles()
+        if let base { startBackgroundMerges(base) }
+    }
+
+    /// Starts the merges the policy asks for among the base's segments, on a thread of their own.
+    private func startBackgroundMerges(_ base: IndexReader) {
+        let threads = max(1, options.threads)
+        let candidates = base.segments.map { seg in
+            MergePolicy.Candidate(live: seg.liveCount, docCount: seg.docCount, textBytes: seg.liveTextBytes)
+        }
+        let ranges = MergePolicy.select(candidates, maxText: max(1, options.memoryBudget * 2 / 3 / threads))
+        guard !ranges.isEmpty else { return }
+        workers.enter()
+        let name = "g\(String(generation, radix: 36))_m"
+        DispatchQueue.global().async { [directory, analyzer, recognizer, workers, shared, background] in
+            defer { workers.leave() }
+            do {
+                for (k, range) in ranges.enumerated() {
+                    if background.cancelled { return }
+                    let sources = try base.segments[range].map { try WorkingSegment(entry: $0.entry, reader: $0) }
+                    let (entry, paths) = try SegmentMerger.merge(sources, directory: directory, name: name + "\(k)",
+                                                                 analyzer: analyzer, recognizer: recognizer)
+                    shared.withLock { $0.writtenFiles += paths }
+                    background.append(range, entry)
+                }
+            } catch {
+                shared.withLock { if $0.failure == nil { $0.failure = error } }
+            }
+        }
     }
 
     deinit {
+        background.cancelled = true
         // A writer dropped without commit: the open segment is never written.
         if let segment = open {
             open = nil
@@ -418,6 +450,23 @@ public final class IndexWriter {
             work[seg.ordinal].delete(local)
         }
         let deleted = work.reduce(0) { $0 + $1.newlyDeleted.count }
+        var backgroundMerged = 0
+        // The merges that ran while articles were added replace their sources; the documents this
+        // commit deletes from the sources are deleted from the merged segment instead.
+        for (range, entry) in background.finished.reversed() {
+            let merged = try WorkingSegment(entry: entry, reader: try SegmentReader(directory: directory, entry: entry, docBase: 0))
+            var next = 0
+            for source in work[range] {
+                let gone = Set(source.newlyDeleted)
+                for d in 0..<source.entry.docCount where !source.reader.isDeleted(Int32(d)) {
+                    if gone.contains(d) { merged.delete(next) }
+                    next += 1
+                }
+            }
+            precondition(next == entry.docCount, "a merged segment does not hold its sources' live documents")
+            work.replaceSubrange(range, with: [merged])
+            backgroundMerged += range.count - 1
+        }
         for entry in added {
             let reader = try SegmentReader(directory: directory, entry: entry, docBase: 0)
             work.append(try WorkingSegment(entry: entry, reader: reader))
@@ -425,7 +474,7 @@ public final class IndexWriter {
         // Merges, level by level, until the policy asks for none.
         let threads = max(1, options.threads)
         let maxText = max(1, options.memoryBudget * 2 / 3)
-        var mergedAway = 0
+        var mergedAway = backgroundMerged
         var round = 0
         while true {
             let candidates = work.map(\.candidate)
@@ -498,6 +547,30 @@ public final class IndexWriter {
 public enum NewsIndexVersion {
     /// The version string, e.g. "0.1.0".
     public static let string = "0.1.0"
+}
+
+/// Merges running while a writer adds articles: the finished ones, in order of their ranges.
+private final class BackgroundMerges: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [(Range<Int>, Manifest.Segment)] = []
+    private var stop = false
+
+    var cancelled: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return stop }
+        set { lock.lock(); stop = newValue; lock.unlock() }
+    }
+
+    func append(_ range: Range<Int>, _ entry: Manifest.Segment) {
+        lock.lock()
+        results.append((range, entry))
+        lock.unlock()
+    }
+
+    var finished: [(Range<Int>, Manifest.Segment)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results
+    }
 }
 
 /// The segment threads' results, behind a lock.
