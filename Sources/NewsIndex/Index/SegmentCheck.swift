@@ -34,6 +34,10 @@ final class SegmentCheck {
     // (entity terms excluded) of a document's field; a field's tallies are trusted only while
     // every term of it decoded cleanly (`complete`).
     private var lengths: [Int] = []
+    /// With the news and english analyzers every token is a word term at its own position, so a
+    /// document's word positions in the title (and in the body) are exactly 0..<length: their sum
+    /// (`positionSums[field * docCount + doc]`, title and body only) must be length·(length−1)/2.
+    private var positionSums: [Int] = []
     private var termFreqSums = [Int](repeating: 0, count: IndexedField.allCases.count)
     private var complete = [Bool](repeating: false, count: IndexedField.allCases.count)
     /// Each document's id term: where its bytes start in `idBytes` (-1: none seen) and how many.
@@ -44,6 +48,7 @@ final class SegmentCheck {
     /// One term's decoded documents and frequencies (reused from term to term).
     private var termDocs: [Int] = []
     private var termFreqs: [Int] = []
+    private var termPositionSums: [Int] = []
     private let deltaBuffer = UnsafeMutablePointer<UInt32>.allocate(capacity: FormatConstants.blockSize)
     private let freqBuffer = UnsafeMutablePointer<UInt32>.allocate(capacity: FormatConstants.blockSize)
 
@@ -248,6 +253,7 @@ final class SegmentCheck {
         let posEnd = (pos?.bytes.count ?? 0) - FormatConstants.footerSize
         if walk {
             lengths = [Int](repeating: 0, count: IndexedField.allCases.count * docCount)
+            positionSums = [Int](repeating: 0, count: 2 * docCount)
             idStart = [Int](repeating: -1, count: docCount)
             idLength = [Int](repeating: 0, count: docCount)
             complete = [Bool](repeating: true, count: IndexedField.allCases.count)
@@ -410,7 +416,14 @@ final class SegmentCheck {
         }
         if !isEntity {
             let base = field * docCount
-            for (d, f) in zip(termDocs, termFreqs) { lengths[base + d] += f }
+            lengths.withUnsafeMutableBufferPointer { l in
+                for (d, f) in zip(termDocs, termFreqs) { l[base + d] += f }
+            }
+            if field <= 1 {
+                positionSums.withUnsafeMutableBufferPointer { ps in
+                    for (d, sum) in zip(termDocs, termPositionSums) { ps[base + d] += sum }
+                }
+            }
             termFreqSums[field] += t.totalTermFreq
         }
         if field == Int(IndexedField.id.rawValue) {
@@ -446,8 +459,16 @@ final class SegmentCheck {
         // position of a dropped long token).
         let bounded = field <= 1 && analyzer.map { $0.kind != .simple } == true && fieldNorms != nil
         let isID = field == Int(IndexedField.id.rawValue)
-        termDocs.removeAll(keepingCapacity: true)
-        termFreqs.removeAll(keepingCapacity: true)
+        // The tallies are built in locals (no exclusivity checks on the hot path) and handed back.
+        var docs = termDocs, freqs = termFreqs, sums = termPositionSums
+        termDocs = []; termFreqs = []; termPositionSums = []
+        docs.removeAll(keepingCapacity: true)
+        freqs.removeAll(keepingCapacity: true)
+        sums.removeAll(keepingCapacity: true)
+        defer { termDocs = docs; termFreqs = freqs; termPositionSums = sums }
+        let limits = SegmentCheck.positionLimit
+        let docCount = self.docCount
+        let deltaBuffer = self.deltaBuffer, freqBuffer = self.freqBuffer
         var prev = -1
         var total = 0
         var maxFreq = 0
@@ -467,8 +488,9 @@ final class SegmentCheck {
                 throw p.damage("the \(freq) positions of document \(docNo) run past the term's positions (\(p.remaining) bytes left)")
             }
             let norm = fieldNorms.map { Int($0[docNo]) } ?? 0
-            let limit = bounded ? SegmentCheck.positionLimit[norm] : Int.max
+            let limit = bounded ? limits[norm] : Int.max
             var position = 0
+            var sum = 0
             for k in 0..<freq {
                 let at = p.at
                 let v = try p.vint()
@@ -485,12 +507,14 @@ final class SegmentCheck {
                 if isID && position != 0 {
                     throw p.damage("the id term sits at position \(position) of document \(docNo), not at 0", at: at)
                 }
+                sum += position
             }
             total += freq
             maxFreq = max(maxFreq, freq)
             if let fieldNorms { minNorm = min(minNorm, Int(fieldNorms[docNo])) }
-            termDocs.append(docNo)
-            termFreqs.append(freq)
+            docs.append(docNo)
+            freqs.append(freq)
+            sums.append(sum)
         }
 
         var left = df
@@ -578,6 +602,14 @@ final class SegmentCheck {
                 let expected = SmallFloat.intToByte4(length)
                 if bytes[d] != expected {
                     problems.add(nrm.path, fn.offset + d, "document \(d)'s norm in field \(field.name) is \(bytes[d]) (a length of \(SmallFloat.byte4ToInt(bytes[d]))), but its terms hold \(length) tokens (norm \(expected))")
+                }
+            }
+            if f <= 1, analyzer.map({ $0.kind != .simple }) == true, let pos = files[.positions] {
+                for d in 0..<docCount {
+                    let length = lengths[base + d]
+                    if positionSums[base + d] != length * (length - 1) / 2 {
+                        problems.add(pos.path, nil, "the word positions of document \(d)'s \(field.name) are not 0..<\(length), one per token: they add up to \(positionSums[base + d]), not \(length * (length - 1) / 2)")
+                    }
                 }
             }
             if fn.sumTotalTermFreq != UInt64(termFreqSums[f]) {
