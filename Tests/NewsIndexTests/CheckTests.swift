@@ -302,6 +302,25 @@ struct CheckTests {
         #expect(problems(s, ".dat").contains { $0.offset == widthAt && $0.message.contains("width 60") }, "\(s.problems)")
     }
 
+    @Test("document counts of the manifest and the files must agree")
+    func documentCounts() throws {
+        // The last segment entry ends with DocCount:u32 and DeletesGeneration:u64, before the footer.
+        func manifest(docCount: UInt32) throws -> IndexCheckReport {
+            try check(try fx.damaged("manifest") { b in
+                let at = b.count - 8 - 8 - 4
+                withUnsafeBytes(of: docCount.littleEndian) { b.replaceSubrange(at..<(at + 4), with: $0) }
+            })
+        }
+        let r = try manifest(docCount: UInt32(fx.documentCount + 1))
+        for ext in ["nrm", "fdt", "dat"] {
+            #expect(problems(r, "." + ext).contains { $0.message.contains("the manifest says segment \(fx.segment.name) has \(fx.documentCount + 1)") }, "\(ext): \(r.problems)")
+        }
+        let huge = try manifest(docCount: UInt32(Int32.max))
+        #expect(huge.problems.count == 1)
+        #expect(huge.problems.first?.file.hasSuffix("/manifest") == true)
+        #expect(huge.problems.first?.message.contains("more than its files can describe") == true, "\(huge.problems)")
+    }
+
     @Test("segment ids of the manifest and the files must agree")
     func foreignSegmentID() throws {
         let d = try fx.damaged("nrm") { b in b[12] ^= 0xFF }

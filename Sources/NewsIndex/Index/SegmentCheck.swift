@@ -100,10 +100,14 @@ final class SegmentCheck {
             }
             meter.add(f.bytes.count)
         }
-        // Every document has a norm byte per field in .nrm and an id posting in .doc, so a
-        // document count larger than a file is a damaged manifest (and must not size the tallies).
-        let largest = files.values.map(\.bytes.count).max() ?? 0
-        guard docCount <= largest else {
+        // Every document has a norm byte for each of the 4 fields in .nrm and an id posting of at
+        // least a byte in .doc, so a document count those files cannot hold is a damaged manifest
+        // (and must not size the tallies).
+        var plausible = files.values.map(\.bytes.count).max() ?? 0
+        for (type, bytesPerDoc) in [(FileType.norms, IndexedField.allCases.count), (.postings, 1)] where sound.contains(type) {
+            plausible = min(plausible, files[type]!.bytes.count / bytesPerDoc)
+        }
+        guard docCount <= plausible else {
             problems.add(directory + "/" + FormatConstants.manifestName, nil,
                          "segment \(entry.name) is said to hold \(docCount) documents, more than its files can describe")
             return
