@@ -16,6 +16,7 @@ struct NewsIndexCommand: ParsableCommand {
           newsindex search 'entity:putin taiwan -samarkand' --sort date
           newsindex entities --with cctv
           newsindex show 004_2ca4c52b2190831a
+          newsindex check --index ./newsindex
 
         The index location defaults to ./newsindex; the NEWSINDEX_INDEX environment variable \
         or --index overrides it.
@@ -27,11 +28,13 @@ struct NewsIndexCommand: ParsableCommand {
           64  usage error: unknown option, bad value, or a query that cannot be parsed
           65  bad input: with --strict, the first bad document; or no valid document at all
           66  not found: an input path, an empty folder, or no index at --index
-          74  the index is damaged or of an unknown format version, or an I/O error
+          74  the index is damaged or of an unknown format version, or an I/O error;
+              for check: problems were found (each is listed on stdout)
           75  the index is locked by another newsindex process; try again later
         """,
         version: NewsIndexVersion.string,
-        subcommands: [BuildCommand.self, AddCommand.self, DeleteCommand.self, MergeCommand.self, SearchCommand.self, ShowCommand.self, EntitiesCommand.self, BenchCommand.self]
+        subcommands: [BuildCommand.self, AddCommand.self, DeleteCommand.self, MergeCommand.self, SearchCommand.self, ShowCommand.self,
+                      EntitiesCommand.self, CheckCommand.self, BenchCommand.self]
     )
 }
 

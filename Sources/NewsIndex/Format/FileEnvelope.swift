@@ -36,11 +36,8 @@ enum FileEnvelope {
             throw NewsIndexError.corrupt(file, "its header names another file type than \(type.rawValue)")
         }
         let version = try r.readU32()
-        if version > FormatConstants.currentVersion {
-            throw NewsIndexError(.incompatibleIndex, "index file \(file) was written by a newer newsindex (format version \(version)); this build reads versions \(FormatConstants.oldestReadableVersion)–\(FormatConstants.currentVersion). Upgrade newsindex or rebuild the index.")
-        }
-        if version < FormatConstants.oldestReadableVersion {
-            throw NewsIndexError(.incompatibleIndex, "index file \(file) has format version \(version), older than the oldest this build reads (\(FormatConstants.oldestReadableVersion)). Rebuild the index.")
+        if let problem = versionProblem(version) {
+            throw NewsIndexError(.incompatibleIndex, "index file \(file) \(problem)")
         }
         let id = try r.readU64()
         if let expected = segmentID, id != expected {
@@ -59,6 +56,25 @@ enum FileEnvelope {
         }
         return ByteReader(bytes, file: file, from: FormatConstants.headerSize,
                           to: bytes.count - FormatConstants.footerSize)
+    }
+
+    /// The format versions this build reads, for messages: "format version 4" or "format versions 4–5".
+    static var readableVersions: String {
+        let lo = FormatConstants.oldestReadableVersion, hi = FormatConstants.currentVersion
+        return lo == hi ? "format version \(hi)" : "format versions \(lo)–\(hi)"
+    }
+
+    /// Why a file of format `version` cannot be read (the rest of a sentence that starts with the
+    /// file's name), or nil when this build reads it. Says which version the file needs and which
+    /// versions this newsindex reads.
+    static func versionProblem(_ version: UInt32) -> String? {
+        if version > FormatConstants.currentVersion {
+            return "was written by a newer newsindex: it has format version \(version), and this newsindex (\(NewsIndexVersion.string)) reads \(readableVersions) only. Open it with a newsindex that reads format version \(version), or rebuild the index with this one (`newsindex build`)."
+        }
+        if version < FormatConstants.oldestReadableVersion {
+            return "has format version \(version), older than this newsindex (\(NewsIndexVersion.string)) reads (\(readableVersions)). Rebuild the index with `newsindex build`."
+        }
+        return nil
     }
 
     /// Reads the segment id from a header without validating the rest.
