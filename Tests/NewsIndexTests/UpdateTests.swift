@@ -207,6 +207,83 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         #expect(try IndexReader(path: dir).documentCount == 199)
     }
 
+    @Test func readersOpenedDuringCommitsSeeOneWholeCommit() throws {
+        let all = try leeArticles()
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try build(Array(all[0..<50]), at: dir)
+        // Each commit adds 20 articles and merges everything into one segment, removing every
+        // file of the commit before: readers opening meanwhile must retry onto the new commit.
+        let valid = Set(stride(from: 50, through: 250, by: 20))
+        let done = NSLock()
+        var finished = false
+        var opened = 0
+        var failures: [String] = []
+        let readers = DispatchGroup()
+        for _ in 0..<2 {
+            DispatchQueue.global().async(group: readers) {
+                while true {
+                    done.lock()
+                    let stop = finished
+                    done.unlock()
+                    if stop { return }
+                    do {
+                        let index = try IndexReader(path: dir)
+                        var options = SearchOptions()
+                        options.limit = 0
+                        let n = try index.search(Query.parse("the OR a OR of"), options: options).totalHits
+                        done.lock()
+                        opened += 1
+                        if !valid.contains(index.documentCount) || n != index.documentCount {
+                            failures.append("\(index.documentCount) documents, \(n) matches")
+                        }
+                        done.unlock()
+                    } catch {
+                        done.lock()
+                        failures.append("\(error)")
+                        done.unlock()
+                    }
+                }
+            }
+        }
+        for k in 0..<10 {
+            let w = try appendWriter(dir)
+            for a in all[(50 + 20 * k)..<(70 + 20 * k)] { try w.add(a) }
+            w.merge(maxSegments: 1)
+            try w.commit()
+        }
+        done.lock()
+        finished = true
+        done.unlock()
+        readers.wait()
+        #expect(failures.isEmpty, "\(failures.prefix(3))")
+        #expect(opened > 10)
+        #expect(try IndexReader(path: dir).documentCount == 250)
+    }
+
+    @Test func aReaderWhoseCommitIsReplacedWhileItOpensOpensTheNewOne() throws {
+        let all = try leeArticles()
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try build(Array(all[0..<50]), at: dir)
+        // Between the reader's reading the manifest and opening the segments, a writer commits a
+        // merge and removes every file of the commit the reader was about to open.
+        var commits = 0
+        IndexReader.afterReadingManifest = { path in
+            guard path == dir, commits == 0 else { return }
+            commits += 1
+            let w = try! appendWriter(dir)
+            for a in all[50..<60] { try! w.add(a) }
+            w.merge(maxSegments: 1)
+            try! w.commit()
+        }
+        defer { IndexReader.afterReadingManifest = nil }
+        let index = try IndexReader(path: dir)
+        #expect(commits == 1)
+        #expect(index.documentCount == 60)
+        #expect(try index.search("the").totalHits > 0)
+    }
+
     @Test func aSecondWriterIsToldWhoHoldsTheLockAndAStaleLockIsTakenOver() throws {
         let all = try leeArticles()
         let dir = temporaryDirectory()

@@ -49,6 +49,7 @@ public final class IndexReader: @unchecked Sendable {
         while true {
             let mapped = try MappedFile(path: manifestPath)
             let m = try withExtendedLifetime(mapped) { try Manifest.decode(mapped.bytes, file: manifestPath) }
+            IndexReader.afterReadingManifest?(path)
             do {
                 var segs: [SegmentReader] = []
                 var base = 0
@@ -89,6 +90,9 @@ public final class IndexReader: @unchecked Sendable {
         }
         normTables = tables
     }
+
+    /// For tests: runs between reading the manifest of the index at the given path and opening its segments.
+    nonisolated(unsafe) static var afterReadingManifest: ((String) -> Void)?
 
     /// BM25's length factor per norm byte for each field (fixed for one open index).
     let normTables: [IndexedField: BM25.NormTable]
