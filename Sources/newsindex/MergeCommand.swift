@@ -46,9 +46,12 @@ struct MergeCommand: ParsableCommand {
         var options = IndexWriter.Options()
         options.mode = .append
         options.memoryBudget = memory << 20
+        let progress = !quiet && Terminal.stderrIsTerminal ? MergeProgress(start: start) : nil
+        if let progress { options.mergeProgress = { done, total in progress.update(done, total) } }
         let writer = try IndexWriter(path: location.path, options: options)
         writer.merge(maxSegments: maxSegments)
         let summary = try writer.commit()
+        progress?.clear()
         if !quiet && Terminal.stderrIsTerminal {
             Terminal.err("Merged \(summary.mergedSegmentCount) segment\(summary.mergedSegmentCount == 1 ? "" : "s") away in \(Format.duration(Terminal.now() - start)) → \(location.path) (\(Format.count(summary.documentCount)) documents, \(summary.segmentCount) segment\(summary.segmentCount == 1 ? "" : "s"), \(Format.bytes(summary.indexBytes)))")
         }
@@ -56,4 +59,21 @@ struct MergeCommand: ParsableCommand {
             Terminal.warning("the index keeps \(summary.segmentCount) segments: merging further would hold more than --memory \(memory) allows in one segment; give more --memory to merge further")
         }
     }
+}
+
+/// The progress line of a merge: documents written, rate and time left.
+private final class MergeProgress: @unchecked Sendable {
+    private var line = ProgressLine(enabled: true)
+    private let start: Double
+
+    init(start: Double) { self.start = start }
+
+    func update(_ done: Int, _ total: Int) {
+        let elapsed = Terminal.now() - start
+        let rate = Double(done) / max(elapsed, 1e-3)
+        let left = rate > 0 ? Double(total - done) / rate : 0
+        line.update("merging: \(Format.count(done)) of \(Format.count(total)) documents · \(Format.count(Int(rate))) documents/s · \(Format.duration(left)) left")
+    }
+
+    func clear() { line.clear() }
 }

@@ -67,6 +67,10 @@ public final class IndexWriter {
         /// Entity definitions to add to (or override in) the built-in list, in the entities-file
         /// format, each with a name for error messages (usually the file's path).
         public var entityDefinitions: [(source: String, text: String)] = []
+        /// Called now and then while the merges asked for by ``IndexWriter/merge(maxSegments:)``
+        /// run, on the thread that calls ``IndexWriter/commit()``, with the documents written so
+        /// far and in all (for a progress display).
+        public var mergeProgress: (@Sendable (_ merged: Int, _ total: Int) -> Void)?
         /// Creates the default options.
         public init() {}
     }
@@ -505,7 +509,20 @@ public final class IndexWriter {
                 lock.unlock()
             }
             if forcedMaxSegments != nil {
-                for k in ranges.indices { run(k) } // one at a time: each may use the whole budget
+                // One at a time: each may use the whole budget.
+                let total = ranges.reduce(0) { n, r in n + work[r].reduce(0) { $0 + $1.live } }
+                var done = 0
+                for k in ranges.indices {
+                    let sources = Array(work[ranges[k]])
+                    guard !sources.allSatisfy({ $0.live == 0 }) else { run(k); continue }
+                    results[k] = Result {
+                        try SegmentMerger.merge(sources, directory: directory, name: names[k], analyzer: analyzer, recognizer: recognizer) {
+                            done += 1
+                            if done % 1000 == 0 { self.options.mergeProgress?(done, total) }
+                        }
+                    }
+                }
+                options.mergeProgress?(done, total)
             } else {
                 DispatchQueue.concurrentPerform(iterations: ranges.count, execute: run)
             }

@@ -124,11 +124,14 @@ final class WorkingSegment {
 enum SegmentMerger {
     /// Writes the live documents of `sources`, in order, as one new segment named `name`.
     static func merge(_ sources: [WorkingSegment], directory: String, name: String,
-                      analyzer: Analyzer, recognizer: Recognizer) throws -> (Manifest.Segment, [String]) {
+                      analyzer: Analyzer, recognizer: Recognizer, onDocument: () -> Void = {}) throws -> (Manifest.Segment, [String]) {
         let builder = SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max), analyzer: analyzer, recognizer: recognizer)
         for s in sources {
             try s.reader.forEachArticle { d, article in
-                if !s.isDeleted(d) { builder.add(article) }
+                if !s.isDeleted(d) {
+                    builder.add(article)
+                    onDocument()
+                }
             }
         }
         let paths = try builder.flush(directory: directory, name: name)
