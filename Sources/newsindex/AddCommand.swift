@@ -29,22 +29,10 @@ struct AddCommand: ParsableCommand {
 
     @OptionGroup var location: IndexLocation
 
-    @Option(name: .long, help: ArgumentHelp("Memory in MB for the segments being built and merged.", valueName: "MB"))
-    var memory = 256
-
-    @Option(name: .long, help: ArgumentHelp("Segments built at the same time, each on its own thread (default: one per core).", valueName: "N"))
-    var threads: Int?
-
-    @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")
-    var strict = false
-
-    @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")
-    var quiet = false
+    @OptionGroup var ingest: IngestOptions
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or folder to add") }
-        if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
-        if memory < 16 || memory > 1 << 20 { throw ValidationError("--memory must be between 16 and 1048576 MB (got \(memory))") }
     }
 
     func run() throws {
@@ -53,21 +41,12 @@ struct AddCommand: ParsableCommand {
 
     private func add() throws {
         let start = Terminal.now()
-        let showProgress = !quiet && Terminal.stderrIsTerminal
-        var run = try IngestRun(paths: paths, target: location.path, strict: strict, showProgress: showProgress)
-        var options = IndexWriter.Options()
+        let showProgress = ingest.showProgress
+        var run = try IngestRun(paths: paths, target: location.path, strict: ingest.strict, showProgress: showProgress)
+        var options = ingest.writerOptions(inputBytes: run.totalBytes)
         options.mode = .append
-        options.memoryBudget = memory << 20
-        options.expectedInputBytes = run.totalBytes
-        if let threads { options.threads = threads }
         let writer = try IndexWriter(path: location.path, options: options)
-        try run.run { article, inputBytes in
-            do {
-                try writer.add(article, inputBytes: inputBytes)
-            } catch let e as NewsIndexError where e.kind == .badInput {
-                throw IngestRun.Rejected(reason: article.id.isEmpty ? .missingID : .repeatedID, detail: e.message)
-            }
-        }
+        try run.run(into: writer)
         let summary = try writer.commit()
         if showProgress {
             var line = "Added \(Format.count(summary.addedCount)) documents (\(Format.count(summary.deletedCount)) replacing earlier versions) in \(Format.duration(Terminal.now() - start)) → \(location.path) (\(Format.count(summary.documentCount)) documents, \(summary.segmentCount) segment\(summary.segmentCount == 1 ? "" : "s"), \(Format.bytes(summary.indexBytes)))"

@@ -48,22 +48,10 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("An entities file adding to or overriding the built-in entity list (repeatable).", valueName: "file"))
     var entities: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Memory in MB for the segments being built (their postings and compressed articles, held until each is written); the process uses about 150 MB more.", valueName: "MB"))
-    var memory = 256
-
-    @Option(name: .long, help: ArgumentHelp("Segments built at the same time, each on its own thread (default: one per core).", valueName: "N"))
-    var threads: Int?
-
-    @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")
-    var strict = false
-
-    @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")
-    var quiet = false
+    @OptionGroup var ingest: IngestOptions
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or folder to index") }
-        if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
-        if memory < 16 || memory > 1 << 20 { throw ValidationError("--memory must be between 16 and 1048576 MB (got \(memory))") }
         if Analyzer(named: analyzer) == nil {
             throw ValidationError("unknown analyzer \"\(analyzer)\"; choose one of \(Analyzer.availableNames.joined(separator: ", "))")
         }
@@ -75,27 +63,16 @@ struct BuildCommand: ParsableCommand {
 
     private func build() throws {
         let start = Terminal.now()
-        let showProgress = !quiet && Terminal.stderrIsTerminal
-        var run = try IngestRun(paths: paths, target: location.path, strict: strict, showProgress: showProgress)
-        var options = IndexWriter.Options()
+        let showProgress = ingest.showProgress
+        var run = try IngestRun(paths: paths, target: location.path, strict: ingest.strict, showProgress: showProgress)
+        var options = ingest.writerOptions(inputBytes: run.totalBytes)
         options.analyzer = Analyzer(named: analyzer)!
-        options.memoryBudget = memory << 20
-        options.expectedInputBytes = run.totalBytes
-        if let threads { options.threads = threads }
         for file in entities {
             let text = try ArticleInputs.readTextFile(file, option: "--entities")
             options.entityDefinitions.append((source: file, text: text))
         }
         let writer = try IndexWriter(path: location.path, options: options)
-        try run.run { article, inputBytes in
-            do {
-                try writer.add(article, inputBytes: inputBytes)
-            } catch let e as NewsIndexError where e.kind == .badInput {
-                // The writer refuses an empty id or one it already holds; the run catches
-                // repeats within the input first, with the place of the first use.
-                throw IngestRun.Rejected(reason: article.id.isEmpty ? .missingID : .repeatedID, detail: e.message)
-            }
-        }
+        try run.run(into: writer)
         let summary = try writer.commit()
         let elapsed = Terminal.now() - start
         if showProgress {

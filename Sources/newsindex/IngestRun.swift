@@ -135,3 +135,50 @@ struct IngestRun {
         throw ExitCode(1)
     }
 }
+
+/// The options of the commands that index articles (`build`, `add`).
+struct IngestOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Memory in MB for the segments being built or merged (their postings and compressed articles, held until each is written); the process uses about 150 MB more.", valueName: "MB"))
+    var memory = 256
+
+    @Option(name: .long, help: ArgumentHelp("Segments built at the same time, each on its own thread (default: one per core).", valueName: "N"))
+    var threads: Int?
+
+    @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")
+    var strict = false
+
+    @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")
+    var quiet = false
+
+    func validate() throws {
+        if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
+        if memory < 16 || memory > 1 << 20 { throw ValidationError("--memory must be between 16 and 1048576 MB (got \(memory))") }
+    }
+
+    /// Whether to show the progress line and the summary.
+    var showProgress: Bool { !quiet && Terminal.stderrIsTerminal }
+
+    /// The writer options these give, for an input of `inputBytes`.
+    func writerOptions(inputBytes: Int) -> IndexWriter.Options {
+        var options = IndexWriter.Options()
+        options.memoryBudget = memory << 20
+        options.expectedInputBytes = inputBytes
+        if let threads { options.threads = threads }
+        return options
+    }
+}
+
+extension IngestRun {
+    /// Runs the input into `writer`; a document the writer refuses (an empty id, or one it holds
+    /// already) is reported and counted like any bad document.
+    mutating func run(into writer: IndexWriter) throws {
+        try run { article, inputBytes in
+            do {
+                try writer.add(article, inputBytes: inputBytes)
+            } catch let e as NewsIndexError where e.kind == .badInput {
+                // The run catches repeats within the input first, with the place of the first use.
+                throw IngestRun.Rejected(reason: article.id.isEmpty ? .missingID : .repeatedID, detail: e.message)
+            }
+        }
+    }
+}
