@@ -36,9 +36,10 @@ package final class IndexFuzzer {
         Array(original[file].dropLast(IndexFuzzer.footerSize))
     }
 
-    /// A random damage to a random file: the file's number, its new body and what was done.
-    package func randomCase(_ rng: inout FuzzRandom) -> (file: Int, body: [UInt8], mutation: String) {
-        let file = rng.below(files.count)
+    /// A random damage to file number `file` (a random file when nil): the file's number, its
+    /// new body and what was done.
+    package func randomCase(_ rng: inout FuzzRandom, file chosen: Int? = nil) -> (file: Int, body: [UInt8], mutation: String) {
+        let file = chosen ?? rng.below(files.count)
         var bytes = body(of: file)
         var done: [String] = []
         for _ in 0...rng.below(3) { done.append(IndexFuzzer.mutate(&bytes, &rng)) }

@@ -25,9 +25,9 @@ package struct QueryFuzzer {
     package init(index: IndexReader?) { self.index = index }
 
     /// A random query: a mutated seed, a string of syntax fragments, random bytes or scalars, or
-    /// a pathological shape (deep nesting, long chains, very long words).
-    package static func generate(_ rng: inout FuzzRandom) -> String {
-        switch rng.below(20) {
+    /// a pathological shape (deep nesting, long chains, very long words) unless `longInputs` is false.
+    package static func generate(_ rng: inout FuzzRandom, longInputs: Bool = true) -> String {
+        switch rng.below(longInputs ? 20 : 16) {
         case 0..<7:
             var s = Array(seeds[rng.below(seeds.count)].unicodeScalars)
             for _ in 0...rng.below(4) { mutate(&s, &rng) }

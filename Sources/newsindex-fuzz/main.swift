@@ -6,7 +6,9 @@
 //   newsindex-fuzz seeds query|index DIR
 //       Writes libFuzzer's starting corpus.
 //   NEWSINDEX_FUZZ_TARGET=query|index newsindex-fuzz [libFuzzer flags] CORPUS
-//       With -sanitize=fuzzer -DNEWSINDEX_LIBFUZZER (scripts/fuzz): coverage-guided by libFuzzer.
+//       Built with -sanitize=fuzzer -DNEWSINDEX_LIBFUZZER (scripts/fuzz): coverage-guided by
+//       libFuzzer. Which main the linker keeps (this file's or libFuzzer's) varies; both end in
+//       LibFuzzerEntry.testOneInput.
 import Foundation
 import NewsIndexFuzzing
 #if NEWSINDEX_LIBFUZZER
@@ -27,15 +29,12 @@ if args.first == "seeds" {
     exit(0)
 }
 
+
 #if NEWSINDEX_LIBFUZZER
-if let name = ProcessInfo.processInfo.environment["NEWSINDEX_FUZZ_TARGET"] {
-    guard let target = Target(rawValue: name) else { fail("NEWSINDEX_FUZZ_TARGET must be query or index, not \(name)") }
-    LibFuzzerEntry.check = Target.rawCheck(target)
+if ProcessInfo.processInfo.environment["NEWSINDEX_FUZZ_TARGET"] != nil {
     var argc = CommandLine.argc
     var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-    exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-        LibFuzzerEntry.testOneInput(data, size)
-    })
+    exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in LibFuzzerEntry.testOneInput(data, size) })
 }
 #endif
 
