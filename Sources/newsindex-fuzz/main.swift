@@ -23,6 +23,22 @@ func fail(_ message: String, status: Int32 = 2) -> Never {
 let usage = "usage: newsindex-fuzz query|index [--runs N] [--seconds S] [--seed N] [--timeout S] [--last-input FILE]"
 var args = Array(CommandLine.arguments.dropFirst())
 
+if args.first == "-h" || args.first == "--help" {
+    print("""
+    \(usage)
+           newsindex-fuzz seeds query|index DIR
+
+    Runs the seeded fuzz campaign against the query parser (query) or the index readers (index)
+    and prints executions, failures and hangs; `seeds` writes libFuzzer's starting corpus.
+    scripts/fuzz is the usual way in (it also builds the libFuzzer version).
+
+    Examples:
+      newsindex-fuzz query --seconds 60
+      newsindex-fuzz index --runs 500 --seed 7 --last-input /tmp/last
+      newsindex-fuzz index --seed 2214 --runs 1      # replay one input a run reported
+    """)
+    exit(0)
+}
 if args.first == "seeds" {
     guard args.count == 3, let target = Target(rawValue: args[1]) else { fail("usage: newsindex-fuzz seeds query|index DIR") }
     do { try Target.writeSeeds(target, to: args[2]) } catch { fail("cannot write the seeds to \(args[2]): \(error)") }
