@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "NewsIndex", targets: ["NewsIndex"]),
         .executable(name: "newsindex", targets: ["newsindex"]),
+        .executable(name: "newsindex-fuzz", targets: ["newsindex-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,9 +39,25 @@ let package = Package(
             ],
             path: "Sources/newsindex"
         ),
+        // Fuzzing (scripts/fuzz): the harness, shared by the tests' short run and the long runs.
+        .target(
+            name: "NewsIndexFuzzing",
+            dependencies: ["NewsIndex"],
+            path: "Sources/NewsIndexFuzzing"
+        ),
+        // libFuzzer's driver entry point, declared only (compiler-rt provides it under -sanitize=fuzzer).
+        .systemLibrary(
+            name: "CLibFuzzer",
+            path: "Sources/CLibFuzzer"
+        ),
+        .executableTarget(
+            name: "newsindex-fuzz",
+            dependencies: ["NewsIndexFuzzing", "CLibFuzzer"],
+            path: "Sources/newsindex-fuzz"
+        ),
         .testTarget(
             name: "NewsIndexTests",
-            dependencies: ["NewsIndex"],
+            dependencies: ["NewsIndex", "NewsIndexFuzzing"],
             path: "Tests/NewsIndexTests",
             exclude: ["Fixtures"]   // read from disk by the tests (the Porter2 fixture)
         ),

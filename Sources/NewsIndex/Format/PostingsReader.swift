@@ -301,15 +301,19 @@ final class PostingsCursor {
                 guard at < end else { throw corrupt("truncated positions at offset \(at)") }
                 let b = posFile[at]
                 at += 1
-                if shift == 63 && b > 1 { throw corrupt("a position overflows 64 bits at offset \(at - 1)") }
+                // A delta fits 31 bits (positions are Int32 in the span code); the same checks as
+                // for 64 bits, with other constants, so no work is added per position.
+                if shift == 28 && b > 0x07 { throw corrupt("a position overflows 31 bits at offset \(at - 1)") }
                 v |= UInt64(b & 0x7F) << shift
                 if b < 0x80 { break }
                 shift += 7
-                if shift > 63 { throw corrupt("a position is too long at offset \(at - 1)") }
+                if shift > 28 { throw corrupt("a position is too long at offset \(at - 1)") }
             }
             p &+= v
             posBuf[k] = UInt32(truncatingIfNeeded: p)
         }
+        // Deltas of 31 bits cannot wrap 64; the last (largest) position must fit an Int32.
+        guard p <= UInt64(Int32.max) else { throw corrupt("a position lies past 2^31 before offset \(at)") }
         posCursor = at
         posDoc = bufIndex + 1
         return UnsafeBufferPointer(start: posBuf, count: f)

@@ -74,8 +74,8 @@ struct StoredFieldsReader {
         docCount = Int(try r.readU32())
         chunkCount = Int(try r.readU32())
         let io = try r.readU64()
-        guard docCount == expected, io >= UInt64(FormatConstants.headerSize),
-              io + UInt64(chunkCount * StoredFieldsReader.entrySize) == UInt64(r.end - 16) else {
+        guard docCount == expected, io >= UInt64(FormatConstants.headerSize), io <= UInt64(r.end - 16),
+              UInt64(chunkCount * StoredFieldsReader.entrySize) == UInt64(r.end - 16) - io else {
             throw NewsIndexError.corrupt(file, "the stored-fields trailer is inconsistent (\(docCount) documents, \(chunkCount) chunks)")
         }
         indexOffset = Int(io)
@@ -85,8 +85,9 @@ struct StoredFieldsReader {
 
     private func entry(_ c: Int) -> (firstDoc: Int, offset: Int, compressed: Int, uncompressed: Int) {
         let at = indexOffset + c * StoredFieldsReader.entrySize
+        // A damaged offset past Int.max reads as negative, which `document` rejects.
         return (Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))),
-                Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 4, as: UInt64.self))),
+                Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 4, as: UInt64.self))),
                 Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 12, as: UInt32.self))),
                 Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 16, as: UInt32.self))))
     }
@@ -103,9 +104,13 @@ struct StoredFieldsReader {
             if entry(mid).firstDoc <= doc { lo = mid } else { hi = mid - 1 }
         }
         let e = entry(lo)
-        guard e.firstDoc <= doc, e.offset >= FormatConstants.headerSize, e.offset + e.compressed <= indexOffset,
-              e.uncompressed <= 1 << 31 else {
+        guard e.firstDoc <= doc, e.offset >= FormatConstants.headerSize, e.offset <= indexOffset,
+              e.compressed <= indexOffset - e.offset else {
             throw NewsIndexError.corrupt(file, "chunk \(lo) of the stored fields points outside the file")
+        }
+        // zlib expands at most about 1,032 to 1: a larger claim is damage, not a reason to allocate.
+        guard e.uncompressed <= 1 << 31, e.uncompressed <= 1_100 * e.compressed + 64 else {
+            throw NewsIndexError.corrupt(file, "chunk \(lo) of the stored fields claims \(e.uncompressed) bytes from \(e.compressed) compressed")
         }
         let raw = try Zlib.uncompress(UnsafeRawBufferPointer(rebasing: bytes[e.offset..<(e.offset + e.compressed)]),
                                       expectedCount: e.uncompressed, file: file)

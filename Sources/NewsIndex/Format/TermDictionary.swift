@@ -101,7 +101,8 @@ struct TermDictionaryReader {
         let bc = Int(try r.readU32())
         let io = try r.readU64()
         let per = UInt64(FormatConstants.termsPerDictionaryBlock)
-        guard io >= UInt64(FormatConstants.headerSize), io + UInt64(bc) * 8 == UInt64(bodyEnd - trailerSize),
+        guard io >= UInt64(FormatConstants.headerSize), io <= UInt64(bodyEnd - trailerSize),
+              UInt64(bc) * 8 == UInt64(bodyEnd - trailerSize) - io,
               tc <= UInt64(bc) * per, tc + per > UInt64(bc) * per || (tc == 0 && bc == 0) else {
             throw NewsIndexError.corrupt(file, "the trailer is inconsistent (\(tc) terms in \(bc) blocks, index at \(io))")
         }
@@ -111,7 +112,7 @@ struct TermDictionaryReader {
         var heads: [UInt64] = []
         heads.reserveCapacity(bc)
         for b in 0..<bc {
-            let o = Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: indexOffset + 8 * b, as: UInt64.self)))
+            let o = Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: indexOffset + 8 * b, as: UInt64.self)))
             guard o >= FormatConstants.headerSize, o < indexOffset else {
                 throw NewsIndexError.corrupt(file, "block \(b) of the term dictionary points outside the file (offset \(o))")
             }
@@ -144,7 +145,7 @@ struct TermDictionaryReader {
     }
 
     private func blockOffset(_ b: Int) throws -> Int {
-        let o = Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: indexOffset + 8 * b, as: UInt64.self)))
+        let o = Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: indexOffset + 8 * b, as: UInt64.self)))
         guard o >= FormatConstants.headerSize, o < indexOffset else {
             throw NewsIndexError.corrupt(file, "block \(b) of the term dictionary points outside the file (offset \(o))")
         }
@@ -203,18 +204,21 @@ struct TermDictionaryReader {
                     }
                 }
                 if past { break }
+                // Wrapping sums: a damaged entry may hold integers near 2^63; the match below
+                // checks the entry it returns.
                 info.docFreq = r.vint()
-                info.totalTermFreq = info.docFreq + r.vint()
+                info.totalTermFreq = info.docFreq &+ r.vint()
                 if i == 0 {
                     info.docOffset = r.vint()
                     info.posOffset = r.vint()
                 } else {
-                    info.docOffset += r.vint()
-                    info.posOffset += r.vint()
+                    info.docOffset &+= r.vint()
+                    info.posOffset &+= r.vint()
                 }
                 if r.bad { break }
                 if candidate && matched == target.count && length == target.count {
-                    guard info.docFreq > 0, info.docFreq <= Int(Int32.max), info.docOffset <= docFileSize, info.posOffset <= posFileSize else {
+                    guard info.docFreq > 0, info.docFreq <= Int(Int32.max), info.totalTermFreq >= info.docFreq,
+                          info.docOffset >= 0, info.docOffset <= docFileSize, info.posOffset >= 0, info.posOffset <= posFileSize else {
                         throw NewsIndexError.corrupt(file, "the entry of a term at offset \(r.at) is inconsistent")
                     }
                     return info

@@ -81,8 +81,14 @@ struct QueryParser {
         return 1
     }
 
+    /// Scalars a lenient parse may scan in all its retries before it gives up on the syntax and
+    /// reads the whole query as plain words: each retry rescans the query, so without a budget
+    /// 100,000 stray parentheses would take 100,000 passes over 100,000 scalars.
+    static let lenientScanBudget = 200_000
+
     mutating func parse(lenient: Bool) throws -> Query {
         var notes: [String] = []
+        var scanned = 0
         while true {
             i = 0
             depth = 0
@@ -96,6 +102,13 @@ struct QueryParser {
                     // Nothing left to read differently: an empty query.
                     notes.append("the query has nothing to search for, so nothing matches")
                     return Query(node: .nothing, notes: notes, lenient: true)
+                }
+                scanned += scalars.count + 1
+                if scanned > QueryParser.lenientScanBudget && literal.count < scalars.count {
+                    // Too many errors to mend one by one: every character is plain text.
+                    notes.append("read the whole query as plain words (it has too many syntax errors to mend one by one)")
+                    literal = Set(scalars.indices)
+                    continue
                 }
                 if literal.count < QueryParser.maxNotes {
                     notes.append("read \(describeAt(k)) at column \(column(of: k) + 1) as plain text (\(f.what))")

@@ -1,0 +1,80 @@
+import Foundation
+import NewsIndex
+import NewsIndexFuzzing
+
+/// The two fuzz targets, each set up once per process.
+enum Target: String {
+    case query, index
+
+    static func setUp(_ target: Target) -> (FuzzRandom) -> (description: String, run: () -> FuzzFailure?) {
+        let scratch = NSTemporaryDirectory() + "newsindex-fuzz-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.removeItem(atPath: scratch)
+        atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "newsindex-fuzz-\(ProcessInfo.processInfo.processIdentifier)") }
+        do {
+            switch target {
+            case .query:
+                try FuzzFixture.build(at: scratch)
+                let fuzzer = QueryFuzzer(index: try IndexReader(path: scratch))
+                return { rng in
+                    var rng = rng
+                    let text = QueryFuzzer.generate(&rng)
+                    let variant = rng.below(1 << 20)
+                    return ("query \(text.debugDescription.prefix(300))", { fuzzer.check(text, variant: variant) })
+                }
+            case .index:
+                let fuzzer = try IndexFuzzer(directory: scratch)
+                return { rng in
+                    var rng = rng
+                    let c = fuzzer.randomCase(&rng)
+                    return ("\(fuzzer.files[c.file]): \(c.mutation)", { fuzzer.check(file: c.file, body: c.body, mutation: c.mutation) })
+                }
+            }
+        } catch {
+            FileHandle.standardError.write(Data("newsindex-fuzz: cannot build the fixture index in \(scratch): \(error)\n".utf8))
+            exit(2)
+        }
+    }
+
+    /// The libFuzzer form: raw bytes in, one check.
+    static func rawCheck(_ target: Target) -> (UnsafeRawBufferPointer) -> FuzzFailure? {
+        let scratch = NSTemporaryDirectory() + "newsindex-libfuzzer-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.removeItem(atPath: scratch)
+        do {
+            switch target {
+            case .query:
+                try FuzzFixture.build(at: scratch)
+                let fuzzer = QueryFuzzer(index: try IndexReader(path: scratch))
+                return { bytes in fuzzer.check(String(decoding: bytes, as: UTF8.self), variant: bytes.count) }
+            case .index:
+                let fuzzer = try IndexFuzzer(directory: scratch)
+                return { bytes in
+                    guard let first = bytes.first else { return nil }
+                    let file = Int(first) % fuzzer.files.count
+                    return fuzzer.check(file: file, body: Array(bytes.dropFirst()), mutation: "libFuzzer input")
+                }
+            }
+        } catch {
+            FileHandle.standardError.write(Data("newsindex-fuzz: cannot build the fixture index in \(scratch): \(error)\n".utf8))
+            exit(2)
+        }
+    }
+
+    /// Writes the starting inputs for libFuzzer into `directory`: the seed queries, or each
+    /// index file's body behind its file number.
+    static func writeSeeds(_ target: Target, to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var inputs: [[UInt8]] = []
+        switch target {
+        case .query:
+            inputs = QueryFuzzer.seeds.map { Array($0.utf8) }
+        case .index:
+            let scratch = NSTemporaryDirectory() + "newsindex-fuzz-seeds-\(ProcessInfo.processInfo.processIdentifier)"
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let fuzzer = try IndexFuzzer(directory: scratch)
+            inputs = fuzzer.files.indices.map { [UInt8($0)] + fuzzer.body(of: $0) }
+        }
+        for (k, input) in inputs.enumerated() {
+            try Data(input).write(to: URL(fileURLWithPath: directory + "/seed-\(k)"))
+        }
+    }
+}
