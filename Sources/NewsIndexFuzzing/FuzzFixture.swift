@@ -3,7 +3,7 @@ import NewsIndex
 
 /// The small index the fuzz targets search: articles written here from a fixed vocabulary
 /// (no corpus file needed), dated and undated, mentioning a few built-in entities, split over
-/// two segments so that multi-segment code runs too.
+/// two segments so that multi-segment code runs too, with three articles deleted.
 package enum FuzzFixture {
     static let vocabulary = ["harbour", "strike", "union", "minister", "talks", "port", "council", "vote", "budget",
                              "the", "of", "and", "in", "rain", "flood", "river", "bridge", "mayor", "school", "court",
@@ -33,7 +33,13 @@ package enum FuzzFixture {
             try writer.add(article)
         }
         _ = try writer.commit()
-        return count
+        // A few deletions, so the segments have .del files to damage too.
+        var change = IndexWriter.Options()
+        change.mode = .append
+        let deleter = try IndexWriter(path: directory, options: change)
+        for id in ["a3", "a10", "a47"] { _ = try deleter.delete(id: id) }
+        _ = try deleter.commit()
+        return count - 3
     }
 
     /// Queries that touch every part of the search code: words, phrases, AND, OR, NOT, prefixes,

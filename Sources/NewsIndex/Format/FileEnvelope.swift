@@ -35,14 +35,8 @@ enum FileEnvelope {
         guard code == type.code else {
             throw NewsIndexError.corrupt(file, "its header names another file type than \(type.rawValue)")
         }
-        let version = try r.readU32()
-        if let problem = versionProblem(version) {
-            throw NewsIndexError(.incompatibleIndex, "index file \(file) \(problem)")
-        }
-        let id = try r.readU64()
-        if let expected = segmentID, id != expected {
-            throw NewsIndexError.corrupt(file, "it belongs to another segment (id \(id), expected \(expected))")
-        }
+        // The footer and checksum before the version: a damaged version byte is damage, not a
+        // file from another newsindex (whose envelope, footer and CRC-32 included, is the same).
         var f = ByteReader(bytes, file: file, from: bytes.count - FormatConstants.footerSize)
         guard try f.readU32() == FormatConstants.footerMagic else {
             throw NewsIndexError.corrupt(file, "its footer is missing; the file was probably truncated")
@@ -53,6 +47,14 @@ enum FileEnvelope {
             guard actual == stored else {
                 throw NewsIndexError.corrupt(file, "checksum mismatch (stored CRC-32 0x\(String(stored, radix: 16)), computed 0x\(String(actual, radix: 16)))")
             }
+        }
+        let version = try r.readU32()
+        if let problem = versionProblem(version) {
+            throw NewsIndexError(.incompatibleIndex, "index file \(file) \(problem)")
+        }
+        let id = try r.readU64()
+        if let expected = segmentID, id != expected {
+            throw NewsIndexError.corrupt(file, "it belongs to another segment (id \(id), expected \(expected))")
         }
         return ByteReader(bytes, file: file, from: FormatConstants.headerSize,
                           to: bytes.count - FormatConstants.footerSize)
