@@ -52,7 +52,9 @@ struct DeleteCommand: ParsableCommand {
         let writer = try IndexWriter(path: location.path, options: options)
         var missing: [String] = []
         var found = 0
-        for id in Set(ids).sorted() {
+        // Ids are compared byte for byte, as the index does (not by Unicode equivalence).
+        var seen = Set<[UInt8]>()
+        for id in ids where seen.insert(Array(id.utf8)).inserted {
             if try writer.delete(id: id) { found += 1 } else { missing.append(id) }
         }
         let matched = try parsed.map { try writer.delete(matching: $0) } ?? 0

@@ -57,7 +57,7 @@ struct IngestRun {
     ///   reading throws.
     mutating func run(_ add: (Article, _ inputBytes: Int) throws -> Void) throws {
         // Where each id was first seen: the file's number and the line (0 for a text file).
-        var firstSeen: [String: (file: Int32, line: Int)] = [:]
+        var firstSeen: [[UInt8]: (file: Int32, line: Int)] = [:]  // ids compared as bytes, as the index does
         var done = 0          // bytes of finished files
         for (fileNumber, file) in files.enumerated() {
             var inFile = 0    // bytes read from the current file
@@ -65,13 +65,13 @@ struct IngestRun {
                 inFile += size
                 switch result {
                 case .success(let article):
-                    if let first = firstSeen[article.id] {
+                    if let first = firstSeen[Array(article.id.utf8)] {
                         let there = DocumentLocation(path: files[Int(first.file)].path, line: first.line == 0 ? nil : first.line)
                         try skip(BadDocument(.repeatedID, at: location, "id \"\(article.id)\" was first used at \(there); ids must be unique within the input"))
                     } else {
                         do {
                             try add(article, size)
-                            firstSeen[article.id] = (Int32(fileNumber), location.line ?? 0)
+                            firstSeen[Array(article.id.utf8)] = (Int32(fileNumber), location.line ?? 0)
                             indexed += 1
                         } catch let refused as Rejected {
                             try skip(BadDocument(refused.reason, at: location, refused.detail))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An open index: one consistent commit, searchable from any number of threads.
 ///
 /// Opening reads the manifest, maps every segment file and checks its header, version and
@@ -92,7 +94,12 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     /// For tests: runs between reading the manifest of the index at the given path and opening its segments.
-    nonisolated(unsafe) static var afterReadingManifest: ((String) -> Void)?
+    static var afterReadingManifest: ((String) -> Void)? {
+        get { hookLock.lock(); defer { hookLock.unlock() }; return hook }
+        set { hookLock.lock(); hook = newValue; hookLock.unlock() }
+    }
+    private static let hookLock = NSLock()
+    nonisolated(unsafe) private static var hook: ((String) -> Void)?
 
     /// BM25's length factor per norm byte for each field (fixed for one open index).
     let normTables: [IndexedField: BM25.NormTable]

@@ -110,7 +110,9 @@ public final class IndexWriter {
     /// Text read but not yet inverted: reading runs at most one segment's text ahead of inversion,
     /// enough to keep every thread busy with a segment of its own.
     private let unread: ByteGate
-    private var ids: Set<String> = []
+    /// The ids added so far, as bytes: the index compares ids byte for byte (two spellings of
+    /// "café" are two ids), where Swift's `String` equality would make them one.
+    private var ids: Set<[UInt8]> = []
     private let generation: UInt64
     private var committed = false
     private let recognizer: Recognizer
@@ -172,10 +174,10 @@ public final class IndexWriter {
         generation = max(previous + 1, UInt64(time(nil)) << 20 | UInt64.random(in: 0..<(1 << 20)))
         // Files of an unfinished earlier run are not referenced by any manifest: remove them.
         try removeUnreferencedFiles()
-        if let base { startBackgroundMerges(base) }
     }
 
-    /// Starts the merges the policy asks for among the base's segments, on a thread of their own.
+    /// Starts the merges the policy asks for among the base's segments, on a thread of their own
+    /// (when the first article is added: a writer that only deletes or merges does not need them).
     private func startBackgroundMerges(_ base: IndexReader) {
         let threads = max(1, options.threads)
         let candidates = base.segments.map { seg in
@@ -192,10 +194,15 @@ public final class IndexWriter {
                     if background.cancelled { return }
                     let sources = try base.segments[range].map { try WorkingSegment(entry: $0.entry, reader: $0) }
                     let (entry, paths) = try SegmentMerger.merge(sources, directory: directory, name: name + "\(k)",
-                                                                 analyzer: analyzer, recognizer: recognizer)
+                                                                 analyzer: analyzer, recognizer: recognizer) {
+                        // A writer dropped without commit stops its merge at once.
+                        if background.cancelled { throw CancellationError() }
+                    }
                     shared.withLock { $0.writtenFiles += paths }
                     background.append(range, entry)
                 }
+            } catch is CancellationError {
+                return
             } catch {
                 shared.withLock { if $0.failure == nil { $0.failure = error } }
             }
@@ -256,9 +263,10 @@ public final class IndexWriter {
     public func add(_ article: Article, inputBytes: Int? = nil) throws {
         precondition(!committed, "IndexWriter used after commit")
         if article.id.isEmpty { throw NewsIndexError(.badInput, "the document has an empty id") }
-        guard ids.insert(article.id).inserted else {
+        guard ids.insert(Array(article.id.utf8)).inserted else {
             throw NewsIndexError(.badInput, "id \"\(article.id)\" was already used by an earlier document; ids must be unique")
         }
+        if documentCount == 0, let base { startBackgroundMerges(base) }
         batch.append(article)
         let text = article.title.utf8.count + article.body.utf8.count + (article.setAside?.utf8.count ?? 0) + 64
         batchBytes += text
@@ -421,11 +429,18 @@ public final class IndexWriter {
         let manifest = Manifest(generation: generation, analyzer: analyzer.name,
                                 createdBy: "newsindex \(NewsIndexVersion.string)", entities: recognizer.gazetteer.text,
                                 segments: segments)
-        try FileIO.atomicReplace(directory + "/" + FormatConstants.manifestName, manifest.encode(), directory: directory)
+        // Once the new manifest is in place the commit has happened: from then on nothing it
+        // refers to may be removed, whatever fails afterwards.
+        let manifestPath = directory + "/" + FormatConstants.manifestName
+        try FileIO.writeFile(manifestPath + ".tmp", manifest.encode())
+        try FileIO.move(manifestPath + ".tmp", over: manifestPath)
         committed = true
-        try removeUnreferencedFiles()
+        defer { lock = nil }
+        try FileIO.syncDirectory(directory)
+        // Files of the previous commit: what is left here, the next writer removes.
+        try? removeUnreferencedFiles()
         var bytes = 0
-        for name in try FileIO.listDirectory(directory) where name != FormatConstants.lockName {
+        for name in (try? FileIO.listDirectory(directory)) ?? [] where name != FormatConstants.lockName {
             var st = stat()
             if stat(directory + "/" + name, &st) == 0 { bytes += Int(st.st_size) }
         }
@@ -444,7 +459,7 @@ public final class IndexWriter {
         var work: [WorkingSegment] = []
         for seg in base.segments { work.append(try WorkingSegment(entry: seg.entry, reader: seg)) }
         // Replaced articles (ids added again) and deleted ones.
-        for id in Array(ids) + deleteIDs {
+        for id in ids.map({ String(decoding: $0, as: UTF8.self) }) + deleteIDs {
             for w in work {
                 if let d = try w.reader.liveDocument(id: id) { w.delete(d) }
             }
@@ -528,11 +543,12 @@ public final class IndexWriter {
             }
             var next: [WorkingSegment] = []
             var at = 0
+            // Every merge that finished counts among the files to remove should the commit fail.
+            for case .success(let (_, paths))? in results { shared.withLock { $0.writtenFiles += paths } }
             for (k, range) in ranges.enumerated() {
                 next.append(contentsOf: work[at..<range.lowerBound])
                 at = range.upperBound
-                let (entry, paths) = try results[k]!.get()
-                shared.withLock { $0.writtenFiles += paths }
+                let (entry, _) = try results[k]!.get()
                 mergedAway += range.count - (entry.docCount > 0 ? 1 : 0)
                 if entry.docCount > 0 {
                     next.append(try WorkingSegment(entry: entry, reader: try SegmentReader(directory: directory, entry: entry, docBase: 0)))

@@ -6,8 +6,11 @@ import Foundation
 /// count above ``minimumDocuments`` (level 0 below it). Whenever ``factor`` adjacent segments have
 /// the same level, they are merged into one, a level higher. So each level holds fewer than
 /// `factor` segments in a row, and an index of N documents has O(factor · log N) segments however
-/// many small additions made it. A segment with more than half of its documents deleted is
-/// rewritten on its own, which purges them.
+/// many small additions made it, as long as merged segments fit the memory a merge may use
+/// (`maxText`). Past that, as many of the ten as fit (at least two) are merged, so segments
+/// grow to about `maxText` of text each and their number grows with the archive's size divided
+/// by `maxText`, not with the number of additions. A segment with more than half of its
+/// documents deleted is rewritten on its own, which purges them.
 enum MergePolicy {
     static let factor = 10
     static let minimumDocuments = 1000
@@ -36,10 +39,19 @@ enum MergePolicy {
         var i = 0
         while i + factor <= segments.count {
             let window = i..<(i + factor)
-            let text = window.reduce(0) { $0 + segments[$1].textBytes }
-            if window.allSatisfy({ levels[$0] == levels[i] }) && text <= maxText {
-                out.append(window)
-                i += factor
+            guard window.allSatisfy({ levels[$0] == levels[i] }) else {
+                i += 1
+                continue
+            }
+            // The longest run from the window's start that fits the memory a merge may use.
+            var end = i, text = 0
+            while end < window.upperBound && text + segments[end].textBytes <= maxText {
+                text += segments[end].textBytes
+                end += 1
+            }
+            if end - i >= 2 {
+                out.append(i..<end)
+                i = end
             } else {
                 i += 1
             }
@@ -92,13 +104,12 @@ final class WorkingSegment {
         deleted?.contains(doc) == true || newlyDeletedSet.contains(doc)
     }
 
-    private lazy var newlyDeletedSet: Set<Int> = Set(newlyDeleted)
+    private var newlyDeletedSet: Set<Int> = []
 
     /// Marks a live document deleted (once).
     func delete(_ doc: Int) {
-        guard !(deleted?.contains(doc) ?? false), !newlyDeleted.contains(doc) else { return }
+        guard !(deleted?.contains(doc) ?? false), newlyDeletedSet.insert(doc).inserted else { return }
         newlyDeleted.append(doc)
-        newlyDeletedSet.insert(doc)
     }
 
     var candidate: MergePolicy.Candidate {
@@ -124,13 +135,13 @@ final class WorkingSegment {
 enum SegmentMerger {
     /// Writes the live documents of `sources`, in order, as one new segment named `name`.
     static func merge(_ sources: [WorkingSegment], directory: String, name: String,
-                      analyzer: Analyzer, recognizer: Recognizer, onDocument: () -> Void = {}) throws -> (Manifest.Segment, [String]) {
+                      analyzer: Analyzer, recognizer: Recognizer, onDocument: () throws -> Void = {}) throws -> (Manifest.Segment, [String]) {
         let builder = SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max), analyzer: analyzer, recognizer: recognizer)
         for s in sources {
             try s.reader.forEachArticle { d, article in
                 if !s.isDeleted(d) {
                     builder.add(article)
-                    onDocument()
+                    try onDocument()
                 }
             }
         }

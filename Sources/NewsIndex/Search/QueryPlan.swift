@@ -238,8 +238,10 @@ struct QueryPlanner {
         for f in fs {
             let start = SegmentReader.key(f, prefix)
             for seg in index.segments {
-                try seg.scanTerms(from: start) { key, _ in
+                try seg.scanTerms(from: start) { key, info in
                     guard key.starts(with: start) else { return false }
+                    // A word only deleted articles hold is not in the index any more.
+                    if let deletes = seg.deletes, try deletes.docFreq(key) >= info.docFreq { return true }
                     words.insert(String(decoding: key.dropFirst(), as: UTF8.self))
                     return words.count <= limit
                 }

@@ -72,11 +72,9 @@ enum FileIO {
     }
 
     /// Atomically replaces `path` with `bytes`: write to a temporary name, fsync, rename, fsync the directory.
-    static func atomicReplace(_ path: String, _ bytes: [UInt8], directory: String) throws {
-        let tmp = path + ".tmp"
-        try writeFile(tmp, bytes)
-        if rename(tmp, path) != 0 { throw ioError("rename \(tmp) to", path) }
-        try syncDirectory(directory)
+    /// Renames `from` over `to` (atomic within one file system).
+    static func move(_ from: String, over to: String) throws {
+        if rename(from, to) != 0 { throw ioError("rename \(from) to", to) }
     }
 
     static func remove(_ path: String) {
