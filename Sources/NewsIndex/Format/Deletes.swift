@@ -147,10 +147,6 @@ struct DeletesReader {
         guard entriesAt <= entriesEnd else { throw r.corrupt("the term offsets run past the end") }
     }
 
-    func isDeleted(_ doc: Int) -> Bool {
-        bytes[bitsOffset + doc >> 3] & (1 << UInt8(doc & 7)) != 0
-    }
-
     /// The bits as 64-bit words, for fast tests in loops.
     func words(docCount: Int) -> [UInt64] {
         var out = [UInt64](repeating: 0, count: (docCount + 63) / 64)
