@@ -202,7 +202,9 @@ struct PrunedTopK {
         // For a conjunction: each leaf's clauses, cheapest leaf first.
         var leavesByCost: [[Int]] = shape.leafOrder.map { _ in [] }
         for k in 0..<n { leavesByCost[rank[clauses[k].leaf]].append(k) }
-        if !conjunctive && n <= wordsMaxClauses && clauses.allSatisfy({ $0.cursor != nil }) {
+        // Words with few documents in all stay in the loop below (the window buffers would cost more).
+        if !conjunctive && n <= wordsMaxClauses && clauses.allSatisfy({ $0.cursor != nil })
+            && clauses.reduce(0, { $0 + $1.cursor!.cost }) >= wordsMinPostings {
             return try collectWords(clauses, prefix: prefix, order: order, base: base, deleted: deleted, into: &top, prune: prune)
         }
         // Phrase clauses pass over candidates that cannot beat θ before reading positions.
@@ -308,6 +310,8 @@ struct PrunedTopK {
     /// The most clauses ``collectWords`` takes (one bit each in a document's mask; its score
     /// buffer holds a window's scores for each clause).
     static let wordsMaxClauses = 8
+    /// The fewest postings (over all clauses) for which ``collect`` uses ``collectWords``.
+    static let wordsMinPostings = 64
     /// The width of ``collectWords``'s windows, in document numbers (a multiple of 64, at most 4096).
     static let wordsWindow = 4096
 
