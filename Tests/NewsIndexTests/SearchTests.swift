@@ -259,6 +259,88 @@ extension PruningTests {
     }
 }
 
+extension PruningTests {
+    @Test("OR of words a block at a time: the scorer tree's hits and scores, with deleted articles, sparse and dense words")
+    func wordBlocksEqualExhaustive() throws {
+        var rng = SeededRandom(seed: 31337)
+        let dense = ["quay", "tariff", "levy", "ballot", "ferry", "dredge"]
+        // Sparse words: a few documents each, thousands of document numbers apart (windows that
+        // end before a block does, terms with and without skip data).
+        let sparse = ["zither", "quokka", "mangrove", "obelisk"]
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = IndexWriter.Options()
+        options.memoryBudget = 400_000   // several segments
+        let writer = try IndexWriter(path: dir, options: options)
+        var words: [[String]] = []
+        for i in 0..<9000 {
+            var title: [String] = []
+            var body: [String] = []
+            for _ in 0..<Int.random(in: 0...4, using: &rng) {
+                title.append(dense[Int(pow(Double.random(in: 0..<1, using: &rng), 2) * Double(dense.count))])
+            }
+            for _ in 0..<Int.random(in: 1...60, using: &rng) {
+                body.append(dense[Int(pow(Double.random(in: 0..<1, using: &rng), 3) * Double(dense.count))])
+            }
+            for (k, w) in sparse.enumerated() where i % (97 * (k + 1) + 13 * k) == 5 {
+                if Bool.random(using: &rng) { title.append(w) } else { body.append(w) }
+            }
+            words.append(title + body)
+            try writer.add(Article(id: "d\(i)", title: title.joined(separator: " "), body: body.joined(separator: " ")))
+        }
+        try writer.commit()
+        var append = IndexWriter.Options()
+        append.mode = .append
+        let deleter = try IndexWriter(path: dir, options: append)
+        var deleted = Set<Int>()
+        for i in 0..<9000 where Int.random(in: 0..<7, using: &rng) == 0 {
+            #expect(try deleter.delete(id: "d\(i)"))
+            deleted.insert(i)
+        }
+        try deleter.commit()
+        let index = try IndexReader(path: dir)
+        #expect(index.segments.count > 1 && index.segments.contains { !$0.deletedWords.isEmpty },
+                "several segments, some with deleted articles")
+
+        let vocab = dense + sparse
+        var pruned = 0
+        for round in 0..<100 {
+            // Up to four words (eight clauses, title and body) take the block loop; the last
+            // rounds ask five (ten clauses, the general loop) for comparison.
+            let n = round < 90 ? Int.random(in: 1...4, using: &rng) : 5
+            var parts: [String] = []
+            while parts.count < n {
+                let w = vocab.randomElement(using: &rng)!
+                if !parts.contains(w) { parts.append(w) }
+            }
+            let text = parts.joined(separator: " OR ")
+            let q = try Query.parse(text)
+            var exhaustive = SearchOptions()
+            exhaustive.limit = [1, 5, 10, 60].randomElement(using: &rng)!
+            exhaustive.fetchArticles = false
+            exhaustive.flatEvaluation = false
+            var flat = exhaustive
+            flat.flatEvaluation = true
+            var fast = flat
+            fast.countAllMatches = false
+            let a = try index.search(q, options: exhaustive)
+            let b = try index.search(q, options: fast)
+            let c = try index.search(q, options: flat)
+            // Live documents with any of the words, counted from the generated text.
+            let expected = words.indices.filter { !deleted.contains($0) && words[$0].contains { parts.contains($0) } }.count
+            #expect(a.totalHits == expected, "\(text)")
+            #expect(c.totalHits == expected && c.totalHitsIsExact, "\(text)")
+            #expect(a.hits.map(\.documentNumber) == c.hits.map(\.documentNumber), "\(text)")
+            #expect(a.hits.map(\.score) == c.hits.map(\.score), "\(text)")
+            #expect(a.hits.map(\.documentNumber) == b.hits.map(\.documentNumber), "\(text)")
+            #expect(a.hits.map(\.score) == b.hits.map(\.score), "\(text)")
+            #expect(b.totalHits <= a.totalHits, "\(text)")
+            if !b.totalHitsIsExact && b.totalHits < a.totalHits { pruned += 1 }
+        }
+        #expect(pruned > 30, "pruning skipped documents in many queries (\(pruned))")
+    }
+}
+
 @Suite("Parallel indexing")
 struct ParallelIndexingTests {
     @Test("with the input's size known, segments are cut by input bytes, one per thread, however little of it is text")

@@ -261,6 +261,34 @@ final class PostingsCursor {
         return doc
     }
 
+    /// The decoded block from the current document on, for callers that walk a block themselves
+    /// (``PrunedTopK``): its documents and frequencies (unpacked here if they were not yet), and the
+    /// current document's index in them; the block's documents are `docs[from..<count]`. Valid
+    /// until the cursor moves. Only on a document (not before the first nor after the last).
+    @inline(__always) func currentBlock() -> (docs: UnsafePointer<UInt32>, freqs: UnsafePointer<UInt32>, from: Int, count: Int) {
+        if pendingFreqs >= 0 { unpackFreqs() }
+        return (UnsafePointer(docBuf), UnsafePointer(freqBuf), bufIndex, bufCount)
+    }
+
+    /// The last document of the decoded block (only on a document): every document of the term
+    /// from the current one up to it is in ``currentBlock()``.
+    @inline(__always) var lastBufferedDoc: Int32 {
+        Int32(truncatingIfNeeded: docBuf[bufCount - 1])
+    }
+
+    /// Moves to index `i` of the decoded block (`i` at or after the current index, at most the
+    /// block's count; the count moves on to the next block's first document) and returns the
+    /// document there (or ``noMoreDocs``).
+    @inline(__always) func moveInBlock(to i: Int) throws -> Int32 {
+        if i < bufCount {
+            bufIndex = i
+            doc = Int32(truncatingIfNeeded: docBuf[i])
+            return doc
+        }
+        bufIndex = bufCount - 1
+        return try advance()
+    }
+
     /// Appends the current document's positions (ascending) to `out`.
     func positions(into out: inout [UInt32]) throws {
         out.append(contentsOf: try currentPositions())

@@ -30,8 +30,8 @@ struct PrunedTopK {
         private let cursorRef: Unmanaged<PostingsCursor>?
         /// `bm25`'s weight and length factors, copied so that scoring a document touches no
         /// array (and no reference count): the same float operations as ``BM25/score(freq:norm:)``.
-        private let weight: Float
-        private let normInverse: UnsafeMutablePointer<Float>
+        let weight: Float
+        let normInverse: UnsafeMutablePointer<Float>
         /// The block whose bound and last document `cachedBound` and `cachedLast` hold (-1: none).
         private var cachedBlock = -1
         private var cachedBound: Float = 0
@@ -202,6 +202,11 @@ struct PrunedTopK {
         // For a conjunction: each leaf's clauses, cheapest leaf first.
         var leavesByCost: [[Int]] = shape.leafOrder.map { _ in [] }
         for k in 0..<n { leavesByCost[rank[clauses[k].leaf]].append(k) }
+        // Words with few documents in all stay in the loop below (the window buffers would cost more).
+        if !conjunctive && n <= wordsMaxClauses && clauses.allSatisfy({ $0.cursor != nil })
+            && clauses.reduce(0, { $0 + $1.cursor!.cost }) >= wordsMinPostings {
+            return try collectWords(clauses, prefix: prefix, order: order, base: base, deleted: deleted, into: &top, prune: prune)
+        }
         // Phrase clauses pass over candidates that cannot beat θ before reading positions.
         let spanClauses: [(SpanScorer, Float)] = clauses.compactMap { c in
             guard c.cursor == nil, let s = c.scorer as? SpanScorer else { return nil }
@@ -298,6 +303,170 @@ struct PrunedTopK {
                 }
             }
             for k in p..<n where refs[k].doc == d { _ = try refs[k].advance() }
+        }
+        return scored
+    }
+
+    /// The most clauses ``collectWords`` takes (one bit each in a document's mask; its score
+    /// buffer holds a window's scores for each clause).
+    static let wordsMaxClauses = 8
+    /// The fewest postings (over all clauses) for which ``collect`` uses ``collectWords``.
+    static let wordsMinPostings = 64
+    /// The width of ``collectWords``'s windows, in document numbers (a multiple of 64, at most 4096).
+    static let wordsWindow = 4096
+
+    /// ``collect`` for an OR of single words (every clause walks postings, no conjunction), a
+    /// decoded block at a time: the documents of a window are those of the essential clauses up to
+    /// the first end of their current blocks (and at most ``wordsWindow`` on); a window whose
+    /// block bounds cannot beat θ is passed over whole; otherwise each essential clause's postings
+    /// in it are scored in one tight loop into a per-clause column of a score buffer and marked in
+    /// a bitset, and then the marked documents are taken in order: the non-essential clauses are
+    /// looked up while the document could still beat θ, and the exact score is summed as in
+    /// ``collect``. The same hits and scores as ``collect``; the same count without pruning.
+    private static func collectWords(_ clauses: [Clause], prefix: [Float], order: [Int], base: Int32, deleted: [UInt64],
+                                     into top: inout TopDocs, prune: Bool) throws -> Int {
+        let n = clauses.count
+        let width = wordsWindow
+        let noMore = PostingsCursor.noMoreDocs
+        // Borrowed: `clauses` keeps the clauses and, through them, the cursors alive.
+        let refs = clauses.map { ClauseRef(Unmanaged.passUnretained($0)) }
+        let cursors = clauses.map { Unmanaged.passUnretained($0.cursor!) }
+        defer { withExtendedLifetime(clauses) {} }
+        // Per clause, what scoring a posting needs, as plain values.
+        let weights = clauses.map(\.weight)
+        let inverses = clauses.map(\.normInverse)
+        let norms = clauses.map { $0.norms.baseAddress!.assumingMemoryBound(to: UInt8.self) }
+        // scores[i * width + o]: clause i's score on document start + o (valid where masks[o] has bit i).
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: n * width)
+        let masks = UnsafeMutablePointer<UInt8>.allocate(capacity: width)
+        masks.initialize(repeating: 0, count: width)
+        // Bit o of bits: document start + o has a mask; bit k of summary: bits[k] is not zero.
+        let bits = UnsafeMutablePointer<UInt64>.allocate(capacity: width / 64)
+        bits.initialize(repeating: 0, count: width / 64)
+        var summary: UInt64 = 0
+        let probed = UnsafeMutablePointer<Float>.allocate(capacity: n)
+        defer {
+            scores.deallocate()
+            masks.deallocate()
+            bits.deallocate()
+            probed.deallocate()
+        }
+        // For the exact sum: the clauses in `order`, and whether each ends its leaf.
+        var leafEnds = [Bool](repeating: true, count: n)
+        for k in 0..<(n - 1) { leafEnds[k] = clauses[order[k]].leaf != clauses[order[k + 1]].leaf }
+        var scored = 0
+        var lastTheta = -Float.infinity
+        var p = 0
+        var theta = -Float.infinity
+        while true {
+            theta = prune ? top.threshold ?? -Float.infinity : -Float.infinity
+            if theta != lastTheta {
+                lastTheta = theta
+                p = 0
+                while p < n && prefix[p + 1] * margin <= theta { p += 1 }
+            }
+            if p == n { break }
+            var start = noMore
+            var blockEnd = noMore
+            for i in p..<n {
+                let c = cursors[i]._withUnsafeGuaranteedRef { $0.doc }
+                if c == noMore { continue }
+                start = min(start, c)
+                blockEnd = min(blockEnd, cursors[i]._withUnsafeGuaranteedRef { $0.lastBufferedDoc })
+            }
+            if start == noMore { break }
+            // Block-max: the window's essential documents lie in the clauses' current blocks.
+            if theta > -Float.infinity {
+                var bound = prefix[p]
+                for i in p..<n where refs[i].doc <= blockEnd {
+                    bound += refs[i].blockBound()?.bound ?? clauses[i].bound
+                }
+                if bound * margin <= theta {
+                    for i in p..<n where refs[i].doc <= blockEnd { _ = try refs[i].seek(blockEnd + 1) }
+                    continue
+                }
+            }
+            let end = Int(start) + width - 1 < Int(blockEnd) ? start + Int32(width - 1) : blockEnd
+            // Score the essential clauses' postings in the window.
+            for i in p..<n {
+                let cursor = cursors[i]
+                let bit = UInt8(1) << UInt8(i)
+                let w = weights[i], inverse = inverses[i], norm = norms[i]
+                let column = scores + i * width
+                try cursor._withUnsafeGuaranteedRef { c in
+                    guard c.doc <= end else { return }
+                    let (docs, freqs, from, count) = c.currentBlock()
+                    var j = from
+                    while j < count {
+                        let d = Int32(truncatingIfNeeded: docs[j])
+                        if d > end { break }
+                        let o = Int(d &- start)
+                        let x = inverse[Int(norm[Int(d)])]
+                        column[o] = w - w / (1 + Float(freqs[j]) * x)
+                        masks[o] |= bit
+                        bits[o >> 6] |= 1 << UInt64(o & 63)
+                        summary |= 1 << UInt64(o >> 6)
+                        j += 1
+                    }
+                    _ = try c.moveInBlock(to: j)
+                }
+            }
+            // The window's documents in order.
+            while summary != 0 {
+                let k = summary.trailingZeroBitCount
+                summary &= summary &- 1
+                var word = bits[k]
+                bits[k] = 0
+                while word != 0 {
+                    let o = k << 6 | word.trailingZeroBitCount
+                    word &= word &- 1
+                    let m = masks[o]
+                    masks[o] = 0
+                    let d = start + Int32(o)
+                    if !deleted.isEmpty && deleted[Int(d) >> 6] & (1 << UInt64(d & 63)) != 0 { continue }
+                    // Essential clauses in clause order, as collect adds them up.
+                    var estimate: Float = 0
+                    var rest = m
+                    while rest != 0 {
+                        let i = rest.trailingZeroBitCount
+                        rest &= rest &- 1
+                        estimate += scores[i * width + o]
+                    }
+                    // θ may have risen since the window began.
+                    if (estimate + prefix[p]) * margin <= theta { continue }
+                    var have = UInt32(m)
+                    var i = p - 1
+                    while i >= 0 {
+                        if (estimate + prefix[i + 1]) * margin <= theta { break }
+                        if refs[i].doc < d { _ = try refs[i].seek(d) }
+                        if refs[i].doc == d {
+                            let s = try refs[i].score()
+                            probed[i] = s
+                            have |= 1 << UInt32(i)
+                            estimate += s
+                        }
+                        i -= 1
+                    }
+                    if i >= 0 { continue }
+                    // The exact score, summed as collect sums it (a leaf without a match adds 0).
+                    var sum: Double = 0
+                    var leafSum: Double = 0
+                    for k in 0..<n {
+                        let c = order[k]
+                        if have & (1 << UInt32(c)) != 0 { leafSum += Double(c >= p ? scores[c * width + o] : probed[c]) }
+                        if leafEnds[k] {
+                            sum += Double(Float(leafSum))
+                            leafSum = 0
+                        }
+                    }
+                    scored += 1
+                    let s = Float(sum)
+                    if s >= theta {
+                        top.insert(score: s, doc: base + d)
+                        if prune { theta = top.threshold ?? -Float.infinity }
+                    }
+                }
+            }
         }
         return scored
     }
