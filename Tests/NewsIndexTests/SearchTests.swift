@@ -260,6 +260,90 @@ extension PruningTests {
 }
 
 extension PruningTests {
+    @Test("two-word phrase scorer: the documents, frequencies and pruning of the general phrase matcher")
+    func wordPairEqualsPhraseMatcher() throws {
+        var rng = SeededRandom(seed: 4242)
+        let vocab = PruningTests.vocab
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let index = try PruningTests.skewedIndex(at: dir, rng: &rng, skew: 2, titleWords: 6, bodyWords: 150)
+        #expect(index.segments.count > 1)
+        var matched = 0
+        var passedOver = 0
+        for seg in index.segments {
+            guard let norms = seg.norms(.body) else { continue }
+            let bm25 = BM25(boost: 1, idf: 1.5, stats: seg.fieldStats(.body))
+            for k in 0..<30 {
+                let a = vocab.randomElement(using: &rng)!
+                let b = k % 5 == 0 ? a : vocab.randomElement(using: &rng)!
+                let offsets = [[0, 1], [0, 2], [1, 2]][k % 3]
+                let plan = SpanPlan.phrase([.term(a), .term(b)], offsets: offsets, slop: 0)
+                // The general matcher: every candidate, its listed matches.
+                guard let reference = try index.spans(plan, field: .body, in: seg) else { continue }
+                var expected: [(doc: Int32, score: Float)] = []
+                var list: [SpanMatch] = []
+                while try reference.advance() != PostingsCursor.noMoreDocs {
+                    list.removeAll()
+                    try reference.matches(&list)
+                    if !list.isEmpty {
+                        expected.append((reference.doc, bm25.score(freq: Float(list.count), norm: norms[Int(reference.doc)])))
+                    }
+                }
+                matched += expected.count
+                // The scorer, without and with a threshold.
+                let scorer = SpanScorer(try index.spans(plan, field: .body, in: seg)!, norms: norms, bm25: bm25, label: "")
+                var got: [(doc: Int32, score: Float)] = []
+                while try scorer.advance() != PostingsCursor.noMoreDocs { got.append((scorer.doc, try scorer.score())) }
+                #expect(got.map(\.doc) == expected.map(\.doc), "\(a) \(b) \(offsets)")
+                #expect(got.map(\.score) == expected.map(\.score), "\(a) \(b) \(offsets)")
+                guard !expected.isEmpty else { continue }
+                let theta = expected.map(\.score).sorted()[expected.count / 2]
+                let pruned = SpanScorer(try index.spans(plan, field: .body, in: seg)!, norms: norms, bm25: bm25, label: "")
+                pruned.threshold = theta
+                var kept: [Int32: Float] = [:]
+                // Seek as well as advance: some steps jump a few documents on (those are not asked for).
+                var skipped = Set<Int32>()
+                var last: Int32 = -1
+                while true {
+                    let jump = Int32.random(in: 0...3, using: &rng)
+                    let d = try jump == 0 ? pruned.advance() : pruned.seek(last + 1 + jump)
+                    if jump > 0 { for s in (last + 1)..<(last + 1 + jump) { skipped.insert(s) } }
+                    if d == PostingsCursor.noMoreDocs { break }
+                    kept[d] = try pruned.score()
+                    last = d
+                }
+                for e in expected where !skipped.contains(e.doc) {
+                    if let s = kept[e.doc] { #expect(s == e.score) }
+                    else if e.score * PrunedTopK.margin > theta { Issue.record("\(a) \(b): document \(e.doc) could beat θ but was passed over") }
+                    else { passedOver += 1 }
+                }
+                #expect(Set(kept.keys).isSubset(of: Set(expected.map(\.doc))))
+            }
+        }
+        #expect(matched > 500, "the phrases matched often (\(matched))")
+        #expect(passedOver > 0, "the threshold passed documents over (\(passedOver))")
+    }
+
+    @Test("two-word phrase matches: the branch-free count equals a set intersection")
+    func wordPairCountEqualsIntersection() {
+        var rng = SeededRandom(seed: 77)
+        for _ in 0..<2000 {
+            func positions() -> [UInt32] {
+                let n = Int.random(in: 0...40, using: &rng)
+                return Array(Set((0..<n).map { _ in UInt32.random(in: 0..<UInt32.random(in: 1...200, using: &rng), using: &rng) })).sorted()
+            }
+            let a = positions(), b = positions()
+            let from = Int.random(in: 0...3, using: &rng)
+            let shift = Int.random(in: 1...3, using: &rng)
+            let inB = Set(b)
+            let expected = a.filter { Int($0) >= from && inB.contains($0 + UInt32(shift)) }.count
+            let got = a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in WordPair.countShifted(pa, pb, from: from, shift: shift) } }
+            #expect(got == expected, "\(a) \(b) from \(from) shift \(shift)")
+        }
+    }
+}
+
+extension PruningTests {
     @Test("OR of words a block at a time: the scorer tree's hits and scores, with deleted articles, sparse and dense words")
     func wordBlocksEqualExhaustive() throws {
         var rng = SeededRandom(seed: 31337)

@@ -322,6 +322,45 @@ final class PostingsCursor {
             posBuf = .allocate(capacity: posCapacity)
         }
         var p: UInt64 = 0
+        if end - at >= 5 * f {
+            // Room for f VInts of the longest legal length (5 bytes): no bound check per byte,
+            // and a one-byte delta (the common case) takes a single branch.
+            let bytes = posFile.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            for k in 0..<f {
+                let b0 = bytes[at]
+                at += 1
+                if b0 < 0x80 {
+                    p &+= UInt64(b0)
+                } else {
+                    var v = UInt64(b0 & 0x7F)
+                    var shift: UInt64 = 7
+                    while true {
+                        let b = bytes[at]
+                        at += 1
+                        if shift == 28 && b > 0x07 { throw corrupt("a position overflows 31 bits at offset \(at - 1)") }
+                        v |= UInt64(b & 0x7F) << shift
+                        if b < 0x80 { break }
+                        shift += 7
+                        if shift > 28 { throw corrupt("a position is too long at offset \(at - 1)") }
+                    }
+                    p &+= v
+                }
+                posBuf[k] = UInt32(truncatingIfNeeded: p)
+            }
+        } else {
+            p = try decodeChecked(f, at: &at, end: end)
+        }
+        // Deltas of 31 bits cannot wrap 64; the last (largest) position must fit an Int32.
+        guard p <= UInt64(Int32.max) else { throw corrupt("a position lies past 2^31 before offset \(at)") }
+        posCursor = at
+        posDoc = bufIndex + 1
+        return UnsafeBufferPointer(start: posBuf, count: f)
+    }
+
+    /// Decodes `f` position deltas from `at` (checking every byte against `end`) into the
+    /// positions buffer; returns the last position.
+    private func decodeChecked(_ f: Int, at: inout Int, end: Int) throws -> UInt64 {
+        var p: UInt64 = 0
         for k in 0..<f {
             var v: UInt64 = 0
             var shift: UInt64 = 0
@@ -340,11 +379,7 @@ final class PostingsCursor {
             p &+= v
             posBuf[k] = UInt32(truncatingIfNeeded: p)
         }
-        // Deltas of 31 bits cannot wrap 64; the last (largest) position must fit an Int32.
-        guard p <= UInt64(Int32.max) else { throw corrupt("a position lies past 2^31 before offset \(at)") }
-        posCursor = at
-        posDoc = bufIndex + 1
-        return UnsafeBufferPointer(start: posBuf, count: f)
+        return p
     }
 
     /// The offset after `count` VInts starting at `offset` in the positions file: counts the

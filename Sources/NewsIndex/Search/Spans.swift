@@ -398,6 +398,9 @@ final class SpanScorer: Scorer {
     /// The words' postings of an exact phrase (empty for other patterns): the phrase occurs in a
     /// document at most as often as each of them, which bounds its score there before positions are read.
     private let phraseWords: [PostingsCursor]
+    /// An exact phrase of two single words, each with its own postings (the most common phrase), walked here
+    /// directly: see ``WordPair``.
+    private let pair: WordPair?
 
     /// Set by a pruning collector (``PrunedTopK``): a candidate document is passed over, without
     /// reading its positions, when its score bound here plus `otherBounds` (the bounds of the rest
@@ -416,6 +419,11 @@ final class SpanScorer: Scorer {
             for case let t as TermSpans in phrase.children { words.append(t.cursor) }
         }
         phraseWords = words
+        if words.count == 2, words[0] !== words[1], let phrase = spans as? PhraseSpans {
+            pair = WordPair(phrase, words[0], words[1])
+        } else {
+            pair = nil
+        }
     }
 
     /// Whether the candidate `d` cannot beat ``threshold`` (for an exact phrase, from its words'
@@ -431,11 +439,42 @@ final class SpanScorer: Scorer {
 
     override var cost: Int { spans.cost }
 
-    override func advance() throws -> Int32 { try confirm(try spans.advance()) }
+    override func advance() throws -> Int32 {
+        if let pair { return try confirmPair(pair, try pair.advance()) }
+        return try confirm(try spans.advance())
+    }
 
     override func seek(_ target: Int32) throws -> Int32 {
         if doc >= target { return doc }
+        if let pair { return try confirmPair(pair, try pair.seek(target)) }
         return try confirm(try spans.seek(target))
+    }
+
+    /// ``confirm(_:)`` for a pair of words: the same candidates passed over, the same frequency,
+    /// with no match list, no dynamic dispatch and no reference counting per candidate.
+    private func confirmPair(_ pair: WordPair, _ start: Int32) throws -> Int32 {
+        var d = start
+        let pruning = threshold > -.infinity
+        while d != PostingsCursor.noMoreDocs {
+            if pruning {
+                let f = pair.minFreq
+                let bound = bm25.score(freq: Float(f), norm: norms[Int(d)])
+                if (bound + otherBounds) * PrunedTopK.margin <= threshold {
+                    d = try pair.advance()
+                    continue
+                }
+            }
+            let count = try pair.matchCount()
+            if count > 0 {
+                // As confirm sums 1 / (1 + 0) per match (exact below 2^24 matches).
+                freq = Float(count)
+                break
+            }
+            d = try pair.advance()
+        }
+        pair.phrase.doc = d
+        doc = d
+        return d
     }
 
     /// From candidate `start` on, finds the first document where the pattern really matches.
@@ -484,5 +523,88 @@ final class SpanScorer: Scorer {
     override func explain() throws -> Explanation {
         bm25.explain(freq: freq, norm: norms[Int(doc)], what: label,
                      freqText: "freq, matches in the field (each counts 1 / (1 + slop))")
+    }
+}
+
+/// An exact phrase of two single words with postings of their own, for ``SpanScorer``: the words' postings held
+/// without reference counting (the phrase keeps them alive), leapfrogged as ``ConjunctionSpans``
+/// does, and the matches in a document counted by one branch-free merge of the two position
+/// lists (the count ``PhraseSpans/matches(_:)`` would list).
+final class WordPair {
+    /// The phrase whose words these are (kept alive here; its `doc` is kept in step).
+    let phrase: PhraseSpans
+    private let first: Unmanaged<PostingsCursor>
+    private let second: Unmanaged<PostingsCursor>
+    /// The rarer word first, as ``ConjunctionSpans`` orders them.
+    private let lead: Unmanaged<PostingsCursor>
+    private let other: Unmanaged<PostingsCursor>
+    /// The first word's offset in the phrase (its positions below it start no match), and how
+    /// far the second word stands after the first.
+    private let firstOffset: Int
+    private let shift: Int
+
+    init(_ phrase: PhraseSpans, _ first: PostingsCursor, _ second: PostingsCursor) {
+        self.phrase = phrase
+        self.first = .passUnretained(first)
+        self.second = .passUnretained(second)
+        let leadFirst = first.cost <= second.cost
+        lead = .passUnretained(leadFirst ? first : second)
+        other = .passUnretained(leadFirst ? second : first)
+        firstOffset = Int(phrase.offsets[0])
+        shift = Int(phrase.offsets[1]) - Int(phrase.offsets[0])
+    }
+
+    /// The next document holding both words (or ``PostingsCursor/noMoreDocs``).
+    @inline(__always) func advance() throws -> Int32 {
+        try leapfrog(try lead._withUnsafeGuaranteedRef { try $0.advance() })
+    }
+
+    /// The first document at or after `target` holding both words.
+    @inline(__always) func seek(_ target: Int32) throws -> Int32 {
+        let d = phrase.doc
+        if d >= target { return d }
+        return try leapfrog(try lead._withUnsafeGuaranteedRef { try $0.seek(target) })
+    }
+
+    private func leapfrog(_ start: Int32) throws -> Int32 {
+        var candidate = start
+        while candidate != PostingsCursor.noMoreDocs {
+            let d = try other._withUnsafeGuaranteedRef { o in o.doc >= candidate ? o.doc : try o.seek(candidate) }
+            if d == candidate { return candidate }
+            candidate = try lead._withUnsafeGuaranteedRef { try $0.seek(d) }
+        }
+        return PostingsCursor.noMoreDocs
+    }
+
+    /// The smaller of the two words' frequencies in the current document.
+    @inline(__always) var minFreq: UInt32 {
+        min(first._withUnsafeGuaranteedRef { $0.freq }, second._withUnsafeGuaranteedRef { $0.freq })
+    }
+
+    /// How many times the phrase occurs in the current document (positions are read here).
+    func matchCount() throws -> Int {
+        let a = try first._withUnsafeGuaranteedRef { try $0.currentPositions() }
+        let b = try second._withUnsafeGuaranteedRef { try $0.currentPositions() }
+        return WordPair.countShifted(a, b, from: firstOffset, shift: shift)
+    }
+
+    /// The number of positions `p >= from` of `a` with `p + shift` in `b` (both ascending,
+    /// without duplicates): a merge whose steps take no branch on the data.
+    static func countShifted(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>, from: Int, shift: Int) -> Int {
+        guard let pa = a.baseAddress, let pb = b.baseAddress else { return 0 }
+        let na = a.count, nb = b.count
+        var i = 0, j = 0, count = 0
+        while i < na && Int(pa[i]) < from { i += 1 }
+        while i < na && j < nb {
+            // d <= 0: a's position is not past b's (a moves on); d >= 0: b's is not past a's.
+            // Sign bits instead of comparisons, so the compiler emits no branch.
+            let d = Int(pa[i]) &+ shift &- Int(pb[j])
+            let aMoves = (d &- 1) >> 63        // -1 when d <= 0, else 0
+            let bMoves = (0 &- d &- 1) >> 63   // -1 when d >= 0, else 0
+            count &-= aMoves & bMoves
+            i &-= aMoves
+            j &-= bMoves
+        }
+        return count
     }
 }
