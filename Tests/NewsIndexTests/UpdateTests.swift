@@ -215,33 +215,20 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         // Each commit adds 20 articles and merges everything into one segment, removing every
         // file of the commit before: readers opening meanwhile must retry onto the new commit.
         let valid = Set(stride(from: 50, through: 250, by: 20))
-        let done = NSLock()
-        var finished = false
-        var opened = 0
-        var failures: [String] = []
+        let log = ReaderLog()
         let readers = DispatchGroup()
         for _ in 0..<2 {
             DispatchQueue.global().async(group: readers) {
-                while true {
-                    done.lock()
-                    let stop = finished
-                    done.unlock()
-                    if stop { return }
+                while !log.finished {
                     do {
                         let index = try IndexReader(path: dir)
                         var options = SearchOptions()
                         options.limit = 0
                         let n = try index.search(Query.parse("the OR a OR of"), options: options).totalHits
-                        done.lock()
-                        opened += 1
-                        if !valid.contains(index.documentCount) || n != index.documentCount {
-                            failures.append("\(index.documentCount) documents, \(n) matches")
-                        }
-                        done.unlock()
+                        let ok = valid.contains(index.documentCount) && n == index.documentCount
+                        log.record(ok ? nil : "\(index.documentCount) documents, \(n) matches")
                     } catch {
-                        done.lock()
-                        failures.append("\(error)")
-                        done.unlock()
+                        log.record("\(error)")
                     }
                 }
             }
@@ -252,12 +239,10 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
             w.merge(maxSegments: 1)
             try w.commit()
         }
-        done.lock()
-        finished = true
-        done.unlock()
+        log.finished = true
         readers.wait()
-        #expect(failures.isEmpty, "\(failures.prefix(3))")
-        #expect(opened > 10)
+        #expect(log.failures.isEmpty, "\(log.failures.prefix(3))")
+        #expect(log.opened > 10)
         #expect(try IndexReader(path: dir).documentCount == 250)
     }
 
@@ -390,5 +375,26 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         }
         try writer.commit()
         #expect(try CLI.run(["delete", "x", "--index", index]).status == 1)
+    }
+}
+
+/// What the reader threads of a test saw, behind a lock.
+final class ReaderLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stop = false
+    private(set) var opened = 0
+    private(set) var failures: [String] = []
+
+    var finished: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return stop }
+        set { lock.lock(); stop = newValue; lock.unlock() }
+    }
+
+    /// Counts one opened reader and keeps its failure, if any.
+    func record(_ failure: String?) {
+        lock.lock()
+        opened += 1
+        if let failure { failures.append(failure) }
+        lock.unlock()
     }
 }
