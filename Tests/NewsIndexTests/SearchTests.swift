@@ -9,6 +9,20 @@ func temporaryDirectory(_ name: String = "newsindex-test") -> String {
     return path
 }
 
+/// One query evaluated three ways, without reading articles: by the tree of scorers (exhaustive),
+/// by the flat loop with pruning, and by the flat loop counting every match.
+func threeWays(_ index: IndexReader, _ q: Query, limit: Int) throws -> (exhaustive: SearchResults, pruned: SearchResults, flat: SearchResults) {
+    var exhaustive = SearchOptions()
+    exhaustive.limit = limit
+    exhaustive.fetchArticles = false
+    exhaustive.flatEvaluation = false
+    var flat = exhaustive
+    flat.flatEvaluation = true
+    var pruned = flat
+    pruned.countAllMatches = false
+    return (try index.search(q, options: exhaustive), try index.search(q, options: pruned), try index.search(q, options: flat))
+}
+
 /// Brute-force BM25 written from the formula, independent of the engine's scorer.
 struct OracleScorer {
     let docs: [(title: [String], body: [String])]
@@ -187,18 +201,7 @@ struct PruningTests {
             if Int.random(in: 0..<5, using: &rng) == 0 { parts[0] = "title:" + parts[0] }
             if Int.random(in: 0..<6, using: &rng) == 0 { parts[0] = String(parts[0].prefix(2)) + "*" }
             let q = try Query.parse(parts.joined(separator: " OR "))
-            var exhaustive = SearchOptions()
-            exhaustive.limit = [1, 5, 10, 50].randomElement(using: &rng)!
-            exhaustive.fetchArticles = false
-            exhaustive.flatEvaluation = false
-            var fast = exhaustive
-            fast.countAllMatches = false
-            fast.flatEvaluation = true
-            let a = try index.search(q, options: exhaustive)
-            let b = try index.search(q, options: fast)
-            var flat = exhaustive
-            flat.flatEvaluation = true
-            let c = try index.search(q, options: flat)
+            let (a, b, c) = try threeWays(index, q, limit: [1, 5, 10, 50].randomElement(using: &rng)!)
             #expect(a.hits.map(\.documentNumber) == c.hits.map(\.documentNumber), "\(q)")
             #expect(a.hits.map(\.score) == c.hits.map(\.score), "\(q)")
             #expect(a.totalHits == c.totalHits, "\(q)")
@@ -235,17 +238,7 @@ extension PruningTests {
             let joiner = Bool.random(using: &rng) ? " AND " : " OR "
             let text = (0..<n).map { _ in part() }.joined(separator: joiner)
             let q = try Query.parse(text)
-            var exhaustive = SearchOptions()
-            exhaustive.limit = [1, 3, 10, 40].randomElement(using: &rng)!
-            exhaustive.fetchArticles = false
-            exhaustive.flatEvaluation = false
-            var flat = exhaustive
-            flat.flatEvaluation = true
-            var fast = flat
-            fast.countAllMatches = false
-            let a = try index.search(q, options: exhaustive)
-            let b = try index.search(q, options: fast)
-            let c = try index.search(q, options: flat)
+            let (a, b, c) = try threeWays(index, q, limit: [1, 3, 10, 40].randomElement(using: &rng)!)
             #expect(a.hits.map(\.documentNumber) == b.hits.map(\.documentNumber), "\(text)")
             #expect(a.hits.map(\.score) == b.hits.map(\.score), "\(text)")
             #expect(b.totalHits <= a.totalHits)
@@ -399,17 +392,7 @@ extension PruningTests {
             }
             let text = parts.joined(separator: " OR ")
             let q = try Query.parse(text)
-            var exhaustive = SearchOptions()
-            exhaustive.limit = [1, 5, 10, 60].randomElement(using: &rng)!
-            exhaustive.fetchArticles = false
-            exhaustive.flatEvaluation = false
-            var flat = exhaustive
-            flat.flatEvaluation = true
-            var fast = flat
-            fast.countAllMatches = false
-            let a = try index.search(q, options: exhaustive)
-            let b = try index.search(q, options: fast)
-            let c = try index.search(q, options: flat)
+            let (a, b, c) = try threeWays(index, q, limit: [1, 5, 10, 60].randomElement(using: &rng)!)
             // Live documents with any of the words, counted from the generated text.
             let expected = words.indices.filter { !deleted.contains($0) && words[$0].contains { parts.contains($0) } }.count
             #expect(a.totalHits == expected, "\(text)")
