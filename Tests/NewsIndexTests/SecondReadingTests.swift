@@ -37,20 +37,8 @@ import Testing
     @Test func theMergePolicyStaysLogarithmicAtTheDefaultBudget() {
         let maxText = (256 << 20) * 2 / 3 / 2
         let bytesPerArticle = 3_000
-        var segs: [MergePolicy.Candidate] = []
         // 500 daily additions of 1,000 articles: half a million articles.
-        for _ in 0..<500 {
-            segs.append(MergePolicy.Candidate(live: 1000, docCount: 1000, textBytes: 1000 * bytesPerArticle))
-            while true {
-                let ranges = MergePolicy.select(segs, maxText: maxText)
-                if ranges.isEmpty { break }
-                for r in ranges.reversed() {
-                    let live = segs[r].reduce(0) { $0 + $1.live }
-                    let text = segs[r].reduce(0) { $0 + $1.textBytes }
-                    segs.replaceSubrange(r, with: [MergePolicy.Candidate(live: live, docCount: live, textBytes: text)])
-                }
-            }
-        }
+        let (segs, _) = simulateAdditions(500, documents: 1000, bytesPerDocument: bytesPerArticle, maxText: maxText)
         #expect(segs.reduce(0) { $0 + $1.live } == 500_000)
         // No window of `factor` neighbours of one level is left whose first two would fit one
         // merge (a shorter run of one level waits for more segments, as below the budget).

@@ -47,6 +47,27 @@ func build(_ articles: [Article], at dir: String, threads: Int = 2) throws {
     try w.commit()
 }
 
+/// The segments after `additions` additions of `documents` documents each, the merge policy
+/// applied in full after each (as `add` does), and the most segments there ever were.
+func simulateAdditions(_ additions: Int, documents: Int, bytesPerDocument: Int, maxText: Int) -> ([MergePolicy.Candidate], Int) {
+    var segs: [MergePolicy.Candidate] = []
+    var most = 0
+    for _ in 0..<additions {
+        segs.append(MergePolicy.Candidate(live: documents, docCount: documents, textBytes: documents * bytesPerDocument))
+        while true {
+            let ranges = MergePolicy.select(segs, maxText: maxText)
+            if ranges.isEmpty { break }
+            for r in ranges.reversed() {
+                let live = segs[r].reduce(0) { $0 + $1.live }
+                let text = segs[r].reduce(0) { $0 + $1.textBytes }
+                segs.replaceSubrange(r, with: [MergePolicy.Candidate(live: live, docCount: live, textBytes: text)])
+            }
+        }
+        most = max(most, segs.count)
+    }
+    return (segs, most)
+}
+
 func appendWriter(_ dir: String) throws -> IndexWriter {
     var options = IndexWriter.Options()
     options.mode = .append
@@ -163,21 +184,7 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
 
     @Test func mergePolicyKeepsTheSegmentCountLogarithmic() {
         // 300 additions of 100 documents each, the policy applied after each.
-        var segs: [MergePolicy.Candidate] = []
-        var most = 0
-        for _ in 0..<300 {
-            segs.append(MergePolicy.Candidate(live: 100, docCount: 100, textBytes: 100_000))
-            while true {
-                let ranges = MergePolicy.select(segs, maxText: Int.max)
-                if ranges.isEmpty { break }
-                for r in ranges.reversed() {
-                    let live = segs[r].reduce(0) { $0 + $1.live }
-                    let text = segs[r].reduce(0) { $0 + $1.textBytes }
-                    segs.replaceSubrange(r, with: [MergePolicy.Candidate(live: live, docCount: live, textBytes: text)])
-                }
-            }
-            most = max(most, segs.count)
-        }
+        let (segs, most) = simulateAdditions(300, documents: 100, bytesPerDocument: 1_000, maxText: Int.max)
         #expect(segs.reduce(0) { $0 + $1.live } == 30_000)
         // Levels 0 (< 1,000 documents) to 2 (10,000+): fewer than 10 segments per level.
         #expect(most <= 3 * (MergePolicy.factor - 1) + 1)

@@ -476,9 +476,8 @@ public final class IndexWriter {
             let merged = try WorkingSegment(entry: entry, reader: try SegmentReader(directory: directory, entry: entry, docBase: 0))
             var next = 0
             for source in work[range] {
-                let gone = Set(source.newlyDeleted)
                 for d in 0..<source.entry.docCount where !source.reader.isDeleted(Int32(d)) {
-                    if gone.contains(d) { merged.delete(next) }
+                    if source.newlyDeleted.contains(d) { merged.delete(next) }
                     next += 1
                 }
             }

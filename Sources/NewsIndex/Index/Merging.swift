@@ -90,7 +90,7 @@ final class WorkingSegment {
     /// The segment's deletions after this commit (nil when it has none).
     var deleted: DeletedDocs?
     /// Local documents newly deleted by this commit.
-    var newlyDeleted: [Int] = []
+    private(set) var newlyDeleted: Set<Int> = []
 
     init(entry: Manifest.Segment, reader: SegmentReader) throws {
         self.entry = entry
@@ -101,15 +101,13 @@ final class WorkingSegment {
     var live: Int { entry.docCount - (deleted?.count ?? 0) - newlyDeleted.count }
 
     func isDeleted(_ doc: Int) -> Bool {
-        deleted?.contains(doc) == true || newlyDeletedSet.contains(doc)
+        deleted?.contains(doc) == true || newlyDeleted.contains(doc)
     }
-
-    private var newlyDeletedSet: Set<Int> = []
 
     /// Marks a live document deleted (once).
     func delete(_ doc: Int) {
-        guard !(deleted?.contains(doc) ?? false), newlyDeletedSet.insert(doc).inserted else { return }
-        newlyDeleted.append(doc)
+        guard !(deleted?.contains(doc) ?? false) else { return }
+        newlyDeleted.insert(doc)
     }
 
     var candidate: MergePolicy.Candidate {
@@ -128,7 +126,6 @@ final class WorkingSegment {
         d.add(docs, stats: builder.statistics())
         deleted = d
         newlyDeleted = []
-        newlyDeletedSet = []
     }
 }
 
