@@ -57,7 +57,7 @@ struct IngestRun {
     ///   reading throws.
     mutating func run(_ add: (Article, _ inputBytes: Int) throws -> Void) throws {
         // Where each id was first seen: the file's number and the line (0 for a text file).
-        var firstSeen: [[UInt8]: (file: Int32, line: Int)] = [:]  // ids compared as bytes, as the index does
+        var firstSeen: [IDKey: (file: Int32, line: Int)] = [:]  // ids compared as bytes, as the index does
         var done = 0          // bytes of finished files
         for (fileNumber, file) in files.enumerated() {
             var inFile = 0    // bytes read from the current file
@@ -65,13 +65,14 @@ struct IngestRun {
                 inFile += size
                 switch result {
                 case .success(let article):
-                    if let first = firstSeen[Array(article.id.utf8)] {
+                    let key = IDKey(article.id)
+                    if let first = firstSeen[key] {
                         let there = DocumentLocation(path: files[Int(first.file)].path, line: first.line == 0 ? nil : first.line)
                         try skip(BadDocument(.repeatedID, at: location, "id \"\(article.id)\" was first used at \(there); ids must be unique within the input"))
                     } else {
                         do {
                             try add(article, size)
-                            firstSeen[Array(article.id.utf8)] = (Int32(fileNumber), location.line ?? 0)
+                            firstSeen[key] = (Int32(fileNumber), location.line ?? 0)
                             indexed += 1
                         } catch let refused as Rejected {
                             try skip(BadDocument(refused.reason, at: location, refused.detail))
@@ -91,6 +92,13 @@ struct IngestRun {
                 ? "the input holds no documents, so the index at \(target) was left unchanged; give .txt articles or JSON Lines with \"id\" and \"body\""
                 : "none of the input documents could be indexed, so the index at \(target) was left unchanged")
         }
+    }
+
+    /// An id's bytes, hashed in one pass (a byte array would feed the hasher a byte at a time).
+    private struct IDKey: Hashable {
+        let bytes: [UInt8]
+        init(_ id: String) { bytes = Array(id.utf8) }
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 
     /// Reports a bad document and counts it, or with `strict` stops.

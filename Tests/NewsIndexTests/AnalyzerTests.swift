@@ -64,6 +64,26 @@ struct AnalyzerTests {
         #expect(terms(String(repeating: "b", count: 39) + " " + String(repeating: "c", count: 40), .simple) == [String(repeating: "b", count: 39)])
     }
 
+    @Test("simple analyzer: random text gives the lower-cased runs of letters and digits", arguments: [4, 5])
+    func simpleReference(seed: UInt64) {
+        // The reference splits on scalars that are neither alphabetic nor numeric and lower-cases
+        // each run whole, which the tokenizer's ASCII fast path must agree with.
+        var rng = SeededRandom(seed: seed)
+        let alphabet: [Character] = Array("abcdefghXYZ0129 .,-'’/\n\téÇıΣσ中文🙂") + ["e\u{0301}"]
+        func isWord(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || s.properties.numericType != nil }
+        for _ in 0..<2000 {
+            let text = String((0..<Int.random(in: 0...60, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            var expected: [String] = []
+            var run = ""
+            for s in text.unicodeScalars {
+                if isWord(s) { run.unicodeScalars.append(s); continue }
+                if !run.isEmpty { expected.append(run.lowercased()); run = "" }
+            }
+            if !run.isEmpty { expected.append(run.lowercased()) }
+            #expect(terms(text, .simple) == expected.filter { $0.utf8.count < 40 }, "\(text.debugDescription)")
+        }
+    }
+
     @Test("random text never crashes and yields valid ranges", arguments: [1, 2, 3])
     func random(seed: UInt64) {
         var rng = SeededRandom(seed: seed)

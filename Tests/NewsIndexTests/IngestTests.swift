@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NewsIndex
 
@@ -58,6 +59,31 @@ struct IngestTests {
         let b = try r[1].0.get()
         #expect(r[1].1 == 3)
         #expect(b.title == "" && b.date?.isoDay == "2024-03-05" && b.url == "https://example.org/a")
+    }
+
+    @Test("JSON Lines: random strings with escapes anywhere read back exactly", arguments: [1, 2])
+    func jsonRandomStrings(seed: UInt64) throws {
+        // Runs longer and shorter than the eight bytes the scanner looks at a time, with every
+        // kind of escape at every offset, written by Foundation's encoder.
+        var rng = SeededRandom(seed: seed)
+        let pieces = ["a", "bcdefghij", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "é", "中文", "🙂", " ", "0123456789abcdefXYZ"]
+        var bodies: [String] = []
+        var lines = ""
+        for k in 0..<300 {
+            let body = "x" + (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            bodies.append(body)
+            let data = try JSONSerialization.data(withJSONObject: ["id": "d\(k)", "body": body])
+            lines += String(decoding: data, as: UTF8.self) + "\n"
+        }
+        let r = parse(lines)
+        #expect(r.count == bodies.count)
+        for (k, (result, _)) in r.enumerated() {
+            #expect(try result.get().body == bodies[k])
+        }
+        // A raw control character after a long plain run is still refused.
+        let bad = parse("{\"id\": \"x\", \"body\": \"abcdefghijklmnop\u{01}q\"}")
+        #expect(bad.count == 1)
+        if case .failure(let e) = bad[0].0 { #expect(e.message.contains("control character")) } else { Issue.record("accepted a raw control character") }
     }
 
     @Test("JSON Lines: each error names its line and what is wrong", arguments: [

@@ -186,20 +186,38 @@ struct Tokenizer {
 
     mutating func run(_ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         var i = 0
-        var term: [UInt8] = []
-        term.reserveCapacity(64)
+        var term = TermBuffer()
+        defer { term.free() }
         while i < bytes.count {
-            if !isWord(at: i) {
-                i += bytes[i] < 0x80 ? 1 : scalar(at: i).1
+            let b = bytes[i]
+            if b < 0x80 ? Tokenizer.asciiLowered(b) == 0 : !isWord(at: i) {
+                i += b < 0x80 ? 1 : scalar(at: i).1
                 continue
             }
             let start = i
-            term.removeAll(keepingCapacity: true)
+            term.count = 0
             var end = i
             var next = i   // where scanning resumes after the token
             while true {
-                let r = runEnd(from: end)
-                appendNormalized(end..<r, to: &term)
+                // Most runs are ASCII: lower-case them as they are scanned. A run that goes on
+                // with a word scalar beyond ASCII is normalized whole, as before (folding and
+                // lower-casing work on the whole run).
+                let mark = term.count
+                var r = end
+                while r < bytes.count {
+                    let lowered = Tokenizer.asciiLowered(bytes[r])
+                    if lowered == 0 { break }
+                    term.append(lowered)
+                    r += 1
+                }
+                if r < bytes.count && bytes[r] >= 0x80 {
+                    let whole = runEnd(from: r)
+                    if whole > r {
+                        term.count = mark
+                        appendNormalized(end..<whole, to: &term)
+                        r = whole
+                    }
+                }
                 let runStart = end
                 end = r
                 next = r
@@ -241,32 +259,40 @@ struct Tokenizer {
                 }
                 break
             }
-            emit(term, start..<end, body)
+            emit(term.bytes, start..<end, body)
             i = max(next, end)
         }
     }
 
-    mutating func emit(_ term: [UInt8], _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
+    /// The lower-cased byte of an ASCII letter or digit, 0 for any other byte.
+    @inline(__always)
+    static func asciiLowered(_ b: UInt8) -> UInt8 {
+        let l = b | 0x20
+        if l &- 0x61 < 26 { return l }
+        return b &- 0x30 < 10 ? b : 0
+    }
+
+    mutating func emit(_ term: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         if kind == .simple {
             // As tantivy's RemoveLongFilter: the token is dropped, its position stays used.
             defer { position += 1 }
             guard !term.isEmpty, term.count < Tokenizer.maxSimpleTermBytes else { return }
-            term.withUnsafeBufferPointer { body($0, position, range) }
+            body(term, position, range)
             return
         }
         guard !term.isEmpty, term.count <= Tokenizer.maxNewsTermBytes else { return }
         if let stemmer, !protected.contains(String(decoding: term, as: UTF8.self)) {
-            var stemmed = term
+            var stemmed = Array(term)
             stemmer.stem(&stemmed)
             stemmed.withUnsafeBufferPointer { body($0, position, range) }
         } else {
-            term.withUnsafeBufferPointer { body($0, position, range) }
+            body(term, position, range)
         }
         position += 1
     }
 
     /// Appends the normalized form of the word scalars in `range`.
-    func appendNormalized(_ range: Range<Int>, to term: inout [UInt8]) {
+    func appendNormalized(_ range: Range<Int>, to term: inout TermBuffer) {
         var ascii = true
         for j in range where bytes[j] >= 0x80 { ascii = false; break }
         if ascii {
@@ -299,5 +325,42 @@ struct Tokenizer {
                 }
             }
         }
+    }
+}
+
+/// The bytes of the term being built: a growable buffer without the uniqueness and capacity
+/// checks an array makes on every byte appended. Its owner frees it.
+struct TermBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes in use; setting a smaller count drops the bytes after it.
+    var count = 0
+
+    init(capacity: Int = 128) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    func free() { base.deallocate() }
+
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    @inline(__always)
+    mutating func append(_ b: UInt8) {
+        if count == capacity { grow() }
+        base[count] = b
+        count += 1
+    }
+
+    mutating func append<S: Sequence>(contentsOf bytes: S) where S.Element == UInt8 {
+        for b in bytes { append(b) }
+    }
+
+    private mutating func grow() {
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+        bigger.update(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
     }
 }
