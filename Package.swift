@@ -24,9 +24,14 @@ let package = Package(
             path: "Sources/CStemmer",
             providers: [.apt(["libstemmer-dev"])]
         ),
+        // One compiler builtin (cache prefetch) for the indexing hot path, as a header-only module.
+        .systemLibrary(
+            name: "CPrefetch",
+            path: "Sources/CPrefetch"
+        ),
         .target(
             name: "NewsIndex",
-            dependencies: ["CZlib", "CStemmer"],
+            dependencies: ["CZlib", "CStemmer", "CPrefetch"],
             path: "Sources/NewsIndex",
             // The built-in entity list, compiled into the library (no bundle to find at run time).
             resources: [.embedInCode("Entities/entities.txt")],

@@ -48,16 +48,18 @@ struct IngestRun {
     var skippedCount: Int { skipped.values.reduce(0, +) }
 
     /// Reads every document of every file, in order, and calls `add` with each good one and the
-    /// number of input bytes it was read from. A bad document, an id that repeats within the
-    /// input, or one `add` refuses by throwing ``Rejected``, is reported and counted, or with
-    /// `strict` ends the run.
+    /// number of input bytes it was read from. A bad document, or one `add` refuses by throwing
+    /// ``Rejected``, is reported and counted, or with `strict` ends the run; `add` must refuse an
+    /// id it was given before (as ``IndexWriter`` does), which is reported with its first place.
     ///
     /// - Throws: with `strict`, the first bad document as a ``NewsIndexError/Kind/badInput``
     ///   error; the same when no document at all could be indexed; whatever else `add` or
     ///   reading throws.
     mutating func run(_ add: (Article, _ inputBytes: Int) throws -> Void) throws {
-        // Where each id was first seen: the file's number and the line (0 for a text file).
-        var firstSeen: [IDKey: (file: Int32, line: Int)] = [:]  // ids compared as bytes, as the index does
+        // Where each id was first seen (the file's number and the line, 0 for a text file), by
+        // the hash of its bytes: ids are compared as bytes, as the index does. The writer refuses
+        // an id it was given before; only then is its first place looked up here.
+        var firstSeen: [Int: (file: Int32, line: Int32)] = [:]
         var done = 0          // bytes of finished files
         for (fileNumber, file) in files.enumerated() {
             var inFile = 0    // bytes read from the current file
@@ -65,16 +67,21 @@ struct IngestRun {
                 inFile += size
                 switch result {
                 case .success(let article):
-                    let key = IDKey(article.id)
-                    if let first = firstSeen[key] {
-                        let there = DocumentLocation(path: files[Int(first.file)].path, line: first.line == 0 ? nil : first.line)
-                        try skip(BadDocument(.repeatedID, at: location, "id \"\(article.id)\" was first used at \(there); ids must be unique within the input"))
-                    } else {
-                        do {
-                            try add(article, size)
-                            firstSeen[key] = (Int32(fileNumber), location.line ?? 0)
-                            indexed += 1
-                        } catch let refused as Rejected {
+                    var id = article.id
+                    let key = id.withUTF8 { bytes in
+                        var hasher = Hasher()
+                        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+                        return hasher.finalize()
+                    }
+                    do {
+                        try add(article, size)
+                        firstSeen[key] = (Int32(fileNumber), Int32(clamping: location.line ?? 0))
+                        indexed += 1
+                    } catch let refused as Rejected {
+                        if refused.reason == .repeatedID, let first = firstSeen[key] {
+                            let there = DocumentLocation(path: files[Int(first.file)].path, line: first.line == 0 ? nil : Int(first.line))
+                            try skip(BadDocument(.repeatedID, at: location, "id \"\(article.id)\" was first used at \(there); ids must be unique within the input"))
+                        } else {
                             try skip(BadDocument(refused.reason, at: location, refused.detail))
                         }
                     }
@@ -92,13 +99,6 @@ struct IngestRun {
                 ? "the input holds no documents, so the index at \(target) was left unchanged; give .txt articles or JSON Lines with \"id\" and \"body\""
                 : "none of the input documents could be indexed, so the index at \(target) was left unchanged")
         }
-    }
-
-    /// An id's bytes, hashed in one pass (a byte array would feed the hasher a byte at a time).
-    private struct IDKey: Hashable {
-        let bytes: [UInt8]
-        init(_ id: String) { bytes = Array(id.utf8) }
-        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 
     /// Reports a bad document and counts it, or with `strict` stops.

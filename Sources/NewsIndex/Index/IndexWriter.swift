@@ -112,7 +112,7 @@ public final class IndexWriter {
     private let unread: ByteGate
     /// The ids added so far, as bytes: the index compares ids byte for byte (two spellings of
     /// "café" are two ids), where Swift's `String` equality would make them one.
-    private var ids: Set<IDBytes> = []
+    private var ids = ByteKeyTable()
     private let generation: UInt64
     private var committed = false
     private let recognizer: Recognizer
@@ -263,7 +263,8 @@ public final class IndexWriter {
     public func add(_ article: Article, inputBytes: Int? = nil) throws {
         precondition(!committed, "IndexWriter used after commit")
         if article.id.isEmpty { throw NewsIndexError(.badInput, "the document has an empty id") }
-        guard ids.insert(IDBytes(article.id)).inserted else {
+        var id = article.id
+        guard id.withUTF8({ ids.insert(tag: 0, $0).isNew }) else {
             throw NewsIndexError(.badInput, "id \"\(article.id)\" was already used by an earlier document; ids must be unique")
         }
         if documentCount == 0, let base { startBackgroundMerges(base) }
@@ -459,7 +460,8 @@ public final class IndexWriter {
         var work: [WorkingSegment] = []
         for seg in base.segments { work.append(try WorkingSegment(entry: seg.entry, reader: seg)) }
         // Replaced articles (ids added again) and deleted ones.
-        for id in ids.map({ String(decoding: $0.bytes, as: UTF8.self) }) + deleteIDs {
+        let replaced = (0..<ids.count).map { k in ids.withKey(k) { String(decoding: $0.dropFirst(), as: UTF8.self) } }
+        for id in replaced + deleteIDs {
             for w in work {
                 if let d = try w.reader.liveDocument(id: id) { w.delete(d) }
             }
@@ -661,17 +663,5 @@ private final class OpenSegment: @unchecked Sendable {
         self.index = index
         self.name = name
         self.builder = builder
-    }
-}
-
-/// An article id as its UTF-8 bytes: ids are compared byte for byte, and hashed in one pass over
-/// the bytes (an array of bytes would feed the hasher one byte at a time).
-struct IDBytes: Hashable {
-    let bytes: [UInt8]
-
-    init(_ id: String) { bytes = Array(id.utf8) }
-
-    func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import CPrefetch
 
 /// Inverts documents in memory and writes them out as one immutable segment.
 ///
@@ -22,6 +23,8 @@ final class SegmentBuilder {
         self.recognizer = recognizer
         self.stored = StoredFieldsWriter(segmentID: segmentID)
     }
+
+    deinit { inverter.deallocate() }
 
     func add(_ article: Article) {
         let doc = Int32(docCount)
@@ -114,9 +117,10 @@ final class SegmentBuilder {
         }
         var terms: [(key: [UInt8], docFreq: Int)] = []
         let table = inverter.table
-        inverter.pool.bytes.withUnsafeBufferPointer { pool in
+        do {
+            let pool = inverter.pool.bytes
             for id in termOrder() {
-                let t = inverter.terms[id]
+                let t = inverter.state(id)
                 var d = SlicePool.Reader(pool, start: inverter.starts[2 * id], t.docs)
                 var n = 1 // the last document waits in the term's state
                 while !d.isAtEnd {
@@ -151,11 +155,12 @@ final class SegmentBuilder {
         var postings = PostingsWriter(segmentID: segmentID)
         var dict = TermDictionaryWriter(segmentID: segmentID)
         var docs: [UInt32] = [], freqs: [UInt32] = []
-        inverter.pool.bytes.withUnsafeBufferPointer { pool in
+        do {
+            let pool = inverter.pool.bytes
             for id in order {
                 docs.removeAll(keepingCapacity: true)
                 freqs.removeAll(keepingCapacity: true)
-                let t = inverter.terms[id]
+                let t = inverter.state(id)
                 var d = SlicePool.Reader(pool, start: inverter.starts[2 * id], t.docs)
                 var doc: UInt32 = 0
                 while !d.isAtEnd {
@@ -208,14 +213,22 @@ final class SegmentBuilder {
 /// whose number and frequency wait in the term's state until the term shows up in a later document
 /// (or the segment is written), and the position deltas, restarting at 0 in each document.
 /// Every token is written once, straight into its term's streams, in the order it comes.
+///
+/// A segment's terms far outgrow the CPU's caches, so each token would wait for three memory
+/// loads in turn: its hash table slot, its term's state, and the end of its position stream.
+/// Tokenized text therefore passes through a short pipeline: a token's slot is prefetched when it
+/// arrives, its term is looked up (and its state prefetched) ``lookupLag`` tokens later, its
+/// stream's end prefetched ``streamLag`` tokens later, and it is written ``ringSize`` tokens later.
+/// Terms get their ids, and streams their bytes, in token order, as without the pipeline.
 struct Inverter {
     /// Terms: the field number as tag, then the term's UTF-8 bytes (the term dictionary's key).
-    var table = ByteKeyTable(capacity: 1 << 16)
-    var pool = SlicePool()
+    private(set) var table = ByteKeyTable(capacity: 1 << 16)
+    private(set) var pool = SlicePool()
     /// Per term: its streams' write state and the document being counted (one 32-byte entry,
     /// as every token touches it); `starts[2 * term]` and `starts[2 * term + 1]` are where its
     /// streams begin.
-    private(set) var terms: [TermState] = []
+    private var states: UnsafeMutablePointer<TermState>
+    private var stateCapacity = 1 << 16
     private(set) var starts: [UInt32] = []
     /// The document whose tokens are being added.
     var document: Int32 = 0
@@ -234,24 +247,122 @@ struct Inverter {
         var writtenDoc: Int32
     }
 
+    /// A token in the pipeline; its bytes are at `ringBytes + slot * maxPipedTerm`.
+    private struct Piped {
+        var count: Int
+        var position: Int32
+        var hashed: ByteKeyTable.Hashed
+        var term: Int32
+    }
+    private static let ringSize = 16, lookupLag = 8, streamLag = 12
+    /// Longest term that goes through the pipeline; a longer one (none of the analyzers makes
+    /// one) is added once the pipeline is empty.
+    private static let maxPipedTerm = 128
+    private let ring = UnsafeMutablePointer<Piped>.allocate(capacity: Inverter.ringSize)
+    private let ringBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: Inverter.ringSize * Inverter.maxPipedTerm)
+    /// Tokens of the current field that arrived, were looked up, had their stream prefetched, were written.
+    private var arrived = 0, looked = 0, aimed = 0, written = 0
+    private var pipeTag: UInt8 = 0
+    private var pipeIDs: [Int32] = []
+
+    init() {
+        states = .allocate(capacity: stateCapacity)
+    }
+
+    /// Releases the pool and the term states. An inverter is never copied: its one owner calls
+    /// this once, and does not use it afterwards.
+    func deallocate() {
+        states.deallocate()
+        ring.deallocate()
+        ringBytes.deallocate()
+        pool.deallocate()
+    }
+
+    /// The number of terms.
+    var termCount: Int { table.count }
+
+    /// Term `id`'s state.
+    func state(_ id: Int) -> TermState { states[id] }
+
     /// Tokenizes `range` of `text` into `field`, keeping the tokens in ``spans``[`slot`] (byte
     /// ranges relative to `text`); returns the number of tokens.
     mutating func tokenize(slot: Int, field: IndexedField, _ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                           analyzer: Analyzer) -> Int {
-        var sp = spans[slot], ids = spanTerms[slot]
+                  analyzer: Analyzer) -> Int {
+        var sp = spans[slot]
         spans[slot] = []
-        spanTerms[slot] = []
         sp.removeAll(keepingCapacity: true)
-        ids.removeAll(keepingCapacity: true)
+        pipeIDs = spanTerms[slot]
+        spanTerms[slot] = []
+        pipeIDs.removeAll(keepingCapacity: true)
+        pipeTag = field.rawValue
+        arrived = 0; looked = 0; aimed = 0; written = 0
         let base = range.lowerBound
         analyzer.forEachTerm(inUTF8: UnsafeBufferPointer(rebasing: text[range])) { term, position, source in
-            ids.append(addTerm(field: field, term, position: Int32(position)))
             sp.append(Recognizer.Span(position: Int32(position), start: Int32(base + source.lowerBound), end: Int32(base + source.upperBound)))
+            if term.count <= Inverter.maxPipedTerm {
+                push(term, position: Int32(position))
+            } else {
+                drain()
+                pipeIDs.append(addTerm(field: field, term, position: Int32(position)))
+            }
         }
+        drain()
         let n = sp.count
         spans[slot] = sp
-        spanTerms[slot] = ids
+        spanTerms[slot] = pipeIDs
+        pipeIDs = []
         return n
+    }
+
+    /// Takes a token into the pipeline, moving the tokens before it a stage on.
+    @inline(__always)
+    private mutating func push(_ term: UnsafeBufferPointer<UInt8>, position: Int32) {
+        if arrived - written == Inverter.ringSize { writeNext() }
+        let slot = arrived & (Inverter.ringSize - 1)
+        let bytes = ringBytes + slot * Inverter.maxPipedTerm
+        bytes.update(from: term.baseAddress!, count: term.count)
+        let hashed = ByteKeyTable.hashed(tag: pipeTag, UnsafeBufferPointer(start: bytes, count: term.count))
+        table.prefetch(hashed)
+        ring[slot] = Piped(count: term.count, position: position, hashed: hashed, term: -1)
+        arrived += 1
+        if arrived - looked > Inverter.lookupLag { lookUpNext() }
+        if looked - aimed > Inverter.streamLag - Inverter.lookupLag { aimNext() }
+    }
+
+    /// Finds (or adds) the term of the oldest token not looked up yet, and prefetches its state.
+    @inline(__always)
+    private mutating func lookUpNext() {
+        let slot = looked & (Inverter.ringSize - 1)
+        let p = ring[slot]
+        let key = UnsafeBufferPointer(start: ringBytes + slot * Inverter.maxPipedTerm, count: p.count)
+        let id = termID(tag: pipeTag, key, p.hashed)
+        ring[slot].term = id
+        pipeIDs.append(id)
+        newsindex_prefetch(states + Int(id))
+        looked += 1
+    }
+
+    /// Prefetches where the oldest looked-up token not yet aimed at will write its position.
+    @inline(__always)
+    private mutating func aimNext() {
+        let id = Int(ring[aimed & (Inverter.ringSize - 1)].term)
+        newsindex_prefetch(pool.address(states[id].positions))
+        aimed += 1
+    }
+
+    /// Writes the oldest token of the pipeline into its term's streams.
+    @inline(__always)
+    private mutating func writeNext() {
+        let p = ring[written & (Inverter.ringSize - 1)]
+        record(Int(p.term), position: p.position)
+        written += 1
+        aimed = max(aimed, written)
+    }
+
+    /// Moves every token through the pipeline.
+    private mutating func drain() {
+        while looked < arrived { lookUpNext() }
+        while written < arrived { writeNext() }
     }
 
     /// The analyzed term of token `k` of slot `slot`.
@@ -261,33 +372,54 @@ struct Inverter {
 
     /// Adds one occurrence of a term at `position` in ``document``; returns the term's id.
     /// Positions of one term in one document arrive in increasing order.
-    @inline(__always) @discardableResult
+    @discardableResult
     mutating func addTerm(field: IndexedField, _ term: UnsafeBufferPointer<UInt8>, position: Int32) -> Int32 {
-        let (id, isNew) = table.insert(tag: field.rawValue, term)
+        let id = termID(tag: field.rawValue, term, ByteKeyTable.hashed(tag: field.rawValue, term))
+        record(Int(id), position: position)
+        return id
+    }
+
+    /// The id of a term, which gets its state and streams when it is new.
+    @inline(__always)
+    private mutating func termID(tag: UInt8, _ term: UnsafeBufferPointer<UInt8>, _ hashed: ByteKeyTable.Hashed) -> Int32 {
+        let (id, isNew) = table.insert(tag: tag, term, hashed)
         if isNew {
+            if Int(id) == stateCapacity { growStates() }
             let (docStart, docs) = pool.newStream()
             let (posStart, positions) = pool.newStream()
-            terms.append(TermState(docs: docs, positions: positions, lastDoc: -1, freq: 0, lastPosition: 0, writtenDoc: -1))
+            (states + Int(id)).initialize(to: TermState(docs: docs, positions: positions, lastDoc: -1, freq: 0, lastPosition: 0, writtenDoc: -1))
             starts.append(docStart)
             starts.append(posStart)
         }
-        var t = terms[Int(id)]
-        if t.lastDoc != document {
-            if t.lastDoc >= 0 {
+        return id
+    }
+
+    private mutating func growStates() {
+        let bigger = UnsafeMutablePointer<TermState>.allocate(capacity: stateCapacity * 2)
+        bigger.moveInitialize(from: states, count: stateCapacity)
+        states.deallocate()
+        states = bigger
+        stateCapacity *= 2
+    }
+
+    /// Writes one occurrence of term `id` at `position` in ``document`` into its streams.
+    @inline(__always)
+    private mutating func record(_ id: Int, position: Int32) {
+        let t = states + id
+        if t.pointee.lastDoc != document {
+            if t.pointee.lastDoc >= 0 {
                 // A term's first document is written as its number (delta from 0).
-                pool.writeVInt(UInt32(t.lastDoc - max(t.writtenDoc, 0)), to: &t.docs)
-                pool.writeVInt(t.freq, to: &t.docs)
-                t.writtenDoc = t.lastDoc
+                pool.writeVInt(UInt32(t.pointee.lastDoc - max(t.pointee.writtenDoc, 0)), to: &t.pointee.docs)
+                pool.writeVInt(t.pointee.freq, to: &t.pointee.docs)
+                t.pointee.writtenDoc = t.pointee.lastDoc
             }
-            t.lastDoc = document
-            t.freq = 0
-            t.lastPosition = 0
+            t.pointee.lastDoc = document
+            t.pointee.freq = 0
+            t.pointee.lastPosition = 0
         }
         let p = UInt32(position)
-        pool.writeVInt(p - t.lastPosition, to: &t.positions)
-        t.lastPosition = p
-        t.freq += 1
-        terms[Int(id)] = t
-        return id
+        pool.writeVInt(p - t.pointee.lastPosition, to: &t.pointee.positions)
+        t.pointee.lastPosition = p
+        t.pointee.freq += 1
     }
 }

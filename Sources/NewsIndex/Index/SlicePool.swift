@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Many growing byte streams in one array: the in-memory postings of a segment being built.
 ///
 /// Each stream is a chain of slices of growing size (8, 16, 32, … 1024 bytes); the last four bytes
@@ -6,7 +12,13 @@
 /// no stream is ever copied (the idea of Lucene's ByteBlockPool). A stream's write state is eight
 /// bytes, so the per-term array stays small and cache-friendly.
 struct SlicePool {
-    private(set) var bytes: [UInt8] = []
+    /// The pool's memory: `count` bytes in use of `capacity`. It is a plain allocation, grown with
+    /// `realloc` (which remaps large blocks instead of copying them), so the hot path writes bytes
+    /// without an array's uniqueness and bounds checks. The pool is never copied: its one owner
+    /// calls ``deallocate()``.
+    private var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
 
     static let sizes = [8, 16, 32, 64, 128, 256, 512, 1024]
 
@@ -17,40 +29,61 @@ struct SlicePool {
     }
 
     init() {
-        bytes.reserveCapacity(1 << 20)
+        capacity = 1 << 20
+        guard let memory = malloc(capacity) else { fatalError("out of memory for the in-memory postings") }
+        base = memory.assumingMemoryBound(to: UInt8.self)
     }
 
+    /// Releases the memory; the pool is not used afterwards.
+    func deallocate() { free(base) }
+
+    /// The bytes in use, valid until the next write.
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
     private mutating func allocate(level: Int) -> UInt32 {
-        let at = bytes.count
-        let size = SlicePool.sizes[level]
+        let at = count
+        let size = 8 << level
         // IndexWriter keeps a segment's text far below what would make 4 GiB of postings.
         precondition(at + size <= Int(UInt32.max), "a segment's in-memory postings outgrew 4 GiB")
-        bytes.append(contentsOf: repeatElement(0, count: size - 4))
-        bytes.append(UInt8(level))
-        bytes.append(contentsOf: repeatElement(0, count: 3))
+        if at + size > capacity { grow(to: at + size) }
+        // The data bytes need no clearing: readers stop at a stream's cursor.
+        (base + at + size - 4).initialize(repeating: 0, count: 4)
+        base[at + size - 4] = UInt8(level)
+        count = at + size
         return UInt32(at)
+    }
+
+    private mutating func grow(to needed: Int) {
+        let bigger = max(needed, capacity * 2)
+        guard let memory = realloc(base, bigger) else { fatalError("out of memory for the in-memory postings") }
+        base = memory.assumingMemoryBound(to: UInt8.self)
+        capacity = bigger
     }
 
     /// A new, empty stream; `start` is where a ``Reader`` begins.
     mutating func newStream() -> (start: UInt32, stream: Stream) {
         let at = allocate(level: 0)
-        return (at, Stream(cursor: at, end: at + UInt32(SlicePool.sizes[0] - 4)))
+        return (at, Stream(cursor: at, end: at + 4))
     }
+
+    /// Where the next write to `s` goes: the hot path can check it into the cache early.
+    @inline(__always)
+    func address(_ s: Stream) -> UnsafeRawPointer { UnsafeRawPointer(base + Int(s.cursor)) }
 
     @inline(__always)
     mutating func write(_ b: UInt8, to s: inout Stream) {
         if s.cursor == s.end { nextSlice(&s) }
-        bytes[Int(s.cursor)] = b
+        base[Int(s.cursor)] = b
         s.cursor += 1
     }
 
     private mutating func nextSlice(_ s: inout Stream) {
         let end = Int(s.end)
-        let level = min(Int(bytes[end]) + 1, SlicePool.sizes.count - 1)
+        let level = min(Int(base[end]) + 1, SlicePool.sizes.count - 1)
         let next = allocate(level: level)
-        for k in 0..<4 { bytes[end + k] = UInt8(truncatingIfNeeded: next >> (8 * UInt32(k))) }
+        for k in 0..<4 { base[end + k] = UInt8(truncatingIfNeeded: next >> (8 * UInt32(k))) }
         s.cursor = next
-        s.end = next + UInt32(SlicePool.sizes[level] - 4)
+        s.end = next + UInt32((8 << level) - 4)
     }
 
     @inline(__always)

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CPrefetch
 
 /// A hash table from byte strings to dense ids (0, 1, 2, … in order of first insertion).
 ///
@@ -83,34 +84,59 @@ struct ByteKeyTable {
         UInt32(truncatingIfNeeded: h >> 40) << 8 | UInt32(min(count + 1, 255))
     }
 
+    /// A key's head word and hash, computed once: ``prefetch(_:)`` can check its slot into the
+    /// cache a few keys ahead of ``insert(tag:_:_:)``.
+    struct Hashed {
+        fileprivate let head: UInt64
+        fileprivate let hash: UInt64
+    }
+
+    @inline(__always)
+    static func hashed(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> Hashed {
+        let head = ByteKeyTable.head(tag: tag, key)
+        return Hashed(head: head, hash: ByteKeyTable.hash(head: head, key))
+    }
+
+    /// Starts loading the slot where a lookup of `key` begins.
+    @inline(__always)
+    func prefetch(_ key: Hashed) {
+        slots.withUnsafeBufferPointer { newsindex_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: key.hash) & mask)) }
+    }
+
     /// Where (`tag`, `key`) is or would go: its slot, its id when present, and the slot contents
     /// that name it.
     @inline(__always)
-    private func probe(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> (slot: Int, id: Int32?, check: UInt32, head: UInt64) {
-        let head = ByteKeyTable.head(tag: tag, key)
-        let h = ByteKeyTable.hash(head: head, key)
-        let check = ByteKeyTable.check(h, key.count)
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let s = slots[i]
-            if s.id < 0 { return (i, nil, check, head) }
-            if s.check == check && s.head == head && tailMatches(Int(s.id), key) { return (i, s.id, check, head) }
-            i = (i + 1) & mask
+    private func probe(_ key: UnsafeBufferPointer<UInt8>, _ hashed: Hashed) -> (slot: Int, id: Int32?, check: UInt32) {
+        let check = ByteKeyTable.check(hashed.hash, key.count)
+        return slots.withUnsafeBufferPointer { slots in
+            var i = Int(truncatingIfNeeded: hashed.hash) & mask
+            while true {
+                let s = slots[i]
+                if s.id < 0 { return (i, nil, check) }
+                if s.check == check && s.head == hashed.head && tailMatches(Int(s.id), key) { return (i, s.id, check) }
+                i = (i + 1) & mask
+            }
         }
     }
 
     /// The id of (`tag`, `key`), or nil when it is not in the table.
     func find(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> Int32? {
-        probe(tag: tag, key).id
+        probe(key, ByteKeyTable.hashed(tag: tag, key)).id
     }
 
     /// The id of (`tag`, `key`), adding it with the next id when it is new.
     @inline(__always)
     mutating func insert(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
-        let p = probe(tag: tag, key)
+        insert(tag: tag, key, ByteKeyTable.hashed(tag: tag, key))
+    }
+
+    /// ``insert(tag:_:)`` with the key's hash computed already by ``hashed(tag:_:)``.
+    @inline(__always)
+    mutating func insert(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>, _ hashed: Hashed) -> (id: Int32, isNew: Bool) {
+        let p = probe(key, hashed)
         if let id = p.id { return (id, false) }
         let id = Int32(count)
-        slots[p.slot] = Slot(id: id, check: p.check, head: p.head)
+        slots[p.slot] = Slot(id: id, check: p.check, head: hashed.head)
         keyBytes.append(tag)
         keyBytes.append(contentsOf: key)
         keyStart.append(Int32(keyBytes.count))
