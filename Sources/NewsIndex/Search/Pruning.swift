@@ -15,8 +15,8 @@
 struct PrunedTopK {
     /// One part in one field (a class: the hot loop then borrows clauses instead of copying them).
     final class Clause {
-        /// The exhaustive scorer of this part in this field (not used when `cursor` is set).
-        let scorer: Scorer
+        /// The exhaustive scorer of this part in this field (nil when `cursor` is set).
+        let scorer: Scorer?
         /// The postings when the clause is a single word (walked and scored directly), else nil.
         let cursor: PostingsCursor?
         let norms: UnsafeRawBufferPointer
@@ -31,13 +31,13 @@ struct PrunedTopK {
         /// `bm25`'s weight and length factors, copied so that scoring a document touches no
         /// array (and no reference count): the same float operations as ``BM25/score(freq:norm:)``.
         let weight: Float
-        let normInverse: UnsafeMutablePointer<Float>
+        let normInverse: UnsafePointer<Float>
         /// The block whose bound and last document `cachedBound` and `cachedLast` hold (-1: none).
         private var cachedBlock = -1
         private var cachedBound: Float = 0
         private var cachedLast: Int32 = 0
 
-        init(scorer: Scorer, cursor: PostingsCursor?, norms: UnsafeRawBufferPointer, bm25: BM25, leaf: Int, field: Int, bound: Float) {
+        init(scorer: Scorer?, cursor: PostingsCursor?, norms: UnsafeRawBufferPointer, bm25: BM25, leaf: Int, field: Int, bound: Float) {
             self.scorer = scorer
             self.cursor = cursor
             self.norms = norms
@@ -47,31 +47,31 @@ struct PrunedTopK {
             self.bound = bound
             cursorRef = cursor.map { Unmanaged.passUnretained($0) }
             weight = bm25.weight
-            normInverse = .allocate(capacity: 256)
-            for i in 0..<256 { normInverse[i] = bm25.normInverse[i] }
+            // The table's storage, kept alive (and never changed) by `bm25`: no copy per clause.
+            normInverse = bm25.normInverse.withUnsafeBufferPointer { $0.baseAddress! }
         }
 
-        deinit { normInverse.deallocate() }
-
         @inline(__always) var doc: Int32 {
-            if let cursor { return cursor.doc }
-            return scorer.doc
+            if let c = cursorRef { return c._withUnsafeGuaranteedRef { $0.doc } }
+            return scorer.unsafelyUnwrapped.doc
         }
 
         @inline(__always) func advance() throws -> Int32 {
             if let c = cursorRef { return try c._withUnsafeGuaranteedRef { try $0.advance() } }
-            return try scorer.advance()
+            return try scorer.unsafelyUnwrapped.advance()
         }
 
         @inline(__always) func seek(_ target: Int32) throws -> Int32 {
             if let c = cursorRef { return try c._withUnsafeGuaranteedRef { try $0.seek(target) } }
-            return try scorer.seek(target)
+            return try scorer.unsafelyUnwrapped.seek(target)
         }
 
         /// The score on the current document, as the exhaustive scorer computes it.
         @inline(__always) func score() throws -> Float {
-            if let cursor { return termScore(freq: Float(cursor.freq), norm: norms[Int(cursor.doc)]) }
-            return try scorer.score()
+            if let c = cursorRef {
+                return c._withUnsafeGuaranteedRef { termScore(freq: Float($0.freq), norm: norms[Int($0.doc)]) }
+            }
+            return try scorer.unsafelyUnwrapped.score()
         }
 
         /// ``BM25/score(freq:norm:)`` in the same float operations.
@@ -83,10 +83,10 @@ struct PrunedTopK {
         /// The bound of the current block of a single-word clause and its last document (nil
         /// without skip data, or before the first document); read once per block.
         @inline(__always) func blockBound() -> (bound: Float, lastDoc: Int32)? {
-            guard let cursor else { return nil }
-            let block = cursor.blockNumber
+            guard let c = cursorRef else { return nil }
+            let block = c._withUnsafeGuaranteedRef { $0.blockNumber }
             if block != cachedBlock {
-                guard let b = cursor.currentBlockBound else { return nil }
+                guard let b = c._withUnsafeGuaranteedRef({ $0.currentBlockBound }) else { return nil }
                 cachedBlock = block
                 cachedBound = termScore(freq: Float(b.maxFreq), norm: b.minNorm)
                 cachedLast = b.lastDoc
@@ -118,7 +118,7 @@ struct PrunedTopK {
 
     /// The clauses of a plan of the supported shapes in one segment, or nil when the plan has
     /// another shape. A conjunction with a part missing from the segment has no clauses.
-    static func clauses(_ plan: Plan, in seg: SegmentReader, index: IndexReader, cache: TermInfoCache? = nil) throws -> Clauses? {
+    static func clauses(_ plan: Plan, in seg: SegmentReader, index: IndexReader, cache: QueryTerms? = nil) throws -> Clauses? {
         var leaves: [PlanLeaf] = []
         var out = Clauses()
         switch plan {
@@ -143,20 +143,24 @@ struct PrunedTopK {
             var cost = 0
             var present = false
             for (f, (field, bm25)) in leaf.fields.enumerated() {
-                guard let norms = seg.norms(field), let spans = try index.spans(leaf.span, field: field, in: seg, cache: cache) else { continue }
+                guard let norms = seg.norms(field) else { continue }
                 // No label: these scorers never explain.
                 let clause: Clause
-                if let t = spans as? TermSpans, case .term = leaf.span {
-                    let cursor = t.cursor
+                if case .term(let t) = leaf.span {
+                    // A single word walks its postings directly (no spans or scorer around them).
+                    let found = try cache.map { try $0.info(field, t, in: seg) } ?? seg.termInfo(field, t)
+                    guard let info = found else { continue }
+                    let cursor = try seg.postings(info)
                     let bound = try cursor.scoreBound(blockScore: { bm25.score(freq: Float($0), norm: $1) },
                                                       score: { bm25.score(freq: Float($1), norm: norms[Int($0)]) })
-                    clause = Clause(scorer: TermScorer(cursor: cursor, norms: norms, bm25: bm25, label: ""), cursor: cursor,
-                                    norms: norms, bm25: bm25, leaf: i, field: f, bound: bound)
+                    clause = Clause(scorer: nil, cursor: cursor, norms: norms, bm25: bm25, leaf: i, field: f, bound: bound)
+                    cost += cursor.cost
                 } else {
+                    guard let spans = try index.spans(leaf.span, field: field, in: seg, cache: cache) else { continue }
                     let scorer = SpanScorer(spans, norms: norms, bm25: bm25, label: "")
                     clause = Clause(scorer: scorer, cursor: nil, norms: norms, bm25: bm25, leaf: i, field: f, bound: scorer.upperBound())
+                    cost += scorer.cost
                 }
-                cost += clause.scorer.cost
                 present = true
                 out.clauses.append(clause)
             }
@@ -199,9 +203,10 @@ struct PrunedTopK {
         var rank = [Int](repeating: 0, count: shape.leafCount)
         for (r, leaf) in shape.leafOrder.enumerated() { rank[leaf] = r }
         let order = (0..<n).sorted { (rank[clauses[$0].leaf], clauses[$0].field) < (rank[clauses[$1].leaf], clauses[$1].field) }
-        // For a conjunction: each leaf's clauses, cheapest leaf first.
-        var leavesByCost: [[Int]] = shape.leafOrder.map { _ in [] }
-        for k in 0..<n { leavesByCost[rank[clauses[k].leaf]].append(k) }
+        // leafEnds[k]: order[k] is the last clause of its leaf in `order` (for a conjunction, the
+        // leaves in `order` are cheapest first).
+        var leafEnds = [Bool](repeating: true, count: n)
+        for k in 0..<(n - 1) { leafEnds[k] = clauses[order[k]].leaf != clauses[order[k + 1]].leaf }
         // Words with few documents in all stay in the loop below (the window buffers would cost more).
         if !conjunctive && n <= wordsMaxClauses && clauses.allSatisfy({ $0.cursor != nil })
             && clauses.reduce(0, { $0 + $1.cursor!.cost }) >= wordsMinPostings {
@@ -247,7 +252,7 @@ struct PrunedTopK {
                         continue
                     }
                 }
-                d = try nextShared(from: d, clauses, essential: p, leaves: leavesByCost)
+                d = try nextShared(from: d, refs, essential: p, order: order, leafEnds: leafEnds)
                 if d == PostingsCursor.noMoreDocs { break }
             }
             if !deleted.isEmpty && deleted[Int(d) >> 6] & (1 << UInt64(d & 63)) != 0 {
@@ -279,20 +284,19 @@ struct PrunedTopK {
                 var sum: Double = 0
                 var present = 0
                 var only: Float = 0
-                var k = 0
-                while k < n {
-                    let leaf = clauses[order[k]].leaf
-                    var leafSum: Double = 0
-                    var hits = 0
-                    while k < n && clauses[order[k]].leaf == leaf {
-                        if let s = partScores[order[k]] { leafSum += Double(s); hits += 1 }
-                        k += 1
-                    }
-                    if hits > 0 {
-                        let v = Float(leafSum)
-                        sum += Double(v)
-                        present += 1
-                        only = v
+                var leafSum: Double = 0
+                var hits = 0
+                for k in 0..<n {
+                    if let s = partScores[order[k]] { leafSum += Double(s); hits += 1 }
+                    if leafEnds[k] {
+                        if hits > 0 {
+                            let v = Float(leafSum)
+                            sum += Double(v)
+                            present += 1
+                            only = v
+                        }
+                        leafSum = 0
+                        hits = 0
                     }
                 }
                 if !conjunctive || present == shape.leafCount {
@@ -475,30 +479,39 @@ struct PrunedTopK {
     /// on, the first document of an essential clause that every leaf matches (leapfrog: a leaf
     /// without a clause there moves the essential clauses on to the leaf's next document).
     /// Clauses are left on their first document at or after the result.
-    private static func nextShared(from start: Int32, _ clauses: [Clause], essential p: Int, leaves: [[Int]]) throws -> Int32 {
+    /// The leaves are runs of `order` (a leaf's last clause has `leafEnds` set), cheapest first.
+    private static func nextShared(from start: Int32, _ refs: [ClauseRef], essential p: Int, order: [Int], leafEnds: [Bool]) throws -> Int32 {
+        let n = refs.count
         var d = start
         outer: while d != PostingsCursor.noMoreDocs {
-            for leaf in leaves {
+            var a = 0
+            while a < n {
+                var b = a
+                while !leafEnds[b] { b += 1 }
+                // This leaf is order[a...b].
                 var matched = false
-                for k in leaf where clauses[k].doc == d {
+                for k in a...b where refs[order[k]].doc == d {
                     matched = true
                     break
                 }
-                if matched { continue }
-                var next = PostingsCursor.noMoreDocs
-                for k in leaf {
-                    let c = clauses[k].doc
-                    next = min(next, c < d ? try clauses[k].seek(d) : c)
-                }
-                if next > d {
-                    var lead = PostingsCursor.noMoreDocs
-                    for k in p..<clauses.count {
-                        let c = clauses[k].doc
-                        lead = min(lead, c < next ? try clauses[k].seek(next) : c)
+                if !matched {
+                    var next = PostingsCursor.noMoreDocs
+                    for k in a...b {
+                        let r = refs[order[k]]
+                        let c = r.doc
+                        next = min(next, c < d ? try r.seek(d) : c)
                     }
-                    d = lead
-                    continue outer
+                    if next > d {
+                        var lead = PostingsCursor.noMoreDocs
+                        for k in p..<n {
+                            let c = refs[k].doc
+                            lead = min(lead, c < next ? try refs[k].seek(next) : c)
+                        }
+                        d = lead
+                        continue outer
+                    }
                 }
+                a = b + 1
             }
             return d
         }
