@@ -151,7 +151,9 @@ struct PrunedTopK {
                     let found = try cache.map { try $0.info(field, t, in: seg) } ?? seg.termInfo(field, t)
                     guard let info = found else { continue }
                     let cursor = try seg.postings(info)
-                    let bound = try cursor.scoreBound(blockScore: { bm25.score(freq: Float($0), norm: $1) },
+                    // Without skip data (fewer than 128 documents), BM25's limit as the frequency
+                    // grows (a score never reaches its weight) instead of a pass over the postings.
+                    let bound = try cursor.skipBlockCount == 0 ? bm25.weight : cursor.scoreBound(blockScore: { bm25.score(freq: Float($0), norm: $1) },
                                                       score: { bm25.score(freq: Float($1), norm: norms[Int($0)]) })
                     clause = Clause(scorer: nil, cursor: cursor, norms: norms, bm25: bm25, leaf: i, field: f, bound: bound)
                     cost += cursor.cost
@@ -189,28 +191,42 @@ struct PrunedTopK {
         let n = clauses.count
         guard n > 0 else { return 0 }
         let conjunctive = shape.conjunctive
+        // The loop's small tables share one allocation: order and rank (Int), prefix and the
+        // part scores (Float), leafEnds and the part flags (Bool).
+        let leafCount = shape.leafCount
+        let ints = n + leafCount, floats = 2 * n + 1
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 8 * ints + 4 * floats + 2 * n, alignment: 8)
+        defer { scratch.deallocate() }
+        let order = scratch.bindMemory(to: Int.self, capacity: ints)
+        let rank = order + n
         // prefix[i] = sum of the bounds of clauses 0..<i.
-        var prefix = [Float](repeating: 0, count: n + 1)
+        let prefix = (scratch + 8 * ints).bindMemory(to: Float.self, capacity: floats)
+        let partScores = prefix + (n + 1)
+        let leafEnds = (scratch + 8 * ints + 4 * floats).bindMemory(to: Bool.self, capacity: 2 * n)
+        let hasPart = leafEnds + n
+        prefix[0] = 0
         for i in 0..<n { prefix[i + 1] = prefix[i] + clauses[i].bound }
         for c in clauses { _ = try c.advance() }
         // The hot loop reaches the clauses without reference counting; `clauses` keeps them alive.
         let refs = clauses.map { ClauseRef(Unmanaged.passUnretained($0)) }
         defer { withExtendedLifetime(clauses) {} }
         var scored = 0
-        var partScores = [Float?](repeating: nil, count: n)
         // Clause indices grouped by leaf in the order the exhaustive scorers add leaves up,
-        // fields within a leaf in field order.
-        var rank = [Int](repeating: 0, count: shape.leafCount)
+        // fields within a leaf in field order (each clause is one leaf and field: no ties).
         for (r, leaf) in shape.leafOrder.enumerated() { rank[leaf] = r }
-        let order = (0..<n).sorted { (rank[clauses[$0].leaf], clauses[$0].field) < (rank[clauses[$1].leaf], clauses[$1].field) }
+        for k in 0..<n { order[k] = k }
+        var orderBuffer = UnsafeMutableBufferPointer(start: order, count: n)
+        orderBuffer.sort { a, b in
+            let ca = clauses[a], cb = clauses[b]
+            return (rank[ca.leaf], ca.field) < (rank[cb.leaf], cb.field)
+        }
         // leafEnds[k]: order[k] is the last clause of its leaf in `order` (for a conjunction, the
         // leaves in `order` are cheapest first).
-        var leafEnds = [Bool](repeating: true, count: n)
-        for k in 0..<(n - 1) { leafEnds[k] = clauses[order[k]].leaf != clauses[order[k + 1]].leaf }
+        for k in 0..<n { leafEnds[k] = k == n - 1 || clauses[order[k]].leaf != clauses[order[k + 1]].leaf }
         // Words with few documents in all stay in the loop below (the window buffers would cost more).
         if !conjunctive && n <= wordsMaxClauses && clauses.allSatisfy({ $0.cursor != nil })
             && clauses.reduce(0, { $0 + $1.cursor!.cost }) >= wordsMinPostings {
-            return try collectWords(clauses, prefix: prefix, order: order, base: base, deleted: deleted, into: &top, prune: prune)
+            return try collectWords(clauses, prefix: prefix, order: order, leafEnds: leafEnds, base: base, deleted: deleted, into: &top, prune: prune)
         }
         // Phrase clauses pass over candidates that cannot beat θ before reading positions.
         let spanClauses: [(SpanScorer, Float)] = clauses.compactMap { c in
@@ -261,10 +277,11 @@ struct PrunedTopK {
             }
             // Essential clauses on d, then non-essential ones while d can still beat θ.
             var estimate: Float = 0
-            for i in 0..<n { partScores[i] = nil }
+            for i in 0..<n { hasPart[i] = false }
             for i in p..<n where refs[i].doc == d {
                 let s = try refs[i].score()
                 partScores[i] = s
+                hasPart[i] = true
                 estimate += s
             }
             var i = p - 1
@@ -274,6 +291,7 @@ struct PrunedTopK {
                 if refs[i].doc == d {
                     let s = try refs[i].score()
                     partScores[i] = s
+                    hasPart[i] = true
                     estimate += s
                 }
                 i -= 1
@@ -287,7 +305,8 @@ struct PrunedTopK {
                 var leafSum: Double = 0
                 var hits = 0
                 for k in 0..<n {
-                    if let s = partScores[order[k]] { leafSum += Double(s); hits += 1 }
+                    let c = order[k]
+                    if hasPart[c] { leafSum += Double(partScores[c]); hits += 1 }
                     if leafEnds[k] {
                         if hits > 0 {
                             let v = Float(leafSum)
@@ -327,7 +346,8 @@ struct PrunedTopK {
     /// a bitset, and then the marked documents are taken in order: the non-essential clauses are
     /// looked up while the document could still beat θ, and the exact score is summed as in
     /// ``collect``. The same hits and scores as ``collect``; the same count without pruning.
-    private static func collectWords(_ clauses: [Clause], prefix: [Float], order: [Int], base: Int32, deleted: [UInt64],
+    private static func collectWords(_ clauses: [Clause], prefix: UnsafePointer<Float>, order: UnsafePointer<Int>, leafEnds: UnsafePointer<Bool>,
+                                     base: Int32, deleted: [UInt64],
                                      into top: inout TopDocs, prune: Bool) throws -> Int {
         let n = clauses.count
         let width = wordsWindow
@@ -355,9 +375,6 @@ struct PrunedTopK {
             bits.deallocate()
             probed.deallocate()
         }
-        // For the exact sum: the clauses in `order`, and whether each ends its leaf.
-        var leafEnds = [Bool](repeating: true, count: n)
-        for k in 0..<(n - 1) { leafEnds[k] = clauses[order[k]].leaf != clauses[order[k + 1]].leaf }
         var scored = 0
         var lastTheta = -Float.infinity
         var p = 0
@@ -480,7 +497,8 @@ struct PrunedTopK {
     /// without a clause there moves the essential clauses on to the leaf's next document).
     /// Clauses are left on their first document at or after the result.
     /// The leaves are runs of `order` (a leaf's last clause has `leafEnds` set), cheapest first.
-    private static func nextShared(from start: Int32, _ refs: [ClauseRef], essential p: Int, order: [Int], leafEnds: [Bool]) throws -> Int32 {
+    private static func nextShared(from start: Int32, _ refs: [ClauseRef], essential p: Int, order: UnsafePointer<Int>,
+                                   leafEnds: UnsafePointer<Bool>) throws -> Int32 {
         let n = refs.count
         var d = start
         outer: while d != PostingsCursor.noMoreDocs {

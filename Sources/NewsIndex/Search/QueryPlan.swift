@@ -363,25 +363,24 @@ extension IndexReader {
 /// scorers then need the same entries again. A query has few words, so the entries sit in plain
 /// arrays searched in order (cheaper than hashing the word). One query, one thread: not shared.
 final class QueryTerms {
-    private var fields: [IndexedField] = []
-    private var terms: [String] = []
+    private struct Entry {
+        var field: IndexedField
+        var term: String
+        var docFreq: Int
+    }
+    private var entries: [Entry] = []
     /// Entry `e`'s info in the segment with ordinal `s` is `infos[e * segmentCount + s]`.
     private var infos: [TermInfo?] = []
-    private var docFreqs: [Int] = []
     private let segmentCount: Int
 
     init(segmentCount: Int) {
         self.segmentCount = segmentCount
-        fields.reserveCapacity(4)
-        terms.reserveCapacity(4)
-        docFreqs.reserveCapacity(4)
-        infos.reserveCapacity(4 * segmentCount)
     }
 
     private func find(_ field: IndexedField, _ term: String) -> Int? {
         var e = 0
-        while e < terms.count {
-            if fields[e] == field && terms[e] == term { return e }
+        while e < entries.count {
+            if entries[e].field == field && entries[e].term == term { return e }
             e += 1
         }
         return nil
@@ -390,7 +389,7 @@ final class QueryTerms {
     /// The number of live documents containing `term` in `field` over the whole index (the
     /// term's entries in every segment are kept for ``info(_:_:in:)``).
     func docFreq(_ field: IndexedField, _ term: String, in index: IndexReader) throws -> Int {
-        if let e = find(field, term) { return docFreqs[e] }
+        if let e = find(field, term) { return entries[e].docFreq }
         precondition(index.segments.count == segmentCount, "a query's term cache serves one open index")
         var n = 0
         for seg in index.segments {
@@ -398,9 +397,7 @@ final class QueryTerms {
             infos.append(info)
             if let info { n += try seg.liveDocFreq(field, term, info) }
         }
-        fields.append(field)
-        terms.append(term)
-        docFreqs.append(n)
+        entries.append(Entry(field: field, term: term, docFreq: n))
         return n
     }
 
