@@ -4,7 +4,9 @@
 ///
 /// MaxScore with block-max skipping: every (part, field) clause has an upper bound on its score,
 /// from the largest frequency and the shortest field in its postings (stored per block of 128
-/// documents in the skip data; for an exact phrase, from the rarest of its words). Clauses are
+/// documents in the skip data; for an exact phrase, from the rarest of its words; for a word in
+/// fewer than 128 documents, which has no skip data, its BM25 weight, which no score reaches, so
+/// that its postings are not read twice). Clauses are
 /// ordered by bound; once the k-th best score θ is known, the clauses whose bounds together cannot
 /// reach θ become *non-essential*: candidates come only from the essential ones, and a
 /// non-essential clause is looked up only while the candidate could still beat θ. With one
