@@ -340,12 +340,49 @@ extension PruningTests {
     @Test("OR of words a block at a time: the scorer tree's hits and scores, with deleted articles, sparse and dense words")
     func wordBlocksEqualExhaustive() throws {
         var rng = SeededRandom(seed: 31337)
-        let dense = ["quay", "tariff", "levy", "ballot", "ferry", "dredge"]
-        // Sparse words: a few documents each, thousands of document numbers apart (windows that
-        // end before a block does, terms with and without skip data).
-        let sparse = ["zither", "quokka", "mangrove", "obelisk"]
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (index, words, deleted) = try PruningTests.denseAndSparseIndex(at: dir, rng: &rng)
+        let (dense, sparse) = (PruningTests.denseWords, PruningTests.sparseWords)
+        let vocab = dense + sparse
+        var pruned = 0
+        for round in 0..<100 {
+            // Up to four words (eight clauses, title and body) take the block loop; the last
+            // rounds ask five (ten clauses, the general loop) for comparison.
+            let n = round < 90 ? Int.random(in: 1...4, using: &rng) : 5
+            var parts: [String] = []
+            while parts.count < n {
+                let w = vocab.randomElement(using: &rng)!
+                if !parts.contains(w) { parts.append(w) }
+            }
+            let text = parts.joined(separator: " OR ")
+            let q = try Query.parse(text)
+            let (a, b, c) = try threeWays(index, q, limit: [1, 5, 10, 60].randomElement(using: &rng)!)
+            // Live documents with any of the words, counted from the generated text.
+            let expected = words.indices.filter { !deleted.contains($0) && words[$0].contains { parts.contains($0) } }.count
+            #expect(a.totalHits == expected, "\(text)")
+            #expect(c.totalHits == expected && c.totalHitsIsExact, "\(text)")
+            #expect(a.hits.map(\.documentNumber) == c.hits.map(\.documentNumber), "\(text)")
+            #expect(a.hits.map(\.score) == c.hits.map(\.score), "\(text)")
+            #expect(a.hits.map(\.documentNumber) == b.hits.map(\.documentNumber), "\(text)")
+            #expect(a.hits.map(\.score) == b.hits.map(\.score), "\(text)")
+            #expect(b.totalHits <= a.totalHits, "\(text)")
+            if !b.totalHitsIsExact && b.totalHits < a.totalHits { pruned += 1 }
+        }
+        #expect(pruned > 30, "pruning skipped documents in many queries (\(pruned))")
+    }
+}
+
+extension PruningTests {
+    static let denseWords = ["quay", "tariff", "levy", "ballot", "ferry", "dredge"]
+    /// Sparse words: a few documents each, thousands of document numbers apart (windows that
+    /// end before a block does, terms with and without skip data).
+    static let sparseWords = ["zither", "quokka", "mangrove", "obelisk"]
+
+    /// 9,000 articles of dense and sparse words in several segments, about one in seven then
+    /// deleted: the index, each article's words (title then body) and the deleted article numbers.
+    static func denseAndSparseIndex(at dir: String, rng: inout SeededRandom) throws -> (IndexReader, [[String]], Set<Int>) {
+        let dense = denseWords, sparse = sparseWords
         var options = IndexWriter.Options()
         options.memoryBudget = 400_000   // several segments
         let writer = try IndexWriter(path: dir, options: options)
@@ -379,24 +416,43 @@ extension PruningTests {
         #expect(index.segments.count > 1 && index.segments.contains { !$0.deletedWords.isEmpty },
                 "several segments, some with deleted articles")
 
-        let vocab = dense + sparse
+        return (index, words, deleted)
+    }
+}
+
+extension PruningTests {
+    @Test("AND of words (and a phrase) with deleted articles, sparse and dense words: the scorer tree's hits, scores and counts")
+    func conjunctionsWithDeletionsEqualExhaustive() throws {
+        var rng = SeededRandom(seed: 27182)
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (index, words, deleted) = try PruningTests.denseAndSparseIndex(at: dir, rng: &rng)
+        let vocab = PruningTests.denseWords + PruningTests.sparseWords
         var pruned = 0
-        for round in 0..<100 {
-            // Up to four words (eight clauses, title and body) take the block loop; the last
-            // rounds ask five (ten clauses, the general loop) for comparison.
-            let n = round < 90 ? Int.random(in: 1...4, using: &rng) : 5
+        var matched = 0
+        for round in 0..<80 {
+            // Two to four words, a sparse one in every third query; every fifth query also asks
+            // for a two-word phrase of dense words.
             var parts: [String] = []
+            if round % 3 == 0 { parts.append(PruningTests.sparseWords.randomElement(using: &rng)!) }
+            let n = Int.random(in: 2...4, using: &rng)
             while parts.count < n {
                 let w = vocab.randomElement(using: &rng)!
                 if !parts.contains(w) { parts.append(w) }
             }
-            let text = parts.joined(separator: " OR ")
+            var text = parts.joined(separator: " AND ")
+            if round % 5 == 4 {
+                text += " AND \"\(PruningTests.denseWords.randomElement(using: &rng)!) \(PruningTests.denseWords.randomElement(using: &rng)!)\""
+            }
             let q = try Query.parse(text)
             let (a, b, c) = try threeWays(index, q, limit: [1, 5, 10, 60].randomElement(using: &rng)!)
-            // Live documents with any of the words, counted from the generated text.
-            let expected = words.indices.filter { !deleted.contains($0) && words[$0].contains { parts.contains($0) } }.count
-            #expect(a.totalHits == expected, "\(text)")
-            #expect(c.totalHits == expected && c.totalHitsIsExact, "\(text)")
+            if round % 5 != 4 {
+                // Live documents with every word, counted from the generated text.
+                let expected = words.indices.filter { d in !deleted.contains(d) && parts.allSatisfy { words[d].contains($0) } }.count
+                #expect(a.totalHits == expected, "\(text)")
+                if expected > 0 { matched += 1 }
+            }
+            #expect(c.totalHits == a.totalHits && c.totalHitsIsExact, "\(text)")
             #expect(a.hits.map(\.documentNumber) == c.hits.map(\.documentNumber), "\(text)")
             #expect(a.hits.map(\.score) == c.hits.map(\.score), "\(text)")
             #expect(a.hits.map(\.documentNumber) == b.hits.map(\.documentNumber), "\(text)")
@@ -404,7 +460,8 @@ extension PruningTests {
             #expect(b.totalHits <= a.totalHits, "\(text)")
             if !b.totalHitsIsExact && b.totalHits < a.totalHits { pruned += 1 }
         }
-        #expect(pruned > 30, "pruning skipped documents in many queries (\(pruned))")
+        #expect(matched > 30, "most word queries match something (\(matched))")
+        #expect(pruned > 20, "pruning skipped documents in many queries (\(pruned))")
     }
 }
 

@@ -31,8 +31,8 @@ final class PostingsCursor {
     private var posCursor = 0        // offset in .pos of the positions of buffer document `posDoc`
     private var posDoc = 0
     private var lastPosStart = 0     // where the positions last returned by positions(into:) began
-    private var posBuf: UnsafeMutablePointer<UInt32>   // the positions last decoded
-    private var posCapacity = 64
+    private var posBuf: UnsafeMutablePointer<UInt32>?  // the positions last decoded (allocated when first asked for)
+    private var posCapacity = 0
 
     /// The current document, `-1` before the start, ``noMoreDocs`` after the end.
     private(set) var doc: Int32 = -1
@@ -55,15 +55,15 @@ final class PostingsCursor {
               info.posOffset >= FormatConstants.headerSize, info.posOffset <= posFile.count - FormatConstants.footerSize else {
             throw NewsIndexError.corrupt(fileName, "a term's postings offset \(info.docOffset) lies outside the file")
         }
-        docBuf = .allocate(capacity: bs)
-        freqBuf = .allocate(capacity: bs)
-        posBuf = .allocate(capacity: posCapacity)
+        // One allocation for both buffers (a query opens a cursor per word, field and segment).
+        docBuf = .allocate(capacity: 2 * bs)
+        freqBuf = docBuf + bs
+        posBuf = nil
     }
 
     deinit {
         docBuf.deallocate()
-        freqBuf.deallocate()
-        posBuf.deallocate()
+        posBuf?.deallocate()
     }
 
     /// Number of documents of the term.
@@ -316,11 +316,12 @@ final class PostingsCursor {
         let f = Int(freqBuf[bufIndex])
         // Every position takes at least one byte.
         guard f <= end - at else { throw corrupt("truncated positions at offset \(at)") }
-        if f > posCapacity {
-            posBuf.deallocate()
-            posCapacity = max(f, 2 * posCapacity)
+        if posBuf == nil || f > posCapacity {
+            posBuf?.deallocate()
+            posCapacity = max(f, 2 * posCapacity, 64)
             posBuf = .allocate(capacity: posCapacity)
         }
+        let posBuf = posBuf.unsafelyUnwrapped
         var p: UInt64 = 0
         if end - at >= 5 * f {
             // Room for f VInts of the longest legal length (5 bytes): no bound check per byte,
@@ -360,6 +361,7 @@ final class PostingsCursor {
     /// Decodes `f` position deltas from `at` (checking every byte against `end`) into the
     /// positions buffer; returns the last position.
     private func decodeChecked(_ f: Int, at: inout Int, end: Int) throws -> UInt64 {
+        let posBuf = posBuf.unsafelyUnwrapped
         var p: UInt64 = 0
         for k in 0..<f {
             var v: UInt64 = 0

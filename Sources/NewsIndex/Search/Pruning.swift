@@ -4,7 +4,9 @@
 ///
 /// MaxScore with block-max skipping: every (part, field) clause has an upper bound on its score,
 /// from the largest frequency and the shortest field in its postings (stored per block of 128
-/// documents in the skip data; for an exact phrase, from the rarest of its words). Clauses are
+/// documents in the skip data; for an exact phrase, from the rarest of its words; for a word in
+/// fewer than 128 documents, which has no skip data, its BM25 weight, which no score reaches, so
+/// that its postings are not read twice). Clauses are
 /// ordered by bound; once the k-th best score θ is known, the clauses whose bounds together cannot
 /// reach θ become *non-essential*: candidates come only from the essential ones, and a
 /// non-essential clause is looked up only while the candidate could still beat θ. With one
@@ -15,8 +17,8 @@
 struct PrunedTopK {
     /// One part in one field (a class: the hot loop then borrows clauses instead of copying them).
     final class Clause {
-        /// The exhaustive scorer of this part in this field (not used when `cursor` is set).
-        let scorer: Scorer
+        /// The exhaustive scorer of this part in this field (nil when `cursor` is set).
+        let scorer: Scorer?
         /// The postings when the clause is a single word (walked and scored directly), else nil.
         let cursor: PostingsCursor?
         let norms: UnsafeRawBufferPointer
@@ -31,13 +33,13 @@ struct PrunedTopK {
         /// `bm25`'s weight and length factors, copied so that scoring a document touches no
         /// array (and no reference count): the same float operations as ``BM25/score(freq:norm:)``.
         let weight: Float
-        let normInverse: UnsafeMutablePointer<Float>
+        let normInverse: UnsafePointer<Float>
         /// The block whose bound and last document `cachedBound` and `cachedLast` hold (-1: none).
         private var cachedBlock = -1
         private var cachedBound: Float = 0
         private var cachedLast: Int32 = 0
 
-        init(scorer: Scorer, cursor: PostingsCursor?, norms: UnsafeRawBufferPointer, bm25: BM25, leaf: Int, field: Int, bound: Float) {
+        init(scorer: Scorer?, cursor: PostingsCursor?, norms: UnsafeRawBufferPointer, bm25: BM25, leaf: Int, field: Int, bound: Float) {
             self.scorer = scorer
             self.cursor = cursor
             self.norms = norms
@@ -47,31 +49,31 @@ struct PrunedTopK {
             self.bound = bound
             cursorRef = cursor.map { Unmanaged.passUnretained($0) }
             weight = bm25.weight
-            normInverse = .allocate(capacity: 256)
-            for i in 0..<256 { normInverse[i] = bm25.normInverse[i] }
+            // The table's storage, kept alive (and never changed) by `bm25`: no copy per clause.
+            normInverse = bm25.normInverse.withUnsafeBufferPointer { $0.baseAddress! }
         }
 
-        deinit { normInverse.deallocate() }
-
         @inline(__always) var doc: Int32 {
-            if let cursor { return cursor.doc }
-            return scorer.doc
+            if let c = cursorRef { return c._withUnsafeGuaranteedRef { $0.doc } }
+            return scorer.unsafelyUnwrapped.doc
         }
 
         @inline(__always) func advance() throws -> Int32 {
             if let c = cursorRef { return try c._withUnsafeGuaranteedRef { try $0.advance() } }
-            return try scorer.advance()
+            return try scorer.unsafelyUnwrapped.advance()
         }
 
         @inline(__always) func seek(_ target: Int32) throws -> Int32 {
             if let c = cursorRef { return try c._withUnsafeGuaranteedRef { try $0.seek(target) } }
-            return try scorer.seek(target)
+            return try scorer.unsafelyUnwrapped.seek(target)
         }
 
         /// The score on the current document, as the exhaustive scorer computes it.
         @inline(__always) func score() throws -> Float {
-            if let cursor { return termScore(freq: Float(cursor.freq), norm: norms[Int(cursor.doc)]) }
-            return try scorer.score()
+            if let c = cursorRef {
+                return c._withUnsafeGuaranteedRef { termScore(freq: Float($0.freq), norm: norms[Int($0.doc)]) }
+            }
+            return try scorer.unsafelyUnwrapped.score()
         }
 
         /// ``BM25/score(freq:norm:)`` in the same float operations.
@@ -83,10 +85,10 @@ struct PrunedTopK {
         /// The bound of the current block of a single-word clause and its last document (nil
         /// without skip data, or before the first document); read once per block.
         @inline(__always) func blockBound() -> (bound: Float, lastDoc: Int32)? {
-            guard let cursor else { return nil }
-            let block = cursor.blockNumber
+            guard let c = cursorRef else { return nil }
+            let block = c._withUnsafeGuaranteedRef { $0.blockNumber }
             if block != cachedBlock {
-                guard let b = cursor.currentBlockBound else { return nil }
+                guard let b = c._withUnsafeGuaranteedRef({ $0.currentBlockBound }) else { return nil }
                 cachedBlock = block
                 cachedBound = termScore(freq: Float(b.maxFreq), norm: b.minNorm)
                 cachedLast = b.lastDoc
@@ -118,7 +120,7 @@ struct PrunedTopK {
 
     /// The clauses of a plan of the supported shapes in one segment, or nil when the plan has
     /// another shape. A conjunction with a part missing from the segment has no clauses.
-    static func clauses(_ plan: Plan, in seg: SegmentReader, index: IndexReader, cache: TermInfoCache? = nil) throws -> Clauses? {
+    static func clauses(_ plan: Plan, in seg: SegmentReader, index: IndexReader, cache: QueryTerms? = nil) throws -> Clauses? {
         var leaves: [PlanLeaf] = []
         var out = Clauses()
         switch plan {
@@ -143,20 +145,26 @@ struct PrunedTopK {
             var cost = 0
             var present = false
             for (f, (field, bm25)) in leaf.fields.enumerated() {
-                guard let norms = seg.norms(field), let spans = try index.spans(leaf.span, field: field, in: seg, cache: cache) else { continue }
+                guard let norms = seg.norms(field) else { continue }
                 // No label: these scorers never explain.
                 let clause: Clause
-                if let t = spans as? TermSpans, case .term = leaf.span {
-                    let cursor = t.cursor
-                    let bound = try cursor.scoreBound(blockScore: { bm25.score(freq: Float($0), norm: $1) },
+                if case .term(let t) = leaf.span {
+                    // A single word walks its postings directly (no spans or scorer around them).
+                    let found = try cache.map { try $0.info(field, t, in: seg) } ?? seg.termInfo(field, t)
+                    guard let info = found else { continue }
+                    let cursor = try seg.postings(info)
+                    // Without skip data (fewer than 128 documents), BM25's limit as the frequency
+                    // grows (a score never reaches its weight) instead of a pass over the postings.
+                    let bound = try cursor.skipBlockCount == 0 ? bm25.weight : cursor.scoreBound(blockScore: { bm25.score(freq: Float($0), norm: $1) },
                                                       score: { bm25.score(freq: Float($1), norm: norms[Int($0)]) })
-                    clause = Clause(scorer: TermScorer(cursor: cursor, norms: norms, bm25: bm25, label: ""), cursor: cursor,
-                                    norms: norms, bm25: bm25, leaf: i, field: f, bound: bound)
+                    clause = Clause(scorer: nil, cursor: cursor, norms: norms, bm25: bm25, leaf: i, field: f, bound: bound)
+                    cost += cursor.cost
                 } else {
+                    guard let spans = try index.spans(leaf.span, field: field, in: seg, cache: cache) else { continue }
                     let scorer = SpanScorer(spans, norms: norms, bm25: bm25, label: "")
                     clause = Clause(scorer: scorer, cursor: nil, norms: norms, bm25: bm25, leaf: i, field: f, bound: scorer.upperBound())
+                    cost += scorer.cost
                 }
-                cost += clause.scorer.cost
                 present = true
                 out.clauses.append(clause)
             }
@@ -185,27 +193,42 @@ struct PrunedTopK {
         let n = clauses.count
         guard n > 0 else { return 0 }
         let conjunctive = shape.conjunctive
+        // The loop's small tables share one allocation: order and rank (Int), prefix and the
+        // part scores (Float), leafEnds and the part flags (Bool).
+        let leafCount = shape.leafCount
+        let ints = n + leafCount, floats = 2 * n + 1
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 8 * ints + 4 * floats + 2 * n, alignment: 8)
+        defer { scratch.deallocate() }
+        let order = scratch.bindMemory(to: Int.self, capacity: ints)
+        let rank = order + n
         // prefix[i] = sum of the bounds of clauses 0..<i.
-        var prefix = [Float](repeating: 0, count: n + 1)
+        let prefix = (scratch + 8 * ints).bindMemory(to: Float.self, capacity: floats)
+        let partScores = prefix + (n + 1)
+        let leafEnds = (scratch + 8 * ints + 4 * floats).bindMemory(to: Bool.self, capacity: 2 * n)
+        let hasPart = leafEnds + n
+        prefix[0] = 0
         for i in 0..<n { prefix[i + 1] = prefix[i] + clauses[i].bound }
         for c in clauses { _ = try c.advance() }
         // The hot loop reaches the clauses without reference counting; `clauses` keeps them alive.
         let refs = clauses.map { ClauseRef(Unmanaged.passUnretained($0)) }
         defer { withExtendedLifetime(clauses) {} }
         var scored = 0
-        var partScores = [Float?](repeating: nil, count: n)
         // Clause indices grouped by leaf in the order the exhaustive scorers add leaves up,
-        // fields within a leaf in field order.
-        var rank = [Int](repeating: 0, count: shape.leafCount)
+        // fields within a leaf in field order (each clause is one leaf and field: no ties).
         for (r, leaf) in shape.leafOrder.enumerated() { rank[leaf] = r }
-        let order = (0..<n).sorted { (rank[clauses[$0].leaf], clauses[$0].field) < (rank[clauses[$1].leaf], clauses[$1].field) }
-        // For a conjunction: each leaf's clauses, cheapest leaf first.
-        var leavesByCost: [[Int]] = shape.leafOrder.map { _ in [] }
-        for k in 0..<n { leavesByCost[rank[clauses[k].leaf]].append(k) }
+        for k in 0..<n { order[k] = k }
+        var orderBuffer = UnsafeMutableBufferPointer(start: order, count: n)
+        orderBuffer.sort { a, b in
+            let ca = clauses[a], cb = clauses[b]
+            return (rank[ca.leaf], ca.field) < (rank[cb.leaf], cb.field)
+        }
+        // leafEnds[k]: order[k] is the last clause of its leaf in `order` (for a conjunction, the
+        // leaves in `order` are cheapest first).
+        for k in 0..<n { leafEnds[k] = k == n - 1 || clauses[order[k]].leaf != clauses[order[k + 1]].leaf }
         // Words with few documents in all stay in the loop below (the window buffers would cost more).
         if !conjunctive && n <= wordsMaxClauses && clauses.allSatisfy({ $0.cursor != nil })
             && clauses.reduce(0, { $0 + $1.cursor!.cost }) >= wordsMinPostings {
-            return try collectWords(clauses, prefix: prefix, order: order, base: base, deleted: deleted, into: &top, prune: prune)
+            return try collectWords(clauses, prefix: prefix, order: order, leafEnds: leafEnds, base: base, deleted: deleted, into: &top, prune: prune)
         }
         // Phrase clauses pass over candidates that cannot beat θ before reading positions.
         let spanClauses: [(SpanScorer, Float)] = clauses.compactMap { c in
@@ -247,7 +270,7 @@ struct PrunedTopK {
                         continue
                     }
                 }
-                d = try nextShared(from: d, clauses, essential: p, leaves: leavesByCost)
+                d = try nextShared(from: d, refs, essential: p, order: order, leafEnds: leafEnds)
                 if d == PostingsCursor.noMoreDocs { break }
             }
             if !deleted.isEmpty && deleted[Int(d) >> 6] & (1 << UInt64(d & 63)) != 0 {
@@ -256,10 +279,11 @@ struct PrunedTopK {
             }
             // Essential clauses on d, then non-essential ones while d can still beat θ.
             var estimate: Float = 0
-            for i in 0..<n { partScores[i] = nil }
+            for i in 0..<n { hasPart[i] = false }
             for i in p..<n where refs[i].doc == d {
                 let s = try refs[i].score()
                 partScores[i] = s
+                hasPart[i] = true
                 estimate += s
             }
             var i = p - 1
@@ -269,6 +293,7 @@ struct PrunedTopK {
                 if refs[i].doc == d {
                     let s = try refs[i].score()
                     partScores[i] = s
+                    hasPart[i] = true
                     estimate += s
                 }
                 i -= 1
@@ -279,20 +304,20 @@ struct PrunedTopK {
                 var sum: Double = 0
                 var present = 0
                 var only: Float = 0
-                var k = 0
-                while k < n {
-                    let leaf = clauses[order[k]].leaf
-                    var leafSum: Double = 0
-                    var hits = 0
-                    while k < n && clauses[order[k]].leaf == leaf {
-                        if let s = partScores[order[k]] { leafSum += Double(s); hits += 1 }
-                        k += 1
-                    }
-                    if hits > 0 {
-                        let v = Float(leafSum)
-                        sum += Double(v)
-                        present += 1
-                        only = v
+                var leafSum: Double = 0
+                var hits = 0
+                for k in 0..<n {
+                    let c = order[k]
+                    if hasPart[c] { leafSum += Double(partScores[c]); hits += 1 }
+                    if leafEnds[k] {
+                        if hits > 0 {
+                            let v = Float(leafSum)
+                            sum += Double(v)
+                            present += 1
+                            only = v
+                        }
+                        leafSum = 0
+                        hits = 0
                     }
                 }
                 if !conjunctive || present == shape.leafCount {
@@ -323,7 +348,8 @@ struct PrunedTopK {
     /// a bitset, and then the marked documents are taken in order: the non-essential clauses are
     /// looked up while the document could still beat θ, and the exact score is summed as in
     /// ``collect``. The same hits and scores as ``collect``; the same count without pruning.
-    private static func collectWords(_ clauses: [Clause], prefix: [Float], order: [Int], base: Int32, deleted: [UInt64],
+    private static func collectWords(_ clauses: [Clause], prefix: UnsafePointer<Float>, order: UnsafePointer<Int>, leafEnds: UnsafePointer<Bool>,
+                                     base: Int32, deleted: [UInt64],
                                      into top: inout TopDocs, prune: Bool) throws -> Int {
         let n = clauses.count
         let width = wordsWindow
@@ -351,9 +377,6 @@ struct PrunedTopK {
             bits.deallocate()
             probed.deallocate()
         }
-        // For the exact sum: the clauses in `order`, and whether each ends its leaf.
-        var leafEnds = [Bool](repeating: true, count: n)
-        for k in 0..<(n - 1) { leafEnds[k] = clauses[order[k]].leaf != clauses[order[k + 1]].leaf }
         var scored = 0
         var lastTheta = -Float.infinity
         var p = 0
@@ -475,30 +498,40 @@ struct PrunedTopK {
     /// on, the first document of an essential clause that every leaf matches (leapfrog: a leaf
     /// without a clause there moves the essential clauses on to the leaf's next document).
     /// Clauses are left on their first document at or after the result.
-    private static func nextShared(from start: Int32, _ clauses: [Clause], essential p: Int, leaves: [[Int]]) throws -> Int32 {
+    /// The leaves are runs of `order` (a leaf's last clause has `leafEnds` set), cheapest first.
+    private static func nextShared(from start: Int32, _ refs: [ClauseRef], essential p: Int, order: UnsafePointer<Int>,
+                                   leafEnds: UnsafePointer<Bool>) throws -> Int32 {
+        let n = refs.count
         var d = start
         outer: while d != PostingsCursor.noMoreDocs {
-            for leaf in leaves {
+            var a = 0
+            while a < n {
+                var b = a
+                while !leafEnds[b] { b += 1 }
+                // This leaf is order[a...b].
                 var matched = false
-                for k in leaf where clauses[k].doc == d {
+                for k in a...b where refs[order[k]].doc == d {
                     matched = true
                     break
                 }
-                if matched { continue }
-                var next = PostingsCursor.noMoreDocs
-                for k in leaf {
-                    let c = clauses[k].doc
-                    next = min(next, c < d ? try clauses[k].seek(d) : c)
-                }
-                if next > d {
-                    var lead = PostingsCursor.noMoreDocs
-                    for k in p..<clauses.count {
-                        let c = clauses[k].doc
-                        lead = min(lead, c < next ? try clauses[k].seek(next) : c)
+                if !matched {
+                    var next = PostingsCursor.noMoreDocs
+                    for k in a...b {
+                        let r = refs[order[k]]
+                        let c = r.doc
+                        next = min(next, c < d ? try r.seek(d) : c)
                     }
-                    d = lead
-                    continue outer
+                    if next > d {
+                        var lead = PostingsCursor.noMoreDocs
+                        for k in p..<n {
+                            let c = refs[k].doc
+                            lead = min(lead, c < next ? try refs[k].seek(next) : c)
+                        }
+                        d = lead
+                        continue outer
+                    }
                 }
+                a = b + 1
             }
             return d
         }

@@ -43,7 +43,7 @@ struct QueryPlanner {
     /// A lenient query drops what has nothing to search for instead of failing.
     let lenient: Bool
     /// Keeps the term dictionary entries looked up for document frequencies, for the scorers.
-    var cache: TermInfoCache? = nil
+    var cache: QueryTerms? = nil
 
     func fields(_ f: Query.Field?) -> [IndexedField] {
         switch f {
@@ -254,23 +254,28 @@ struct QueryPlanner {
     }
 
     func leaf(label: String, span: SpanPlan, fields fs: [IndexedField]) throws -> PlanLeaf {
-        var weighted: [(IndexedField, BM25)] = []
+        var weighted: [(field: IndexedField, bm25: BM25)] = []
+        weighted.reserveCapacity(fs.count)
+        func docFreq(_ f: IndexedField, _ t: String) throws -> Int {
+            if let cache { return try cache.docFreq(f, t, in: index) }
+            return try index.docFreq(f, t)
+        }
         for f in fs {
             let stats = index.fieldStats(f)
             var parts: [(label: String, docFreq: Int)] = []
             for slot in span.slots {
                 switch slot {
                 case .term(let t):
-                    parts.append((label: "\(f.name):\(t)", docFreq: try index.docFreq(f, t, cache: cache)))
+                    parts.append((label: f.name + ":" + t, docFreq: try docFreq(f, t)))
                 case .union(let words, let l):
                     var n = 0
-                    for w in words { n += try index.docFreq(f, w, cache: cache) }
+                    for w in words { n += try docFreq(f, w) }
                     parts.append((label: "\(f.name):\(l)", docFreq: min(n, stats.docCount)))
                 default:
                     break
                 }
             }
-            weighted.append((f, BM25(boost: boost(f), parts: parts, stats: stats, table: index.normTables[f])))
+            weighted.append((field: f, bm25: BM25(boost: boost(f), parts: parts, stats: stats, table: index.normTables[f])))
         }
         return PlanLeaf(label: label, span: span, fields: weighted)
     }
@@ -278,7 +283,7 @@ struct QueryPlanner {
 
 extension IndexReader {
     /// The scorer of `plan` over one segment; nil when it cannot match there.
-    func scorer(_ plan: Plan, in seg: SegmentReader, cache: TermInfoCache? = nil) throws -> Scorer? {
+    func scorer(_ plan: Plan, in seg: SegmentReader, cache: QueryTerms? = nil) throws -> Scorer? {
         switch plan {
         case .nothing:
             return nil
@@ -317,7 +322,7 @@ extension IndexReader {
     }
 
     /// The spans of a pattern in one field of one segment; nil when a needed word is missing there.
-    func spans(_ plan: SpanPlan, field: IndexedField, in seg: SegmentReader, cache: TermInfoCache? = nil) throws -> Spans? {
+    func spans(_ plan: SpanPlan, field: IndexedField, in seg: SegmentReader, cache: QueryTerms? = nil) throws -> Spans? {
         func lookup(_ t: String) throws -> TermInfo? {
             if let cache { return try cache.info(field, t, in: seg) }
             return try seg.termInfo(field, t)
@@ -350,5 +355,55 @@ extension IndexReader {
             guard let sa = try spans(a, field: field, in: seg, cache: cache), let sb = try spans(b, field: field, in: seg, cache: cache) else { return nil }
             return NearSpans(sa, sb, distance: d)
         }
+    }
+}
+
+/// The term dictionary entries one query looked up, per segment, with each word's live document
+/// count over the index: planning reads every word's document frequency across segments, and the
+/// scorers then need the same entries again. A query has few words, so the entries sit in plain
+/// arrays searched in order (cheaper than hashing the word). One query, one thread: not shared.
+final class QueryTerms {
+    private struct Entry {
+        var field: IndexedField
+        var term: String
+        var docFreq: Int
+    }
+    private var entries: [Entry] = []
+    /// Entry `e`'s info in the segment with ordinal `s` is `infos[e * segmentCount + s]`.
+    private var infos: [TermInfo?] = []
+    private let segmentCount: Int
+
+    init(segmentCount: Int) {
+        self.segmentCount = segmentCount
+    }
+
+    private func find(_ field: IndexedField, _ term: String) -> Int? {
+        var e = 0
+        while e < entries.count {
+            if entries[e].field == field && entries[e].term == term { return e }
+            e += 1
+        }
+        return nil
+    }
+
+    /// The number of live documents containing `term` in `field` over the whole index (the
+    /// term's entries in every segment are kept for ``info(_:_:in:)``).
+    func docFreq(_ field: IndexedField, _ term: String, in index: IndexReader) throws -> Int {
+        if let e = find(field, term) { return entries[e].docFreq }
+        precondition(index.segments.count == segmentCount, "a query's term cache serves one open index")
+        var n = 0
+        for seg in index.segments {
+            let info = try seg.termInfo(field, term)
+            infos.append(info)
+            if let info { n += try seg.liveDocFreq(field, term, info) }
+        }
+        entries.append(Entry(field: field, term: term, docFreq: n))
+        return n
+    }
+
+    /// The entry of `term` in `field` in `seg`, from the cache when it was looked up already.
+    func info(_ field: IndexedField, _ term: String, in seg: SegmentReader) throws -> TermInfo? {
+        if let e = find(field, term), seg.ordinal < segmentCount { return infos[e * segmentCount + seg.ordinal] }
+        return try seg.termInfo(field, term)
     }
 }

@@ -107,7 +107,7 @@ extension IndexReader {
     ///   when an index file turns out damaged.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         precondition(options.limit >= 0 && options.offset >= 0, "limit and offset must not be negative")
-        let cache = TermInfoCache()
+        let cache = QueryTerms(segmentCount: segments.count)
         let plan = try self.plan(query, options: options, cache: cache)
         // Never more than the index holds (and no overflow for huge limits or offsets).
         let wanted = options.limit == 0 || options.offset >= documentCount ? 0
@@ -176,7 +176,7 @@ extension IndexReader {
         return try explain(try plan(query, options: options), documentNumber: documentNumber)
     }
 
-    func plan(_ query: Query, options: SearchOptions, cache: TermInfoCache? = nil) throws -> Plan {
+    func plan(_ query: Query, options: SearchOptions, cache: QueryTerms? = nil) throws -> Plan {
         let planner = QueryPlanner(index: self, titleBoost: options.titleBoost,
                                    now: Int64(options.now.timeIntervalSince1970.rounded(.down)), lenient: query.lenient,
                                    cache: cache)
