@@ -34,6 +34,8 @@ struct PrunedTopK {
         /// array (and no reference count): the same float operations as ``BM25/score(freq:norm:)``.
         let weight: Float
         let normInverse: UnsafePointer<Float>
+        /// Keeps the storage `normInverse` points into alive.
+        private let normTable: [Float]
         /// The block whose bound and last document `cachedBound` and `cachedLast` hold (-1: none).
         private var cachedBlock = -1
         private var cachedBound: Float = 0
@@ -49,8 +51,9 @@ struct PrunedTopK {
             self.bound = bound
             cursorRef = cursor.map { Unmanaged.passUnretained($0) }
             weight = bm25.weight
-            // The table's storage, kept alive (and never changed) by `bm25`: no copy per clause.
-            normInverse = bm25.normInverse.withUnsafeBufferPointer { $0.baseAddress! }
+            // The table's storage, shared (never changed, kept alive by `normTable`): no copy per clause.
+            normTable = bm25.normInverse
+            normInverse = normTable.withUnsafeBufferPointer { $0.baseAddress! }
         }
 
         @inline(__always) var doc: Int32 {

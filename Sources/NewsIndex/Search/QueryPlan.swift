@@ -372,18 +372,35 @@ final class QueryTerms {
     /// Entry `e`'s info in the segment with ordinal `s` is `infos[e * segmentCount + s]`.
     private var infos: [TermInfo?] = []
     private let segmentCount: Int
+    /// Past a few entries (a prefix stands for up to a thousand words), a hash index of them.
+    private var byKey: [Key: Int] = [:]
+    private struct Key: Hashable {
+        var field: IndexedField
+        var term: String
+    }
+    private static let scanLimit = 16
 
     init(segmentCount: Int) {
         self.segmentCount = segmentCount
     }
 
     private func find(_ field: IndexedField, _ term: String) -> Int? {
+        if entries.count > QueryTerms.scanLimit { return byKey[Key(field: field, term: term)] }
         var e = 0
         while e < entries.count {
             if entries[e].field == field && entries[e].term == term { return e }
             e += 1
         }
         return nil
+    }
+
+    private func append(_ entry: Entry) {
+        entries.append(entry)
+        if entries.count == QueryTerms.scanLimit + 1 {
+            for (e, x) in entries.enumerated() { byKey[Key(field: x.field, term: x.term)] = e }
+        } else if entries.count > QueryTerms.scanLimit + 1 {
+            byKey[Key(field: entry.field, term: entry.term)] = entries.count - 1
+        }
     }
 
     /// The number of live documents containing `term` in `field` over the whole index (the
@@ -397,7 +414,7 @@ final class QueryTerms {
             infos.append(info)
             if let info { n += try seg.liveDocFreq(field, term, info) }
         }
-        entries.append(Entry(field: field, term: term, docFreq: n))
+        append(Entry(field: field, term: term, docFreq: n))
         return n
     }
 
