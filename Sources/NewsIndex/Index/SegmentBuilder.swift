@@ -396,6 +396,7 @@ struct Inverter {
 
     private mutating func growStates() {
         let bigger = UnsafeMutablePointer<TermState>.allocate(capacity: stateCapacity * 2)
+        HugePages.advise(bigger, count: stateCapacity * 2 * MemoryLayout<TermState>.stride)
         bigger.moveInitialize(from: states, count: stateCapacity)
         states.deallocate()
         states = bigger

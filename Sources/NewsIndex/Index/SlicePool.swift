@@ -58,6 +58,7 @@ struct SlicePool {
         guard let memory = realloc(base, bigger) else { fatalError("out of memory for the in-memory postings") }
         base = memory.assumingMemoryBound(to: UInt8.self)
         capacity = bigger
+        HugePages.advise(memory, count: bigger)
     }
 
     /// A new, empty stream; `start` is where a ``Reader`` begins.

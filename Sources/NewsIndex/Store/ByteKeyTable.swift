@@ -157,7 +157,12 @@ struct ByteKeyTable {
 
     private mutating func grow() {
         let n = (mask + 1) * 2
-        var newSlots = [Slot](repeating: Slot(), count: n)
+        var newSlots = [Slot](unsafeUninitializedCapacity: n) { buffer, initialized in
+            // A large table is touched at random: huge pages spare most of its TLB misses.
+            HugePages.advise(buffer.baseAddress!, count: n * MemoryLayout<Slot>.stride)
+            buffer.initialize(repeating: Slot())
+            initialized = n
+        }
         let newMask = n - 1
         keyBytes.withUnsafeBufferPointer { all in
             for id in 0..<count {
