@@ -78,6 +78,33 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
     static let queries = ["police", "the", "government", "fire OR bushfire", "police AND sydney", "\"prime minister\"",
                           "title:afghanistan", "harbour", "entity:\"john howard\"", "israel -palestinian", "qantas*"]
 
+    @Test("a slow segment's last portions are taken over by a free thread, in input order")
+    func theTailOfASlowSegmentIsSharedInInputOrder() throws {
+        let all = try leeArticles()
+        let dir = temporaryDirectory(), single = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: single) }
+        var options = IndexWriter.Options()
+        options.threads = 2
+        options.expectedInputBytes = all.reduce(0) { $0 + $1.title.utf8.count + $1.body.utf8.count + 64 }
+        let w = try IndexWriter(path: dir, options: options)
+        w.portionBytes = 8 << 10
+        w.shareTailMinimum = 32 << 10
+        // The second segment is slow: the first one finishes while most of its portions wait.
+        w.beforePortion = { segment in if segment == 1 { usleep(30_000) } }
+        for a in all { try w.add(a) }
+        let summary = try w.commit()
+        #expect(summary.segmentCount >= 3, "no tail was taken over")
+        try build(all, at: single, threads: 1)
+        let a = try IndexReader(path: dir), b = try IndexReader(path: single)
+        #expect(b.segments.count == 1)
+        // Documents keep the input's order across the segments, and every search is the same.
+        var ids: [String] = []
+        for seg in a.segments { for d in 0..<seg.docCount { ids.append(try seg.article(d).id) } }
+        #expect(ids == all.map(\.id))
+        #expect(try allMatches(a, UpdateTests.queries) == allMatches(b, UpdateTests.queries))
+        #expect(try IndexCheck.run(path: dir).problems.isEmpty)
+    }
+
     @Test func addUpdateDeleteMergeEqualAFreshBuild() throws {
         let all = try leeArticles()
         #expect(all.count == 350)

@@ -273,7 +273,7 @@ public final class IndexWriter {
         batchBytes += text
         batchInput += inputBytes ?? text
         documentCount += 1
-        if batchBytes >= min(IndexWriter.feedBytes, textLimit) || inputShare.map({ (open?.input ?? 0) + batchInput >= $0 }) == true {
+        if batchBytes >= min(portionBytes, textLimit) || inputShare.map({ (open?.input ?? 0) + batchInput >= $0 }) == true {
             try feed()
         }
     }
@@ -318,14 +318,19 @@ public final class IndexWriter {
             segment = OpenSegment(index: index, name: "g\(String(generation, radix: 36))_\(index)",
                                   builder: SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max),
                                                           analyzer: analyzer, recognizer: recognizer))
+            shared.withLock { $0.building.append(segment) }
             open = segment
         }
-        let articles = batch
         segment.bytes += batchBytes
         segment.input += batchInput
         let bytes = batchBytes
         unread.enter(bytes)
-        segment.queue.async { [unread] in
+        segment.append(batch, bytes: bytes)
+        // One step per portion: it inverts the first portion still waiting (none when the tail of
+        // the segment was taken over, see `shareTail`).
+        segment.queue.async { [unread, beforePortion] in
+            beforePortion?(segment.index)
+            guard let (articles, bytes) = segment.takeFirst() else { return }
             for a in articles { segment.builder.add(a) }
             unread.leave(bytes)
         }
@@ -335,17 +340,63 @@ public final class IndexWriter {
         if segment.bytes >= textLimit || inputShare.map({ segment.input >= $0 }) == true { close() }
     }
 
+    /// Once all the input is handed out: while a segment thread has finished and another segment
+    /// still has portions waiting, this thread takes the last half of them (by text) and writes
+    /// them as a segment of its own, placed right after that segment. Segments of uneven speed
+    /// (their text differs, or the threads got unequal shares of the cores while the input was
+    /// read) then finish together instead of leaving one core idle at the end.
+    private func shareTail() {
+        while true {
+            slots.wait()   // a core is free
+            defer { slots.signal() }
+            if shared.withLock({ $0.failure != nil }) { return }
+            guard let victim = shared.withLock({ $0.building }).max(by: { $0.waitingBytes < $1.waitingBytes }),
+                  let tail = victim.takeTail(minimum: shareTailMinimum) else { return }
+            victim.tailsTaken += 1
+            let name = victim.name + "t\(victim.tailsTaken)"
+            let builder = SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max), analyzer: analyzer, recognizer: recognizer)
+            for (articles, bytes) in tail {
+                for a in articles { builder.add(a) }
+                unread.leave(bytes)
+            }
+            do {
+                let paths = try builder.flush(directory: directory, name: name)
+                let info = Manifest.Segment(name: name, id: builder.segmentID, docCount: builder.docCount)
+                // After the segment it came from, before the tails taken from it earlier.
+                shared.withLock {
+                    $0.finished.append(((victim.index, Int.max - victim.tailsTaken), info))
+                    $0.writtenFiles += paths
+                }
+            } catch {
+                shared.withLock { if $0.failure == nil { $0.failure = error } }
+                return
+            }
+        }
+    }
+
+    /// Text a segment must still have waiting for `shareTail` to take half of it.
+    var shareTailMinimum = 4 * IndexWriter.feedBytes
+    /// The size of the portions handed to segment threads (tests make it small).
+    var portionBytes = IndexWriter.feedBytes
+    /// Test hook: called on a segment's thread with the segment's number before each portion.
+    var beforePortion: (@Sendable (Int) -> Void)?
+
     /// Writes the open segment's files on its thread once its articles are inverted.
     private func close() {
         guard let segment = open else { return }
         open = nil
         segment.queue.async { [directory, slots, workers, shared] in
-            defer { slots.signal(); workers.leave() }
+            defer {
+                // Done: its memory goes with it.
+                shared.withLock { $0.building.removeAll { $0 === segment } }
+                slots.signal()
+                workers.leave()
+            }
             do {
                 let paths = try segment.builder.flush(directory: directory, name: segment.name)
                 let info = Manifest.Segment(name: segment.name, id: segment.builder.segmentID, docCount: segment.builder.docCount)
                 shared.withLock {
-                    $0.finished.append((segment.index, info))
+                    $0.finished.append(((segment.index, 0), info))
                     $0.writtenFiles += paths
                 }
             } catch {
@@ -417,10 +468,11 @@ public final class IndexWriter {
         }
         try feed()
         close()
+        shareTail()
         workers.wait()
         try rethrowFailure()
         // Segments in input order, so document numbers follow the input.
-        let added = shared.withLock { $0.finished }.sorted { $0.batch < $1.batch }.map(\.segment)
+        let added = shared.withLock { $0.finished }.sorted { $0.order < $1.order }.map(\.segment)
         var segments = added
         var deleted = 0, merged = 0
         if let base {
@@ -610,7 +662,11 @@ private final class BackgroundMerges: @unchecked Sendable {
 /// The segment threads' results, behind a lock.
 private final class Shared: @unchecked Sendable {
     struct State {
-        var finished: [(batch: Int, segment: Manifest.Segment)] = []
+        /// Written segments, by their place in the input: (segment number, 0) for a segment, and
+        /// a tail taken from it (by `shareTail`) after it, later tails before earlier ones.
+        var finished: [(order: (Int, Int), segment: Manifest.Segment)] = []
+        /// The segments opened so far (a finished one has nothing waiting).
+        var building: [OpenSegment] = []
         var writtenFiles: [String] = []
         var failure: Error?
     }
@@ -649,6 +705,8 @@ private final class ByteGate: @unchecked Sendable {
 }
 
 /// A segment being built: its builder runs on a serial queue of its own, fed in input order.
+/// The portions of articles handed to it wait in `waiting` until its queue takes the first one;
+/// at the end, another thread may take the last ones (``takeTail(minimum:)``).
 private final class OpenSegment: @unchecked Sendable {
     let index: Int
     let name: String
@@ -658,6 +716,55 @@ private final class OpenSegment: @unchecked Sendable {
     /// the feeding thread only).
     var bytes = 0
     var input = 0
+    /// Tails taken from this segment so far (touched by the committing thread only).
+    var tailsTaken = 0
+    private let lock = NSLock()
+    private var waiting: [(articles: [Article], bytes: Int)] = []
+    private var first = 0
+    private var waitingText = 0
+
+    /// Text of the portions not yet taken.
+    var waitingBytes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return waitingText
+    }
+
+    func append(_ articles: [Article], bytes: Int) {
+        lock.lock()
+        waiting.append((articles, bytes))
+        waitingText += bytes
+        lock.unlock()
+    }
+
+    /// The first portion still waiting.
+    func takeFirst() -> (articles: [Article], bytes: Int)? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard first < waiting.count else { return nil }
+        let portion = waiting[first]
+        waiting[first] = ([], 0)
+        first += 1
+        waitingText -= portion.bytes
+        return portion
+    }
+
+    /// The last portions waiting, about half their text, when at least `minimum` bytes wait.
+    func takeTail(minimum: Int) -> [(articles: [Article], bytes: Int)]? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard waitingText >= minimum else { return nil }
+        var cut = waiting.count, text = 0
+        while cut > first + 1 && 2 * (text + waiting[cut - 1].bytes) <= waitingText {
+            cut -= 1
+            text += waiting[cut].bytes
+        }
+        guard cut < waiting.count else { return nil }
+        let tail = Array(waiting[cut...])
+        waiting.removeSubrange(cut...)
+        waitingText -= text
+        return tail
+    }
 
     init(index: Int, name: String, builder: SegmentBuilder) {
         self.index = index
