@@ -119,16 +119,10 @@ public final class IndexReader: @unchecked Sendable {
         return s
     }
 
-    /// Number of documents containing `term` in `field`, over the whole index; the lookups are
-    /// kept in `cache`, when given, for the scorers of the same query.
-    func docFreq(_ field: IndexedField, _ term: String, cache: TermInfoCache? = nil) throws -> Int {
+    /// Number of live documents containing `term` in `field`, over the whole index (a query keeps
+    /// its lookups in ``QueryTerms`` instead).
+    func docFreq(_ field: IndexedField, _ term: String) throws -> Int {
         var n = 0
-        if let cache {
-            for (seg, info) in zip(segments, try cache.infos(field, term, in: self)) {
-                if let info { n += try seg.liveDocFreq(field, term, info) }
-            }
-            return n
-        }
         for seg in segments {
             if let info = try seg.termInfo(field, term) { n += try seg.liveDocFreq(field, term, info) }
         }
@@ -171,34 +165,6 @@ public final class IndexReader: @unchecked Sendable {
             if d != PostingsCursor.noMoreDocs { return try storedArticle(seg.docBase + Int(d)) }
         }
         return nil
-    }
-}
-
-/// The term dictionary entries one query looked up, per segment: planning reads every word's
-/// document frequency across segments, and the scorers then need the same entries again.
-/// One query, one thread: not shared.
-final class TermInfoCache {
-    private struct Key: Hashable {
-        var field: IndexedField
-        var term: String
-    }
-    private var entries: [Key: [TermInfo?]] = [:]
-
-    /// The entries of `term` in `field` in each segment of `index` (nil where it is missing).
-    func infos(_ field: IndexedField, _ term: String, in index: IndexReader) throws -> [TermInfo?] {
-        let key = Key(field: field, term: term)
-        if let e = entries[key] { return e }
-        var out: [TermInfo?] = []
-        out.reserveCapacity(index.segments.count)
-        for seg in index.segments { out.append(try seg.termInfo(field, term)) }
-        entries[key] = out
-        return out
-    }
-
-    /// The entry of `term` in `field` in `seg`, from the cache when it was looked up already.
-    func info(_ field: IndexedField, _ term: String, in seg: SegmentReader) throws -> TermInfo? {
-        if let e = entries[Key(field: field, term: term)], seg.ordinal < e.count { return e[seg.ordinal] }
-        return try seg.termInfo(field, term)
     }
 }
 

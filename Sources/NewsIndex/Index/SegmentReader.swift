@@ -84,8 +84,16 @@ final class SegmentReader {
         return max(0, info.docFreq - (try deletes.docFreq(SegmentReader.key(field, term))))
     }
 
+    /// The dictionary key of `term` in `field`: the field's number, then the term's UTF-8 bytes.
     static func key(_ field: IndexedField, _ term: String) -> [UInt8] {
-        [field.rawValue] + Array(term.utf8)
+        var term = term
+        return term.withUTF8 { bytes in
+            [UInt8](unsafeUninitializedCapacity: bytes.count + 1) { out, count in
+                out[0] = field.rawValue
+                if let base = bytes.baseAddress { (out.baseAddress! + 1).update(from: base, count: bytes.count) }
+                count = bytes.count + 1
+            }
+        }
     }
 
     func termInfo(_ field: IndexedField, _ term: String) throws -> TermInfo? {
