@@ -178,12 +178,7 @@ final class SegmentBuilder {
                 for f in freqs { total += Int(f) }
                 let info = postings.addTerm(docs: docs, freqs: freqs, totalTermFreq: total,
                                             norms: fieldNorms[Int(table.keyBytes[Int(table.keyStart[id])])]) { i, out in
-                    var left = freqs[i]
-                    while left > 0 {
-                        let b = p.readByte()
-                        out.write(b)
-                        if b < 0x80 { left -= 1 }
-                    }
+                    p.copyVInts(Int(freqs[i]), into: &out)
                 }
                 table.withKey(id) { dict.add(key: $0, info: info) }
             }

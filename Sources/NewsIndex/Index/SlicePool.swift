@@ -116,16 +116,34 @@ struct SlicePool {
 
         @inline(__always)
         mutating func readByte() -> UInt8 {
-            if at == end {
-                var next = 0
-                for k in 0..<4 { next |= Int(bytes[end + k]) << (8 * k) }
-                level = min(level + 1, SlicePool.sizes.count - 1)
-                at = next
-                end = next + SlicePool.sizes[level] - 4
-            }
+            if at == end { nextSlice() }
             let b = bytes[at]
             at += 1
             return b
+        }
+
+        /// Moves to the next slice of the stream (the current one is read to its end).
+        private mutating func nextSlice() {
+            var next = 0
+            for k in 0..<4 { next |= Int(bytes[end + k]) << (8 * k) }
+            level = min(level + 1, SlicePool.sizes.count - 1)
+            at = next
+            end = next + SlicePool.sizes[level] - 4
+        }
+
+        /// Copies the next `n` VInts into `out` as they are, a slice's bytes at a time.
+        mutating func copyVInts(_ n: Int, into out: inout ByteWriter) {
+            var left = n
+            while left > 0 {
+                if at == end { nextSlice() }
+                var j = at
+                while j < end && left > 0 {
+                    if bytes[j] < 0x80 { left -= 1 }
+                    j += 1
+                }
+                out.write(bytes: UnsafeBufferPointer(rebasing: bytes[at..<j]))
+                at = j
+            }
         }
 
         @inline(__always)
