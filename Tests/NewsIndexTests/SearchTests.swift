@@ -539,3 +539,38 @@ struct ParallelIndexingTests {
         #expect(results[0] == results[1])
     }
 }
+
+@Suite("Postings block decoding")
+struct BlockDecodingTests {
+    @Test("packed deltas of every width decode to their running sums, from any base, as unpacking and adding them one by one does")
+    func deltasEveryWidth() {
+        var rng = SeededRandom(seed: 7)
+        for width in 0...32 {
+            for base in [UInt64(0), UInt64.random(in: 1...(1 << 31), using: &rng)] {
+                let values: [UInt32] = (0..<128).map { _ in
+                    width == 0 ? 0 : UInt32(truncatingIfNeeded: UInt64.random(in: 0..<(UInt64(1) << UInt64(width)), using: &rng))
+                }
+                var w = ByteWriter()
+                values.withUnsafeBufferPointer { BitPacking.pack($0, width: width, into: &w) }
+                // Unpacking may read 8 bytes past the block (a file's footer is always there).
+                w.bytes += [UInt8](repeating: 0xFF, count: 8)
+                var sums = [UInt32](repeating: 7, count: 128)
+                var plain = [UInt32](repeating: 7, count: 128)
+                var last: UInt64 = 0
+                w.bytes.withUnsafeBytes { raw in
+                    sums.withUnsafeMutableBufferPointer { last = BitPacking.unpackDeltas(raw.baseAddress!, width: width, base: base, into: $0.baseAddress!) }
+                    plain.withUnsafeMutableBufferPointer { BitPacking.unpack(raw.baseAddress!, width: width, into: $0.baseAddress!) }
+                }
+                #expect(plain == values, "width \(width)")
+                var expected: [UInt32] = []
+                var sum = base
+                for v in values {
+                    sum += UInt64(v)
+                    expected.append(UInt32(truncatingIfNeeded: sum))
+                }
+                #expect(sums == expected, "width \(width), base \(base)")
+                #expect(last == sum, "width \(width), base \(base)")
+            }
+        }
+    }
+}

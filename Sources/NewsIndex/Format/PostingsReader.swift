@@ -175,17 +175,13 @@ final class PostingsCursor {
         if b < fullBlocks {
             let w1 = Int(file[start])
             guard w1 <= 32, start + 1 + 16 * w1 + 1 <= limit else { throw corrupt("bad packed block at offset \(start)") }
-            BitPacking.unpack(file.baseAddress! + start + 1, width: w1, into: docBuf)
+            base = BitPacking.unpackDeltas(file.baseAddress! + start + 1, width: w1, base: base, into: docBuf)
             let at2 = start + 1 + 16 * w1
             let w2 = Int(file[at2])
             guard w2 <= 32, at2 + 1 + 16 * w2 <= limit else { throw corrupt("bad packed block at offset \(at2)") }
             // Frequencies are unpacked when first asked for: seeks often pass over blocks
             // (or land in them only to leave) without needing them.
             pendingFreqs = at2
-            for i in 0..<bs {
-                base &+= UInt64(docBuf[i])
-                docBuf[i] = UInt32(truncatingIfNeeded: base)
-            }
             bufCount = bs
         } else {
             pendingFreqs = -1
