@@ -58,7 +58,8 @@ public final class IndexWriter {
         public var memoryBudget: Int = 256 << 20
         /// Segments built at the same time, each on a thread of its own (default: one per core).
         /// With ``expectedInputBytes`` given, the input is cut into one segment per thread, sized
-        /// so that the threads finish together.
+        /// so that the threads finish together; when one still lags at the end, ``commit()`` writes
+        /// the last of its articles as a small segment of their own, on the calling thread.
         public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
         /// The size of the input in bytes, if known (0 when not): the writer then cuts it by input
         /// size (as ``add(_:inputBytes:)`` reports it) into one segment per thread, unless the
