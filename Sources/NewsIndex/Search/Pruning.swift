@@ -162,6 +162,15 @@ struct PrunedTopK {
                                                       score: { bm25.score(freq: Float($1), norm: norms[Int($0)]) })
                     clause = Clause(scorer: nil, cursor: cursor, norms: norms, bm25: bm25, leaf: i, field: f, bound: bound)
                     cost += cursor.cost
+                } else if case .phrase(let parts, let offsets, 0) = leaf.span, parts.count == 2,
+                          case .term(let a) = parts[0], case .term(let b) = parts[1] {
+                    // An exact phrase of two words: straight from the two postings.
+                    guard let ia = try cache.map({ try $0.info(field, a, in: seg) }) ?? seg.termInfo(field, a),
+                          let ib = try cache.map({ try $0.info(field, b, in: seg) }) ?? seg.termInfo(field, b) else { continue }
+                    let scorer = PairScorer(try seg.postings(ia), try seg.postings(ib), firstOffset: offsets[0],
+                                            shift: offsets[1] - offsets[0], norms: norms, bm25: bm25)
+                    clause = Clause(scorer: scorer, cursor: nil, norms: norms, bm25: bm25, leaf: i, field: f, bound: scorer.upperBound())
+                    cost += scorer.cost
                 } else {
                     guard let spans = try index.spans(leaf.span, field: field, in: seg, cache: cache) else { continue }
                     let scorer = SpanScorer(spans, norms: norms, bm25: bm25, label: "")
@@ -238,6 +247,10 @@ struct PrunedTopK {
             guard c.cursor == nil, let s = c.scorer as? SpanScorer else { return nil }
             return (s, prefix[n] - c.bound)
         }
+        let pairClauses: [(PairScorer, Float)] = clauses.compactMap { c in
+            guard c.cursor == nil, let s = c.scorer as? PairScorer else { return nil }
+            return (s, prefix[n] - c.bound)
+        }
         var lastTheta = -Float.infinity
         // The number of non-essential clauses (for the current θ).
         var p = 0
@@ -249,6 +262,10 @@ struct PrunedTopK {
                 p = 0
                 while p < n && prefix[p + 1] * margin <= theta { p += 1 }
                 for (s, others) in spanClauses {
+                    s.threshold = theta
+                    s.otherBounds = others
+                }
+                for (s, others) in pairClauses {
                     s.threshold = theta
                     s.otherBounds = others
                 }

@@ -420,7 +420,7 @@ final class SpanScorer: Scorer {
         }
         phraseWords = words
         if words.count == 2, words[0] !== words[1], let phrase = spans as? PhraseSpans {
-            pair = WordPair(phrase, words[0], words[1])
+            pair = WordPair(words[0], words[1], firstOffset: Int(phrase.offsets[0]), shift: Int(phrase.offsets[1] - phrase.offsets[0]))
         } else {
             pair = nil
         }
@@ -453,26 +453,8 @@ final class SpanScorer: Scorer {
     /// ``confirm(_:)`` for a pair of words: the same candidates passed over, the same frequency,
     /// with no match list, no dynamic dispatch and no reference counting per candidate.
     private func confirmPair(_ pair: WordPair, _ start: Int32) throws -> Int32 {
-        var d = start
-        let pruning = threshold > -.infinity
-        while d != PostingsCursor.noMoreDocs {
-            if pruning {
-                let f = pair.minFreq
-                let bound = bm25.score(freq: Float(f), norm: norms[Int(d)])
-                if (bound + otherBounds) * PrunedTopK.margin <= threshold {
-                    d = try pair.advance()
-                    continue
-                }
-            }
-            let count = try pair.matchCount()
-            if count > 0 {
-                // As confirm sums 1 / (1 + 0) per match (exact below 2^24 matches).
-                freq = Float(count)
-                break
-            }
-            d = try pair.advance()
-        }
-        pair.phrase.doc = d
+        let d = try pair.confirm(from: start, bm25: bm25, norms: norms, threshold: threshold, otherBounds: otherBounds, freq: &freq)
+        (spans as! PhraseSpans).doc = d
         doc = d
         return d
     }
@@ -526,13 +508,16 @@ final class SpanScorer: Scorer {
     }
 }
 
-/// An exact phrase of two single words with postings of their own, for ``SpanScorer``: the words' postings held
-/// without reference counting (the phrase keeps them alive), leapfrogged as ``ConjunctionSpans``
-/// does, and the matches in a document counted by one branch-free merge of the two position
-/// lists (the count ``PhraseSpans/matches(_:)`` would list).
+/// An exact phrase of two single words with postings of their own, for ``SpanScorer`` and
+/// ``PairScorer``: the words' postings held without reference counting in the hot loop,
+/// leapfrogged as ``ConjunctionSpans`` does, and the matches in a document counted by one
+/// branch-free merge of the two position lists (the count ``PhraseSpans/matches(_:)`` would list).
 final class WordPair {
-    /// The phrase whose words these are (kept alive here; its `doc` is kept in step).
-    let phrase: PhraseSpans
+    /// The last document ``confirm(from:bm25:norms:threshold:otherBounds:freq:)`` stopped on.
+    private(set) var doc: Int32 = -1
+    /// The two words' postings (kept alive here; the hot loop reaches them through the unmanaged
+    /// references).
+    let cursors: (PostingsCursor, PostingsCursor)
     private let first: Unmanaged<PostingsCursor>
     private let second: Unmanaged<PostingsCursor>
     /// The rarer word first, as ``ConjunctionSpans`` orders them.
@@ -543,15 +528,47 @@ final class WordPair {
     private let firstOffset: Int
     private let shift: Int
 
-    init(_ phrase: PhraseSpans, _ first: PostingsCursor, _ second: PostingsCursor) {
-        self.phrase = phrase
+    init(_ first: PostingsCursor, _ second: PostingsCursor, firstOffset: Int, shift: Int) {
+        cursors = (first, second)
         self.first = .passUnretained(first)
         self.second = .passUnretained(second)
         let leadFirst = first.cost <= second.cost
         lead = .passUnretained(leadFirst ? first : second)
         other = .passUnretained(leadFirst ? second : first)
-        firstOffset = Int(phrase.offsets[0])
-        shift = Int(phrase.offsets[1]) - Int(phrase.offsets[0])
+        self.firstOffset = firstOffset
+        self.shift = shift
+    }
+
+    /// Documents holding both words, at most.
+    var cost: Int { min(cursors.0.cost, cursors.1.cost) }
+
+    /// From candidate `start` on (a document holding both words), the first where the phrase
+    /// occurs, setting `freq` to its number of matches there. With a `threshold` above -∞, a
+    /// candidate whose bound (BM25 of the smaller of the two words' frequencies) plus
+    /// `otherBounds` cannot beat it is passed over without reading positions.
+    @inline(__always)
+    func confirm(from start: Int32, bm25: BM25, norms: UnsafeRawBufferPointer, threshold: Float, otherBounds: Float,
+                 freq: inout Float) throws -> Int32 {
+        var d = start
+        let pruning = threshold > -.infinity
+        while d != PostingsCursor.noMoreDocs {
+            if pruning {
+                let bound = bm25.score(freq: Float(minFreq), norm: norms[Int(d)])
+                if (bound + otherBounds) * PrunedTopK.margin <= threshold {
+                    d = try advance()
+                    continue
+                }
+            }
+            let count = try matchCount()
+            if count > 0 {
+                // As SpanScorer's confirm sums 1 / (1 + 0) per match (exact below 2^24 matches).
+                freq = Float(count)
+                break
+            }
+            d = try advance()
+        }
+        doc = d
+        return d
     }
 
     /// The next document holding both words (or ``PostingsCursor/noMoreDocs``).
@@ -561,7 +578,7 @@ final class WordPair {
 
     /// The first document at or after `target` holding both words.
     @inline(__always) func seek(_ target: Int32) throws -> Int32 {
-        let d = phrase.doc
+        let d = doc
         if d >= target { return d }
         return try leapfrog(try lead._withUnsafeGuaranteedRef { try $0.seek(target) })
     }
@@ -606,5 +623,61 @@ final class WordPair {
             j &-= bMoves
         }
         return count
+    }
+}
+
+/// A pruning collector's scorer (``PrunedTopK``) of an exact phrase of two single words in one
+/// field, built straight from the words' postings: the same documents, frequencies and passing
+/// over as ``SpanScorer`` on the phrase, without the phrase's spans objects (a query's setup and
+/// teardown are much of a rare phrase's time).
+final class PairScorer: Scorer {
+    private let pair: WordPair
+    let norms: UnsafeRawBufferPointer
+    let bm25: BM25
+    private var freq: Float = 0
+    /// As ``SpanScorer/threshold`` and ``SpanScorer/otherBounds``.
+    var threshold: Float = -.infinity
+    var otherBounds: Float = 0
+
+    init(_ first: PostingsCursor, _ second: PostingsCursor, firstOffset: Int, shift: Int,
+         norms: UnsafeRawBufferPointer, bm25: BM25) {
+        pair = WordPair(first, second, firstOffset: firstOffset, shift: shift)
+        self.norms = norms
+        self.bm25 = bm25
+    }
+
+    override var cost: Int { pair.cost }
+
+    override func advance() throws -> Int32 {
+        doc = try pair.confirm(from: try pair.advance(), bm25: bm25, norms: norms, threshold: threshold,
+                               otherBounds: otherBounds, freq: &freq)
+        return doc
+    }
+
+    override func seek(_ target: Int32) throws -> Int32 {
+        if doc >= target { return doc }
+        doc = try pair.confirm(from: try pair.seek(target), bm25: bm25, norms: norms, threshold: threshold,
+                               otherBounds: otherBounds, freq: &freq)
+        return doc
+    }
+
+    override func score() throws -> Float { bm25.score(freq: freq, norm: norms[Int(doc)]) }
+
+    override func explain() throws -> Explanation {
+        bm25.explain(freq: freq, norm: norms[Int(doc)], what: "phrase",
+                     freqText: "freq, matches in the field")
+    }
+
+    /// As ``SpanScorer/upperBound()`` for an exact phrase: BM25 of the smaller largest frequency
+    /// at the longer shortest field of the two words (the weight when neither has skip data).
+    func upperBound() -> Float {
+        var freq = UInt32.max
+        var norm: UInt8 = 0
+        for c in [pair.cursors.0, pair.cursors.1] {
+            guard let b = c.termBound() else { continue }
+            freq = min(freq, b.maxFreq)
+            norm = max(norm, b.minNorm)
+        }
+        return freq == UInt32.max ? bm25.weight : bm25.score(freq: Float(freq), norm: norm)
     }
 }
