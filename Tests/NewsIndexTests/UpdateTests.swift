@@ -252,7 +252,11 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         let log = ReaderLog()
         let readers = DispatchGroup()
         for _ in 0..<2 {
-            DispatchQueue.global().async(group: readers) {
+            // Threads of their own: blocks on the shared dispatch pool can wait behind the other
+            // tests running at the same time until all the commits are over.
+            readers.enter()
+            Thread {
+                defer { readers.leave() }
                 while !log.finished {
                     do {
                         let index = try IndexReader(path: dir)
@@ -265,8 +269,10 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
                         log.record("\(error)")
                     }
                 }
-            }
+            }.start()
         }
+        // The readers are at work before the first commit.
+        while log.opened < 2 { usleep(1000) }
         for k in 0..<10 {
             let w = try appendWriter(dir)
             for a in all[(50 + 20 * k)..<(70 + 20 * k)] { try w.add(a) }
@@ -416,8 +422,12 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
 final class ReaderLog: @unchecked Sendable {
     private let lock = NSLock()
     private var stop = false
-    private(set) var opened = 0
-    private(set) var failures: [String] = []
+    private var count = 0
+    private var failed: [String] = []
+
+    /// Readers opened so far, and the failures among them.
+    var opened: Int { lock.lock(); defer { lock.unlock() }; return count }
+    var failures: [String] { lock.lock(); defer { lock.unlock() }; return failed }
 
     var finished: Bool {
         get { lock.lock(); defer { lock.unlock() }; return stop }
@@ -427,8 +437,8 @@ final class ReaderLog: @unchecked Sendable {
     /// Counts one opened reader and keeps its failure, if any.
     func record(_ failure: String?) {
         lock.lock()
-        opened += 1
-        if let failure { failures.append(failure) }
+        count += 1
+        if let failure { failed.append(failure) }
         lock.unlock()
     }
 }

@@ -492,10 +492,16 @@ final class SpanScorer: Scorer {
     /// words with skip data. Other patterns: the weight, which no score reaches.
     func upperBound() -> Float {
         guard let phrase = spans as? PhraseSpans, phrase.slop == 0 else { return bm25.weight }
+        return SpanScorer.exactPhraseBound(phrase.children.compactMap { ($0 as? TermSpans)?.cursor }, bm25: bm25)
+    }
+
+    /// BM25 of the smallest largest frequency at the longest shortest field among the words'
+    /// postings that have skip data (the weight, which no score reaches, when none has).
+    static func exactPhraseBound(_ words: [PostingsCursor], bm25: BM25) -> Float {
         var freq = UInt32.max
         var norm: UInt8 = 0
-        for case let t as TermSpans in phrase.children {
-            guard let b = t.cursor.termBound() else { continue }
+        for c in words {
+            guard let b = c.termBound() else { continue }
             freq = min(freq, b.maxFreq)
             norm = max(norm, b.minNorm)
         }
@@ -671,13 +677,6 @@ final class PairScorer: Scorer {
     /// As ``SpanScorer/upperBound()`` for an exact phrase: BM25 of the smaller largest frequency
     /// at the longer shortest field of the two words (the weight when neither has skip data).
     func upperBound() -> Float {
-        var freq = UInt32.max
-        var norm: UInt8 = 0
-        for c in [pair.cursors.0, pair.cursors.1] {
-            guard let b = c.termBound() else { continue }
-            freq = min(freq, b.maxFreq)
-            norm = max(norm, b.minNorm)
-        }
-        return freq == UInt32.max ? bm25.weight : bm25.score(freq: Float(freq), norm: norm)
+        SpanScorer.exactPhraseBound([pair.cursors.0, pair.cursors.1], bm25: bm25)
     }
 }
