@@ -149,12 +149,14 @@ struct PrunedTopK {
             var present = false
             for (f, (field, bm25)) in leaf.fields.enumerated() {
                 guard let norms = seg.norms(field) else { continue }
+                func lookup(_ t: String) throws -> TermInfo? {
+                    try cache.map { try $0.info(field, t, in: seg) } ?? seg.termInfo(field, t)
+                }
                 // No label: these scorers never explain.
                 let clause: Clause
                 if case .term(let t) = leaf.span {
                     // A single word walks its postings directly (no spans or scorer around them).
-                    let found = try cache.map { try $0.info(field, t, in: seg) } ?? seg.termInfo(field, t)
-                    guard let info = found else { continue }
+                    guard let info = try lookup(t) else { continue }
                     let cursor = try seg.postings(info)
                     // Without skip data (fewer than 128 documents), BM25's limit as the frequency
                     // grows (a score never reaches its weight) instead of a pass over the postings.
@@ -165,8 +167,7 @@ struct PrunedTopK {
                 } else if case .phrase(let parts, let offsets, 0) = leaf.span, parts.count == 2,
                           case .term(let a) = parts[0], case .term(let b) = parts[1] {
                     // An exact phrase of two words: straight from the two postings.
-                    guard let ia = try cache.map({ try $0.info(field, a, in: seg) }) ?? seg.termInfo(field, a),
-                          let ib = try cache.map({ try $0.info(field, b, in: seg) }) ?? seg.termInfo(field, b) else { continue }
+                    guard let ia = try lookup(a), let ib = try lookup(b) else { continue }
                     let scorer = PairScorer(try seg.postings(ia), try seg.postings(ib), firstOffset: offsets[0],
                                             shift: offsets[1] - offsets[0], norms: norms, bm25: bm25)
                     clause = Clause(scorer: scorer, cursor: nil, norms: norms, bm25: bm25, leaf: i, field: f, bound: scorer.upperBound())
@@ -243,12 +244,8 @@ struct PrunedTopK {
             return try collectWords(clauses, prefix: prefix, order: order, leafEnds: leafEnds, base: base, deleted: deleted, into: &top, prune: prune)
         }
         // Phrase clauses pass over candidates that cannot beat θ before reading positions.
-        let spanClauses: [(SpanScorer, Float)] = clauses.compactMap { c in
-            guard c.cursor == nil, let s = c.scorer as? SpanScorer else { return nil }
-            return (s, prefix[n] - c.bound)
-        }
-        let pairClauses: [(PairScorer, Float)] = clauses.compactMap { c in
-            guard c.cursor == nil, let s = c.scorer as? PairScorer else { return nil }
+        let phraseClauses: [(PrunableScorer, Float)] = clauses.compactMap { c in
+            guard c.cursor == nil, let s = c.scorer as? PrunableScorer else { return nil }
             return (s, prefix[n] - c.bound)
         }
         var lastTheta = -Float.infinity
@@ -261,11 +258,7 @@ struct PrunedTopK {
                 // Non-essential: the longest prefix of clauses whose bounds together cannot beat θ.
                 p = 0
                 while p < n && prefix[p + 1] * margin <= theta { p += 1 }
-                for (s, others) in spanClauses {
-                    s.threshold = theta
-                    s.otherBounds = others
-                }
-                for (s, others) in pairClauses {
+                for (s, others) in phraseClauses {
                     s.threshold = theta
                     s.otherBounds = others
                 }

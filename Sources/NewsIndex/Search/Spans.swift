@@ -388,7 +388,16 @@ final class NearSpans: ConjunctionSpans {
 
 /// Scores a positional pattern in one field: BM25 with the pattern's frequency in the document,
 /// the sum over its matches of `1 / (1 + slop)` (each exact match counts 1), as Lucene does.
-final class SpanScorer: Scorer {
+/// A scorer a pruning collector (``PrunedTopK``) tells the score to beat, so that it can pass
+/// over candidates without reading their positions.
+protocol PrunableScorer: AnyObject {
+    /// The score the k-th best hit already has (-∞ while there are fewer than k).
+    var threshold: Float { get set }
+    /// The bounds of the rest of the query.
+    var otherBounds: Float { get set }
+}
+
+final class SpanScorer: Scorer, PrunableScorer {
     let spans: Spans
     let norms: UnsafeRawBufferPointer
     let bm25: BM25
@@ -401,6 +410,8 @@ final class SpanScorer: Scorer {
     /// An exact phrase of two single words, each with its own postings (the most common phrase), walked here
     /// directly: see ``WordPair``.
     private let pair: WordPair?
+    /// The phrase `pair` walks, whose `doc` is kept in step with it.
+    private let pairPhrase: PhraseSpans?
 
     /// Set by a pruning collector (``PrunedTopK``): a candidate document is passed over, without
     /// reading its positions, when its score bound here plus `otherBounds` (the bounds of the rest
@@ -421,8 +432,10 @@ final class SpanScorer: Scorer {
         phraseWords = words
         if words.count == 2, words[0] !== words[1], let phrase = spans as? PhraseSpans {
             pair = WordPair(words[0], words[1], firstOffset: Int(phrase.offsets[0]), shift: Int(phrase.offsets[1] - phrase.offsets[0]))
+            pairPhrase = phrase
         } else {
             pair = nil
+            pairPhrase = nil
         }
     }
 
@@ -454,7 +467,7 @@ final class SpanScorer: Scorer {
     /// with no match list, no dynamic dispatch and no reference counting per candidate.
     private func confirmPair(_ pair: WordPair, _ start: Int32) throws -> Int32 {
         let d = try pair.confirm(from: start, bm25: bm25, norms: norms, threshold: threshold, otherBounds: otherBounds, freq: &freq)
-        (spans as! PhraseSpans).doc = d
+        pairPhrase.unsafelyUnwrapped.doc = d
         doc = d
         return d
     }
@@ -636,7 +649,7 @@ final class WordPair {
 /// field, built straight from the words' postings: the same documents, frequencies and passing
 /// over as ``SpanScorer`` on the phrase, without the phrase's spans objects (a query's setup and
 /// teardown are much of a rare phrase's time).
-final class PairScorer: Scorer {
+final class PairScorer: Scorer, PrunableScorer {
     private let pair: WordPair
     let norms: UnsafeRawBufferPointer
     let bm25: BM25
