@@ -86,6 +86,55 @@ struct IngestTests {
         if case .failure(let e) = bad[0].0 { #expect(e.message.contains("control character")) } else { Issue.record("accepted a raw control character") }
     }
 
+    @Test("UTF-8 check: the first bad sequence is where the standard library's decoder stops, on random bytes", arguments: [1, 2, 3])
+    func utf8CheckMatchesDecoder(seed: UInt64) {
+        // Mostly well-formed text with lead bytes, continuation bytes and the edge values of every
+        // range (overlongs, surrogates, past U+10FFFF, cut-short sequences) spliced in.
+        var rng = SeededRandom(seed: seed)
+        let edges: [UInt8] = [0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0x9F, 0xA0, 0xF0, 0xF4, 0xF5, 0xFF, 0x8F, 0x90]
+        let good = Array("plain text, café, 中文, 🙂, ".utf8)
+        var invalid = 0
+        for _ in 0..<3000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...6, using: &rng) {
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: bytes += good[Int.random(in: 0..<good.count, using: &rng)...]
+                case 1: bytes.append(edges.randomElement(using: &rng)!)
+                case 2: bytes += String(Character(Unicode.Scalar(UInt32.random(in: 0x80...0xD7FF, using: &rng))!)).utf8
+                default: bytes += (0..<Int.random(in: 0...3, using: &rng)).map { _ in UInt8.random(in: 0x80...0xFF, using: &rng) }
+                }
+            }
+            var expected: Int? = nil
+            var offset = 0, it = bytes.makeIterator(), decoder = UTF8()
+            decoding: while true {
+                switch decoder.decode(&it) {
+                case .scalarValue(let s): offset += UTF8.width(s)
+                case .emptyInput: break decoding
+                case .error: expected = offset; break decoding
+                }
+            }
+            if expected != nil { invalid += 1 }
+            let got = bytes.withUnsafeBufferPointer { UTF8Text.firstInvalid($0) }
+            #expect(got == expected, "\(bytes.map { String($0, radix: 16) })")
+            let text = bytes.withUnsafeBufferPointer { UTF8Text.string($0) }
+            #expect(text == (expected == nil ? String(decoding: bytes, as: UTF8.self) : nil))
+        }
+        #expect(invalid > 300 && invalid < 2700, "a mix of valid and invalid inputs: \(invalid) invalid")
+    }
+
+    @Test("JSON Lines: keys with escapes are the keys they spell; a key that is not UTF-8 is refused")
+    func jsonKeysWithEscapes() throws {
+        let r = parse("{\"\\u0069d\": \"k1\", \"bo\\u0064y\": \"text\", \"t\\u00eftle\": \"other key\"}")
+        #expect(try r[0].0.get().id == "k1" && r[0].0.get().body == "text" && r[0].0.get().title == "")
+        var bytes = Array("{\"id\": \"a\", \"body\": \"b\", \"k".utf8) + [0xFF] + Array("\": 1}".utf8)
+        var out: [Result<Article, NewsIndexError>] = []
+        bytes.withUnsafeMutableBytes { raw in
+            try? JSONLines.parse(UnsafeRawBufferPointer(raw), file: "f.jsonl") { result, _ in out.append(result) }
+        }
+        guard case .failure(let e) = out.first else { Issue.record("a key that is not UTF-8 was accepted"); return }
+        #expect(e.message.contains("not valid UTF-8"), "\(e.message)")
+    }
+
     @Test("JSON Lines: each error names its line and what is wrong", arguments: [
         ("{\"id\": \"a\", \"body\": \"x\"", "expected ',' or '}'"),
         ("{\"id\": \"a\"}", "has no body"),

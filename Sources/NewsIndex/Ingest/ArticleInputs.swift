@@ -119,17 +119,7 @@ public enum ArticleInputs {
 
     /// The offset of the first byte of `bytes` that is not part of valid UTF-8, or `nil` when all is.
     static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        if String(validating: bytes, as: UTF8.self) != nil { return nil }
-        var offset = 0
-        var it = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&it) {
-            case .scalarValue(let s): offset += UTF8.width(s)
-            case .emptyInput: return offset
-            case .error: return offset
-            }
-        }
+        UTF8Text.firstInvalid(bytes)
     }
 
     /// The most bytes one document may take in the input (its line of a JSON Lines file, or its

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads articles from JSON Lines: one JSON object per line.
 ///
 /// Each object needs `id` (a string, or an integer taken as its decimal text) and `body` (a
@@ -28,8 +36,12 @@ public enum JSONLines {
         if lineNo == 0 && u.count >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF { start = 3 }
         while start < u.count {
             lineNo += 1
-            var end = start
-            while end < u.count && u[end] != 0x0A { end += 1 }
+            let end: Int
+            if let base = u.baseAddress, let lf = memchr(base + start, 0x0A, u.count - start) {
+                end = start + (UnsafeRawPointer(lf) - UnsafeRawPointer(base + start))
+            } else {
+                end = u.count
+            }
             let size = min(end + 1, u.count) - start
             var lineEnd = end
             if lineEnd > start && u[lineEnd - 1] == 0x0D { lineEnd -= 1 }
@@ -88,9 +100,9 @@ struct LineParser {
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
     }
 
-    mutating func expect(_ c: UInt8, _ what: String) throws {
+    mutating func expect(_ c: UInt8, _ what: @autoclosure () -> String) throws {
         skipSpace()
-        guard i < bytes.count, bytes[i] == c else { throw fail("expected \(what)") }
+        guard i < bytes.count, bytes[i] == c else { throw fail("expected \(what())") }
         i += 1
     }
 
@@ -116,8 +128,10 @@ struct LineParser {
             while true {
                 skipSpace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
-                let key = try string()
-                try expect(UInt8(ascii: ":"), "':' after the key \"\(key)\"")
+                let keyBytes = bytes[(i + 1)...]
+                let key = try self.key()
+                let keyEnd = i - 1
+                try expect(UInt8(ascii: ":"), "':' after the key \"\(Self.text(of: UnsafeBufferPointer(rebasing: keyBytes[..<keyEnd])))\"")
                 skipSpace()
                 let v = try value()
                 func text(_ name: String, allowInteger: Bool = false) throws -> String? {
@@ -129,12 +143,12 @@ struct LineParser {
                     }
                 }
                 switch key {
-                case "id": id = try text("id", allowInteger: true)
-                case "title": title = try text("title")
-                case "body": body = try text("body")
-                case "date": date = try text("date")
-                case "url": url = try text("url")
-                default: break
+                case .id: id = try text("id", allowInteger: true)
+                case .title: title = try text("title")
+                case .body: body = try text("body")
+                case .date: date = try text("date")
+                case .url: url = try text("url")
+                case .other: break
                 }
                 skipSpace()
                 guard i < bytes.count else { throw fail("expected ',' or '}' (the line ends inside the object)") }
@@ -159,6 +173,40 @@ struct LineParser {
         }
         return Article(id: id, title: title ?? "", body: body, date: parsedDate, url: url)
     }
+
+    /// The keys an article is read from.
+    enum Key { case id, title, body, date, url, other }
+
+    /// Reads a quoted key; one without escapes (all of them, in practice) is matched as bytes.
+    mutating func key() throws -> Key {
+        let start = i + 1
+        let end = plainEnd(from: start)
+        guard end < bytes.count && bytes[end] == UInt8(ascii: "\"") else {
+            switch try string() {
+            case "id": return .id
+            case "title": return .title
+            case "body": return .body
+            case "date": return .date
+            case "url": return .url
+            default: return .other
+            }
+        }
+        i = end + 1
+        let k = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        switch k.count {
+        case 2 where k[0] == UInt8(ascii: "i") && k[1] == UInt8(ascii: "d"): return .id
+        case 3 where k.elementsEqual("url".utf8): return .url
+        case 4 where k.elementsEqual("body".utf8): return .body
+        case 4 where k.elementsEqual("date".utf8): return .date
+        case 5 where k.elementsEqual("title".utf8): return .title
+        default:
+            guard UTF8Text.firstInvalid(k) == nil else { throw Failure(reason: .notUTF8, message: "invalid UTF-8 in a string at column \(start + 1)") }
+            return .other
+        }
+    }
+
+    /// Bytes of the line for a message, with anything that is not UTF-8 replaced.
+    static func text(of bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
 
     mutating func value(depth: Int = 0) throws -> Value {
         guard depth < 64 else { throw fail("nesting is too deep") }
@@ -252,7 +300,7 @@ struct LineParser {
         if i < bytes.count && bytes[i] == UInt8(ascii: "\"") {
             let raw = UnsafeBufferPointer(rebasing: bytes[s..<i])
             i += 1
-            guard let str = String(validating: raw, as: UTF8.self) else { throw Failure(reason: .notUTF8, message: "invalid UTF-8 in a string at column \(s + 1)") }
+            guard let str = UTF8Text.string(raw) else { throw Failure(reason: .notUTF8, message: "invalid UTF-8 in a string at column \(s + 1)") }
             return str
         }
         var out: [UInt8] = []
@@ -261,7 +309,7 @@ struct LineParser {
             if b == UInt8(ascii: "\"") {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[s..<i]))
                 i += 1
-                guard let str = String(validating: out, as: UTF8.self) else { throw Failure(reason: .notUTF8, message: "invalid UTF-8 in a string at column \(first + 1)") }
+                guard let str = out.withUnsafeBufferPointer(UTF8Text.string) else { throw Failure(reason: .notUTF8, message: "invalid UTF-8 in a string at column \(first + 1)") }
                 return str
             }
             if b < 0x20 { throw fail("control character in a string") }

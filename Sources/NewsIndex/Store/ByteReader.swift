@@ -86,7 +86,7 @@ struct ByteReader {
     mutating func readString() throws -> String {
         let n = try readVInt(max: remaining)
         let raw = try readBytes(n)
-        guard let s = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else {
+        guard let s = UTF8Text.string(raw) else {
             throw corrupt("invalid UTF-8 in a stored string")
         }
         return s
