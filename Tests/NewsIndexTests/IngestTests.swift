@@ -145,6 +145,8 @@ struct IngestTests {
         ("[1, 2", "'{'"),
         ("{\"id\": \"a\", \"body\": \"\\ud800\"}", "surrogate"),
         ("{\"id\": \"a\", \"body\": \"x\"} trailing", "unexpected text"),
+        ("{\"id\" 1}", "after the key \"id\""),
+        ("{\"\\u0069d\" 1}", "after the key \"\\u0069d\""),
     ])
     func jsonBad(line: String, message: String) {
         let r = parse("{\"id\": \"ok\", \"body\": \"fine\"}\n" + line)
