@@ -2,13 +2,15 @@
 // on it, the way the bench times tantivy and SQLite FTS5. Compiled and run by scripts/bench
 // against the Lucene jars that scripts/get-lucene fetches; not part of newsindex itself.
 //
-//   java -cp JAR:DIR LuceneBench build CORPUS.jsonl INDEX_DIR THREADS none|stored
+//   java -cp JAR:DIR LuceneBench build CORPUS.jsonl INDEX_DIR THREADS
 //   java -cp JAR:DIR LuceneBench time INDEX_DIR RUNS WARMUP WARM_SECONDS < queries.json
 //
-// Analysis matches tantivy's default tokenizer (runs of alphanumeric characters as Rust counts them,
-// lower-cased, tokens of 40 UTF-8 bytes or more dropped whole); similarity is Lucene's BM25 (k1 1.2, b 0.75); queries are read
-// with the classic query parser over title (boost 2) and body, and collected top 10 with hits
-// counted only up to 10, as tantivy's count=False. `time` prints one JSON object: query -> median ms.
+// Analysis matches tantivy's default tokenizer (runs of alphanumeric characters as Rust counts
+// them, lower-cased, tokens of 40 UTF-8 bytes or more dropped whole); fields are indexed with
+// positions and not stored, as the bench's plain tantivy build; similarity is Lucene's BM25 (k1
+// 1.2, b 0.75); queries are read with the classic query parser over title (boost 2) and body, and
+// collected top 10 with hits counted only up to 10, as tantivy's count=False. `time` prints one
+// JSON object: query -> median ms.
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,22 +72,21 @@ public final class LuceneBench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 5 && args[0].equals("build")) {
-            build(args[1], args[2], Integer.parseInt(args[3]), args[4].equals("stored"));
+        if (args.length == 4 && args[0].equals("build")) {
+            build(args[1], args[2], Integer.parseInt(args[3]));
         } else if (args.length == 5 && args[0].equals("time")) {
             time(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Double.parseDouble(args[4]));
         } else {
-            System.err.println("usage: LuceneBench build CORPUS INDEX THREADS none|stored | time INDEX RUNS WARMUP WARM_SECONDS");
+            System.err.println("usage: LuceneBench build CORPUS INDEX THREADS | time INDEX RUNS WARMUP WARM_SECONDS");
             System.exit(2);
         }
     }
 
-    static void build(String corpus, String path, int threads, boolean stored) throws Exception {
+    static void build(String corpus, String path, int threads) throws Exception {
         IndexWriterConfig config = new IndexWriterConfig(analyzer());
         config.setRAMBufferSizeMB(512);
         config.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
         config.setUseCompoundFile(false); // as Lucene's own benchmarks: no copy of each new segment into one file
-        Field.Store store = stored ? Field.Store.YES : Field.Store.NO;
         try (FSDirectory dir = FSDirectory.open(Paths.get(path));
              IndexWriter writer = new IndexWriter(dir, config);
              BufferedReader in = Files.newBufferedReader(Paths.get(corpus), StandardCharsets.UTF_8)) {
@@ -102,8 +103,8 @@ public final class LuceneBench {
                             if (line.isBlank()) continue;
                             JsonNode d = json.readTree(line);
                             Document doc = new Document();
-                            doc.add(new TextField("title", d.path("title").asText(""), store));
-                            doc.add(new TextField("body", d.path("body").asText(""), store));
+                            doc.add(new TextField("title", d.path("title").asText(""), Field.Store.NO));
+                            doc.add(new TextField("body", d.path("body").asText(""), Field.Store.NO));
                             writer.addDocument(doc);
                         }
                     } catch (Throwable e) {
