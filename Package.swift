@@ -1,15 +1,25 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The layers, lowest first (A → B: B imports A). The compiler holds them: a target sees only
+// what it names below. ARCHITECTURE.md explains each one.
+//
+//   NewsIndexCore ─┬─> NewsIndexAnalysis ─┐
+//                  ├─> NewsIndexQuery ────┴─> NewsIndex (engine) ──> NewsIndexIngest ──> newsindex (CLI)
+//                  └───────────────────────────> NewsIndex
 let package = Package(
     name: "newsindex",
     products: [
+        // What a program that embeds search needs: the engine, with analysis and queries re-exported.
         .library(name: "NewsIndex", targets: ["NewsIndex"]),
+        // Reading articles from files and the ingest policy (bad documents, repeated ids, the report).
+        .library(name: "NewsIndexIngest", targets: ["NewsIndexIngest"]),
         .executable(name: "newsindex", targets: ["newsindex"]),
         .executable(name: "newsindex-fuzz", targets: ["newsindex-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // System zlib (Debian: zlib1g-dev), wrapped in a tiny shim header.
@@ -29,17 +39,43 @@ let package = Package(
             name: "CPrefetch",
             path: "Sources/CPrefetch"
         ),
+        // What every layer shares: the error type, UTF-8 validation, the byte-keyed hash table.
+        .target(
+            name: "NewsIndexCore",
+            dependencies: ["CPrefetch"],
+            path: "Sources/NewsIndexCore"
+        ),
+        // Text → tokens, and entity recognition over the tokens. Knows nothing of indexes.
+        .target(
+            name: "NewsIndexAnalysis",
+            dependencies: ["NewsIndexCore", "CStemmer"],
+            path: "Sources/NewsIndexAnalysis",
+            // The built-in entity list, compiled into the library (no bundle to find at run time).
+            resources: [.embedInCode("Entities/entities.txt")]
+        ),
+        // Query syntax → query tree, and the calendar. Pure: no index, no clock.
+        .target(
+            name: "NewsIndexQuery",
+            dependencies: ["NewsIndexCore"],
+            path: "Sources/NewsIndexQuery"
+        ),
+        // The engine: Store → Format → Index → Search, one module so that the hot paths inline.
         .target(
             name: "NewsIndex",
-            dependencies: ["CZlib", "CStemmer", "CPrefetch"],
-            path: "Sources/NewsIndex",
-            // The built-in entity list, compiled into the library (no bundle to find at run time).
-            resources: [.embedInCode("Entities/entities.txt")],
+            dependencies: ["NewsIndexCore", "NewsIndexAnalysis", "NewsIndexQuery", "CZlib", "CPrefetch"],
+            path: "Sources/NewsIndex"
+        ),
+        // Article sources (text pages, JSON Lines) and the ingest policy.
+        .target(
+            name: "NewsIndexIngest",
+            dependencies: ["NewsIndex"],
+            path: "Sources/NewsIndexIngest"
         ),
         .executableTarget(
             name: "newsindex",
             dependencies: [
                 "NewsIndex",
+                "NewsIndexIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsindex"
@@ -62,10 +98,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsIndexTests",
-            dependencies: ["NewsIndex", "NewsIndexFuzzing"],
+            dependencies: ["NewsIndex", "NewsIndexIngest", "NewsIndexFuzzing"],
             path: "Tests/NewsIndexTests",
             exclude: ["Fixtures"]   // read from disk by the tests (the Porter2 fixture)
         ),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -78,10 +78,10 @@ let lastHandle: FileHandle? = lastInput.flatMap { path in
     _ = FileManager.default.createFile(atPath: path, contents: nil)
     return FileHandle(forWritingAtPath: path)
 }
-let watchdog = Watchdog(limit: timeout) { input, elapsed in
-    print("HANG: one input ran \(String(format: "%.1f", elapsed)) s (limit \(timeout) s): \(input)")
-    print("hangs: 1")
-    fflush(stdout)
+let limit = timeout
+let watchdog = Watchdog(limit: limit) { input, elapsed in
+    // The watchdog's thread reports the hang and ends the process; stderr is unbuffered.
+    FileHandle.standardError.write(Data("HANG: one input ran \(String(format: "%.1f", elapsed)) s (limit \(limit) s): \(input)\nhangs: 1\n".utf8))
     _exit(3)
 }
 let start = Date()

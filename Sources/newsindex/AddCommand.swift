@@ -1,5 +1,6 @@
 import ArgumentParser
 import NewsIndex
+import NewsIndexIngest
 
 struct AddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,16 +43,16 @@ struct AddCommand: ParsableCommand {
     private func add() throws {
         let start = Terminal.now()
         let showProgress = ingest.showProgress
-        var run = try IngestRun(paths: paths, target: location.path, strict: ingest.strict, showProgress: showProgress)
+        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict)
         var options = ingest.writerOptions(inputBytes: run.totalBytes)
         options.mode = .append
         let writer = try IndexWriter(path: location.path, options: options)
-        try run.run(into: writer)
+        try run.runShowingProgress(into: writer, showProgress: showProgress)
         let summary = try writer.commit()
         if showProgress {
             var line = "Added \(Format.count(summary.addedCount)) documents (\(Format.count(summary.deletedCount)) replacing earlier versions) in \(Format.duration(Terminal.now() - start)) → \(location.path) (\(Format.count(summary.documentCount)) documents, \(summary.segmentCount) segment\(summary.segmentCount == 1 ? "" : "s"), \(Format.bytes(summary.indexBytes)))"
             if summary.mergedSegmentCount > 0 { line += "; \(summary.mergedSegmentCount) segments merged away" }
-            if run.skippedCount > 0 { line += "; \(Format.count(run.skippedCount)) skipped" }
+            if run.report.skippedCount > 0 { line += "; \(Format.count(run.report.skippedCount)) skipped" }
             if !run.ignored.isEmpty { line += "; \(Format.count(run.ignored.count)) other files ignored" }
             Terminal.err(line)
         }

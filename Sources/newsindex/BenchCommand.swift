@@ -1,5 +1,6 @@
 import ArgumentParser
 import NewsIndex
+import NewsIndexIngest
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,7 +57,7 @@ struct BenchCommand: ParsableCommand {
         var all = queries
         let interactive = queriesFile == "-"
         if let queriesFile, !interactive {
-            let text = try ArticleInputs.readTextFile(queriesFile, option: "--queries")
+            let text = try ArticleInputs.readTextFile(queriesFile)
             all += text.split(separator: "\n").map { String($0).trimmingCharacters() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         }
         if all.isEmpty && !interactive { throw ValidationError("give queries as arguments or with --queries FILE") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NewsIndex
+import NewsIndexIngest
 
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -64,21 +65,21 @@ struct BuildCommand: ParsableCommand {
     private func build() throws {
         let start = Terminal.now()
         let showProgress = ingest.showProgress
-        var run = try IngestRun(paths: paths, target: location.path, strict: ingest.strict, showProgress: showProgress)
+        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict)
         var options = ingest.writerOptions(inputBytes: run.totalBytes)
         options.analyzer = Analyzer(named: analyzer)!
         for file in entities {
-            let text = try ArticleInputs.readTextFile(file, option: "--entities")
+            let text = try ArticleInputs.readTextFile(file)
             options.entityDefinitions.append((source: file, text: text))
         }
         let writer = try IndexWriter(path: location.path, options: options)
-        try run.run(into: writer)
+        try run.runShowingProgress(into: writer, showProgress: showProgress)
         let summary = try writer.commit()
         let elapsed = Terminal.now() - start
         if showProgress {
             let files = run.files.count
             var line = "Indexed \(Format.count(summary.documentCount)) documents from \(Format.count(files)) file\(files == 1 ? "" : "s") (\(Format.bytes(run.totalBytes))) in \(Format.duration(elapsed)) → \(location.path) (\(Format.bytes(summary.indexBytes)))"
-            if run.skippedCount > 0 { line += "; \(Format.count(run.skippedCount)) skipped" }
+            if run.report.skippedCount > 0 { line += "; \(Format.count(run.report.skippedCount)) skipped" }
             if !run.ignored.isEmpty { line += "; \(Format.count(run.ignored.count)) other files ignored" }
             Terminal.err(line)
         }

@@ -56,12 +56,24 @@ func fail(_ error: Error) -> ExitCode {
         Terminal.error("\(error)")
         return ExitCode(70)
     }
-    Terminal.error(e.message)
+    Terminal.error(e.message + (e.remedy.map { " " + hint($0) } ?? ""))
     switch e.kind {
     case .badQuery: return ExitCode(64)
     case .badInput: return ExitCode(65)
     case .inputNotFound, .indexNotFound: return ExitCode(66)
     case .corruptIndex, .incompatibleIndex, .io: return ExitCode(74)
     case .indexLocked: return ExitCode(75)
+    }
+}
+
+/// The command line's wording of what to do about a library error.
+func hint(_ remedy: NewsIndexError.Remedy) -> String {
+    switch remedy {
+    case .rebuildIndex: return "Rebuild the index with `newsindex build`."
+    case .buildIndex(let path): return "Give the index directory with --index, or build one with `newsindex build PATH… --index \(path)`."
+    case .chooseIndexLocation: return "Choose an empty or new directory with --index."
+    case .rebuildWithEntities: return "To change it, build the index again with --entities."
+    case .listEntities: return "`newsindex entities` lists the entities of an index; `newsindex build --entities FILE` adds more."
+    case .listIDs: return "`newsindex search` prints the ids."
     }
 }

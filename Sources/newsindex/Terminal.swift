@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+@preconcurrency import Glibc
 #endif
 
 /// stdout/stderr helpers: results go to stdout, messages to stderr; colour and progress only on a terminal.

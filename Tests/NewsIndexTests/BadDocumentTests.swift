@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsIndex
+@testable import NewsIndexIngest
 
 /// One document as `forEachArticle(in:withSizes:)` hands it over.
 private struct Read {

@@ -179,7 +179,8 @@ struct CheckTests {
         }
         let noManifest = try fx.damaged("manifest", fixCRC: false) { _ in }
         try FileManager.default.removeItem(atPath: noManifest + "/manifest")
-        #expect(throws: NewsIndexError(.indexNotFound, "no index at \(noManifest): it has no manifest file. Give the index directory with --index, or build one with `newsindex build PATH… --index \(noManifest)`.")) {
+        // The library says what and where; the remedy is for the CLI to word (it names its commands).
+        #expect(throws: NewsIndexError(.indexNotFound, "no index at \(noManifest): it has no manifest file.", remedy: .buildIndex(at: noManifest))) {
             try IndexCheck.run(path: noManifest)
         }
     }

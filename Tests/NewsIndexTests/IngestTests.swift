@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsIndex
+@testable import NewsIndexIngest
 
 @Suite("Ingest: dates, JSON Lines, scraped pages")
 struct IngestTests {

@@ -166,7 +166,7 @@ struct QueryParserTests {
 }
 
 extension DateExpression: Equatable {
-    public static func == (a: DateExpression, b: DateExpression) -> Bool { a.start == b.start && a.end == b.end }
+    package static func == (a: DateExpression, b: DateExpression) -> Bool { a.start == b.start && a.end == b.end }
 }
 
 @Suite("Query semantics")

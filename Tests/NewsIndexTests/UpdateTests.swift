@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsIndex
+@testable import NewsIndexIngest
 
 /// The 350 ABC articles of the shared corpus, in file order.
 func leeArticles() throws -> [Article] {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NewsIndexCore
 
 /// Deletions of one segment (.del): which documents are deleted, and what they contributed to
 /// the index's statistics, so scores count only live documents.

@@ -1,3 +1,4 @@
+import NewsIndexCore
 /// Headers and footers: every index file starts with a header and ends with a CRC-32 footer.
 ///
 /// ```
@@ -71,10 +72,10 @@ enum FileEnvelope {
     /// versions this newsindex reads.
     static func versionProblem(_ version: UInt32) -> String? {
         if version > FormatConstants.currentVersion {
-            return "was written by a newer newsindex: it has format version \(version), and this newsindex (\(NewsIndexVersion.string)) reads \(readableVersions) only. Open it with a newsindex that reads format version \(version), or rebuild the index with this one (`newsindex build`)."
+            return "was written by a newer newsindex: it has format version \(version), and this newsindex (\(NewsIndexVersion.string)) reads \(readableVersions) only. Open it with a newsindex that reads format version \(version), or rebuild the index with this one."
         }
         if version < FormatConstants.oldestReadableVersion {
-            return "has format version \(version), older than this newsindex (\(NewsIndexVersion.string)) reads (\(readableVersions)). Rebuild the index with `newsindex build`."
+            return "has format version \(version), older than this newsindex (\(NewsIndexVersion.string)) reads (\(readableVersions)). Rebuild the index."
         }
         return nil
     }

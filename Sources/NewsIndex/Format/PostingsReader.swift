@@ -1,3 +1,4 @@
+import NewsIndexCore
 /// Iterates one term's postings in one segment: documents in increasing order, their frequencies,
 /// and — on demand — their positions.
 ///

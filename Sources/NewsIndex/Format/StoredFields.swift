@@ -1,3 +1,4 @@
+import NewsIndexCore
 /// Stored fields (.fdt): documents' display fields in zlib-compressed chunks.
 ///
 /// ```

@@ -1,3 +1,4 @@
+import NewsIndexCore
 /// The sorted term dictionary of a segment (.tdi).
 ///
 /// Keys are `FieldNumber:u8` followed by the term's UTF-8 bytes, sorted bytewise, so all terms of a

@@ -1,3 +1,5 @@
+import NewsIndexCore
+import NewsIndexAnalysis
 /// One problem found by ``IndexCheck``: which file, where in it, and what is wrong.
 public struct IndexProblem: Sendable, Equatable, CustomStringConvertible {
     /// The path of the damaged file (the index directory joined with the file's name).
@@ -69,9 +71,9 @@ public enum IndexCheck {
         let manifestPath = path + "/" + FormatConstants.manifestName
         guard FileIO.exists(manifestPath) else {
             if !FileIO.exists(path) {
-                throw NewsIndexError(.indexNotFound, "no index at \(path): the directory does not exist. Give the index directory with --index, or build one with `newsindex build PATH… --index \(path)`.")
+                throw NewsIndexError(.indexNotFound, "no index at \(path): the directory does not exist.", remedy: .buildIndex(at: path))
             }
-            throw NewsIndexError(.indexNotFound, "no index at \(path): it has no manifest file. Give the index directory with --index, or build one with `newsindex build PATH… --index \(path)`.")
+            throw NewsIndexError(.indexNotFound, "no index at \(path): it has no manifest file.", remedy: .buildIndex(at: path))
         }
         let problems = ProblemList()
         var report = IndexCheckReport(problems: [], segments: 0, documents: 0, terms: 0, bytes: 0)

@@ -1,5 +1,7 @@
 import Foundation
 
+import NewsIndexCore
+import NewsIndexAnalysis
 /// An open index: one consistent commit, searchable from any number of threads.
 ///
 /// Opening reads the manifest, maps every segment file and checks its header, version and
@@ -40,9 +42,9 @@ public final class IndexReader: @unchecked Sendable {
         let manifestPath = path + "/" + FormatConstants.manifestName
         guard FileIO.exists(manifestPath) else {
             if !FileIO.exists(path) {
-                throw NewsIndexError(.indexNotFound, "no index at \(path): the directory does not exist. Build one with `newsindex build PATH… --index \(path)`.")
+                throw NewsIndexError(.indexNotFound, "no index at \(path): the directory does not exist.", remedy: .buildIndex(at: path))
             }
-            throw NewsIndexError(.indexNotFound, "no index at \(path): it has no manifest file. Build one with `newsindex build PATH… --index \(path)`.")
+            throw NewsIndexError(.indexNotFound, "no index at \(path): it has no manifest file.", remedy: .buildIndex(at: path))
         }
         // A writer may commit, and remove the files of the previous commit, between our reading
         // the manifest and opening its segments: then read the new manifest and try again.

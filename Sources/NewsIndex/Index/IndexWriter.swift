@@ -2,6 +2,9 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import NewsIndexCore
+import NewsIndexAnalysis
+import NewsIndexQuery
 
 /// Builds a new index from articles, or changes an existing one, and commits atomically.
 ///
@@ -140,23 +143,23 @@ public final class IndexWriter {
         inputShare = IndexWriter.inputShare(options)
         unread = ByteGate(limit: textLimit)
         if FileIO.exists(directory) && !FileIO.isDirectory(directory) {
-            throw NewsIndexError(.io, "\(directory) exists and is not a directory; choose another index location with --index.")
+            throw NewsIndexError(.io, "\(directory) exists and is not a directory.", remedy: .chooseIndexLocation)
         }
         try FileIO.makeDirectory(directory)
         let existing = try FileIO.listDirectory(directory)
         let hasManifest = existing.contains(FormatConstants.manifestName)
         let foreign = existing.filter { !IndexWriter.isIndexFile($0) }
         if !hasManifest && !foreign.isEmpty {
-            throw NewsIndexError(.io, "\(directory) is not empty and holds no newsindex index (found \(foreign.prefix(3).joined(separator: ", "))); choose an empty or new directory with --index.")
+            throw NewsIndexError(.io, "\(directory) is not empty and holds no newsindex index (found \(foreign.prefix(3).joined(separator: ", "))).", remedy: .chooseIndexLocation)
         }
         if options.mode == .append && !hasManifest {
-            throw NewsIndexError(.indexNotFound, "no index at \(directory) to change. Build one first with `newsindex build PATH… --index \(directory)`.")
+            throw NewsIndexError(.indexNotFound, "no index at \(directory) to change.", remedy: .buildIndex(at: directory))
         }
         lock = try WriteLock(directory: directory)
         var previous: UInt64 = 0
         if options.mode == .append {
             if !options.entityDefinitions.isEmpty {
-                throw NewsIndexError(.badInput, "the entity list of \(directory) was fixed when it was built; to change it, build the index again with --entities.")
+                throw NewsIndexError(.badInput, "the entity list of \(directory) was fixed when it was built.", remedy: .rebuildWithEntities)
             }
             let b = try IndexReader(path: directory)
             base = b
@@ -559,13 +562,12 @@ public final class IndexWriter {
             }
             if ranges.isEmpty { break }
             round += 1
-            var results = [Result<(Manifest.Segment, [String]), Error>?](repeating: nil, count: ranges.count)
+            let results = Locked([Result<(Manifest.Segment, [String]), Error>?](repeating: nil, count: ranges.count))
             let names = ranges.map { _ -> String in
                 defer { segmentsOpened += 1 }
                 return "g\(String(generation, radix: 36))_\(segmentsOpened)"
             }
-            let lock = NSLock()
-            let run = { [directory, analyzer, recognizer, work] (k: Int) in
+            let run: @Sendable (Int) -> Void = { [directory, analyzer, recognizer, work] (k: Int) in
                 let sources = Array(work[ranges[k]])
                 let r: Result<(Manifest.Segment, [String]), Error>
                 if sources.allSatisfy({ $0.live == 0 }) {
@@ -573,9 +575,7 @@ public final class IndexWriter {
                 } else {
                     r = Result { try SegmentMerger.merge(sources, directory: directory, name: names[k], analyzer: analyzer, recognizer: recognizer) }
                 }
-                lock.lock()
-                results[k] = r
-                lock.unlock()
+                results.withLock { $0[k] = r }
             }
             if forcedMaxSegments != nil {
                 // One at a time: each may use the whole budget.
@@ -584,25 +584,27 @@ public final class IndexWriter {
                 for k in ranges.indices {
                     let sources = Array(work[ranges[k]])
                     guard !sources.allSatisfy({ $0.live == 0 }) else { run(k); continue }
-                    results[k] = Result {
+                    let r = Result {
                         try SegmentMerger.merge(sources, directory: directory, name: names[k], analyzer: analyzer, recognizer: recognizer) {
                             done += 1
                             if done % 1000 == 0 { self.options.mergeProgress?(done, total) }
                         }
                     }
+                    results.withLock { $0[k] = r }
                 }
                 options.mergeProgress?(done, total)
             } else {
                 DispatchQueue.concurrentPerform(iterations: ranges.count, execute: run)
             }
+            let finished = results.withLock { $0 }
             var next: [WorkingSegment] = []
             var at = 0
             // Every merge that finished counts among the files to remove should the commit fail.
-            for case .success(let (_, paths))? in results { shared.withLock { $0.writtenFiles += paths } }
+            for case .success(let (_, paths))? in finished { shared.withLock { $0.writtenFiles += paths } }
             for (k, range) in ranges.enumerated() {
                 next.append(contentsOf: work[at..<range.lowerBound])
                 at = range.upperBound
-                let (entry, _) = try results[k]!.get()
+                let (entry, _) = try finished[k]!.get()
                 mergedAway += range.count - (entry.docCount > 0 ? 1 : 0)
                 if entry.docCount > 0 {
                     next.append(try WorkingSegment(entry: entry, reader: try SegmentReader(directory: directory, entry: entry, docBase: 0)))

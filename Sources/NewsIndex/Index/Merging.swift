@@ -1,5 +1,6 @@
 import Foundation
 
+import NewsIndexAnalysis
 /// Which segments to merge: adjacent runs, so documents keep their order.
 ///
 /// The size-tiered rule: a segment's level is the number of decimal digits of its live document
@@ -84,7 +85,8 @@ enum MergePolicy {
 }
 
 /// A segment as a writer sees it while committing: its reader and the deletions it will have.
-final class WorkingSegment {
+// @unchecked Sendable: merge threads only read the segments of their own range; the committing thread changes them after joining those threads.
+final class WorkingSegment: @unchecked Sendable {
     var entry: Manifest.Segment
     let reader: SegmentReader
     /// The segment's deletions after this commit (nil when it has none).

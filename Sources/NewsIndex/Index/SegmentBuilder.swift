@@ -1,6 +1,8 @@
 import Foundation
 import CPrefetch
 
+import NewsIndexCore
+import NewsIndexAnalysis
 /// Inverts documents in memory and writes them out as one immutable segment.
 ///
 /// An ``Inverter`` keeps each term's postings as compact VInt streams, so the buffer grows by a

@@ -1,3 +1,5 @@
+import NewsIndexCore
+import NewsIndexAnalysis
 /// The checks of one segment for ``IndexCheck``.
 ///
 /// ``run(_:)`` maps the segment's files, checks each one's header, footer and CRC-32, then runs

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NewsIndexCore
 
 /// Many growing byte streams in one array: the in-memory postings of a segment being built.
 ///

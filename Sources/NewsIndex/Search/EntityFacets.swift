@@ -1,3 +1,5 @@
+import NewsIndexAnalysis
+import NewsIndexQuery
 /// How often an entity occurs in a set of documents (a facet of a search, or of the whole index).
 public struct EntityCount: Sendable, Equatable {
     /// The canonical name ("Vladimir Putin").

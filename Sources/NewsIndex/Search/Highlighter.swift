@@ -1,3 +1,4 @@
+import NewsIndexAnalysis
 /// One word or exact phrase to mark in a snippet: terms with their offsets from the first.
 struct CompiledPart {
     var terms: [(term: String, offset: Int)]

@@ -1,3 +1,6 @@
+import NewsIndexCore
+import NewsIndexAnalysis
+import NewsIndexQuery
 /// A positional pattern in terms (after analysis), the same in every field it is searched in.
 indirect enum SpanPlan {
     case term(String)
@@ -98,7 +101,7 @@ struct QueryPlanner {
         case .not:
             throw NewsIndexError(.badQuery, "the query \"\(Query.describe(node, nested: false))\" only excludes: add a word or phrase to search for.")
         case .prefix(_, .entity?):
-            throw NewsIndexError(.badQuery, "entity: takes a name, not a prefix (\(Query.describe(node, nested: false))); `newsindex entities` lists the names.")
+            throw NewsIndexError(.badQuery, "entity: takes a name, not a prefix (\(Query.describe(node, nested: false))).", remedy: .listEntities)
         case .prefix(let text, let field):
             let fs = fields(field)
             guard let span = try spanPlan(node, fields: fs) else { return nil }
@@ -195,7 +198,7 @@ struct QueryPlanner {
         if let e = index.gazetteer.resolve(name) { return e.term }
         let close = index.gazetteer.closest(to: name).map { "\"\($0)\"" }
         let suggestion = close.isEmpty ? "no known name is close to it" : "the closest names are " + close.joined(separator: ", ")
-        throw NewsIndexError(.badQuery, "there is no entity \"\(name)\" in this index's entity list; \(suggestion). `newsindex entities` lists the entities of an index; `newsindex build --entities FILE` adds more.")
+        throw NewsIndexError(.badQuery, "there is no entity \"\(name)\" in this index's entity list; \(suggestion).", remedy: .listEntities)
     }
 
     /// Tokens of a prefix's text: split and folded as the field indexes words, but not stemmed,

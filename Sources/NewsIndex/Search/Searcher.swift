@@ -1,5 +1,6 @@
 import Foundation
 
+import NewsIndexQuery
 /// Options for ``IndexReader/search(_:options:)``.
 public struct SearchOptions: Sendable {
     /// How hits are ordered.
@@ -97,7 +98,7 @@ extension IndexReader {
     public func search(_ query: String, limit: Int = 10) throws -> SearchResults {
         var options = SearchOptions()
         options.limit = limit
-        return try search(try Query.parse(query), options: options)
+        return try search(try Query.parse(query, now: options.now), options: options)
     }
 
     /// Runs a parsed or built query.

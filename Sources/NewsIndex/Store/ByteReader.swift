@@ -1,3 +1,4 @@
+import NewsIndexCore
 /// A bounds-checked cursor over bytes (usually a memory-mapped index file).
 ///
 /// Every read checks that enough bytes remain and throws a corruption error naming

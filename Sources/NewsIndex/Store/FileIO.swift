@@ -5,23 +5,24 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NewsIndexCore
 
 /// Thin, throwing wrappers over the POSIX calls the index needs. All syscalls live here.
-enum FileIO {
-    static func errnoText(_ e: Int32 = errno) -> String { String(cString: strerror(e)) }
+package enum FileIO {
+    package static func errnoText(_ e: Int32 = errno) -> String { String(cString: strerror(e)) }
 
-    static func ioError(_ what: String, _ path: String, _ e: Int32 = errno) -> NewsIndexError {
+    package static func ioError(_ what: String, _ path: String, _ e: Int32 = errno) -> NewsIndexError {
         NewsIndexError(.io, "cannot \(what) \(path): \(errnoText(e))")
     }
 
-    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
-    static func isDirectory(_ path: String) -> Bool {
+    package static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    static func makeDirectory(_ path: String) throws {
+    package static func makeDirectory(_ path: String) throws {
         if isDirectory(path) { return }
         // Create parents first.
         if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
@@ -31,7 +32,7 @@ enum FileIO {
         if mkdir(path, 0o755) != 0 && errno != EEXIST { throw ioError("create the directory", path) }
     }
 
-    static func listDirectory(_ path: String) throws -> [String] {
+    package static func listDirectory(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else { throw ioError("list", path) }
         defer { closedir(dir) }
         var names: [String] = []
@@ -45,7 +46,7 @@ enum FileIO {
     }
 
     /// Writes `bytes` to `path` (created or truncated) and fsyncs it.
-    static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+    package static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 { throw ioError("create", path) }
         defer { close(fd) }
@@ -64,7 +65,7 @@ enum FileIO {
     }
 
     /// Fsyncs a directory so that renames and creations inside it are durable.
-    static func syncDirectory(_ path: String) throws {
+    package static func syncDirectory(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 { throw ioError("open the directory", path) }
         defer { close(fd) }
@@ -73,15 +74,15 @@ enum FileIO {
 
     /// Atomically replaces `path` with `bytes`: write to a temporary name, fsync, rename, fsync the directory.
     /// Renames `from` over `to` (atomic within one file system).
-    static func move(_ from: String, over to: String) throws {
+    package static func move(_ from: String, over to: String) throws {
         if rename(from, to) != 0 { throw ioError("rename \(from) to", to) }
     }
 
-    static func remove(_ path: String) {
+    package static func remove(_ path: String) {
         _ = unlink(path)
     }
 
-    static func readFile(_ path: String) throws -> [UInt8] {
+    package static func readFile(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw ioError("open", path) }
         defer { close(fd) }
@@ -106,7 +107,7 @@ enum FileIO {
 /// in memory. A line that crosses a block boundary is carried over; a line longer than
 /// `maxLineLength` is not kept at all: it is read past and only its length is reported, so memory
 /// stays within about one block plus `maxLineLength` whatever the file holds.
-struct LineBlockReader: ~Copyable {
+package struct LineBlockReader: ~Copyable {
     private let fd: Int32
     private let path: String
     private let maxLineLength: Int
@@ -119,7 +120,7 @@ struct LineBlockReader: ~Copyable {
     /// The most bytes `pending` ever held (for tests).
     private(set) var largestCarry = 0
 
-    init(path: String, blockSize: Int = 4 << 20, maxLineLength: Int = .max) throws {
+    package init(path: String, blockSize: Int = 4 << 20, maxLineLength: Int = .max) throws {
         fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw FileIO.ioError("open", path) }
         self.path = path
@@ -136,7 +137,7 @@ struct LineBlockReader: ~Copyable {
     ///
     /// Lines of a run handed to `body` are not checked against `maxLineLength`: one that fits in a
     /// block may be longer; only a line that has to be carried across blocks is cut short.
-    mutating func next(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void,
+    package mutating func next(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void,
                        tooLong: (Int) throws -> Void = { _ in }) throws -> Bool {
         while !atEnd {
             let n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
@@ -228,17 +229,17 @@ struct LineBlockReader: ~Copyable {
 /// A read-only memory mapping of a whole file, unmapped when the last reference goes away.
 ///
 /// Many readers share one mapping, so this is a final class rather than a move-only struct.
-final class MappedFile: @unchecked Sendable {
-    let path: String
-    let bytes: UnsafeRawBufferPointer
+package final class MappedFile: @unchecked Sendable {
+    package let path: String
+    package let bytes: UnsafeRawBufferPointer
     private let mapped: Bool
 
-    init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let e = errno
-            if e == ENOENT { throw NewsIndexError(.corruptIndex, "index file \(path) is missing. Rebuild the index with `newsindex build`.") }
+            if e == ENOENT { throw NewsIndexError(.corruptIndex, "index file \(path) is missing.", remedy: .rebuildIndex) }
             throw FileIO.ioError("open", path, e)
         }
         defer { close(fd) }
@@ -265,11 +266,11 @@ final class MappedFile: @unchecked Sendable {
 }
 
 /// An exclusive advisory lock on `<index>/write.lock`, held by the one writer of an index.
-final class WriteLock {
+package final class WriteLock {
     private let fd: Int32
-    let path: String
+    package let path: String
 
-    init(directory: String) throws {
+    package init(directory: String) throws {
         path = directory + "/write.lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         if fd < 0 { throw FileIO.ioError("create the lock file", path) }
@@ -297,14 +298,5 @@ final class WriteLock {
     deinit {
         flock(fd, LOCK_UN)
         close(fd)
-    }
-}
-
-extension String {
-    func trimmingASCIIWhitespace() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\n" || f == "\t" || f == "\r" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\n" || l == "\t" || l == "\r" { s.removeLast() }
-        return String(s)
     }
 }

@@ -1,5 +1,6 @@
 import CZlib
 
+import NewsIndexCore
 /// CRC-32 (the zlib/PNG polynomial) and deflate/inflate through the system zlib.
 enum Zlib {
     /// CRC-32 of `bytes`, continuing from `crc`.

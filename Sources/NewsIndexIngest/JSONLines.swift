@@ -5,6 +5,8 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NewsIndex
+import NewsIndexCore
 
 /// Reads articles from JSON Lines: one JSON object per line.
 ///

@@ -1,3 +1,4 @@
+import NewsIndexCore
 /// Finds entity mentions in analyzed text.
 ///
 /// One pass over the tokens: at each token, walk a trie of alias words as they are written
@@ -16,9 +17,9 @@
 ///    is a `clues-after` word (`CCTV reported`, `…, CCTV said`), when one of the five words before
 ///    or after is a `clue` (`state broadcaster CCTV`), or when the same document names the entity
 ///    unambiguously elsewhere (`China Central Television`, `CCTV-13`).
-final class Recognizer: @unchecked Sendable {
-    let gazetteer: Gazetteer
-    let analyzer: Analyzer
+package final class Recognizer: @unchecked Sendable {
+    package let gazetteer: Gazetteer
+    package let analyzer: Analyzer
     /// Alias words as written (curly apostrophes made straight) → word number.
     private var words = ByteKeyTable()
     /// Trie edges: `node << 32 | word` → child node.
@@ -33,25 +34,31 @@ final class Recognizer: @unchecked Sendable {
     private var notBefore: [Set<String>] = []
     private var notAfter: [Set<String>] = []
     /// Each entity's index term (`\u{1}` + lower-cased name), as a string and as UTF-8.
-    let terms: [String]
-    let termBytes: [[UInt8]]
+    package let terms: [String]
+    package let termBytes: [[UInt8]]
 
     /// A mention: the entity's index in the gazetteer and the tokens it covers.
-    struct Mention: Equatable {
-        var entity: Int
-        var start: Int
-        var count: Int
-        var ambiguous: Bool
+    package struct Mention: Equatable {
+        package var entity: Int
+        package var start: Int
+        package var count: Int
+        package var ambiguous: Bool
     }
 
     /// A token as the recognizer sees it: its position and the byte range of its source text.
-    struct Span {
-        var position: Int32
-        var start: Int32
-        var end: Int32
+    package struct Span {
+        package var position: Int32
+        package var start: Int32
+        package var end: Int32
+
+        package init(position: Int32, start: Int32, end: Int32) {
+            self.position = position
+            self.start = start
+            self.end = end
+        }
     }
 
-    init(gazetteer: Gazetteer, analyzer: Analyzer) {
+    package init(gazetteer: Gazetteer, analyzer: Analyzer) {
         self.gazetteer = gazetteer
         self.analyzer = analyzer
         terms = gazetteer.entities.map(\.term)
@@ -96,14 +103,14 @@ final class Recognizer: @unchecked Sendable {
     }
 
     /// The text of a token as written, with curly apostrophes made straight.
-    static func surface(_ text: String, _ range: Range<Int>) -> String {
+    package static func surface(_ text: String, _ range: Range<Int>) -> String {
         var bytes = Array(text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: range.lowerBound)...].prefix(range.count))
         Recognizer.straighten(&bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Replaces each `’` (E2 80 99) in `bytes` with `'`.
-    static func straighten(_ bytes: inout [UInt8]) {
+    package static func straighten(_ bytes: inout [UInt8]) {
         guard bytes.contains(0xE2) else { return }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -177,7 +184,7 @@ final class Recognizer: @unchecked Sendable {
 
     /// False when the word goes on after an apostrophe (`Xi'an` split by the simple analyzer);
     /// a possessive `'s` is fine.
-    static func endsCleanly(_ bytes: UnsafeBufferPointer<UInt8>, _ end: Int) -> Bool {
+    package static func endsCleanly(_ bytes: UnsafeBufferPointer<UInt8>, _ end: Int) -> Bool {
         guard end < bytes.count else { return true }
         var at = end
         if bytes[at] == UInt8(ascii: "'") {
@@ -207,7 +214,7 @@ final class Recognizer: @unchecked Sendable {
     }
 
     /// The entity mentions of one document's fields, ambiguous aliases decided in context.
-    func recognize(_ fields: [(text: String, tokens: [Token])]) -> [[Mention]] {
+    package func recognize(_ fields: [(text: String, tokens: [Token])]) -> [[Mention]] {
         // All fields in one buffer, a line break between them.
         var bytes: [UInt8] = []
         var spans: [[Span]] = []
@@ -224,7 +231,7 @@ final class Recognizer: @unchecked Sendable {
 
     /// The entity mentions of one document's fields, given as token spans over `bytes`;
     /// `term(f, k)` is the analyzed term of token `k` of field `f` (asked only around ambiguous aliases).
-    func recognize(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [[Span]], term: (Int, Int) -> String) -> [[Mention]] {
+    package func recognize(_ bytes: UnsafeBufferPointer<UInt8>, _ fields: [[Span]], term: (Int, Int) -> String) -> [[Mention]] {
         let found = fields.map { candidates(bytes, $0) }
         guard found.contains(where: { $0.contains(where: \.ambiguous) }) else { return found }
         var named = Set<Int>()
@@ -252,7 +259,7 @@ final class Recognizer: @unchecked Sendable {
     }
 
     /// Whether a sentence ends between two tokens: `.`, `!`, `?` or a line break in the text between them.
-    static func sentenceBreak(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Span, _ b: Span) -> Bool {
+    package static func sentenceBreak(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Span, _ b: Span) -> Bool {
         guard a.end < b.start else { return false }
         for k in Int(a.end)..<Int(b.start) {
             switch bytes[k] {
@@ -268,7 +275,7 @@ final class Recognizer: @unchecked Sendable {
     }
 
     /// Whether `'s` or `’s` follows at byte `at`.
-    static func possessiveFollows(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> Bool {
+    package static func possessiveFollows(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> Bool {
         if at + 1 < bytes.count, bytes[at] == UInt8(ascii: "'"), bytes[at + 1] == UInt8(ascii: "s") { return true }
         if at + 3 < bytes.count, bytes[at] == 0xE2, bytes[at + 1] == 0x80, bytes[at + 2] == 0x99, bytes[at + 3] == UInt8(ascii: "s") { return true }
         return false

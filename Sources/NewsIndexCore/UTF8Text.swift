@@ -3,25 +3,25 @@
 /// `String(validating:as:)` is generic over the encoding, and on this toolchain each call looks up
 /// the encoding's metadata at run time: about a tenth of the JSON reader's time when it made every
 /// string that way. These checks are plain loops over the bytes, eight at a time while they are ASCII.
-enum UTF8Text {
+package enum UTF8Text {
     /// The text of `bytes`, or nil if they are not well-formed UTF-8 (RFC 3629: no overlong forms,
     /// no surrogates, nothing past U+10FFFF).
     @inline(__always)
-    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    package static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard firstInvalid(bytes) == nil else { return nil }
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The text of `bytes`, or nil if they are not well-formed UTF-8.
     @inline(__always)
-    static func string(_ bytes: UnsafeRawBufferPointer) -> String? {
+    package static func string(_ bytes: UnsafeRawBufferPointer) -> String? {
         string(bytes.bindMemory(to: UInt8.self))
     }
 
     /// The offset of the first byte of the first sequence in `bytes` that is not well-formed UTF-8
     /// (a stray continuation byte, a sequence cut short, an overlong form, a surrogate, a code
     /// point past U+10FFFF), or nil if there is none.
-    static func firstInvalid(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    package static func firstInvalid(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let p = bytes.baseAddress else { return nil }
         let n = bytes.count
         let raw = UnsafeRawPointer(p)
@@ -55,5 +55,15 @@ enum UTF8Text {
             }
         }
         return nil
+    }
+}
+
+extension String {
+    /// The string without leading and trailing ASCII spaces, tabs and line ends.
+    package func trimmingASCIIWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\n" || f == "\t" || f == "\r" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\n" || l == "\t" || l == "\r" { s.removeLast() }
+        return String(s)
     }
 }

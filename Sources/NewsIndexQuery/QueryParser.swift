@@ -1,5 +1,6 @@
 import Foundation
 
+import NewsIndexCore
 /// Turns a query string into a ``Query``. Syntax only: no analysis, no index access.
 ///
 /// A recursive-descent parser over Unicode scalars:
@@ -16,21 +17,21 @@ import Foundation
 ///
 /// A lenient parse retries after each error with the offending character or keyword read as
 /// plain text, so it always ends, at worst with every character literal.
-struct QueryParser {
-    let text: String
-    let scalars: [Unicode.Scalar]
+package struct QueryParser {
+    package let text: String
+    package let scalars: [Unicode.Scalar]
     /// Scalar indices that lose their special meaning (lenient recovery).
     private var literal: Set<Int> = []
     private var i = 0
     /// Open parentheses and NOTs around the current position.
     private var depth = 0
     /// Deepest nesting accepted, far beyond any real query; keeps recursion off the stack's end.
-    static let maxDepth = 100
+    package static let maxDepth = 100
     /// Notes a lenient parse lists one by one before it summarizes.
-    static let maxNotes = 5
+    package static let maxNotes = 5
 
     /// A parse error: what is wrong, the scalar index it is at, and what to do.
-    struct Failure: Error {
+    package struct Failure: Error {
         var what: String
         var at: Int
         var hint: String
@@ -38,15 +39,19 @@ struct QueryParser {
         var recover: Int? = nil
     }
 
-    init(_ text: String) {
+    /// Seconds since the epoch that relative dates count back from, when the caller gave it.
+    package let now: Int64?
+
+    package init(_ text: String, now: Int64? = nil) {
+        self.now = now
         self.text = text
         self.scalars = Array(text.unicodeScalars)
     }
 
-    static func isQuote(_ c: Unicode.Scalar) -> Bool { c == "\"" || c == "\u{201C}" || c == "\u{201D}" || c == "\u{201E}" }
+    package static func isQuote(_ c: Unicode.Scalar) -> Bool { c == "\"" || c == "\u{201C}" || c == "\u{201D}" || c == "\u{201E}" }
 
     /// A `.badQuery` error quoting the query with a caret under scalar `at`.
-    func error(_ f: Failure) -> NewsIndexError {
+    package func error(_ f: Failure) -> NewsIndexError {
         let caretColumn = column(of: f.at)
         let shown = text.replacingControlCharacters()
         return NewsIndexError(.badQuery, "cannot parse the query: \(f.what)\n  \(shown)\n  \(String(repeating: " ", count: caretColumn))^\n\(f.hint)")
@@ -54,7 +59,7 @@ struct QueryParser {
 
     /// The terminal column (0-based) where scalar `k` starts: wide East Asian characters and
     /// emoji take two columns; combining marks, joiners and emoji modifiers none.
-    func column(of k: Int) -> Int {
+    package func column(of k: Int) -> Int {
         var c = 0
         var afterJoiner = false
         for s in scalars.prefix(k) {
@@ -65,7 +70,7 @@ struct QueryParser {
         return c
     }
 
-    static func width(_ s: Unicode.Scalar) -> Int {
+    package static func width(_ s: Unicode.Scalar) -> Int {
         let v = s.value
         if v < 0x300 { return 1 }
         let p = s.properties
@@ -84,9 +89,9 @@ struct QueryParser {
     /// Scalars a lenient parse may scan in all its retries before it gives up on the syntax and
     /// reads the whole query as plain words: each retry rescans the query, so without a budget
     /// 100,000 stray parentheses would take 100,000 passes over 100,000 scalars.
-    static let lenientScanBudget = 200_000
+    package static let lenientScanBudget = 200_000
 
-    mutating func parse(lenient: Bool) throws -> Query {
+    package mutating func parse(lenient: Bool) throws -> Query {
         var notes: [String] = []
         var scanned = 0
         while true {
@@ -285,7 +290,7 @@ struct QueryParser {
         }
     }
 
-    static func field(of n: Query.Node) -> Query.Field? {
+    package static func field(of n: Query.Node) -> Query.Field? {
         switch n {
         case .term(_, let f), .prefix(_, let f), .phrase(_, let f, _): return f
         case .near(let a, let b, _): return field(of: a) ?? field(of: b)
@@ -490,9 +495,12 @@ struct QueryParser {
             default: range = DateRange(lower: e.start, upper: e.end, text: value)
             }
         }
-        // Relative ends resolve against the same "now", so one reference time tells emptiness.
-        let reference = Int64(Date().timeIntervalSince1970)
-        if let lo = range.lower, let hi = range.upper, lo.resolve(now: reference) >= hi.resolve(now: reference) {
+        // Ends of one kind (both absolute, or both relative to the same "now") compare at any
+        // reference time; a mixed range needs the caller's `now`.
+        let mixed = range.lower.map(\.isRelative) != range.upper.map(\.isRelative)
+        let reference = mixed ? now : 0
+        if let reference, let lo = range.lower, let hi = range.upper,
+           lo.resolve(now: reference) >= hi.resolve(now: reference) {
             throw Failure(what: "this date range is empty (its end is not after its start)", at: start, hint: hint, recover: colon)
         }
         return .date(range)
@@ -501,7 +509,7 @@ struct QueryParser {
 
 extension String {
     /// The string with control characters (newlines, tabs, escapes) shown as spaces, for one-line messages.
-    func replacingControlCharacters() -> String {
+    package func replacingControlCharacters() -> String {
         String(String.UnicodeScalarView(unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
     }
 }

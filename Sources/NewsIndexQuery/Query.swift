@@ -1,5 +1,6 @@
 import Foundation
 
+import NewsIndexCore
 /// A search query: what a user typed, parsed into a tree, or built in code.
 ///
 /// Parse a query string with ``parse(_:lenient:)``, or build one from parts:
@@ -52,7 +53,7 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         case entity
     }
 
-    indirect enum Node: Sendable, Equatable {
+    package indirect enum Node: Sendable, Equatable {
         /// Raw text of one word (analyzed at search time).
         case term(String, Field?)
         /// Every word that starts with the raw prefix.
@@ -75,16 +76,16 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         case nothing
     }
 
-    let node: Node
+    package let node: Node
 
     /// What a lenient parse read differently from the strict syntax, one sentence each (empty otherwise).
     public let notes: [String]
 
     /// Whether the query came from a lenient parse: then a query without searchable words
     /// matches nothing instead of failing.
-    let lenient: Bool
+    package let lenient: Bool
 
-    init(node: Node, notes: [String] = [], lenient: Bool = false) {
+    package init(node: Node, notes: [String] = [], lenient: Bool = false) {
         self.node = node
         self.notes = notes
         self.lenient = lenient
@@ -154,17 +155,20 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
     /// - Parameter lenient: When true, the parse never fails: what it cannot read as syntax
     ///   (an unmatched quote or parenthesis, a dangling operator, an unknown `field:`) it reads as
     ///   plain words, and ``notes`` says what it did. For search boxes.
+    /// - Parameter now: The time that relative dates (`date:>7d`) count back from, used only to
+    ///   tell whether a range with one relative and one absolute end is empty. Parsing never
+    ///   reads the clock; without `now` such a range is not checked, and matches nothing if empty.
     /// - Throws: ``NewsIndexError/Kind/badQuery`` with a message that quotes the query and points
     ///   at the problem with a caret (strict parses only).
-    public static func parse(_ string: String, lenient: Bool = false) throws -> Query {
-        var parser = QueryParser(string)
+    public static func parse(_ string: String, lenient: Bool = false, now: Date? = nil) throws -> Query {
+        var parser = QueryParser(string, now: now.map { Int64($0.timeIntervalSince1970.rounded(.down)) })
         return try parser.parse(lenient: lenient)
     }
 
     /// The query in query syntax.
     public var description: String { Query.describe(node, nested: false) }
 
-    static func describe(_ n: Node, nested: Bool) -> String {
+    package static func describe(_ n: Node, nested: Bool) -> String {
         func fieldPrefix(_ f: Field?) -> String { f.map { $0.rawValue + ":" } ?? "" }
         switch n {
         case .term(let t, let f):
@@ -190,13 +194,16 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// One end of a date range.
-enum DateBound: Sendable, Equatable {
+package enum DateBound: Sendable, Equatable {
     /// Seconds since the epoch.
     case instant(Int64)
     /// `now` minus `count` units (h, d, w, m, y), resolved when the query runs.
     case ago(count: Int, unit: Character)
 
-    func resolve(now: Int64) -> Int64 {
+    /// Whether the end counts back from "now".
+    package var isRelative: Bool { if case .ago = self { return true } else { return false } }
+
+    package func resolve(now: Int64) -> Int64 {
         switch self {
         case .instant(let s): return s
         case .ago(let n, let unit):
@@ -221,27 +228,27 @@ enum DateBound: Sendable, Equatable {
 }
 
 /// A half-open range of publication times `[lower, upper)`; nil ends are open.
-struct DateRange: Sendable, Equatable, CustomStringConvertible {
-    var lower: DateBound?
-    var upper: DateBound?
+package struct DateRange: Sendable, Equatable, CustomStringConvertible {
+    package var lower: DateBound?
+    package var upper: DateBound?
     /// The expression as written, for messages.
-    var text: String
+    package var text: String
 
-    var description: String { text.isEmpty ? "(range)" : text }
+    package var description: String { text.isEmpty ? "(range)" : text }
 
     /// `[lower, upper)` in seconds for the given current time.
-    func resolve(now: Int64) -> (Int64, Int64) {
+    package func resolve(now: Int64) -> (Int64, Int64) {
         (lower?.resolve(now: now) ?? Int64.min + 1, upper?.resolve(now: now) ?? Int64.max)
     }
 
-    static func since(_ expression: String) throws -> DateRange {
+    package static func since(_ expression: String) throws -> DateRange {
         guard let v = DateExpression.parse(expression, allowBareDuration: true) else {
             throw NewsIndexError(.badQuery, DateExpression.problem(expression))
         }
         return DateRange(lower: v.start, upper: nil, text: ">=" + expression)
     }
 
-    static func until(_ expression: String) throws -> DateRange {
+    package static func until(_ expression: String) throws -> DateRange {
         guard let v = DateExpression.parse(expression, allowBareDuration: true) else {
             throw NewsIndexError(.badQuery, DateExpression.problem(expression))
         }
@@ -250,19 +257,19 @@ struct DateRange: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// One date value: a calendar period (a year, month or day, or an instant) or a relative time.
-struct DateExpression {
+package struct DateExpression {
     /// The first moment of the period.
-    var start: DateBound
+    package var start: DateBound
     /// The first moment after the period.
-    var end: DateBound
+    package var end: DateBound
 
-    static func problem(_ text: String) -> String {
+    package static func problem(_ text: String) -> String {
         "\"\(text)\" is not a date: write YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM, or now-N with a unit h, d, w, m or y (now-7d)."
     }
 
     /// Parses `2022`, `2022-12`, `2022-12-30`, `2022-12-30T10:00[:00][Z|±hh:mm]`, `now`, `now-7d`
     /// (and `7d` when `allowBareDuration`).
-    static func parse(_ raw: String, allowBareDuration: Bool = false) -> DateExpression? {
+    package static func parse(_ raw: String, allowBareDuration: Bool = false) -> DateExpression? {
         let s = raw.lowercased()
         if s == "now" { return DateExpression(start: .ago(count: 0, unit: "h"), end: .ago(count: 0, unit: "h")) }
         var rel = Substring(s)

@@ -10,12 +10,12 @@ import Darwin
 /// nearly every such touch also misses the TLB, which costs most in a virtual machine. Linux backs
 /// an anonymous region with 2 MiB pages when it is advised so (`MADV_HUGEPAGE`, needed when
 /// transparent huge pages are set to `madvise`). Elsewhere, and for small regions, this does nothing.
-enum HugePages {
-    static let size = 2 << 20
+package enum HugePages {
+    package static let size = 2 << 20
 
     /// Advises the whole 2 MiB pages inside `count` bytes at `start`; failures are ignored (the
     /// advice only changes speed).
-    static func advise(_ start: UnsafeRawPointer, count: Int) {
+    package static func advise(_ start: UnsafeRawPointer, count: Int) {
         #if os(Linux)
         guard count >= 2 * size else { return }
         let first = (Int(bitPattern: start) + size - 1) & ~(size - 1)

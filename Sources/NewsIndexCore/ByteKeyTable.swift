@@ -13,25 +13,28 @@ import CPrefetch
 /// slots that hold the id, 24 bits of the hash with the key's length, and the key's first eight
 /// bytes (tag included): most keys are that short, so a lookup usually touches one slot and
 /// nothing else.
-struct ByteKeyTable {
-    private struct Slot {
-        var id: Int32 = -1
+package struct ByteKeyTable {
+    @usableFromInline
+    struct Slot {
+        @usableFromInline var id: Int32 = -1
         /// Upper hash bits << 8 | min(key length with tag, 255).
-        var check: UInt32 = 0
+        @usableFromInline var check: UInt32 = 0
         /// The first eight bytes of tag + key, little-endian, zero-padded.
-        var head: UInt64 = 0
+        @usableFromInline var head: UInt64 = 0
+        @inlinable init() {}
+        @inlinable init(id: Int32, check: UInt32, head: UInt64) { self.id = id; self.check = check; self.head = head }
     }
 
-    private var slots: [Slot]
-    private var mask: Int
+    @usableFromInline var slots: [Slot]
+    @usableFromInline var mask: Int
     /// Key `id` is `keyBytes[keyStart[id] ..< keyStart[id + 1]]`: the tag byte, then the key's bytes.
-    private(set) var keyBytes: [UInt8] = []
-    private(set) var keyStart: [Int32] = [0]
+    @usableFromInline package internal(set) var keyBytes: [UInt8] = []
+    @usableFromInline package internal(set) var keyStart: [Int32] = [0]
 
     /// The number of keys.
-    var count: Int { keyStart.count - 1 }
+    @inlinable package var count: Int { keyStart.count - 1 }
 
-    init(capacity: Int = 1024) {
+    @inlinable package init(capacity: Int = 1024) {
         var n = 16
         while n < capacity * 2 { n <<= 1 }
         slots = Array(repeating: Slot(), count: n)
@@ -40,7 +43,7 @@ struct ByteKeyTable {
 
     /// The first eight bytes of tag + key as a little-endian word, zero-padded.
     @inline(__always)
-    private static func head(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    @inlinable static func head(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h = UInt64(tag)
         let n = min(key.count, 7)
         var i = 0
@@ -53,7 +56,7 @@ struct ByteKeyTable {
 
     /// A 64-bit hash of the key's head word and its remaining bytes (multiply-xorshift).
     @inline(__always)
-    private static func hash(head: UInt64, _ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    @inlinable static func hash(head: UInt64, _ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h = (head ^ 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 31
         var i = 7
@@ -80,33 +83,34 @@ struct ByteKeyTable {
     }
 
     @inline(__always)
-    private static func check(_ h: UInt64, _ count: Int) -> UInt32 {
+    @inlinable static func check(_ h: UInt64, _ count: Int) -> UInt32 {
         UInt32(truncatingIfNeeded: h >> 40) << 8 | UInt32(min(count + 1, 255))
     }
 
     /// A key's head word and hash, computed once: ``prefetch(_:)`` can check its slot into the
     /// cache a few keys ahead of ``insert(tag:_:_:)``.
-    struct Hashed {
-        fileprivate let head: UInt64
-        fileprivate let hash: UInt64
+    package struct Hashed {
+        @usableFromInline let head: UInt64
+        @usableFromInline let hash: UInt64
+        @inlinable init(head: UInt64, hash: UInt64) { self.head = head; self.hash = hash }
     }
 
     @inline(__always)
-    static func hashed(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> Hashed {
+    @inlinable package static func hashed(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> Hashed {
         let head = ByteKeyTable.head(tag: tag, key)
         return Hashed(head: head, hash: ByteKeyTable.hash(head: head, key))
     }
 
     /// Starts loading the slot where a lookup of `key` begins.
     @inline(__always)
-    func prefetch(_ key: Hashed) {
+    @inlinable package func prefetch(_ key: Hashed) {
         slots.withUnsafeBufferPointer { newsindex_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: key.hash) & mask)) }
     }
 
     /// Where (`tag`, `key`) is or would go: its slot, its id when present, and the slot contents
     /// that name it.
     @inline(__always)
-    private func probe(_ key: UnsafeBufferPointer<UInt8>, _ hashed: Hashed) -> (slot: Int, id: Int32?, check: UInt32) {
+    @inlinable func probe(_ key: UnsafeBufferPointer<UInt8>, _ hashed: Hashed) -> (slot: Int, id: Int32?, check: UInt32) {
         let check = ByteKeyTable.check(hashed.hash, key.count)
         return slots.withUnsafeBufferPointer { slots in
             var i = Int(truncatingIfNeeded: hashed.hash) & mask
@@ -120,19 +124,19 @@ struct ByteKeyTable {
     }
 
     /// The id of (`tag`, `key`), or nil when it is not in the table.
-    func find(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+    @inlinable package func find(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> Int32? {
         probe(key, ByteKeyTable.hashed(tag: tag, key)).id
     }
 
     /// The id of (`tag`, `key`), adding it with the next id when it is new.
     @inline(__always)
-    mutating func insert(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
+    @inlinable package mutating func insert(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
         insert(tag: tag, key, ByteKeyTable.hashed(tag: tag, key))
     }
 
     /// ``insert(tag:_:)`` with the key's hash computed already by ``hashed(tag:_:)``.
     @inline(__always)
-    mutating func insert(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>, _ hashed: Hashed) -> (id: Int32, isNew: Bool) {
+    @inlinable package mutating func insert(tag: UInt8, _ key: UnsafeBufferPointer<UInt8>, _ hashed: Hashed) -> (id: Int32, isNew: Bool) {
         let p = probe(key, hashed)
         if let id = p.id { return (id, false) }
         let id = Int32(count)
@@ -146,7 +150,7 @@ struct ByteKeyTable {
 
     /// Whether key `id`, whose tag, length and first seven key bytes match, also matches after them.
     @inline(__always)
-    private func tailMatches(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inlinable func tailMatches(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         if key.count <= 7 { return true }
         let start = Int(keyStart[id]), end = Int(keyStart[id + 1])
         guard end - start == key.count + 1 else { return false }
@@ -155,7 +159,7 @@ struct ByteKeyTable {
         }
     }
 
-    private mutating func grow() {
+    @usableFromInline mutating func grow() {
         let n = (mask + 1) * 2
         var newSlots = [Slot](unsafeUninitializedCapacity: n) { buffer, initialized in
             // A large table is touched at random: huge pages spare most of its TLB misses.
@@ -180,7 +184,7 @@ struct ByteKeyTable {
     }
 
     /// Calls `body` with the bytes of key `id`, tag included.
-    func withKey<R>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    @inlinable package func withKey<R>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let start = Int(keyStart[id]), end = Int(keyStart[id + 1])
         return keyBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
     }

@@ -1,3 +1,22 @@
+extension Analyzer {
+    /// ``news`` plus Snowball English (Porter2) stemming; names of the built-in entity list are
+    /// not stemmed (the entity list hands them over, see ``ProperNames``).
+    public static let english = Analyzer(kind: .english, protectedTerms: ProperNames.terms)
+
+    /// Looks up an analyzer by its name; nil if there is none of that name.
+    public init?(named name: String) {
+        switch Kind(rawValue: name) {
+        case .news: self = .news
+        case .english: self = .english
+        case .simple: self = .simple
+        case nil: return nil
+        }
+    }
+
+    /// The names ``init(named:)`` accepts.
+    public static var availableNames: [String] { Kind.allCases.map(\.rawValue) }
+}
+
 /// Terms the `english` analyzer does not stem: the proper names in the entity list.
 ///
 /// Stemming is for common words; applied to names it merges what must stay apart and breaks
@@ -6,9 +25,9 @@
 /// (titles such as *President*, and words such as *United*, *Nations* or *Television*), which stem
 /// as usual so that *nation* and *nations* still meet. Protection does not depend on case, so the
 /// query `paris` and the text `Paris` meet on the same term.
-enum ProperNames {
+package enum ProperNames {
     /// Common words that occur in aliases but are not names themselves.
-    static let commonWords: Set<String> = [
+    package static let commonWords: Set<String> = [
         "president", "premier", "prime", "minister", "mr", "mrs", "ms", "dr", "pope", "king", "queen",
         "prince", "general", "secretary", "chancellor",
         "the", "of", "and", "for", "da", "de", "der", "von", "bin", "al",
@@ -22,7 +41,7 @@ enum ProperNames {
     ]
 
     /// The protected terms, as the `news` analyzer writes them.
-    static let terms: Set<String> = {
+    package static let terms: Set<String> = {
         var out = Set<String>()
         for e in Gazetteer.builtin.entities {
             for alias in e.aliases + e.ambiguousAliases + [e.name] {

@@ -32,15 +32,35 @@ public struct NewsIndexError: Error, CustomStringConvertible, Sendable, Equatabl
         case io
     }
 
+    /// What the user can do about an error, for a front end to word in its own terms (the CLI
+    /// names a command, a server a request). The library's ``message`` names no command.
+    public enum Remedy: Sendable, Equatable {
+        /// Build the index again from its articles.
+        case rebuildIndex
+        /// Build an index at this location first.
+        case buildIndex(at: String)
+        /// Pick another location for the index.
+        case chooseIndexLocation
+        /// Build the index again, with the entity list wanted.
+        case rebuildWithEntities
+        /// List the entities of the index to find the right name.
+        case listEntities
+        /// List the ids of the index (search for them).
+        case listIDs
+    }
+
     /// What went wrong.
     public var kind: Kind
-    /// A complete sentence for the user: what happened, where, and what to do.
+    /// A complete sentence for the user: what happened and where.
     public var message: String
+    /// What to do about it, when there is something to do.
+    public var remedy: Remedy?
 
-    /// Creates an error of the given kind with a message for the user.
-    public init(_ kind: Kind, _ message: String) {
+    /// Creates an error of the given kind with a message for the user and, optionally, a remedy.
+    public init(_ kind: Kind, _ message: String, remedy: Remedy? = nil) {
         self.kind = kind
         self.message = message
+        self.remedy = remedy
     }
 
     /// The ``message``.
@@ -48,7 +68,8 @@ public struct NewsIndexError: Error, CustomStringConvertible, Sendable, Equatabl
 }
 
 extension NewsIndexError {
-    static func corrupt(_ file: String, _ detail: String) -> NewsIndexError {
-        NewsIndexError(.corruptIndex, "index file \(file) is damaged: \(detail). Rebuild the index with `newsindex build`.")
+    /// A damaged index file: what is wrong with it and where.
+    package static func corrupt(_ file: String, _ detail: String) -> NewsIndexError {
+        NewsIndexError(.corruptIndex, "index file \(file) is damaged: \(detail).", remedy: .rebuildIndex)
     }
 }

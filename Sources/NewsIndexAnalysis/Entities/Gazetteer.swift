@@ -1,3 +1,4 @@
+import NewsIndexCore
 /// A named entity newsindex recognizes: a person, organization, place, media outlet…
 public struct Entity: Sendable, Equatable {
     /// The canonical name ("Vladimir Putin"); unique in a gazetteer.
@@ -22,7 +23,7 @@ public struct Entity: Sendable, Equatable {
 
     /// The index term of the entity's mentions: a control byte no analyzer emits, then the
     /// lower-cased canonical name, so mentions can never collide with words.
-    var term: String { "\u{1}" + name.lowercased() }
+    package var term: String { "\u{1}" + name.lowercased() }
 }
 
 /// The list of entities an index recognizes, in the text format of `entities.txt`:
@@ -38,18 +39,18 @@ public struct Entity: Sendable, Equatable {
 /// ambiguous and counts only in context, see ``Recognizer``), and optionally the context words
 /// for ambiguous aliases. A line `- Name` removes an entity (useful in an overrides file). The
 /// canonical name always counts as an alias.
-struct Gazetteer: Sendable {
-    var entities: [Entity]
+package struct Gazetteer: Sendable {
+    package var entities: [Entity]
 
     /// The list that ships with newsindex (`Sources/NewsIndex/Entities/entities.txt`).
-    static let builtin: Gazetteer = {
+    package static let builtin: Gazetteer = {
         let text = String(decoding: PackageResources.entities_txt, as: UTF8.self)
         // The shipped file is checked by the tests; a broken one is a build error, not a user error.
         return try! Gazetteer.parse(text, source: "entities.txt")
     }()
 
     /// The text form, which ``parse(_:source:)`` reads back.
-    var text: String {
+    package var text: String {
         entities.map { e in
             // The display name goes first, so that it reads back as the display name.
             let all = e.aliases.map { ($0, false) } + e.ambiguousAliases.map { ($0, true) }
@@ -66,14 +67,14 @@ struct Gazetteer: Sendable {
     }
 
     /// Parses the text format; errors name `source` and the line.
-    static func parse(_ text: String, source: String) throws -> Gazetteer {
+    package static func parse(_ text: String, source: String) throws -> Gazetteer {
         var g = Gazetteer(entities: [])
         try g.apply(text, source: source)
         return g
     }
 
     /// Adds, replaces (same canonical name) and removes (`- Name`) entries from `text`.
-    mutating func apply(_ text: String, source: String) throws {
+    package mutating func apply(_ text: String, source: String) throws {
         func fail(_ line: Int, _ what: String) -> NewsIndexError {
             NewsIndexError(.badInput, "\(source):\(line): \(what). Each line is `Canonical Name | type | alias; alias; …` (see the README's entities section).")
         }
@@ -141,14 +142,14 @@ struct Gazetteer: Sendable {
     }
 
     /// The entity a user means by `name`: canonical names and aliases, case-insensitive.
-    func resolve(_ name: String) -> Entity? {
+    package func resolve(_ name: String) -> Entity? {
         let n = name.trimmingASCIIWhitespace().lowercased()
         if let e = entities.first(where: { $0.name.lowercased() == n }) { return e }
         return entities.first { e in (e.aliases + e.ambiguousAliases).contains { $0.lowercased() == n } }
     }
 
     /// Up to `count` known names closest to `name` (edit distance over lower-cased names and aliases).
-    func closest(to name: String, count: Int = 5) -> [String] {
+    package func closest(to name: String, count: Int = 5) -> [String] {
         let n = Array(name.lowercased())
         var scored: [(Int, String)] = []
         for e in entities {
@@ -166,7 +167,7 @@ struct Gazetteer: Sendable {
         return scored.filter { $0.0 <= cutoff }.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }.prefix(count).map(\.1)
     }
 
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    package static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var prev = Array(0...b.count)

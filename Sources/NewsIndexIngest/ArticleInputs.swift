@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NewsIndex
+import NewsIndexCore
 
 /// One input file to index.
 public struct InputFile: Sendable, Equatable {
@@ -93,17 +95,17 @@ public enum ArticleInputs {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Reads a UTF-8 text file given on the command line, such as an entities file for
-    /// ``IndexWriter/Options/entityDefinitions``; `option` names the option in messages.
+    /// Reads a UTF-8 text file that is not an article, such as an entities file for
+    /// ``IndexWriter/Options/entityDefinitions``.
     ///
     /// - Throws: ``NewsIndexError/Kind/inputNotFound`` when it cannot be read,
     ///   ``NewsIndexError/Kind/badInput`` when it is a directory or not UTF-8 text.
-    public static func readTextFile(_ path: String, option: String) throws -> String {
+    public static func readTextFile(_ path: String) throws -> String {
         guard FileIO.exists(path) else {
-            throw NewsIndexError(.inputNotFound, "\(path) does not exist; check the path given to \(option).")
+            throw NewsIndexError(.inputNotFound, "\(path) does not exist.")
         }
         guard !FileIO.isDirectory(path) else {
-            throw NewsIndexError(.badInput, "\(path) is a directory; \(option) takes a text file.")
+            throw NewsIndexError(.badInput, "\(path) is a directory, not a text file.")
         }
         return try readText(InputFile(path: path, kind: .text, size: 0))
     }

@@ -36,11 +36,14 @@ public struct Token: Equatable, Hashable, Sendable {
 /// Analyzer.news.tokens("Xi’s Russian-Chinese ties").map(\.term)   // ["xi", "russian", "chinese", "ties"]
 /// ```
 public struct Analyzer: Sendable, Hashable {
-    enum Kind: String, Sendable, Hashable, CaseIterable {
+    package enum Kind: String, Sendable, Hashable, CaseIterable {
         case news, english, simple
     }
 
-    let kind: Kind
+    package let kind: Kind
+    /// Terms the stemmer leaves as they are (the proper names of the entity list, handed over by
+    /// ``english``); empty for analyzers that do not stem.
+    package let protectedTerms: Set<String>
 
     /// The analyzer's name as stored in an index.
     public var name: String { kind.rawValue }
@@ -48,22 +51,20 @@ public struct Analyzer: Sendable, Hashable {
     /// The default news-aware analyzer.
     public static let news = Analyzer(kind: .news)
 
-    /// ``news`` plus Snowball English (Porter2) stemming; names of the entity list are not stemmed.
-    public static let english = Analyzer(kind: .english)
-
     /// tantivy-compatible: lower-cased runs of letters and digits; tokens of 40 bytes or more are dropped.
     public static let simple = Analyzer(kind: .simple)
 
-    init(kind: Kind) { self.kind = kind }
-
-    /// Looks up an analyzer by its name; nil if there is none of that name.
-    public init?(named name: String) {
-        guard let k = Kind(rawValue: name) else { return nil }
-        kind = k
+    /// An analyzer of `kind`; a stemming one leaves the terms in `protectedTerms` unstemmed.
+    package init(kind: Kind, protectedTerms: Set<String> = []) {
+        self.kind = kind
+        self.protectedTerms = kind == .english ? protectedTerms : []
     }
 
-    /// The names ``init(named:)`` accepts.
-    public static var availableNames: [String] { Kind.allCases.map(\.rawValue) }
+    /// Analyzers are equal when they are of one kind: the protected terms follow from it.
+    public static func == (a: Analyzer, b: Analyzer) -> Bool { a.kind == b.kind }
+
+    /// Hashes the kind.
+    public func hash(into hasher: inout Hasher) { hasher.combine(kind) }
 
     /// The tokens of `text`, positions starting at 0.
     public func tokens(_ text: String) -> [Token] {
@@ -84,36 +85,36 @@ public struct Analyzer: Sendable, Hashable {
 
     /// The indexing path: calls `body` with each term's normalized UTF-8 bytes (valid only during
     /// the call), its position and the byte range of its source in `bytes`, making no strings.
-    func forEachTerm(inUTF8 bytes: UnsafeBufferPointer<UInt8>,
-                     _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
+    package func forEachTerm(inUTF8 bytes: UnsafeBufferPointer<UInt8>,
+                             _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         let stemmer = kind == .english ? SnowballStemmer(algorithm: "english") : nil
-        var t = Tokenizer(bytes: bytes, kind: kind, stemmer: stemmer)
+        var t = Tokenizer(bytes: bytes, kind: kind, stemmer: stemmer, protected: protectedTerms)
         t.run(body)
     }
 }
 
 /// The tokenizer's state over a UTF-8 buffer.
-struct Tokenizer {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let kind: Analyzer.Kind
-    var position = 0
+package struct Tokenizer {
+    package let bytes: UnsafeBufferPointer<UInt8>
+    package let kind: Analyzer.Kind
+    package var position = 0
     /// Longest term the news analyzer keeps, in UTF-8 bytes.
-    static let maxNewsTermBytes = 100
-    static let maxSimpleTermBytes = 40
+    package static let maxNewsTermBytes = 100
+    package static let maxSimpleTermBytes = 40
 
-    let stemmer: SnowballStemmer?
-    let protected: Set<String>
+    package let stemmer: SnowballStemmer?
+    package let protected: Set<String>
 
-    init(bytes: UnsafeBufferPointer<UInt8>, kind: Analyzer.Kind, stemmer: SnowballStemmer? = nil) {
+    package init(bytes: UnsafeBufferPointer<UInt8>, kind: Analyzer.Kind, stemmer: SnowballStemmer? = nil, protected: Set<String> = []) {
         self.bytes = bytes
         self.kind = kind
         self.stemmer = stemmer
-        self.protected = stemmer == nil ? [] : ProperNames.terms
+        self.protected = stemmer == nil ? [] : protected
     }
 
     /// Decodes the scalar at `i` (the buffer is valid UTF-8): (scalar, length).
     @inline(__always)
-    func scalar(at i: Int) -> (Unicode.Scalar, Int) {
+    package func scalar(at i: Int) -> (Unicode.Scalar, Int) {
         let b0 = bytes[i]
         if b0 < 0x80 { return (Unicode.Scalar(b0), 1) }
         if b0 < 0xE0 {
@@ -129,14 +130,14 @@ struct Tokenizer {
     }
 
     @inline(__always)
-    static func isASCIIAlnum(_ b: UInt8) -> Bool {
+    package static func isASCIIAlnum(_ b: UInt8) -> Bool {
         (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
     }
 
     @inline(__always)
-    static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 0x30 && s.value <= 0x39 }
+    package static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 0x30 && s.value <= 0x39 }
 
-    static func isWordScalar(_ s: Unicode.Scalar, simple: Bool) -> Bool {
+    package static func isWordScalar(_ s: Unicode.Scalar, simple: Bool) -> Bool {
         if s.value < 0x80 { return isASCIIAlnum(UInt8(s.value)) }
         let p = s.properties
         if p.isAlphabetic || p.numericType != nil { return true }
@@ -147,20 +148,20 @@ struct Tokenizer {
         }
     }
 
-    static func isApostrophe(_ s: Unicode.Scalar) -> Bool {
+    package static func isApostrophe(_ s: Unicode.Scalar) -> Bool {
         s == "'" || s == "\u{2019}" || s == "\u{2018}" || s == "\u{02BC}"
     }
 
-    func isWord(at i: Int) -> Bool {
+    package func isWord(at i: Int) -> Bool {
         guard i < bytes.count else { return false }
         let b = bytes[i]
         if b < 0x80 { return Tokenizer.isASCIIAlnum(b) }
         return Tokenizer.isWordScalar(scalar(at: i).0, simple: kind == .simple)
     }
 
-    func isDigit(at i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+    package func isDigit(at i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
 
-    func isLetter(at i: Int) -> Bool {
+    package func isLetter(at i: Int) -> Bool {
         guard i < bytes.count else { return false }
         let b = bytes[i]
         if b < 0x80 { return (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) }
@@ -168,7 +169,7 @@ struct Tokenizer {
     }
 
     /// End of the run of word scalars starting at `i`.
-    func runEnd(from i: Int) -> Int {
+    package func runEnd(from i: Int) -> Int {
         var j = i
         while j < bytes.count {
             let b = bytes[j]
@@ -184,7 +185,7 @@ struct Tokenizer {
         return j
     }
 
-    mutating func run(_ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
+    package mutating func run(_ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         var i = 0
         var term = TermBuffer()
         defer { term.free() }
@@ -266,13 +267,13 @@ struct Tokenizer {
 
     /// The lower-cased byte of an ASCII letter or digit, 0 for any other byte.
     @inline(__always)
-    static func asciiLowered(_ b: UInt8) -> UInt8 {
+    package static func asciiLowered(_ b: UInt8) -> UInt8 {
         let l = b | 0x20
         if l &- 0x61 < 26 { return l }
         return b &- 0x30 < 10 ? b : 0
     }
 
-    mutating func emit(_ term: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
+    package mutating func emit(_ term: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         if kind == .simple {
             // As tantivy's RemoveLongFilter: the token is dropped, its position stays used.
             defer { position += 1 }
@@ -292,7 +293,7 @@ struct Tokenizer {
     }
 
     /// Appends the normalized form of the word scalars in `range`.
-    func appendNormalized(_ range: Range<Int>, to term: inout TermBuffer) {
+    package func appendNormalized(_ range: Range<Int>, to term: inout TermBuffer) {
         var ascii = true
         for j in range where bytes[j] >= 0x80 { ascii = false; break }
         if ascii {
@@ -330,29 +331,29 @@ struct Tokenizer {
 
 /// The bytes of the term being built: a growable buffer without the uniqueness and capacity
 /// checks an array makes on every byte appended. Its owner frees it.
-struct TermBuffer {
+package struct TermBuffer {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// Bytes in use; setting a smaller count drops the bytes after it.
-    var count = 0
+    package var count = 0
 
-    init(capacity: Int = 128) {
+    package init(capacity: Int = 128) {
         self.capacity = capacity
         base = .allocate(capacity: capacity)
     }
 
-    func free() { base.deallocate() }
+    package func free() { base.deallocate() }
 
-    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    package var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
     @inline(__always)
-    mutating func append(_ b: UInt8) {
+    package mutating func append(_ b: UInt8) {
         if count == capacity { grow() }
         base[count] = b
         count += 1
     }
 
-    mutating func append<S: Sequence>(contentsOf bytes: S) where S.Element == UInt8 {
+    package mutating func append<S: Sequence>(contentsOf bytes: S) where S.Element == UInt8 {
         for b in bytes { append(b) }
     }
 

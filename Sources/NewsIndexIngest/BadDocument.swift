@@ -1,3 +1,5 @@
+import NewsIndex
+import NewsIndexCore
 /// Where a document was read from: its file, and for JSON Lines its line.
 public struct DocumentLocation: Sendable, Hashable, CustomStringConvertible {
     /// The file's path as given or found.

@@ -1,78 +1,10 @@
-/// One news article as ingested.
-public struct Article: Sendable, Equatable {
-    /// Unique id: the file name without extension for text files, the `id` field for JSON Lines.
-    public var id: String
-    /// The headline.
-    public var title: String
-    /// The searchable text.
-    public var body: String
-    /// Publication date, when known.
-    public var date: ArticleDate?
-    /// Where the article was published, when known.
-    public var url: String?
-    /// The author line ("Jared Gans"), when the page gives one.
-    public var byline: String?
-    /// Text of the page that is not the article (navigation, share buttons, lists of other
-    /// stories): stored with the article, never searched.
-    public var setAside: String?
-
-    /// Creates an article.
-    public init(id: String, title: String, body: String, date: ArticleDate? = nil, url: String? = nil,
-                byline: String? = nil, setAside: String? = nil) {
-        self.id = id
-        self.title = title
-        self.body = body
-        self.date = date
-        self.url = url
-        self.byline = byline
-        self.setAside = setAside
-    }
-}
-
-/// A publication date: seconds since the Unix epoch (UTC) and the text it was read from.
-///
-/// ```swift
-/// ArticleDate(parsing: "Fri, 30 Dec 2022 07:55:00 +0000")?.isoDay   // "2022-12-30"
-/// ArticleDate(parsing: "12/30/22 7:55 AM ET")?.secondsSinceEpoch    // 1672404900
-/// ```
-/// Accepted: ISO 8601 (`2022-12-30`, `2022-12-30T07:55:00Z`, with offsets and fractions, or a space
-/// instead of `T`), RFC 2822 (`Fri, 30 Dec 2022 07:55:00 +0000`), `30 Dec 2022`, `December 30, 2022`,
-/// `Dec. 30, 2022 7:55 AM`, and US numeric dates `12/30/22`, `12/30/2022`, each with an optional time
-/// and zone (numeric, `Z`, or one of UTC GMT ET EST EDT CT CST CDT MT MST MDT PT PST PDT BST CET CEST
-/// MSK IST JST AEST AEDT; `ET` is taken as EST, UTC−5). Dates without a zone are UTC.
-public struct ArticleDate: Sendable, Equatable, Comparable {
-    /// Seconds since 1970-01-01T00:00:00Z.
-    public var secondsSinceEpoch: Int64
-    /// The text the date was read from.
-    public var text: String
-
-    /// Creates a date from its epoch seconds and the text to display.
-    public init(secondsSinceEpoch: Int64, text: String) {
-        self.secondsSinceEpoch = secondsSinceEpoch
-        self.text = text
-    }
-
-    /// Parses a date in ISO 8601 or a common news format; nil when `text` is not such a date.
-    public init?(parsing text: String) {
-        guard let s = DateParser.parse(text) else { return nil }
-        self.init(secondsSinceEpoch: s, text: text)
-    }
-
-    /// The day in UTC as `YYYY-MM-DD`.
-    public var isoDay: String {
-        let days = Int64((Double(secondsSinceEpoch) / 86400).rounded(.down))
-        let (y, m, d) = DateParser.civil(fromDays: days)
-        func pad(_ v: Int, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
-    }
-
-    /// Orders by time.
-    public static func < (a: ArticleDate, b: ArticleDate) -> Bool { a.secondsSinceEpoch < b.secondsSinceEpoch }
-}
-
-enum DateParser {
+import NewsIndexCore
+/// The calendar arithmetic and date reading that queries (`date:`) and articles share: days
+/// since the epoch of a proleptic Gregorian date and back, and the date forms news uses.
+/// Pure: nothing here reads the clock.
+package enum DateParser {
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    static func days(year: Int, month: Int, day: Int) -> Int64 {
+    package static func days(year: Int, month: Int, day: Int) -> Int64 {
         let y = Int64(month <= 2 ? year - 1 : year)
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -82,7 +14,7 @@ enum DateParser {
         return era * 146097 + doe - 719468
     }
 
-    static func civil(fromDays z0: Int64) -> (Int, Int, Int) {
+    package static func civil(fromDays z0: Int64) -> (Int, Int, Int) {
         let z = z0 + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097
@@ -94,7 +26,7 @@ enum DateParser {
         return (Int(yoe + era * 400 + (m <= 2 ? 1 : 0)), Int(m), Int(d))
     }
 
-    static func daysInMonth(_ y: Int, _ m: Int) -> Int {
+    package static func daysInMonth(_ y: Int, _ m: Int) -> Int {
         switch m {
         case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -102,7 +34,7 @@ enum DateParser {
         }
     }
 
-    static let months: [String: Int] = {
+    package static let months: [String: Int] = {
         var m: [String: Int] = [:]
         let names = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
         for (i, n) in names.enumerated() {
@@ -113,11 +45,11 @@ enum DateParser {
         return m
     }()
 
-    static let weekdays: Set<String> = ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    package static let weekdays: Set<String> = ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
                                         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
     /// Zone abbreviations → offset in minutes east of UTC.
-    static let zones: [String: Int] = [
+    package static let zones: [String: Int] = [
         "z": 0, "utc": 0, "gmt": 0, "ut": 0,
         "et": -300, "est": -300, "edt": -240, "ct": -360, "cst": -360, "cdt": -300,
         "mt": -420, "mst": -420, "mdt": -360, "pt": -480, "pst": -480, "pdt": -420,
@@ -125,13 +57,13 @@ enum DateParser {
         "jst": 540, "aest": 600, "aedt": 660,
     ]
 
-    enum Piece: Equatable {
+    package enum Piece: Equatable {
         case number(Int, digits: Int)
         case word(String)
         case sep(Character)
     }
 
-    static func pieces(_ s: String) -> [Piece]? {
+    package static func pieces(_ s: String) -> [Piece]? {
         var out: [Piece] = []
         var it = Array(s)
         if it.count > 80 { return nil }
@@ -157,7 +89,7 @@ enum DateParser {
         return out
     }
 
-    static func parse(_ text: String) -> Int64? {
+    package static func parse(_ text: String) -> Int64? {
         let trimmed = text.trimmingASCIIWhitespace()
         guard !trimmed.isEmpty, let ps = pieces(trimmed) else { return nil }
         var year: Int?, month: Int?, day: Int?

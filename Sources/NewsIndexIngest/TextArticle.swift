@@ -1,3 +1,4 @@
+import NewsIndex
 /// Reads an article out of a plain-text web page scrape.
 ///
 /// Scraped pages put navigation, section names and the HTML title around the headline, so the

@@ -1,0 +1,72 @@
+import NewsIndexQuery
+/// One news article as ingested.
+public struct Article: Sendable, Equatable {
+    /// Unique id: the file name without extension for text files, the `id` field for JSON Lines.
+    public var id: String
+    /// The headline.
+    public var title: String
+    /// The searchable text.
+    public var body: String
+    /// Publication date, when known.
+    public var date: ArticleDate?
+    /// Where the article was published, when known.
+    public var url: String?
+    /// The author line ("Jared Gans"), when the page gives one.
+    public var byline: String?
+    /// Text of the page that is not the article (navigation, share buttons, lists of other
+    /// stories): stored with the article, never searched.
+    public var setAside: String?
+
+    /// Creates an article.
+    public init(id: String, title: String, body: String, date: ArticleDate? = nil, url: String? = nil,
+                byline: String? = nil, setAside: String? = nil) {
+        self.id = id
+        self.title = title
+        self.body = body
+        self.date = date
+        self.url = url
+        self.byline = byline
+        self.setAside = setAside
+    }
+}
+
+/// A publication date: seconds since the Unix epoch (UTC) and the text it was read from.
+///
+/// ```swift
+/// ArticleDate(parsing: "Fri, 30 Dec 2022 07:55:00 +0000")?.isoDay   // "2022-12-30"
+/// ArticleDate(parsing: "12/30/22 7:55 AM ET")?.secondsSinceEpoch    // 1672404900
+/// ```
+/// Accepted: ISO 8601 (`2022-12-30`, `2022-12-30T07:55:00Z`, with offsets and fractions, or a space
+/// instead of `T`), RFC 2822 (`Fri, 30 Dec 2022 07:55:00 +0000`), `30 Dec 2022`, `December 30, 2022`,
+/// `Dec. 30, 2022 7:55 AM`, and US numeric dates `12/30/22`, `12/30/2022`, each with an optional time
+/// and zone (numeric, `Z`, or one of UTC GMT ET EST EDT CT CST CDT MT MST MDT PT PST PDT BST CET CEST
+/// MSK IST JST AEST AEDT; `ET` is taken as EST, UTC−5). Dates without a zone are UTC.
+public struct ArticleDate: Sendable, Equatable, Comparable {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public var secondsSinceEpoch: Int64
+    /// The text the date was read from.
+    public var text: String
+
+    /// Creates a date from its epoch seconds and the text to display.
+    public init(secondsSinceEpoch: Int64, text: String) {
+        self.secondsSinceEpoch = secondsSinceEpoch
+        self.text = text
+    }
+
+    /// Parses a date in ISO 8601 or a common news format; nil when `text` is not such a date.
+    public init?(parsing text: String) {
+        guard let s = DateParser.parse(text) else { return nil }
+        self.init(secondsSinceEpoch: s, text: text)
+    }
+
+    /// The day in UTC as `YYYY-MM-DD`.
+    public var isoDay: String {
+        let days = Int64((Double(secondsSinceEpoch) / 86400).rounded(.down))
+        let (y, m, d) = DateParser.civil(fromDays: days)
+        func pad(_ v: Int, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    /// Orders by time.
+    public static func < (a: ArticleDate, b: ArticleDate) -> Bool { a.secondsSinceEpoch < b.secondsSinceEpoch }
+}

@@ -1,0 +1,183 @@
+import NewsIndex
+
+import NewsIndexCore
+/// What an ``IngestRun`` tells its caller while it reads.
+public enum IngestEvent: Sendable {
+    /// A document was skipped: where it is and why. The run goes on with the next one.
+    case skipped(BadDocument)
+    /// Documents indexed so far, and input bytes read out of the run's total.
+    case progress(documents: Int, bytesRead: Int, totalBytes: Int)
+}
+
+/// What an ``IngestRun`` did: documents indexed, and documents skipped by reason.
+public struct IngestReport: Sendable, Equatable {
+    /// Documents handed to the writer and accepted.
+    public var indexed = 0
+    /// Documents skipped, by reason.
+    public var skipped: [BadDocument.Reason: Int] = [:]
+
+    /// Documents skipped in all.
+    public var skippedCount: Int { skipped.values.reduce(0, +) }
+
+    /// How many documents were skipped and why, most frequent reason first, e.g.
+    /// `3 documents skipped: 2 not valid JSON, 1 with a repeated id`; `nil` when none was.
+    public var skipSummary: String? {
+        let total = skippedCount
+        guard total > 0 else { return nil }
+        let order = BadDocument.Reason.allCases
+        let reasons = skipped.sorted {
+            $0.value != $1.value ? $0.value > $1.value : order.firstIndex(of: $0.key)! < order.firstIndex(of: $1.key)!
+        }
+        return "\(IngestReport.count(total)) document\(total == 1 ? "" : "s") skipped: " +
+            reasons.map { "\(IngestReport.count($0.value)) \($0.key)" }.joined(separator: ", ")
+    }
+
+    /// `n` with thousands separators: `3,812`.
+    static func count(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return n < 0 ? "-" + out : out
+    }
+}
+
+/// One pass over the input of a program that indexes articles: the ingest policy that `build`,
+/// `add` and any embedding program share.
+///
+/// It collects the input files under the paths given, reads every document, hands the good ones
+/// to a writer, and reports each bad one (with its file and line) through ``IngestEvent/skipped(_:)``,
+/// or in strict mode stops at it. An id that the input already used is reported with the place of
+/// its first use. The ``report`` counts what was skipped, by reason.
+///
+/// ```swift
+/// var run = try IngestRun(paths: ["articles/"], indexPath: "idx", strict: false)
+/// let writer = try IndexWriter(path: "idx")
+/// try run.run(into: writer) { event in if case .skipped(let bad) = event { log(bad) } }
+/// try writer.commit()
+/// print(run.report.skipSummary ?? "all indexed")
+/// ```
+public struct IngestRun {
+    /// Thrown by the `add` closure of ``run(_:onEvent:)`` to skip a document it refuses, such as
+    /// one whose id the index already holds; the run reports it at the document's place and counts it.
+    public struct Rejected: Error {
+        /// Why the document is refused.
+        public var reason: BadDocument.Reason
+        /// What is wrong with it.
+        public var detail: String
+
+        /// Creates a refusal.
+        public init(reason: BadDocument.Reason, detail: String) {
+            self.reason = reason
+            self.detail = detail
+        }
+    }
+
+    /// The article files found under the paths given.
+    public let files: [InputFile]
+    /// Other files found in folders, not indexed.
+    public let ignored: [String]
+    /// The size of all ``files``.
+    public let totalBytes: Int
+    /// What the run has done so far.
+    public private(set) var report = IngestReport()
+
+    private let strict: Bool
+    private let indexPath: String
+
+    /// Collects the input files under `paths`, for the index at `indexPath` (named in messages).
+    ///
+    /// - Parameter strict: stop at the first bad document (the run throws it) instead of skipping it.
+    /// - Throws: ``NewsIndexError`` when a path does not exist or holds no article files.
+    public init(paths: [String], indexPath: String, strict: Bool) throws {
+        let inputs = try ArticleInputs.collect(paths)
+        files = inputs.files
+        ignored = inputs.ignored
+        totalBytes = inputs.files.reduce(0) { $0 + $1.size }
+        self.strict = strict
+        self.indexPath = indexPath
+    }
+
+    /// Reads every document of every file, in order, and calls `add` with each good one and the
+    /// number of input bytes it was read from. A bad document, or one `add` refuses by throwing
+    /// ``Rejected``, is reported through `onEvent` and counted, or in strict mode ends the run;
+    /// `add` must refuse an id it was given before (as ``IndexWriter`` does), which is reported
+    /// with its first place.
+    ///
+    /// - Throws: in strict mode, the first bad document as a ``NewsIndexError/Kind/badInput``
+    ///   error; the same when no document at all could be indexed; whatever else `add` or
+    ///   reading throws.
+    public mutating func run(_ add: (Article, _ inputBytes: Int) throws -> Void,
+                             onEvent: (IngestEvent) -> Void = { _ in }) throws {
+        // Where each id was first seen (the file's number and the line, 0 for a text file), by
+        // the hash of its bytes: ids are compared as bytes, as the index does. The writer refuses
+        // an id it was given before; only then is its first place looked up here.
+        var firstSeen: [Int: (file: Int32, line: Int32)] = [:]
+        var done = 0          // bytes of finished files
+        for (fileNumber, file) in files.enumerated() {
+            var inFile = 0    // bytes read from the current file
+            try ArticleInputs.forEachArticle(in: file, withSizes: { result, location, size in
+                inFile += size
+                switch result {
+                case .success(let article):
+                    let key = IngestRun.idKey(article.id)
+                    do {
+                        try add(article, size)
+                        firstSeen[key] = (Int32(fileNumber), Int32(clamping: location.line ?? 0))
+                        report.indexed += 1
+                    } catch let refused as Rejected {
+                        var detail = refused.detail
+                        if refused.reason == .repeatedID, let first = firstSeen[key] {
+                            let there = DocumentLocation(path: files[Int(first.file)].path, line: first.line == 0 ? nil : Int(first.line))
+                            detail = "id \"\(article.id)\" was first used at \(there); ids must be unique within the input"
+                        }
+                        try skip(BadDocument(refused.reason, at: location, detail), onEvent)
+                    }
+                case .failure(let bad):
+                    try skip(bad, onEvent)
+                }
+                onEvent(.progress(documents: report.indexed, bytesRead: done + min(inFile, file.size), totalBytes: totalBytes))
+            })
+            done += file.size
+        }
+        if report.indexed == 0 {
+            throw NewsIndexError(.badInput, report.skippedCount == 0
+                ? "the input holds no documents, so the index at \(indexPath) was left unchanged; give .txt articles or JSON Lines with \"id\" and \"body\""
+                : "none of the input documents could be indexed (\(report.skipSummary!)), so the index at \(indexPath) was left unchanged")
+        }
+    }
+
+    /// Runs the input into `writer`; a document the writer refuses (an empty id, or one it holds
+    /// already) is reported and counted like any bad document.
+    public mutating func run(into writer: IndexWriter, onEvent: (IngestEvent) -> Void = { _ in }) throws {
+        try run({ article, inputBytes in
+            do {
+                try writer.add(article, inputBytes: inputBytes)
+            } catch let e as NewsIndexError where e.kind == .badInput {
+                // The run catches repeats within the input first, with the place of the first use.
+                throw Rejected(reason: article.id.isEmpty ? .missingID : .repeatedID, detail: e.message)
+            }
+        }, onEvent: onEvent)
+    }
+
+    /// Reports a bad document and counts it, or in strict mode stops.
+    private mutating func skip(_ bad: BadDocument, _ onEvent: (IngestEvent) -> Void) throws {
+        if strict {
+            throw NewsIndexError(.badInput, "\(bad) (strict mode stops at the first bad document; the index at \(indexPath) was left unchanged)")
+        }
+        onEvent(.skipped(bad))
+        report.skipped[bad.reason, default: 0] += 1
+    }
+
+    /// The hash of an id's bytes.
+    private static func idKey(_ id: String) -> Int {
+        var id = id
+        return id.withUTF8 { bytes in
+            var hasher = Hasher()
+            hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+            return hasher.finalize()
+        }
+    }
+}

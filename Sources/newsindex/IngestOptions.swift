@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import NewsIndex
+import NewsIndexIngest
+
+/// The options of the commands that index articles (`build`, `add`).
+struct IngestOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Memory in MB for the segments being built or merged (their postings and compressed articles, held until each is written); the process uses about 150 MB more.", valueName: "MB"))
+    var memory = 256
+
+    @Option(name: .long, help: ArgumentHelp("Segments built at the same time, each on its own thread (default: one per core).", valueName: "N"))
+    var threads: Int?
+
+    @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")
+    var strict = false
+
+    @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")
+    var quiet = false
+
+    func validate() throws {
+        if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
+        if memory < 16 || memory > 1 << 20 { throw ValidationError("--memory must be between 16 and 1048576 MB (got \(memory))") }
+    }
+
+    /// Whether to show the progress line and the summary.
+    var showProgress: Bool { !quiet && Terminal.stderrIsTerminal }
+
+    /// The writer options these give, for an input of `inputBytes`.
+    func writerOptions(inputBytes: Int) -> IndexWriter.Options {
+        var options = IndexWriter.Options()
+        options.memoryBudget = memory << 20
+        options.expectedInputBytes = inputBytes
+        if let threads { options.threads = threads }
+        return options
+    }
+}
+
+extension IngestRun {
+    /// Runs the input into `writer` as the CLI shows it: each skipped document as a warning on
+    /// stderr, and the progress line (documents, MB/s, time left) when `showProgress`.
+    mutating func runShowingProgress(into writer: IndexWriter, showProgress: Bool) throws {
+        let started = Terminal.now()
+        var progress = ProgressLine(enabled: showProgress)
+        defer { progress.clear() }
+        do {
+            try run(into: writer) { event in
+                switch event {
+                case .skipped(let bad):
+                    progress.clear()
+                    Terminal.warning("skipped \(bad)")
+                case .progress(let documents, let bytesRead, let total):
+                    guard progress.enabled else { return }
+                    progress.update({
+                        let rate = Double(bytesRead) / max(Terminal.now() - started, 1e-3)
+                        let left = rate > 0 ? Double(total - bytesRead) / rate : 0
+                        return "indexing: \(Format.count(documents)) documents · \(Format.fixed(rate / 1e6, 1)) MB/s · \(Format.duration(left)) left"
+                    }())
+                }
+            }
+        } catch var e as NewsIndexError where e.kind == .badInput {
+            // The library says "strict mode"; the command line names its flag.
+            e.message = e.message.replacingOccurrences(of: "(strict mode stops", with: "(--strict stops")
+            throw e
+        }
+    }
+
+    /// After the writer has committed: warns with the skip summary and exits with code 1 when
+    /// documents were skipped.
+    func finish() throws {
+        guard let summary = report.skipSummary else { return }
+        let indexed = report.indexed
+        Terminal.warning("\(summary) (see the warnings above); the other \(Format.count(indexed)) document\(indexed == 1 ? " is" : "s are") indexed")
+        throw ExitCode(1)
+    }
+}
