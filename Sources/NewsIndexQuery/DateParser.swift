@@ -161,6 +161,16 @@ package enum DateParser {
             }
             i += 1
         }
+        return seconds(year: year, month: month, day: day, numbers: numbers,
+                       time: (hour, minute, second), pm: pm, offsetMinutes: offset)
+    }
+
+    /// The instant of a parsed date: loose numbers (beside a month name) become the year and the
+    /// day, then every field is range-checked; nil when the date does not exist.
+    private static func seconds(year: Int?, month: Int?, day: Int?, numbers: [(Int, Int)],
+                                time: (Int, Int, Int), pm: Bool?, offsetMinutes offset: Int) -> Int64? {
+        var year = year, day = day
+        var (hour, minute, second) = time
         // Assign loose numbers (with a month name): a 4-digit year and a day.
         for (v, d) in numbers {
             if d == 4 && year == nil { year = v }

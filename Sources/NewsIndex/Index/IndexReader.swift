@@ -15,6 +15,7 @@ import NewsIndexAnalysis
 ///     print(hit.score, hit.id, hit.title)
 /// }
 /// ```
+// @unchecked Sendable: every stored property is a let, and segments read only from read-only mappings.
 public final class IndexReader: @unchecked Sendable {
     /// The index directory.
     public let path: String

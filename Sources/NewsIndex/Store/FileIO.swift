@@ -229,6 +229,7 @@ package struct LineBlockReader: ~Copyable {
 /// A read-only memory mapping of a whole file, unmapped when the last reference goes away.
 ///
 /// Many readers share one mapping, so this is a final class rather than a move-only struct.
+// @unchecked Sendable: the mapping is read-only and its pointer never changes until deinit.
 package final class MappedFile: @unchecked Sendable {
     package let path: String
     package let bytes: UnsafeRawBufferPointer

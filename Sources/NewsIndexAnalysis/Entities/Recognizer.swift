@@ -17,6 +17,7 @@ import NewsIndexCore
 ///    is a `clues-after` word (`CCTV reported`, `…, CCTV said`), when one of the five words before
 ///    or after is a `clue` (`state broadcaster CCTV`), or when the same document names the entity
 ///    unambiguously elsewhere (`China Central Television`, `CCTV-13`).
+// @unchecked Sendable: init fills the tables, which are only read afterwards.
 package final class Recognizer: @unchecked Sendable {
     package let gazetteer: Gazetteer
     package let analyzer: Analyzer
