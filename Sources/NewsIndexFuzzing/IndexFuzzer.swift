@@ -14,8 +14,7 @@ package final class IndexFuzzer {
     /// Each file's healthy bytes.
     let original: [[UInt8]]
 
-    private static let footerSize = 8
-    private static let headerSize = 20
+    private static let footerSize = FormatConstants.footerSize
 
     /// Builds the fixture index under `directory` (created if missing, must be empty).
     package init(directory: String) throws {
@@ -136,8 +135,9 @@ package final class IndexFuzzer {
                 return fail("opening the damaged file threw a \(type(of: error)), not a NewsIndexError: \(error)")
             }
         }
-        var fixed = body + Array("XEND".utf8)
-        let crc = CRC32.checksum(fixed)
+        let magic = FormatConstants.footerMagic
+        var fixed = body + (0..<4).map { UInt8(truncatingIfNeeded: magic >> (8 * UInt32($0))) }
+        let crc = Zlib.crc32(fixed)
         fixed += (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * UInt32($0))) }
         write(fixed, as: name)
         do {

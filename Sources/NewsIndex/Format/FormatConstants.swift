@@ -1,10 +1,10 @@
 /// Every constant of the on-disk format, in one place. IndexFormat.md is the normative description;
 /// changing any value here changes the bytes and needs a new ``currentVersion``.
-enum FormatConstants {
+package enum FormatConstants {
     /// First four bytes of every index file: "NWSX".
     static let headerMagic: UInt32 = 0x5853_574E
     /// First four bytes of every footer: "XEND".
-    static let footerMagic: UInt32 = 0x444E_4558
+    package static let footerMagic: UInt32 = 0x444E_4558
     /// The format version this build writes.
     static let currentVersion: UInt32 = 5
     /// The oldest format version this build reads.
@@ -12,7 +12,7 @@ enum FormatConstants {
     /// Header: magic u32, file type 4 bytes, version u32, segment id u64.
     static let headerSize = 20
     /// Footer: magic u32, CRC-32 u32.
-    static let footerSize = 8
+    package static let footerSize = 8
 
     /// Documents per packed postings block.
     static let blockSize = 128

@@ -2,7 +2,7 @@ import CZlib
 
 import NewsIndexCore
 /// CRC-32 (the zlib/PNG polynomial) and deflate/inflate through the system zlib.
-enum Zlib {
+package enum Zlib {
     /// CRC-32 of `bytes`, continuing from `crc`.
     static func crc32(_ bytes: UnsafeRawBufferPointer, crc: UInt32 = 0) -> UInt32 {
         var c = UInt(crc)
@@ -19,7 +19,8 @@ enum Zlib {
         return UInt32(truncatingIfNeeded: c)
     }
 
-    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+    /// CRC-32 of `bytes`.
+    package static func crc32(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { crc32($0) }
     }
 
