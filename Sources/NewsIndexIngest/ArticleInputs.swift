@@ -27,8 +27,8 @@ public enum ArticleInputs {
     /// `.txt` files are text articles, `.jsonl`/`.ndjson` files JSON Lines.
     ///
     /// - Returns: the files, and the paths of other files found in folders (not indexed).
-    /// - Throws: ``NewsIndexError/Kind/inputNotFound`` for a path that does not exist or cannot be read,
-    ///   or a folder without article files; ``NewsIndexError/Kind/badInput`` for a named file of another type.
+    /// - Throws: `NewsIndexError.Kind.inputNotFound` for a path that does not exist or cannot be read,
+    ///   or a folder without article files; `NewsIndexError.Kind.badInput` for a named file of another type.
     public static func collect(_ paths: [String]) throws -> (files: [InputFile], ignored: [String]) {
         var files: [InputFile] = []
         var ignored: [String] = []
@@ -84,7 +84,7 @@ public enum ArticleInputs {
 
     /// Reads a file as UTF-8 text, dropping a byte-order mark.
     ///
-    /// - Throws: ``NewsIndexError/Kind/badInput`` for binary or non-UTF-8 content, naming the byte offset.
+    /// - Throws: `NewsIndexError.Kind.badInput` for binary or non-UTF-8 content, naming the byte offset.
     public static func readText(_ file: InputFile) throws -> String {
         var bytes: [UInt8]
         do { bytes = try FileIO.readFile(file.path) } catch let e as NewsIndexError {
@@ -96,10 +96,10 @@ public enum ArticleInputs {
     }
 
     /// Reads a UTF-8 text file that is not an article, such as an entities file for
-    /// ``IndexWriter/Options/entityDefinitions``.
+    /// `IndexWriter.Options.entityDefinitions`.
     ///
-    /// - Throws: ``NewsIndexError/Kind/inputNotFound`` when it cannot be read,
-    ///   ``NewsIndexError/Kind/badInput`` when it is a directory or not UTF-8 text.
+    /// - Throws: `NewsIndexError.Kind.inputNotFound` when it cannot be read,
+    ///   `NewsIndexError.Kind.badInput` when it is a directory or not UTF-8 text.
     public static func readTextFile(_ path: String) throws -> String {
         guard FileIO.exists(path) else {
             throw NewsIndexError(.inputNotFound, "\(path) does not exist.")
@@ -161,15 +161,15 @@ public enum ArticleInputs {
     /// Calls `body` as ``forEachArticle(in:_:)`` does, with each bad document classified by its
     /// ``BadDocument/reason``, and with the number of input bytes each article (or bad document)
     /// was read from: its line of a JSON Lines file, or the whole text file.
-    /// ``IndexWriter/add(_:inputBytes:)`` takes this to cut segments by input size.
+    /// `IndexWriter.add(_:inputBytes:)` takes this to cut segments by input size.
     ///
     /// Every document is handed over, good or bad: a text file that is binary, not UTF-8, empty
     /// or larger than ``maxDocumentBytes``; a JSON line that does not parse, is not an object,
     /// lacks an `id` or a `body`, has a field of the wrong type, holds NUL bytes or bytes that are
     /// not UTF-8, or is longer than ``maxDocumentBytes``. Blank lines are not documents.
     ///
-    /// - Throws: ``NewsIndexError/Kind/inputNotFound`` when the file cannot be opened,
-    ///   ``NewsIndexError/Kind/io`` when reading it fails, and whatever `body` throws.
+    /// - Throws: `NewsIndexError.Kind.inputNotFound` when the file cannot be opened,
+    ///   `NewsIndexError.Kind.io` when reading it fails, and whatever `body` throws.
     public static func forEachArticle(in file: InputFile,
                                       withSizes body: (Result<Article, BadDocument>, _ location: DocumentLocation, _ inputBytes: Int) throws -> Void) throws {
         try forEachArticle(in: file, maxBytes: maxDocumentBytes, body)

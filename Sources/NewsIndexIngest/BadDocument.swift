@@ -79,6 +79,6 @@ public struct BadDocument: Error, Sendable, CustomStringConvertible {
     /// `location: detail`.
     public var description: String { "\(location): \(detail)" }
 
-    /// The report as a ``NewsIndexError/Kind/badInput`` error.
+    /// The report as a `NewsIndexError.Kind.badInput` error.
     public var error: NewsIndexError { NewsIndexError(.badInput, description) }
 }

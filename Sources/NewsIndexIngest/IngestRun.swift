@@ -89,8 +89,11 @@ public struct IngestRun {
 
     /// Collects the input files under `paths`, for the index at `indexPath` (named in messages).
     ///
-    /// - Parameter strict: stop at the first bad document (the run throws it) instead of skipping it.
-    /// - Throws: ``NewsIndexError`` when a path does not exist or holds no article files.
+    /// - Parameters:
+    ///   - paths: files and folders to read articles from.
+    ///   - indexPath: the index being built, named in messages.
+    ///   - strict: stop at the first bad document (the run throws it) instead of skipping it.
+    /// - Throws: `NewsIndexError` when a path does not exist or holds no article files.
     public init(paths: [String], indexPath: String, strict: Bool) throws {
         let inputs = try ArticleInputs.collect(paths)
         files = inputs.files
@@ -103,10 +106,10 @@ public struct IngestRun {
     /// Reads every document of every file, in order, and calls `add` with each good one and the
     /// number of input bytes it was read from. A bad document, or one `add` refuses by throwing
     /// ``Rejected``, is reported through `onEvent` and counted, or in strict mode ends the run;
-    /// `add` must refuse an id it was given before (as ``IndexWriter`` does), which is reported
+    /// `add` must refuse an id it was given before (as `IndexWriter` does), which is reported
     /// with its first place.
     ///
-    /// - Throws: in strict mode, the first bad document as a ``NewsIndexError/Kind/badInput``
+    /// - Throws: in strict mode, the first bad document as a `NewsIndexError.Kind.badInput`
     ///   error; the same when no document at all could be indexed; whatever else `add` or
     ///   reading throws.
     public mutating func run(_ add: (Article, _ inputBytes: Int) throws -> Void,

@@ -11,7 +11,7 @@ import NewsIndexCore
 /// Reads articles from JSON Lines: one JSON object per line.
 ///
 /// Each object needs `id` (a string, or an integer taken as its decimal text) and `body` (a
-/// non-empty string); `title` (string), `date` (string in a format ``ArticleDate`` reads, or null) and
+/// non-empty string); `title` (string), `date` (string in a format `ArticleDate` reads, or null) and
 /// `url` (string or null) are optional; other keys are ignored, whatever their value. Blank lines
 /// are skipped. A line that is not such an object is reported with its line number and column, and
 /// reading goes on with the next line.

@@ -11,16 +11,16 @@ import NewsIndex
 ///   comparing straight and curly quotes alike: the in-page form wins over the HTML title;
 /// - +2 for the first line when it has no sentence-final period (it is usually the page title).
 /// The best score wins, the earlier line on ties; without any candidate the first line is the title.
-/// A byline found under the headline gives ``Article/byline`` and, when it carries one, the date.
+/// A byline found under the headline gives `Article.byline` and, when it carries one, the date.
 /// The body is the article's own text: paragraphs that read as prose (at least three words ending
 /// like a sentence, or twenty words or more) and short questions used as subheadings. Everything else
 /// is set aside (stored, shown by `newsindex show`, never searched): lines before the headline,
 /// the byline, page furniture (share buttons, advertisements, credits, comment forms, navigation:
-/// ``boilerplatePrefixes``), short unpunctuated fragments, and lists of other stories, which start
+/// `boilerplatePrefixes`), short unpunctuated fragments, and lists of other stories, which start
 /// at a heading such as "You might also like" or "Most Popular" after the article has begun and
 /// run until the next long paragraph.
 public enum TextArticle {
-    /// Builds an ``Article`` from a scraped page.
+    /// Builds an `Article` from a scraped page.
     public static func parse(_ text: String, id: String) -> Article {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters() }
         var nonEmpty: [Int] = []   // indices into lines

@@ -65,7 +65,7 @@ public enum IndexCheck {
     ///   - path: the index directory.
     ///   - progress: called now and then with the bytes checked so far and the bytes to check in all.
     /// - Returns: the problems found (none for a sound index) and what was checked.
-    /// - Throws: ``NewsIndexError/Kind/indexNotFound`` when there is no index at `path` (no
+    /// - Throws: `NewsIndexError.Kind.indexNotFound` when there is no index at `path` (no
     ///   directory, or no manifest in it). Damage is reported in the result, never thrown.
     public static func run(path: String, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> IndexCheckReport {
         let manifestPath = path + "/" + FormatConstants.manifestName

@@ -35,8 +35,8 @@ public final class IndexReader: @unchecked Sendable {
 
     /// Opens the index at `path`.
     ///
-    /// - Throws: ``NewsIndexError/Kind/indexNotFound`` when there is no index there,
-    ///   ``NewsIndexError/Kind/corruptIndex`` or ``NewsIndexError/Kind/incompatibleIndex``
+    /// - Throws: `NewsIndexError.Kind.indexNotFound` when there is no index there,
+    ///   `NewsIndexError.Kind.corruptIndex` or `NewsIndexError.Kind.incompatibleIndex`
     ///   when a file fails its checks.
     public init(path: String) throws {
         self.path = path
@@ -158,7 +158,7 @@ public final class IndexReader: @unchecked Sendable {
 
     /// The article with id `id` as it was indexed, or nil when the index has no such article.
     ///
-    /// - Throws: ``NewsIndexError/Kind/corruptIndex`` when an index file turns out damaged.
+    /// - Throws: `NewsIndexError.Kind.corruptIndex` when an index file turns out damaged.
     public func article(id: String) throws -> StoredArticle? {
         for seg in segments {
             guard let info = try seg.termInfo(.id, id) else { continue }

@@ -37,7 +37,7 @@ import NewsIndexQuery
 /// ```
 ///
 /// A writer holds the index's write lock from `init` until it is committed or released, so a
-/// second writer on the same directory fails with ``NewsIndexError/Kind/indexLocked``.
+/// second writer on the same directory fails with `NewsIndexError.Kind.indexLocked`.
 public final class IndexWriter {
     /// What a writer does with the index already at its path.
     public enum Mode: Sendable {
@@ -133,7 +133,7 @@ public final class IndexWriter {
 
     /// Opens `path` for building a new index, creating the directory if needed.
     ///
-    /// - Throws: ``NewsIndexError`` when the directory cannot be created, holds files that are not
+    /// - Throws: `NewsIndexError` when the directory cannot be created, holds files that are not
     ///   an index, or is locked by another writer.
     public init(path: String, options: Options = Options()) throws {
         directory = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
@@ -259,10 +259,12 @@ public final class IndexWriter {
 
     /// Adds one article.
     ///
-    /// - Parameter inputBytes: how many bytes of input the article was read from (its JSON line,
+    /// - Parameters:
+    ///   - article: the article to index.
+    ///   - inputBytes: how many bytes of input the article was read from (its JSON line,
     ///   its text file), counted against ``Options/expectedInputBytes`` to cut the input into
     ///   equal segments; by default, the size of its text.
-    /// - Throws: ``NewsIndexError/Kind/badInput`` when the article's id is empty or was already added
+    /// - Throws: `NewsIndexError.Kind.badInput` when the article's id is empty or was already added
     ///   (the article is not indexed, the writer stays usable), or an I/O error while writing a segment.
     public func add(_ article: Article, inputBytes: Int? = nil) throws {
         precondition(!committed, "IndexWriter used after commit")
@@ -417,7 +419,7 @@ public final class IndexWriter {
     ///
     /// Deletions apply to the index as it was when the writer opened it.
     /// - Returns: whether the index has an article with this id (false: nothing to delete).
-    /// - Throws: ``NewsIndexError/Kind/corruptIndex`` when an index file turns out damaged.
+    /// - Throws: `NewsIndexError.Kind.corruptIndex` when an index file turns out damaged.
     @discardableResult
     public func delete(id: String) throws -> Bool {
         precondition(options.mode == .append, "IndexWriter.delete needs Options.mode = .append")
@@ -432,7 +434,7 @@ public final class IndexWriter {
     /// Deletes every article of the index (as it was when the writer opened it) that `query`
     /// matches, at commit (in append mode); returns how many match.
     ///
-    /// - Throws: ``NewsIndexError/Kind/badQuery`` as ``IndexReader/search(_:options:)`` does.
+    /// - Throws: `NewsIndexError.Kind.badQuery` as ``IndexReader/search(_:options:)`` does.
     @discardableResult
     public func delete(matching query: Query) throws -> Int {
         precondition(options.mode == .append, "IndexWriter.delete needs Options.mode = .append")
@@ -462,7 +464,7 @@ public final class IndexWriter {
     ///
     /// In append mode, first marks the replaced and deleted articles and runs the merges.
     /// - Returns: what the committed index holds.
-    /// - Throws: ``NewsIndexError/Kind/inputNotFound`` when building a new index and no document
+    /// - Throws: `NewsIndexError.Kind.inputNotFound` when building a new index and no document
     ///   was added (the existing index is left as it was), or an I/O error.
     @discardableResult
     public func commit() throws -> Summary {

@@ -29,7 +29,7 @@ extension IndexReader {
     /// let facets = try index.entityCounts(matching: Query.parse("cooperation"))
     /// // [EntityCount(name: "Vladimir Putin", displayName: "Putin", documents: 5, mentions: 31), …]
     /// ```
-    /// - Throws: ``NewsIndexError/Kind/badQuery`` as ``search(_:options:)`` does.
+    /// - Throws: `NewsIndexError.Kind.badQuery` as ``search(_:options:)`` does.
     public func entityCounts(matching query: Query? = nil, options: SearchOptions = SearchOptions()) throws -> [EntityCount] {
         let plan = try query.map { try self.plan($0, options: options) }
         var totals: [String: (documents: Int, mentions: Int)] = [:]

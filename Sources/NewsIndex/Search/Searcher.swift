@@ -87,14 +87,14 @@ public struct Snippet: Sendable, Equatable {
 }
 
 extension IndexReader {
-    /// Runs a query string (see ``Query`` for the syntax) and returns the best hits.
+    /// Runs a query string (see `Query` for the syntax) and returns the best hits.
     ///
     /// ```swift
     /// let results = try index.search("\"harbour strike\" union", limit: 3)
     /// print(results.totalHits)
     /// ```
-    /// - Throws: ``NewsIndexError/Kind/badQuery`` when the query cannot be parsed or has no
-    ///   searchable word; ``NewsIndexError/Kind/corruptIndex`` when an index file turns out damaged.
+    /// - Throws: `NewsIndexError.Kind.badQuery` when the query cannot be parsed or has no
+    ///   searchable word; `NewsIndexError.Kind.corruptIndex` when an index file turns out damaged.
     public func search(_ query: String, limit: Int = 10) throws -> SearchResults {
         var options = SearchOptions()
         options.limit = limit
@@ -103,8 +103,8 @@ extension IndexReader {
 
     /// Runs a parsed or built query.
     ///
-    /// - Throws: ``NewsIndexError/Kind/badQuery`` when the query has no searchable word, only
-    ///   excludes, or has a prefix standing for too many words; ``NewsIndexError/Kind/corruptIndex``
+    /// - Throws: `NewsIndexError.Kind.badQuery` when the query has no searchable word, only
+    ///   excludes, or has a prefix standing for too many words; `NewsIndexError.Kind.corruptIndex`
     ///   when an index file turns out damaged.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         precondition(options.limit >= 0 && options.offset >= 0, "limit and offset must not be negative")
