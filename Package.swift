@@ -71,11 +71,18 @@ let package = Package(
             dependencies: ["NewsIndex"],
             path: "Sources/NewsIndexIngest"
         ),
+        // The JSON that the tool prints (and an HTTP API can answer with): Codable types.
+        .target(
+            name: "NewsIndexJSON",
+            dependencies: ["NewsIndex", "NewsIndexIngest"],
+            path: "Sources/NewsIndexJSON"
+        ),
         .executableTarget(
             name: "newsindex",
             dependencies: [
                 "NewsIndex",
                 "NewsIndexIngest",
+                "NewsIndexJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsindex"
@@ -96,9 +103,15 @@ let package = Package(
             dependencies: ["NewsIndexFuzzing", "CLibFuzzer"],
             path: "Sources/newsindex-fuzz"
         ),
+        // What several test files share: the CLI runner, seeded generators, oracles, the shared corpus.
+        .target(
+            name: "NewsIndexTestSupport",
+            dependencies: ["NewsIndex", "NewsIndexIngest"],
+            path: "Tests/NewsIndexTestSupport"
+        ),
         .testTarget(
             name: "NewsIndexTests",
-            dependencies: ["NewsIndex", "NewsIndexIngest", "NewsIndexFuzzing"],
+            dependencies: ["NewsIndex", "NewsIndexIngest", "NewsIndexFuzzing", "NewsIndexJSON", "NewsIndexTestSupport"],
             path: "Tests/NewsIndexTests",
             exclude: ["Fixtures"]   // read from disk by the tests (the Porter2 fixture)
         ),

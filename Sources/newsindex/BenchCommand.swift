@@ -1,6 +1,7 @@
 import ArgumentParser
 import NewsIndex
 import NewsIndexIngest
+import NewsIndexJSON
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -87,9 +88,7 @@ struct BenchCommand: ParsableCommand {
             hits = try index.search(query, options: options).totalHits
             times.append((Terminal.now() - start) * 1000)
         }
-        times.sort()
-        func at(_ p: Double) -> Double { times[min(times.count - 1, Int((Double(times.count - 1) * p).rounded()))] }
-        Terminal.out("{\"query\":\(Format.json(q)),\"hits\":\(hits),\"median_ms\":\(Format.fixed(at(0.5), 4)),\"p10_ms\":\(Format.fixed(at(0.1), 4)),\"p90_ms\":\(Format.fixed(at(0.9), 4))}")
+        Terminal.out(try JSONOutput.line(BenchLineJSON(query: q, hits: hits, milliseconds: times)))
     }
 }
 

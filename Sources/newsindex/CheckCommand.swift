@@ -1,5 +1,6 @@
 import ArgumentParser
 import NewsIndex
+import NewsIndexJSON
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,12 +49,7 @@ struct CheckCommand: ParsableCommand {
         progress.clear()
         let elapsed = Terminal.now() - start
         if json {
-            let problems = report.problems.map { p in
-                "{\"file\":\(Format.json(p.file)),\"offset\":\(p.offset.map(String.init) ?? "null"),\"message\":\(Format.json(p.message))}"
-            }
-            Terminal.out("{\"index\":\(Format.json(location.path)),\"segments\":\(report.segments),\"documents\":\(report.documents),"
-                         + "\"terms\":\(report.terms),\"bytes\":\(report.bytes),\"seconds\":\(Format.fixed(elapsed, 3)),"
-                         + "\"clean\":\(report.isClean),\"problems\":[\(problems.joined(separator: ","))]}")
+            Terminal.out(try JSONOutput.line(CheckReportJSON(report, index: location.path, seconds: elapsed)))
         } else {
             for p in report.problems { Terminal.out(p.description) }
         }

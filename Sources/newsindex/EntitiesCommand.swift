@@ -1,5 +1,6 @@
 import ArgumentParser
 import NewsIndex
+import NewsIndexJSON
 
 struct EntitiesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,7 +57,7 @@ struct EntitiesCommand: ParsableCommand {
         if discover {
             let names = try index.discoverNames(matching: filter, limit: limit)
             if json {
-                for n in names { Terminal.out("{\"name\":\(Format.json(n.name)),\"documents\":\(n.documents),\"mentions\":\(n.mentions)}") }
+                for line in try JSONOutput.lines(names.map(DiscoveredNameJSON.init)) { Terminal.out(line) }
                 return
             }
             Terminal.out("# Names not in the entity list, most documents first. Set each type, add aliases, and")
@@ -72,9 +73,7 @@ struct EntitiesCommand: ParsableCommand {
         counts.removeAll { named.contains($0.name) }   // they are in every one of these documents
         counts = Array(counts.prefix(limit))
         if json {
-            for c in counts {
-                Terminal.out("{\"name\":\(Format.json(c.name)),\"display\":\(Format.json(c.displayName)),\"type\":\(Format.json(c.type)),\"documents\":\(c.documents),\"mentions\":\(c.mentions)}")
-            }
+            for line in try JSONOutput.lines(counts.map(EntityCountJSON.init)) { Terminal.out(line) }
             return
         }
         let color = Terminal.colorOnStdout

@@ -1,5 +1,6 @@
 import ArgumentParser
 import NewsIndex
+import NewsIndexJSON
 
 extension SearchOptions.Order: ExpressibleByArgument {}
 
@@ -115,7 +116,7 @@ struct SearchCommand: ParsableCommand {
             return
         }
         if json {
-            for hit in results.hits { Terminal.out(jsonLine(hit)) }
+            for line in try JSONOutput.lines(results.hits.map(SearchHitJSON.init)) { Terminal.out(line) }
             return
         }
         let color = Terminal.colorOnStdout
@@ -163,28 +164,5 @@ struct SearchCommand: ParsableCommand {
             at = r.upperBound
         }
         return out + s.text[at...]
-    }
-
-    private func jsonLine(_ hit: SearchHit) -> String {
-        let t = hit.snippet.text
-        let ranges = hit.snippet.highlights.map { r in
-            "[\(t.unicodeScalars.distance(from: t.startIndex, to: r.lowerBound)),\(t.unicodeScalars.distance(from: t.startIndex, to: r.upperBound))]"
-        }
-        var fields = [
-            "\"rank\":\(hit.rank)",
-            "\"id\":\(Format.json(hit.id))",
-            "\"score\":\(hit.score)",
-            "\"title\":\(Format.json(hit.title))",
-            "\"date\":" + (hit.date.map { Format.json($0.isoDay) } ?? "null"),
-            "\"url\":" + (hit.url.map(Format.json) ?? "null"),
-        ]
-        fields.append("\"snippet\":\(Format.json(t))")
-        fields.append("\"highlights\":[\(ranges.joined(separator: ","))]")
-        if let e = hit.explanation { fields.append("\"explanation\":" + explanationJSON(e)) }
-        return "{" + fields.joined(separator: ",") + "}"
-    }
-
-    private func explanationJSON(_ e: Explanation) -> String {
-        "{\"value\":\(e.value),\"description\":\(Format.json(e.text)),\"details\":[\(e.details.map(explanationJSON).joined(separator: ","))]}"
     }
 }

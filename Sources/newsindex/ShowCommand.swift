@@ -1,5 +1,6 @@
 import ArgumentParser
 import NewsIndex
+import NewsIndexJSON
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,22 +34,11 @@ struct ShowCommand: ParsableCommand {
         guard let a = try index.article(id: id) else {
             throw NewsIndexError(.inputNotFound, "no article with id \"\(id)\" in the index at \(location.path) (ids are case-sensitive; `newsindex search` prints them).")
         }
-        let day = a.date.map { ArticleDate(secondsSinceEpoch: $0, text: a.dateText ?? "").isoDay }
         if json {
-            let entities = a.entities.map { "{\"name\":\(Format.json($0.name)),\"mentions\":\($0.mentions)}" }
-            var fields = [
-                "\"id\":\(Format.json(a.id))",
-                "\"title\":\(Format.json(a.title))",
-                "\"byline\":" + (a.byline.map(Format.json) ?? "null"),
-                "\"date\":" + (day.map(Format.json) ?? "null"),
-                "\"url\":" + (a.url.map(Format.json) ?? "null"),
-                "\"entities\":[\(entities.joined(separator: ","))]",
-                "\"body\":\(Format.json(a.body))",
-            ]
-            fields.append("\"set_aside\":" + (a.setAside.map(Format.json) ?? "null"))
-            Terminal.out("{" + fields.joined(separator: ",") + "}")
+            Terminal.out(try JSONOutput.line(ArticleJSON(a)))
             return
         }
+        let day = a.date.map { ArticleDate(secondsSinceEpoch: $0, text: a.dateText ?? "").isoDay }
         let color = Terminal.colorOnStdout
         func field(_ name: String, _ value: String?) {
             Terminal.out(Terminal.style(name.padding(toLength: 10, withPad: " ", startingAt: 0), "2", color: color) + (value ?? "—"))

@@ -1,5 +1,6 @@
 import Testing
 @testable import NewsIndex
+import NewsIndexTestSupport
 
 @Suite("News analyzer")
 struct AnalyzerTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import NewsIndex
 @testable import NewsIndexIngest
+import NewsIndexTestSupport
 
 /// One document as `forEachArticle(in:withSizes:)` hands it over.
 private struct Read {
@@ -235,7 +236,7 @@ struct BadDocumentCLITests {
         #expect(again.err.contains("1 document skipped: 1 with a repeated id"))
     }
 
-    @Test("--strict stops at the first bad document with exit code 65 and leaves the existing index as it was")
+    @Test("--strict stops at the first bad document with exit code 65 and leaves the existing index as it was", .needsSharedCorpus)
     func strict() throws {
         let dir = temporaryDirectory("cli-strict")
         defer { try? FileManager.default.removeItem(atPath: dir) }

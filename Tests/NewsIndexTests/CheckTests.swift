@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsIndex
+import NewsIndexTestSupport
 
 /// A small one-segment index built from articles made up here, and ways to damage a copy of it.
 struct CheckFixture {
@@ -394,7 +395,7 @@ struct CheckCommandTests {
 
     init() throws { fx = try CheckFixture() }
 
-    @Test("clean: exit 0, nothing on stdout, a summary on stderr (none with --quiet)")
+    @Test("clean: exit 0, nothing on stdout, a summary on stderr (none with --quiet)", .needsSharedCorpus)
     func clean() throws {
         let r = try CLI.run(["check", "--index", fx.dir])
         #expect(r.status == 0, "\(r.err)")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsIndex
+import NewsIndexTestSupport
 
 @Suite("Entities")
 struct EntityTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import NewsIndex
 import NewsIndexFuzzing
+import NewsIndexTestSupport
 
 /// How many inputs a short run tries: `NEWSINDEX_FUZZ_SCALE` multiplies the defaults (for a
 /// longer run from the test suite: `NEWSINDEX_FUZZ_SCALE=20 swift test --filter FuzzTests`).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import NewsIndex
 @testable import NewsIndexIngest
+import NewsIndexTestSupport
 
 @Suite("Ingest: dates, JSON Lines, scraped pages")
 struct IngestTests {
@@ -259,7 +260,7 @@ struct IngestTests {
         #expect(early.body == "The river fell by a metre overnight.")
     }
 
-    @Test("the seeds' bylines and dates")
+    @Test("the seeds' bylines and dates", .needsSharedCorpus)
     func seedByline() throws {
         let path = CLI.seeds + "/004_2ca4c52b2190831a.txt"
         let file = InputFile(path: path, kind: .text, size: 0)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import NewsIndex   // public API only, as an embedding tool sees it
+import NewsIndexTestSupport
 
 // README-SNIPPET-BEGIN
 func searchHarbourNews(indexPath: String) throws -> [String] {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsIndex
+import NewsIndexTestSupport
 
 /// Cases found by a second reading of the living-archive change, each fixed: what a correct index
 /// does after deletions, at the default memory budget, with every article deleted, and with ids
@@ -57,7 +58,7 @@ import Testing
 
     /// Deleting every article leaves an index with no segment that still opens, searches, shows
     /// nothing and takes new articles.
-    @Test func anIndexWithEveryArticleDeletedStaysUsable() throws {
+    @Test(.needsSharedCorpus) func anIndexWithEveryArticleDeletedStaysUsable() throws {
         let all = try leeArticles()
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -2,15 +2,7 @@ import Foundation
 import Testing
 @testable import NewsIndex
 @testable import NewsIndexIngest
-
-/// The 350 ABC articles of the shared corpus, in file order.
-func leeArticles() throws -> [Article] {
-    let path = CLI.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/lee-abc-news.jsonl").path
-    let file = try #require(try ArticleInputs.collect([path]).files.first)
-    var out: [Article] = []
-    try ArticleInputs.forEachArticle(in: file) { result, _ in out.append(try result.get()) }
-    return out
-}
+import NewsIndexTestSupport
 
 /// Every match of each query, id → score, and the number of matches.
 func allMatches(_ index: IndexReader, _ queries: [String]) throws -> [String: [String: Float]] {
@@ -40,14 +32,6 @@ func topScores(_ index: IndexReader, _ queries: [String]) throws -> [String: [Fl
     return out
 }
 
-func build(_ articles: [Article], at dir: String, threads: Int = 2) throws {
-    var options = IndexWriter.Options()
-    options.threads = threads
-    let w = try IndexWriter(path: dir, options: options)
-    for a in articles { try w.add(a) }
-    try w.commit()
-}
-
 /// The segments after `additions` additions of `documents` documents each, the merge policy
 /// applied in full after each (as `add` does), and the most segments there ever were.
 func simulateAdditions(_ additions: Int, documents: Int, bytesPerDocument: Int, maxText: Int) -> ([MergePolicy.Candidate], Int) {
@@ -69,17 +53,11 @@ func simulateAdditions(_ additions: Int, documents: Int, bytesPerDocument: Int, 
     return (segs, most)
 }
 
-func appendWriter(_ dir: String) throws -> IndexWriter {
-    var options = IndexWriter.Options()
-    options.mode = .append
-    return try IndexWriter(path: dir, options: options)
-}
-
 @Suite struct UpdateTests {
     static let queries = ["police", "the", "government", "fire OR bushfire", "police AND sydney", "\"prime minister\"",
                           "title:afghanistan", "harbour", "entity:\"john howard\"", "israel -palestinian", "qantas*"]
 
-    @Test("a slow segment's last portions are taken over by a free thread, in input order")
+    @Test("a slow segment's last portions are taken over by a free thread, in input order", .needsSharedCorpus)
     func theTailOfASlowSegmentIsSharedInInputOrder() throws {
         let all = try leeArticles()
         let dir = temporaryDirectory(), single = temporaryDirectory()
@@ -106,7 +84,7 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         #expect(try IndexCheck.run(path: dir).problems.isEmpty)
     }
 
-    @Test func addUpdateDeleteMergeEqualAFreshBuild() throws {
+    @Test(.needsSharedCorpus) func addUpdateDeleteMergeEqualAFreshBuild() throws {
         let all = try leeArticles()
         #expect(all.count == 350)
         let dir = temporaryDirectory(), fresh = temporaryDirectory()
@@ -170,7 +148,7 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         #expect(files.filter { $0.hasSuffix(".tdi") }.count == 1)
     }
 
-    @Test func mergesRunWhileArticlesAreAddedAndDeletionsFollowThem() throws {
+    @Test(.needsSharedCorpus) func mergesRunWhileArticlesAreAddedAndDeletionsFollowThem() throws {
         let all = try leeArticles()
         let dir = temporaryDirectory(), fresh = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: fresh) }
@@ -225,7 +203,7 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         #expect(MergePolicy.force(mixed, maxSegments: 1, maxText: 1) == [1..<2])
     }
 
-    @Test func aReaderKeepsItsCommitWhileAWriterChangesTheIndex() throws {
+    @Test(.needsSharedCorpus) func aReaderKeepsItsCommitWhileAWriterChangesTheIndex() throws {
         let all = try leeArticles()
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -242,7 +220,7 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         #expect(try IndexReader(path: dir).documentCount == 199)
     }
 
-    @Test func readersOpenedDuringCommitsSeeOneWholeCommit() throws {
+    @Test(.needsSharedCorpus) func readersOpenedDuringCommitsSeeOneWholeCommit() throws {
         let all = try leeArticles()
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -287,7 +265,7 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         #expect(try IndexReader(path: dir).documentCount == 250)
     }
 
-    @Test func aReaderWhoseCommitIsReplacedWhileItOpensOpensTheNewOne() throws {
+    @Test(.needsSharedCorpus) func aReaderWhoseCommitIsReplacedWhileItOpensOpensTheNewOne() throws {
         let all = try leeArticles()
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -310,7 +288,7 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
         #expect(try index.search("the").totalHits > 0)
     }
 
-    @Test func aSecondWriterIsToldWhoHoldsTheLockAndAStaleLockIsTakenOver() throws {
+    @Test(.needsSharedCorpus) func aSecondWriterIsToldWhoHoldsTheLockAndAStaleLockIsTakenOver() throws {
         let all = try leeArticles()
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -333,7 +311,7 @@ func appendWriter(_ dir: String) throws -> IndexWriter {
     }
 }
 
-@Suite struct UpdateCLITests {
+@Suite(.needsSharedCorpus) struct UpdateCLITests {
     /// JSON Lines files of the shared ABC articles: lines `range` of the corpus, with `prefix`
     /// put before each body.
     static func jsonl(_ range: Range<Int>, in dir: String, name: String, prefix: String = "") throws -> String {

@@ -1,0 +1,102 @@
+import NewsIndex
+
+/// One hit of a search, as `newsindex search --json` prints it (one object per line).
+public struct SearchHitJSON: Codable, Sendable, Equatable {
+    /// 1-based rank among all matches.
+    public var rank: Int
+    /// The article's id.
+    public var id: String
+    /// The BM25 score.
+    public var score: Float
+    /// The headline.
+    public var title: String
+    /// The publication day (`YYYY-MM-DD`), or nil (`null`) when the article has no date.
+    public var date: String?
+    /// The URL, or nil (`null`).
+    public var url: String?
+    /// The best passage of the body ("" when snippets are off).
+    public var snippet: String
+    /// The matched words in ``snippet``: `[start, end)` offsets in Unicode scalars.
+    public var highlights: [[Int]]
+    /// How the score was made; only with `--explain` (the key is absent otherwise).
+    public var explanation: ExplanationJSON?
+
+    enum CodingKeys: String, CodingKey {
+        case rank, id, score, title, date, url, snippet, highlights, explanation
+    }
+
+    /// The JSON form of a library hit.
+    public init(_ hit: SearchHit) {
+        rank = hit.rank
+        id = hit.id
+        score = hit.score
+        title = hit.title
+        date = hit.date?.isoDay
+        url = hit.url
+        let text = hit.snippet.text
+        snippet = text
+        highlights = hit.snippet.highlights.map { r in
+            [text.unicodeScalars.distance(from: text.startIndex, to: r.lowerBound),
+             text.unicodeScalars.distance(from: text.startIndex, to: r.upperBound)]
+        }
+        explanation = hit.explanation.map(ExplanationJSON.init)
+    }
+
+    /// Writes `date` and `url` as `null` when absent (as the tool always has), `explanation` only when present.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rank, forKey: .rank)
+        try c.encode(id, forKey: .id)
+        try c.encode(score, forKey: .score)
+        try c.encode(title, forKey: .title)
+        try c.encode(date, forKey: .date)
+        try c.encode(url, forKey: .url)
+        try c.encode(snippet, forKey: .snippet)
+        try c.encode(highlights, forKey: .highlights)
+        try c.encodeIfPresent(explanation, forKey: .explanation)
+    }
+}
+
+/// A score and how it was made: a tree of values with their descriptions.
+public struct ExplanationJSON: Codable, Sendable, Equatable {
+    /// This node's value.
+    public var value: Float
+    /// What the value is ("weight(body:putin)", "idf, computed as …").
+    public var description: String
+    /// The values this one was made from.
+    public var details: [ExplanationJSON]
+
+    /// The JSON form of a library explanation.
+    public init(_ e: Explanation) {
+        value = e.value
+        description = e.text
+        details = e.details.map(ExplanationJSON.init)
+    }
+}
+
+/// A whole page of search results: the hit count, the hits and the entity facets.
+///
+/// The command-line tool prints hits one per line (``SearchHitJSON``); this is the single-object
+/// form, for an API that answers a search in one response.
+public struct SearchResultsJSON: Codable, Sendable, Equatable {
+    /// Documents that match (a lower bound when ``totalHitsExact`` is false).
+    public var totalHits: Int
+    /// Whether ``totalHits`` is exact.
+    public var totalHitsExact: Bool
+    /// The requested page of hits, best first.
+    public var hits: [SearchHitJSON]
+    /// Entities mentioned in the matching documents, most documents first (empty without facets).
+    public var entities: [EntityCountJSON]
+
+    enum CodingKeys: String, CodingKey {
+        case totalHits = "total_hits", totalHitsExact = "total_hits_exact", hits, entities
+    }
+
+    /// The JSON form of library search results.
+    public init(_ results: SearchResults) {
+        totalHits = results.totalHits
+        totalHitsExact = results.totalHitsIsExact
+        hits = results.hits.map(SearchHitJSON.init)
+        entities = results.entities.map(EntityCountJSON.init)
+    }
+}
