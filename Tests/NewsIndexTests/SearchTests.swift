@@ -509,3 +509,103 @@ struct BlockDecodingTests {
         }
     }
 }
+
+@Suite("Collectors")
+struct CollectorTests {
+    /// 3,000 articles of dense and sparse words with dates (a sixth undated, many sharing a day)
+    /// in several segments, one in nine then deleted: the index, each article's words and date
+    /// (nil when undated), and the deleted article numbers.
+    static func datedIndex(at dir: String, rng: inout SeededRandom) throws -> (IndexReader, [[String]], [Int64?], Set<Int>) {
+        let vocab = PruningTests.vocab
+        var options = IndexWriter.Options()
+        options.memoryBudget = 200_000   // several segments
+        let writer = try IndexWriter(path: dir, options: options)
+        var words: [[String]] = [], dates: [Int64?] = []
+        for i in 0..<3000 {
+            let w = (0..<Int.random(in: 1...40, using: &rng)).map { _ in
+                vocab[Int(pow(Double.random(in: 0..<1, using: &rng), 2) * Double(vocab.count))]
+            }
+            let date: Int64? = i % 6 == 0 ? nil : 1_600_000_000 + 86_400 * Int64.random(in: 0..<200, using: &rng)
+            words.append(w)
+            dates.append(date)
+            try writer.add(Article(id: "d\(i)", title: "", body: w.joined(separator: " "),
+                                   date: date.map { ArticleDate(secondsSinceEpoch: $0, text: "") }))
+        }
+        try writer.commit()
+        var append = IndexWriter.Options()
+        append.mode = .append
+        let deleter = try IndexWriter(path: dir, options: append)
+        var deleted = Set<Int>()
+        for i in 0..<3000 where Int.random(in: 0..<9, using: &rng) == 0 {
+            #expect(try deleter.delete(id: "d\(i)"))
+            deleted.insert(i)
+        }
+        try deleter.commit()
+        let index = try IndexReader(path: dir)
+        #expect(index.segments.count > 1)
+        return (index, words, dates, deleted)
+    }
+
+    @Test("top-k by date: the first hits of every match sorted by date (newest first, undated last), then score, then document")
+    func dateCollectorSortsByDate() throws {
+        var rng = SeededRandom(seed: 31337)
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (index, _, dates, _) = try CollectorTests.datedIndex(at: dir, rng: &rng)
+        var checked = 0
+        for text in ["harbour", "strike OR river", "union AND port", "\"the of\"", "ferry OR storm OR flood", "bridge -rain"] {
+            let q = try Query.parse(text)
+            var all = SearchOptions()
+            all.limit = index.documentCount
+            all.snippets = false
+            let every = try index.search(q, options: all).hits
+            func date(_ h: SearchHit) -> Int64 { dates[Int(h.id.dropFirst())!] ?? Int64.min }
+            let expected = every.sorted { a, b in
+                date(a) != date(b) ? date(a) > date(b) : a.score != b.score ? a.score > b.score : a.documentNumber < b.documentNumber
+            }
+            for (limit, offset) in [(1, 0), (10, 0), (25, 5), (500, 0)] {
+                var byDate = SearchOptions()
+                byDate.order = .date
+                byDate.limit = limit
+                byDate.offset = offset
+                byDate.snippets = false
+                let got = try index.search(q, options: byDate)
+                let want = expected.dropFirst(offset).prefix(limit)
+                #expect(got.hits.map(\.documentNumber) == want.map(\.documentNumber), "\(text) \(limit) \(offset)")
+                #expect(got.hits.map(\.score) == want.map(\.score), "\(text)")
+                #expect(got.hits.map { $0.date?.secondsSinceEpoch } == want.map { dates[Int($0.id.dropFirst())!] }, "\(text)")
+                #expect(got.totalHits == every.count && got.totalHitsIsExact, "\(text)")
+                if !want.isEmpty { checked += 1 }
+            }
+        }
+        #expect(checked > 15, "most queries have hits (\(checked))")
+    }
+
+    @Test("count: the live documents the generated words match, collected from the plan segment by segment as search counts them")
+    func countCollectorCountsEveryMatch() throws {
+        var rng = SeededRandom(seed: 8086)
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (index, words, _, deleted) = try CollectorTests.datedIndex(at: dir, rng: &rng)
+        let vocab = PruningTests.vocab
+        for round in 0..<30 {
+            let parts = (0..<Int.random(in: 1...3, using: &rng)).map { _ in vocab.randomElement(using: &rng)! }
+            let and = round % 2 == 0
+            let q = try Query.parse(parts.joined(separator: and ? " AND " : " OR "))
+            let expected = words.indices.filter { d in
+                !deleted.contains(d) && (and ? parts.allSatisfy(words[d].contains) : parts.contains(where: words[d].contains))
+            }.count
+            let plan = try index.plan(q, options: SearchOptions())
+            var count = CountCollector()
+            for seg in index.segments { try index.evaluate(plan, in: seg, into: &count) }
+            #expect(count.count == expected, "\(q)")
+            var options = SearchOptions()
+            options.limit = 0
+            #expect(try index.search(q, options: options).totalHits == expected, "\(q)")
+            options.limit = 3
+            options.snippets = false
+            options.flatEvaluation = false
+            #expect(try index.search(q, options: options).totalHits == expected, "\(q)")
+        }
+    }
+}

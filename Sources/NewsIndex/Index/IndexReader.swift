@@ -89,11 +89,6 @@ public final class IndexReader: @unchecked Sendable {
         segments = segs
         maxDocument = base
         documentCount = live
-        var tables: [IndexedField: BM25.NormTable] = [:]
-        for f in IndexedField.allCases {
-            tables[f] = BM25.NormTable(averageLength: BM25.averageLength(IndexReader.fieldStats(f, segs)))
-        }
-        normTables = tables
     }
 
     /// For tests: runs between reading the manifest of the index at the given path and opening its segments.
@@ -104,8 +99,9 @@ public final class IndexReader: @unchecked Sendable {
     private static let hookLock = NSLock()
     nonisolated(unsafe) private static var hook: ((String) -> Void)?
 
-    /// BM25's length factor per norm byte for each field (fixed for one open index).
-    let normTables: [IndexedField: BM25.NormTable]
+    /// Values the layers above derive once from this open index (such as the scoring's tables
+    /// per field), made on first use and kept as long as the reader.
+    let derived = DerivedValues()
 
     /// Statistics of a field over the whole index.
     func fieldStats(_ field: IndexedField) -> FieldStats {
@@ -201,4 +197,20 @@ public struct StoredArticle: Sendable {
     public var date: Int64?
     /// The internal document number (stable for one commit of the index only).
     public var documentNumber: Int
+}
+
+/// Values derived from an open index, one per type, each made once on first use: a slot the
+/// layers above fill without the index knowing their types.
+final class DerivedValues: Sendable {
+    private let values = Locked<[ObjectIdentifier: any Sendable]>([:])
+
+    /// The value of type `T`, made by `make` the first time it is asked for.
+    func value<T: Sendable>(_ type: T.Type, make: () -> T) -> T {
+        values.withLock { values in
+            if let v = values[ObjectIdentifier(type)] as? T { return v }
+            let v = make()
+            values[ObjectIdentifier(type)] = v
+            return v
+        }
+    }
 }

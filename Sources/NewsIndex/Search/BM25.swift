@@ -106,3 +106,26 @@ struct BM25 {
         ])
     }
 }
+
+extension BM25 {
+    /// The ``NormTable`` of each field of one open index (made once per reader: see ``IndexReader/normTables``).
+    final class NormTables: Sendable {
+        let byField: [IndexedField: NormTable]
+
+        init(_ index: IndexReader) {
+            var tables: [IndexedField: NormTable] = [:]
+            for f in IndexedField.allCases {
+                tables[f] = NormTable(averageLength: BM25.averageLength(index.fieldStats(f)))
+            }
+            byField = tables
+        }
+    }
+}
+
+extension IndexReader {
+    /// BM25's length factor per norm byte for each field (fixed for one open index), kept with the
+    /// reader (the index layer stores it without knowing the type).
+    var normTables: [IndexedField: BM25.NormTable] {
+        derived.value(BM25.NormTables.self) { BM25.NormTables(self) }.byField
+    }
+}

@@ -32,17 +32,15 @@ extension IndexReader {
     /// - Throws: `NewsIndexError.Kind.badQuery` as ``search(_:options:)`` does.
     public func entityCounts(matching query: Query? = nil, options: SearchOptions = SearchOptions()) throws -> [EntityCount] {
         let plan = try query.map { try self.plan($0, options: options) }
-        var totals: [String: (documents: Int, mentions: Int)] = [:]
+        var facets = EntityFacetCollector()
         for seg in segments {
-            var matches: [UInt64]? = nil
             if let plan {
-                var bits = [UInt64](repeating: 0, count: (seg.docCount + 63) / 64)
-                try forEachMatch(plan, in: seg) { d in bits[Int(d) >> 6] |= 1 << UInt64(d & 63) }
-                matches = bits
+                try evaluate(plan, in: seg, into: &facets)
+            } else {
+                try facets.countAll(in: seg)
             }
-            try countEntities(in: seg, matches: matches, into: &totals)
         }
-        return entityCounts(from: totals)
+        return entityCounts(from: facets.totals)
     }
 
     /// Calls `body` with each document of `seg` that `plan` matches, in order (segment-local numbers).
@@ -72,7 +70,7 @@ extension IndexReader {
     }
 
     /// Adds one segment's entity documents and mentions (only documents set in `matches`, when given).
-    func countEntities(in seg: SegmentReader, matches: [UInt64]?, into totals: inout [String: (documents: Int, mentions: Int)]) throws {
+    static func countEntities(in seg: SegmentReader, matches: [UInt64]?, into totals: inout [String: (documents: Int, mentions: Int)]) throws {
         // Entity terms sort first in each text field: the marker byte 0x01 comes before any word.
         var cursors: [String: [PostingsCursor]] = [:]
         for field in [IndexedField.title, .body] {
@@ -118,86 +116,19 @@ extension IndexReader {
     /// names seen at least `minimumMentions` times. Reads every matching document, so it is meant
     /// for occasional use, to grow an entities file.
     public func discoverNames(matching query: Query? = nil, minimumMentions: Int = 2, limit: Int = 50) throws -> [DiscoveredName] {
-        var docs: [Int] = []
-        if let query {
-            let plan = try self.plan(query, options: SearchOptions())
-            for seg in segments {
-                try forEachMatch(plan, in: seg) { docs.append(seg.docBase + Int($0)) }
-            }
-        } else {
-            for seg in segments {
-                for d in 0..<seg.docCount where !seg.isDeleted(Int32(d)) { docs.append(seg.docBase + d) }
-            }
-        }
-        // Name candidates: (words, document, whether the run opens a sentence). A run that opens a
-        // sentence may start with an ordinary word ("Later Marta Kowalczyk"): it counts whole only
-        // if the whole run also occurs inside a sentence somewhere, else without its first word.
-        var occurrences: [(name: [String], doc: Int, opensSentence: Bool)] = []
-        let skip: Set<String> = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                                 "january", "february", "march", "april", "may", "june", "july", "august",
-                                 "september", "october", "november", "december", "i", "the", "a", "an", "in", "on",
-                                 "he", "she", "it", "we", "they", "but", "and", "mr", "mrs", "ms", "dr", "im", "ive", "ill", "id",
-                                 // Titles, which stand before names but are not part of them.
-                                 "president", "prime", "minister", "premier",
-                                 "chancellor", "king", "queen", "prince", "general", "secretary", "senator", "governor",
-                                 "councillor", "councilor", "mayor", "judge", "officer", "chief", "spokesman", "spokeswoman",
-                                 "spokesperson", "ambassador", "commander", "professor", "doctor"]
-        // Capitalized words that are not names on their own: nationalities and directions.
-        let notNames: Set<String> = ["chinese", "russian", "american", "european", "british", "french", "german",
-                                     "japanese", "korean", "israeli", "arab", "soviet", "western", "eastern", "northern",
-                                     "southern", "west", "east", "north", "south", "muslim", "jewish", "communist",
-                                     "afghan", "islamic", "catholic", "christian", "arabic", "thai", "swiss", "dutch",
-                                     "greek", "turkish", "polish", "irish", "scottish", "welsh", "english", "spanish"]
-        // Lower-case words that join the parts of a name: "Osama bin Laden", "Bank of England".
-        let connectors: Set<String> = ["bin", "al", "de", "da", "di", "van", "von", "der", "la", "le", "of", "du", "dos"]
-        var lowercaseWords = Set<String>()
-        for doc in docs {
-            let a = try storedArticle(doc)
-            for text in [a.title, a.body] {
-                let tokens = analyzer.tokens(text)
-                let bytes = Array(text.utf8)
-                let mentions = recognizer.recognize([(text, tokens)])[0]
-                var covered = Set<Int>()
-                for m in mentions { for k in m.start..<(m.start + m.count) { covered.insert(k) } }
-                var run: [String] = []
-                var opens = false
-                func flush() {
-                    defer { run.removeAll() }
-                    guard !run.isEmpty, run.count <= 4 else { return }
-                    occurrences.append((run, doc, opens))
-                }
-                func isCapitalized(_ k: Int) -> Bool {
-                    k < tokens.count && Recognizer.surface(text, tokens[k].byteRange).first.map { $0.isUppercase } == true
-                }
-                for (k, t) in tokens.enumerated() {
-                    let word = Recognizer.surface(text, t.byteRange)
-                    let capitalized = word.first.map { $0.isUppercase } ?? false
-                    let consecutive = k > 0 && tokens[k - 1].position + 1 == t.position && !run.isEmpty
-                    if !capitalized && !run.isEmpty && connectors.contains(word) && isCapitalized(k + 1) && consecutive {
-                        run.append(word)
-                        continue
-                    }
-                    if !capitalized { lowercaseWords.insert(word) }
-                    if !capitalized || covered.contains(k) || skip.contains(t.term) { flush(); continue }
-                    if !consecutive { flush() }
-                    if run.isEmpty { opens = IndexReader.startsSentence(bytes, t.byteRange.lowerBound) }
-                    run.append(word)
-                }
-                flush()
-            }
-        }
+        let (found, lowercaseWords) = try nameCandidates(in: try documents(matching: query))
         // A single word that also occurs in lower case (Government) or reads as a nationality
         // (Australian, Palestinians, Japanese) is not a name.
         func plausible(_ name: [String]) -> Bool {
-            if name.allSatisfy({ notNames.contains($0.lowercased()) }) { return false }
+            if name.allSatisfy({ NameWords.notNames.contains($0.lowercased()) }) { return false }
             guard name.count == 1, let w = name.first?.lowercased() else { return true }
             if lowercaseWords.contains(w) { return false }
             return !["ian", "ians", "ese", "ans"].contains { w.hasSuffix($0) }
         }
-        occurrences = occurrences.compactMap { o in
+        let occurrences = found.compactMap { o -> (name: [String], doc: Int, opensSentence: Bool)? in
             // A connector never ends a name.
             var name = o.name
-            while let last = name.last, connectors.contains(last) { name.removeLast() }
+            while let last = name.last, NameWords.connectors.contains(last) { name.removeLast() }
             return name.isEmpty ? nil : (name, o.doc, o.opensSentence)
         }
         let inside = Set(occurrences.filter { !$0.opensSentence }.map { $0.name.joined(separator: " ") })
@@ -221,6 +152,67 @@ extension IndexReader {
             .prefix(limit).map { $0 }
     }
 
+    /// The live documents `query` matches (all live documents without one), by number.
+    private func documents(matching query: Query?) throws -> [Int] {
+        var docs: [Int] = []
+        if let query {
+            let plan = try self.plan(query, options: SearchOptions())
+            for seg in segments {
+                try forEachMatch(plan, in: seg) { docs.append(seg.docBase + Int($0)) }
+            }
+        } else {
+            for seg in segments {
+                for d in 0..<seg.docCount where !seg.isDeleted(Int32(d)) { docs.append(seg.docBase + d) }
+            }
+        }
+        return docs
+    }
+
+    /// Name candidates in `docs`: (words, document, whether the run opens a sentence), and every
+    /// word seen in lower case. A run that opens a sentence may start with an ordinary word
+    /// ("Later Marta Kowalczyk"): it counts whole only if the whole run also occurs inside a
+    /// sentence somewhere, else without its first word.
+    private func nameCandidates(in docs: [Int]) throws -> (occurrences: [(name: [String], doc: Int, opensSentence: Bool)], lowercaseWords: Set<String>) {
+        var occurrences: [(name: [String], doc: Int, opensSentence: Bool)] = []
+        var lowercaseWords = Set<String>()
+        for doc in docs {
+            let a = try storedArticle(doc)
+            for text in [a.title, a.body] {
+                let tokens = analyzer.tokens(text)
+                let bytes = Array(text.utf8)
+                let mentions = recognizer.recognize([(text, tokens)])[0]
+                var covered = Set<Int>()
+                for m in mentions { for k in m.start..<(m.start + m.count) { covered.insert(k) } }
+                var run: [String] = []
+                var opens = false
+                func flush() {
+                    defer { run.removeAll() }
+                    guard !run.isEmpty, run.count <= 4 else { return }
+                    occurrences.append((run, doc, opens))
+                }
+                func isCapitalized(_ k: Int) -> Bool {
+                    k < tokens.count && Recognizer.surface(text, tokens[k].byteRange).first.map { $0.isUppercase } == true
+                }
+                for (k, t) in tokens.enumerated() {
+                    let word = Recognizer.surface(text, t.byteRange)
+                    let capitalized = word.first.map { $0.isUppercase } ?? false
+                    let consecutive = k > 0 && tokens[k - 1].position + 1 == t.position && !run.isEmpty
+                    if !capitalized && !run.isEmpty && NameWords.connectors.contains(word) && isCapitalized(k + 1) && consecutive {
+                        run.append(word)
+                        continue
+                    }
+                    if !capitalized { lowercaseWords.insert(word) }
+                    if !capitalized || covered.contains(k) || NameWords.skip.contains(t.term) { flush(); continue }
+                    if !consecutive { flush() }
+                    if run.isEmpty { opens = IndexReader.startsSentence(bytes, t.byteRange.lowerBound) }
+                    run.append(word)
+                }
+                flush()
+            }
+        }
+        return (occurrences, lowercaseWords)
+    }
+
     /// Whether the word at byte `offset` begins a sentence (text start, a new line, or after . ! ? and quotes).
     static func startsSentence(_ utf8: [UInt8], _ offset: Int) -> Bool {
         var k = offset - 1
@@ -234,4 +226,25 @@ extension IndexReader {
         if k < 0 || utf8[k] == 0x0A { return true }
         return utf8[k] == UInt8(ascii: ".") || utf8[k] == UInt8(ascii: "!") || utf8[k] == UInt8(ascii: "?") || utf8[k] == UInt8(ascii: ":")
     }
+}
+
+/// The word lists of ``IndexReader/discoverNames(matching:minimumMentions:limit:)``.
+private enum NameWords {
+    static let skip: Set<String> = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                             "january", "february", "march", "april", "may", "june", "july", "august",
+                             "september", "october", "november", "december", "i", "the", "a", "an", "in", "on",
+                             "he", "she", "it", "we", "they", "but", "and", "mr", "mrs", "ms", "dr", "im", "ive", "ill", "id",
+                             // Titles, which stand before names but are not part of them.
+                             "president", "prime", "minister", "premier",
+                             "chancellor", "king", "queen", "prince", "general", "secretary", "senator", "governor",
+                             "councillor", "councilor", "mayor", "judge", "officer", "chief", "spokesman", "spokeswoman",
+                             "spokesperson", "ambassador", "commander", "professor", "doctor"]
+    // Capitalized words that are not names on their own: nationalities and directions.
+    static let notNames: Set<String> = ["chinese", "russian", "american", "european", "british", "french", "german",
+                                 "japanese", "korean", "israeli", "arab", "soviet", "western", "eastern", "northern",
+                                 "southern", "west", "east", "north", "south", "muslim", "jewish", "communist",
+                                 "afghan", "islamic", "catholic", "christian", "arabic", "thai", "swiss", "dutch",
+                                 "greek", "turkish", "polish", "irish", "scottish", "welsh", "english", "spanish"]
+    // Lower-case words that join the parts of a name: "Osama bin Laden", "Bank of England".
+    static let connectors: Set<String> = ["bin", "al", "de", "da", "di", "van", "von", "der", "la", "le", "of", "du", "dos"]
 }

@@ -27,9 +27,21 @@ struct Highlighter {
         phrases = parts.filter(\.isPhrase).map(\.terms)
     }
 
+    /// The best passage of `body` for the query, its matches marked (`title` helps settle entity mentions).
     func snippet(title: String = "", body: String) -> Snippet {
         let tokens = analyzer.tokens(body)
-        // Matched token index ranges, and which query part each belongs to.
+        let marks = self.marks(tokens, title: title, body: body)
+        let utf8 = Array(body.utf8)
+        let start = passageStart(marks, tokens, utf8)
+        let end = passageEnd(from: start, tokens, utf8)
+        let markBytes: [Range<Int>] = marks.map {
+            tokens[$0.range.lowerBound].byteRange.lowerBound..<tokens[$0.range.upperBound - 1].byteRange.upperBound
+        }.filter { $0.lowerBound >= start && $0.upperBound <= end }
+        return Highlighter.render(utf8, start..<end, marks: markBytes)
+    }
+
+    /// Matched token index ranges, by start, and which query part each belongs to (0: a single word).
+    private func marks(_ tokens: [Token], title: String, body: String) -> [(range: Range<Int>, part: Int)] {
         var marks: [(range: Range<Int>, part: Int)] = []
         var byPosition: [Int: Int] = [:]   // position → token index
         for (i, t) in tokens.enumerated() { byPosition[t.position] = i }
@@ -55,9 +67,12 @@ struct Highlighter {
             }
         }
         marks.sort { $0.range.lowerBound < $1.range.lowerBound }
+        return marks
+    }
 
-        let utf8 = Array(body.utf8)
-        // Choose the window (in bytes) holding the most distinct matched terms, then the most matches.
+    /// The byte where the passage starts: before the window holding the most distinct matched
+    /// terms (then the most matches), at its sentence or line when close enough, on a character boundary.
+    private func passageStart(_ marks: [(range: Range<Int>, part: Int)], _ tokens: [Token], _ utf8: [UInt8]) -> Int {
         var bestStart = 0
         if !marks.isEmpty {
             var bestScore = -1
@@ -73,41 +88,52 @@ struct Highlighter {
                 let score = distinct.count * 1000 + count
                 if score > bestScore { bestScore = score; bestStart = startByte }
             }
-            // Start at the sentence or line the match is in, when it is close enough.
-            var s = bestStart
-            let earliest = max(0, bestStart - 80)
-            while s > earliest {
-                let c = utf8[s - 1]
-                if c == UInt8(ascii: "\n") { break }
-                if s >= 2 && (utf8[s - 2] == UInt8(ascii: ".") || utf8[s - 2] == UInt8(ascii: "!") || utf8[s - 2] == UInt8(ascii: "?")) && c == UInt8(ascii: " ") { break }
-                s -= 1
-            }
-            if s == earliest && s > 0 {
-                // No sentence start nearby: begin at the first whole word instead.
-                while s < bestStart && utf8[s - 1] != UInt8(ascii: " ") && utf8[s - 1] != UInt8(ascii: "\n") { s += 1 }
-            }
-            bestStart = s
+            bestStart = Highlighter.sentenceStart(before: bestStart, utf8)
         }
         // Snap to a character boundary and the start of a word.
         while bestStart > 0 && bestStart < utf8.count && (utf8[bestStart] & 0xC0) == 0x80 { bestStart -= 1 }
-        var end = min(utf8.count, bestStart + targetLength)
+        return bestStart
+    }
+
+    /// The start of the sentence or line holding byte `start`, when close enough; else the first
+    /// whole word in reach.
+    private static func sentenceStart(before start: Int, _ utf8: [UInt8]) -> Int {
+        var s = start
+        let earliest = max(0, start - 80)
+        while s > earliest {
+            let c = utf8[s - 1]
+            if c == UInt8(ascii: "\n") { break }
+            if s >= 2 && (utf8[s - 2] == UInt8(ascii: ".") || utf8[s - 2] == UInt8(ascii: "!") || utf8[s - 2] == UInt8(ascii: "?")) && c == UInt8(ascii: " ") { break }
+            s -= 1
+        }
+        if s == earliest && s > 0 {
+            // No sentence start nearby: begin at the first whole word instead.
+            while s < start && utf8[s - 1] != UInt8(ascii: " ") && utf8[s - 1] != UInt8(ascii: "\n") { s += 1 }
+        }
+        return s
+    }
+
+    /// The byte where a passage starting at `start` ends: after the last whole token that fits.
+    private func passageEnd(from start: Int, _ tokens: [Token], _ utf8: [UInt8]) -> Int {
+        var end = min(utf8.count, start + targetLength)
         if end < utf8.count {
-            // End after the last whole token that fits.
-            if let last = tokens.last(where: { $0.byteRange.upperBound <= end && $0.byteRange.lowerBound >= bestStart }) {
+            if let last = tokens.last(where: { $0.byteRange.upperBound <= end && $0.byteRange.lowerBound >= start }) {
                 end = last.byteRange.upperBound
                 // Keep sentence punctuation right after it.
-                while end < utf8.count && end < bestStart + targetLength + 3,
+                while end < utf8.count && end < start + targetLength + 3,
                       [UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: "!"), UInt8(ascii: "?")].contains(utf8[end]) { end += 1 }
             }
             while end < utf8.count && (utf8[end] & 0xC0) == 0x80 { end += 1 }
         }
+        return end
+    }
 
-        // Build the text with whitespace collapsed, tracking highlight byte ranges.
+    /// The passage `bytes` of `utf8` with whitespace collapsed, the matches `markBytes` (byte
+    /// ranges of `utf8`, by start) marked, and "…" where text is cut.
+    private static func render(_ utf8: [UInt8], _ bytes: Range<Int>, marks markBytes: [Range<Int>]) -> Snippet {
+        let bestStart = bytes.lowerBound, end = bytes.upperBound
         var out: [UInt8] = []
         var ranges: [Range<Int>] = []
-        let markBytes: [Range<Int>] = marks.map {
-            tokens[$0.range.lowerBound].byteRange.lowerBound..<tokens[$0.range.upperBound - 1].byteRange.upperBound
-        }.filter { $0.lowerBound >= bestStart && $0.upperBound <= end }
         if bestStart > 0 { out += Array("… ".utf8) }
         var mi = 0
         var openAt: Int? = nil

@@ -45,6 +45,8 @@ struct QueryPlanner {
     let now: Int64
     /// A lenient query drops what has nothing to search for instead of failing.
     let lenient: Bool
+    /// BM25's length tables per field of `index`.
+    let normTables: [IndexedField: BM25.NormTable]
     /// Keeps the term dictionary entries looked up for document frequencies, for the scorers.
     var cache: QueryTerms? = nil
 
@@ -278,7 +280,7 @@ struct QueryPlanner {
                     break
                 }
             }
-            weighted.append((field: f, bm25: BM25(boost: boost(f), parts: parts, stats: stats, table: index.normTables[f])))
+            weighted.append((field: f, bm25: BM25(boost: boost(f), parts: parts, stats: stats, table: normTables[f])))
         }
         return PlanLeaf(label: label, span: span, fields: weighted)
     }
@@ -286,7 +288,7 @@ struct QueryPlanner {
 
 extension IndexReader {
     /// The scorer of `plan` over one segment; nil when it cannot match there.
-    func scorer(_ plan: Plan, in seg: SegmentReader, cache: QueryTerms? = nil) throws -> Scorer? {
+    func scorer(_ plan: Plan, in seg: SegmentReader, cache: QueryTerms? = nil) throws -> (any Scorer)? {
         switch plan {
         case .nothing:
             return nil
@@ -295,7 +297,7 @@ extension IndexReader {
         case .filter(let inner):
             return try scorer(inner, in: seg, cache: cache).map { FilterScorer($0) }
         case .leaf(let leaf):
-            var alternatives: [Scorer] = []
+            var alternatives: [any Scorer] = []
             for (field, bm25) in leaf.fields {
                 guard let norms = seg.norms(field), let spans = try spans(leaf.span, field: field, in: seg, cache: cache) else { continue }
                 let label = "\(field.name):\(leaf.label)"
@@ -312,7 +314,7 @@ extension IndexReader {
             if parts.isEmpty { return nil }
             return parts.count == 1 ? parts[0] : SumScorer(parts)
         case .and(let must, let not):
-            var required: [Scorer] = []
+            var required: [any Scorer] = []
             for m in must {
                 guard let s = try scorer(m, in: seg, cache: cache) else { return nil }
                 required.append(s)
@@ -325,7 +327,7 @@ extension IndexReader {
     }
 
     /// The spans of a pattern in one field of one segment; nil when a needed word is missing there.
-    func spans(_ plan: SpanPlan, field: IndexedField, in seg: SegmentReader, cache: QueryTerms? = nil) throws -> Spans? {
+    func spans(_ plan: SpanPlan, field: IndexedField, in seg: SegmentReader, cache: QueryTerms? = nil) throws -> (any Spans)? {
         func lookup(_ t: String) throws -> TermInfo? {
             if let cache { return try cache.info(field, t, in: seg) }
             return try seg.termInfo(field, t)
@@ -342,10 +344,10 @@ extension IndexReader {
             if children.isEmpty { return nil }
             return children.count == 1 ? children[0] : UnionSpans(children)
         case .phrase(let parts, let offsets, let slop):
-            var children: [PositionSpans] = []
+            var children: [any PositionSpans] = []
             var keys: [String] = []
             for p in parts {
-                guard let s = try spans(p, field: field, in: seg, cache: cache) as? PositionSpans else { return nil }
+                guard let s = try spans(p, field: field, in: seg, cache: cache) as? any PositionSpans else { return nil }
                 children.append(s)
                 switch p {
                 case .term(let t): keys.append(t)

@@ -8,7 +8,7 @@ protocol DocIterator: AnyObject {
 
 /// Moves every iterator in `children` (cheapest first) to the first document `>= start` that all
 /// of them share (leapfrog over `seek`); `start` is where `children[0]` stands.
-func leapfrog<T: DocIterator>(_ children: [T], from start: Int32) throws -> Int32 {
+func leapfrog(_ children: [any DocIterator], from start: Int32) throws -> Int32 {
     var candidate = start
     outer: while candidate != PostingsCursor.noMoreDocs {
         for c in children.dropFirst() {
@@ -24,11 +24,11 @@ func leapfrog<T: DocIterator>(_ children: [T], from start: Int32) throws -> Int3
 }
 
 /// The iteration of a union: the smallest document any child stands on.
-struct UnionWalk<T: DocIterator> {
-    let children: [T]
+struct UnionWalk {
+    let children: [any DocIterator]
     private var started = false
 
-    init(_ children: [T]) { self.children = children }
+    init(_ children: [any DocIterator]) { self.children = children }
 
     var cost: Int { children.reduce(0) { $0 + $1.cost } }
 
@@ -45,10 +45,33 @@ struct UnionWalk<T: DocIterator> {
         return minDoc()
     }
 
-    mutating func seek(_ target: Int32) throws -> Int32 {
+    /// Moves to the first document `>= target` (staying on `current` when it is there already).
+    mutating func seek(_ target: Int32, from current: Int32) throws -> Int32 {
+        if current >= target { return current }
         started = true
         for c in children where c.doc < target { _ = try c.seek(target) }
         return minDoc()
+    }
+}
+
+/// Iterators over the union of their children, walked by a ``UnionWalk`` (the walk is shared; what
+/// a document scores or holds is the conformer's).
+protocol UnionIterator: DocIterator {
+    var doc: Int32 { get set }
+    var walk: UnionWalk { get set }
+}
+
+extension UnionIterator {
+    var cost: Int { walk.cost }
+
+    func advance() throws -> Int32 {
+        doc = try walk.advance(from: doc)
+        return doc
+    }
+
+    func seek(_ target: Int32) throws -> Int32 {
+        doc = try walk.seek(target, from: doc)
+        return doc
     }
 }
 
@@ -57,22 +80,16 @@ struct UnionWalk<T: DocIterator> {
 /// Contract (as tantivy's `DocSet`): `doc` is `-1` before the first `advance()`/`seek(_:)` and
 /// ``PostingsCursor/noMoreDocs`` after the last match; `seek(target)` moves to the first matching
 /// document `>= target` and never moves backwards; `score()` is valid only on a matching document.
-class Scorer: DocIterator {
-    final var doc: Int32 = -1
-    func advance() throws -> Int32 { fatalError("abstract") }
-    func seek(_ target: Int32) throws -> Int32 {
-        while doc < target { _ = try advance() }
-        return doc
-    }
-    func score() throws -> Float { fatalError("abstract") }
+/// `cost` estimates the number of matches, used to order conjunctions.
+protocol Scorer: DocIterator {
+    func score() throws -> Float
     /// How `score()` is made, on the current (matching) document.
-    func explain() throws -> Explanation { fatalError("abstract") }
-    /// Estimated number of matches, used to order conjunctions.
-    var cost: Int { 0 }
+    func explain() throws -> Explanation
 }
 
 /// One term in one field.
 final class TermScorer: Scorer {
+    private(set) var doc: Int32 = -1
     let cursor: PostingsCursor
     let norms: UnsafeRawBufferPointer
     let bm25: BM25
@@ -86,46 +103,34 @@ final class TermScorer: Scorer {
         self.label = label
     }
 
-    override func explain() throws -> Explanation {
+    func explain() throws -> Explanation {
         bm25.explain(freq: Float(cursor.freq), norm: norms[Int(doc)], what: label, freqText: "freq, occurrences of the term in the field")
     }
 
-    override func advance() throws -> Int32 { doc = try cursor.advance(); return doc }
-    override func seek(_ target: Int32) throws -> Int32 { doc = try cursor.seek(target); return doc }
-    override func score() throws -> Float { bm25.score(freq: Float(cursor.freq), norm: norms[Int(doc)]) }
-    override var cost: Int { cursor.cost }
+    func advance() throws -> Int32 { doc = try cursor.advance(); return doc }
+    func seek(_ target: Int32) throws -> Int32 { doc = try cursor.seek(target); return doc }
+    func score() throws -> Float { bm25.score(freq: Float(cursor.freq), norm: norms[Int(doc)]) }
+    var cost: Int { cursor.cost }
 }
 
 /// Matches documents any child matches; scores the sum of the matching children's scores.
-final class SumScorer: Scorer {
-    let children: [Scorer]
-    private var walk: UnionWalk<Scorer>
+final class SumScorer: Scorer, UnionIterator {
+    var doc: Int32 = -1
+    let children: [any Scorer]
+    var walk: UnionWalk
 
-    init(_ children: [Scorer]) {
+    init(_ children: [any Scorer]) {
         self.children = children
         walk = UnionWalk(children)
     }
 
-    override var cost: Int { walk.cost }
-
-    override func advance() throws -> Int32 {
-        doc = try walk.advance(from: doc)
-        return doc
-    }
-
-    override func seek(_ target: Int32) throws -> Int32 {
-        if doc >= target { return doc }
-        doc = try walk.seek(target)
-        return doc
-    }
-
-    override func score() throws -> Float {
+    func score() throws -> Float {
         var sum: Double = 0
         for c in children where c.doc == doc { sum += Double(try c.score()) }
         return Float(sum)
     }
 
-    override func explain() throws -> Explanation {
+    func explain() throws -> Explanation {
         let parts = try children.filter { $0.doc == doc }.map { try $0.explain() }
         if parts.count == 1 { return parts[0] }
         return Explanation(value: try score(), text: "sum of:", details: parts)
@@ -135,49 +140,56 @@ final class SumScorer: Scorer {
 /// Matches documents every child matches (leapfrog over `seek`, cheapest child first);
 /// scores the sum of the children's scores.
 final class ConjunctionScorer: Scorer {
-    let children: [Scorer]
+    private(set) var doc: Int32 = -1
+    let children: [any Scorer]
+    /// `children` as iterators, made once (converting the array per step would allocate).
+    private let iterators: [any DocIterator]
 
-    init(_ children: [Scorer]) { self.children = children.sorted { $0.cost < $1.cost } }
+    init(_ children: [any Scorer]) {
+        self.children = children.sorted { $0.cost < $1.cost }
+        iterators = self.children
+    }
 
-    override var cost: Int { children.first?.cost ?? 0 }
+    var cost: Int { children.first?.cost ?? 0 }
 
-    override func advance() throws -> Int32 {
-        doc = try leapfrog(children, from: try children[0].advance())
+    func advance() throws -> Int32 {
+        doc = try leapfrog(iterators, from: try children[0].advance())
         return doc
     }
 
-    override func seek(_ target: Int32) throws -> Int32 {
+    func seek(_ target: Int32) throws -> Int32 {
         if doc >= target { return doc }
-        doc = try leapfrog(children, from: try children[0].seek(target))
+        doc = try leapfrog(iterators, from: try children[0].seek(target))
         return doc
     }
 
-    override func score() throws -> Float {
+    func score() throws -> Float {
         var sum: Double = 0
         for c in children { sum += Double(try c.score()) }
         return Float(sum)
     }
 
-    override func explain() throws -> Explanation {
+    func explain() throws -> Explanation {
         Explanation(value: try score(), text: "sum of:", details: try children.map { try $0.explain() })
     }
 }
 
 /// Matches the documents `required` matches and `excluded` does not; scores as `required`.
 final class ReqExclScorer: Scorer {
-    let required: Scorer
-    let excluded: Scorer
+    private(set) var doc: Int32 = -1
+    let required: any Scorer
+    let excluded: any Scorer
 
-    init(required: Scorer, excluded: Scorer) {
+    init(required: any Scorer, excluded: any Scorer) {
         self.required = required
         self.excluded = excluded
     }
 
-    override var cost: Int { required.cost }
+    var cost: Int { required.cost }
 
-    override func advance() throws -> Int32 { try skipExcluded(try required.advance()) }
+    func advance() throws -> Int32 { try skipExcluded(try required.advance()) }
 
-    override func seek(_ target: Int32) throws -> Int32 {
+    func seek(_ target: Int32) throws -> Int32 {
         if doc >= target { return doc }
         return try skipExcluded(try required.seek(target))
     }
@@ -193,9 +205,9 @@ final class ReqExclScorer: Scorer {
         return d
     }
 
-    override func score() throws -> Float { try required.score() }
+    func score() throws -> Float { try required.score() }
 
-    override func explain() throws -> Explanation {
+    func explain() throws -> Explanation {
         let e = try required.explain()
         return Explanation(value: e.value, text: "sum of (no excluded part matches; excluded parts do not score):", details: [e])
     }
@@ -203,6 +215,7 @@ final class ReqExclScorer: Scorer {
 
 /// Matches the documents whose publication time lies in `[lower, upper)`; scores 0.
 final class DateFilterScorer: Scorer {
+    private(set) var doc: Int32 = -1
     let segment: SegmentReader
     let lower: Int64
     let upper: Int64
@@ -215,14 +228,14 @@ final class DateFilterScorer: Scorer {
         self.label = label
     }
 
-    override var cost: Int { segment.docCount }
+    var cost: Int { segment.docCount }
 
-    override func advance() throws -> Int32 {
+    func advance() throws -> Int32 {
         if doc == PostingsCursor.noMoreDocs { return doc }
         return try seek(doc + 1)
     }
 
-    override func seek(_ target: Int32) throws -> Int32 {
+    func seek(_ target: Int32) throws -> Int32 {
         if doc >= target { return doc }
         var d = Int(target)
         while d < segment.docCount {
@@ -233,22 +246,23 @@ final class DateFilterScorer: Scorer {
         return doc
     }
 
-    override func score() throws -> Float { 0 }
+    func score() throws -> Float { 0 }
 
-    override func explain() throws -> Explanation {
+    func explain() throws -> Explanation {
         Explanation(value: 0, text: "date:\(label) matches (filters do not score)")
     }
 }
 
 /// Matches what `inner` matches; scores 0 (a filter such as `--entity`).
 final class FilterScorer: Scorer {
-    let inner: Scorer
-    init(_ inner: Scorer) { self.inner = inner }
-    override var cost: Int { inner.cost }
-    override func advance() throws -> Int32 { doc = try inner.advance(); return doc }
-    override func seek(_ target: Int32) throws -> Int32 { doc = try inner.seek(target); return doc }
-    override func score() throws -> Float { 0 }
-    override func explain() throws -> Explanation {
+    private(set) var doc: Int32 = -1
+    let inner: any Scorer
+    init(_ inner: any Scorer) { self.inner = inner }
+    var cost: Int { inner.cost }
+    func advance() throws -> Int32 { doc = try inner.advance(); return doc }
+    func seek(_ target: Int32) throws -> Int32 { doc = try inner.seek(target); return doc }
+    func score() throws -> Float { 0 }
+    func explain() throws -> Explanation {
         let e = try inner.explain()
         return Explanation(value: 0, text: "filter (matches, does not score): \(e.text)")
     }
@@ -256,7 +270,10 @@ final class FilterScorer: Scorer {
 
 /// Matches nothing.
 final class EmptyScorer: Scorer {
-    override func advance() throws -> Int32 { doc = PostingsCursor.noMoreDocs; return doc }
-    override func score() throws -> Float { 0 }
-    override func explain() throws -> Explanation { Explanation(value: 0, text: "no match") }
+    private(set) var doc: Int32 = -1
+    var cost: Int { 0 }
+    func advance() throws -> Int32 { doc = PostingsCursor.noMoreDocs; return doc }
+    func seek(_ target: Int32) throws -> Int32 { try advance() }
+    func score() throws -> Float { 0 }
+    func explain() throws -> Explanation { Explanation(value: 0, text: "no match") }
 }

@@ -113,61 +113,62 @@ extension IndexReader {
         // Never more than the index holds (and no overflow for huge limits or offsets).
         let wanted = options.limit == 0 || options.offset >= documentCount ? 0
             : min(documentCount, options.offset + min(options.limit, documentCount))
-        var top = TopDocs(capacity: wanted, byDate: options.order == .date)
-        var total = 0
-        var facets: [String: (documents: Int, mentions: Int)] = [:]
-        let prune = !options.countAllMatches && options.order == .score && wanted > 0 && !options.entityFacets
+        let results: SearchResults
+        switch options.order {
+        case .score:
+            results = try search(plan, SearchCollectors(top: TopScoreCollector(capacity: wanted), facets: options.entityFacets),
+                                 options: options, cache: cache)
+        case .date:
+            results = try search(plan, SearchCollectors(top: TopDateCollector(capacity: wanted), facets: options.entityFacets),
+                                 options: options, cache: cache)
+        }
+        return results
+    }
+
+    /// Runs `plan` segment by segment into `collectors` and makes the results from them.
+    private func search<Top: TopCollector>(_ plan: Plan, _ collectors: SearchCollectors<Top>, options: SearchOptions,
+                                           cache: QueryTerms) throws -> SearchResults {
+        var collectors = collectors
+        let wanted = collectors.top.needsScores
+        let prune = !options.countAllMatches && options.order == .score && wanted && !options.entityFacets
         // Sums of parts by score go through PrunedTopK's flat loop, pruning or not.
         let flat = options.flatEvaluation && options.order == .score && !options.entityFacets
         var exact = true
         for seg in segments {
-            if flat, let c = try PrunedTopK.clauses(plan, in: seg, index: self, cache: cache) {
-                total += try PrunedTopK.collect(c, base: Int32(seg.docBase), deleted: seg.deletedWords, into: &top, prune: prune)
+            if flat, let c = try PrunedTopK.clauses(plan, in: seg, index: self, cache: cache),
+               let scored = try collectors.top.collectFlat(c, in: seg, prune: prune) {
+                collectors.count.add(scored)
                 if prune { exact = false }
                 continue
             }
-            guard let scorer = try scorer(plan, in: seg, cache: cache) else { continue }
-            var d = try scorer.advance()
-            let base = Int32(seg.docBase)
-            var matched = options.entityFacets ? [UInt64](repeating: 0, count: (seg.docCount + 63) / 64) : []
-            while d != PostingsCursor.noMoreDocs {
-                if seg.isDeleted(d) {
-                    d = try scorer.advance()
-                    continue
-                }
-                total += 1
-                if options.entityFacets { matched[Int(d) >> 6] |= 1 << UInt64(d & 63) }
-                if wanted > 0 {
-                    let date = options.order == .date ? (seg.date(Int(d)) ?? Int64.min) : 0
-                    top.insert(score: try scorer.score(), date: date, doc: base + d)
-                }
-                d = try scorer.advance()
-            }
-            if options.entityFacets { try countEntities(in: seg, matches: matched, into: &facets) }
+            try evaluate(plan, in: seg, cache: cache, into: &collectors)
         }
-        let ranked = top.sorted()
-        var hits: [SearchHit] = []
-        if ranked.count > options.offset {
-            let highlighter = options.snippets ? Highlighter(parts: highlightParts(plan), analyzer: analyzer, recognizer: recognizer) : nil
-            for (i, entry) in ranked[options.offset...].enumerated() {
-                guard options.fetchArticles else {
-                    hits.append(SearchHit(rank: options.offset + i + 1, score: entry.score, id: "", title: "", date: nil, url: nil,
-                                          snippet: Snippet(text: "", highlights: []), documentNumber: Int(entry.doc), explanation: nil))
-                    continue
-                }
-                let stored = try storedArticle(Int(entry.doc))
-                let date = stored.date.map { ArticleDate(secondsSinceEpoch: $0, text: stored.dateText ?? "") }
-                let snippet = highlighter?.snippet(title: stored.title, body: stored.body) ?? Snippet(text: "", highlights: [])
-                let explanation = options.explain ? try explain(plan, documentNumber: Int(entry.doc)) : nil
-                hits.append(SearchHit(rank: options.offset + i + 1, score: entry.score, id: stored.id, title: stored.title,
-                                      date: date, url: stored.url, snippet: snippet, documentNumber: Int(entry.doc),
-                                      explanation: explanation))
-            }
-        }
-        var results = SearchResults(totalHits: total, hits: hits)
+        var results = SearchResults(totalHits: collectors.count.count, hits: try hits(collectors.top.sorted(), plan: plan, options: options))
         results.totalHitsIsExact = exact
-        if options.entityFacets { results.entities = entityCounts(from: facets) }
+        if let facets = collectors.facets { results.entities = entityCounts(from: facets.totals) }
         return results
+    }
+
+    /// The requested page of `ranked` (best first) as hits, with their articles when asked for.
+    private func hits(_ ranked: [TopDocs.Entry], plan: Plan, options: SearchOptions) throws -> [SearchHit] {
+        var hits: [SearchHit] = []
+        guard ranked.count > options.offset else { return hits }
+        let highlighter = options.snippets ? Highlighter(parts: highlightParts(plan), analyzer: analyzer, recognizer: recognizer) : nil
+        for (i, entry) in ranked[options.offset...].enumerated() {
+            guard options.fetchArticles else {
+                hits.append(SearchHit(rank: options.offset + i + 1, score: entry.score, id: "", title: "", date: nil, url: nil,
+                                      snippet: Snippet(text: "", highlights: []), documentNumber: Int(entry.doc), explanation: nil))
+                continue
+            }
+            let stored = try storedArticle(Int(entry.doc))
+            let date = stored.date.map { ArticleDate(secondsSinceEpoch: $0, text: stored.dateText ?? "") }
+            let snippet = highlighter?.snippet(title: stored.title, body: stored.body) ?? Snippet(text: "", highlights: [])
+            let explanation = options.explain ? try explain(plan, documentNumber: Int(entry.doc)) : nil
+            hits.append(SearchHit(rank: options.offset + i + 1, score: entry.score, id: stored.id, title: stored.title,
+                                  date: date, url: stored.url, snippet: snippet, documentNumber: Int(entry.doc),
+                                  explanation: explanation))
+        }
+        return hits
     }
 
     /// Explains how `query` scores the document with internal number `documentNumber`
@@ -180,7 +181,7 @@ extension IndexReader {
     func plan(_ query: Query, options: SearchOptions, cache: QueryTerms? = nil) throws -> Plan {
         let planner = QueryPlanner(index: self, titleBoost: options.titleBoost,
                                    now: Int64(options.now.timeIntervalSince1970.rounded(.down)), lenient: query.lenient,
-                                   cache: cache)
+                                   normTables: normTables, cache: cache)
         return try planner.plan(query)
     }
 
@@ -221,56 +222,4 @@ extension IndexReader {
         visit(plan)
         return out
     }
-}
-
-/// Keeps the best `capacity` hits in a binary min-heap: by score (ties to the lower doc), or by
-/// date, newest first (ties to the better score, then the lower doc).
-struct TopDocs {
-    struct Entry { var score: Float; var date: Int64; var doc: Int32 }
-    let capacity: Int
-    let byDate: Bool
-    private var heap: [Entry] = []
-
-    init(capacity: Int, byDate: Bool = false) {
-        self.capacity = capacity
-        self.byDate = byDate
-        heap.reserveCapacity(min(capacity, 1 << 16))
-    }
-
-    /// True when `a` ranks below `b`.
-    @inline(__always)
-    private func worse(_ a: Entry, _ b: Entry) -> Bool {
-        if byDate && a.date != b.date { return a.date < b.date }
-        return a.score < b.score || (a.score == b.score && a.doc > b.doc)
-    }
-
-    mutating func insert(score: Float, date: Int64 = 0, doc: Int32) {
-        let e = Entry(score: score, date: date, doc: doc)
-        if heap.count < capacity {
-            heap.append(e)
-            var i = heap.count - 1
-            while i > 0 {
-                let parent = (i - 1) / 2
-                if worse(heap[i], heap[parent]) { heap.swapAt(i, parent); i = parent } else { break }
-            }
-        } else if capacity > 0 && worse(heap[0], e) {
-            heap[0] = e
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < heap.count && worse(heap[l], heap[m]) { m = l }
-                if r < heap.count && worse(heap[r], heap[m]) { m = r }
-                if m == i { break }
-                heap.swapAt(i, m)
-                i = m
-            }
-        }
-    }
-
-    /// Best first.
-    func sorted() -> [Entry] { heap.sorted { worse($1, $0) } }
-
-    /// The score a new (later) document must beat to enter, once the heap is full.
-    var threshold: Float? { heap.count == capacity && capacity > 0 ? heap[0].score : nil }
 }

@@ -1,0 +1,197 @@
+/// What a search does with the matches of a segment, in document order: a search is a plan,
+/// evaluated segment by segment (``IndexReader/evaluate(_:in:into:)``), feeding collectors.
+///
+/// Collectors are driven as concrete (generic) types, never as existentials, so that the calls
+/// per match inline into the evaluation loop.
+protocol Collector {
+    /// Whether ``collect(doc:score:)`` needs the match's score (it is computed only then).
+    var needsScores: Bool { get }
+    /// Starts a segment, before its first match.
+    mutating func begin(_ seg: SegmentReader) throws
+    /// A live match: `doc` is the segment-local document, `score` 0 unless ``needsScores``.
+    mutating func collect(doc: Int32, score: Float)
+    /// Ends a segment, after its last match.
+    mutating func end(_ seg: SegmentReader) throws
+}
+
+extension Collector {
+    func begin(_ seg: SegmentReader) throws {}
+    func end(_ seg: SegmentReader) throws {}
+}
+
+/// Counts the matches.
+struct CountCollector: Collector {
+    private(set) var count = 0
+    var needsScores: Bool { false }
+    @inline(__always) mutating func collect(doc: Int32, score: Float) { count += 1 }
+    /// Adds matches counted elsewhere (by ``PrunedTopK``'s loop).
+    mutating func add(_ n: Int) { count += n }
+}
+
+/// A collector of the best hits in some order.
+protocol TopCollector: Collector {
+    /// A collector of at most `capacity` hits.
+    init(capacity: Int)
+    /// Collects one segment through ``PrunedTopK``'s flat loop, when this order allows it:
+    /// the number of documents scored, or nil (then the caller evaluates the tree of scorers).
+    mutating func collectFlat(_ clauses: PrunedTopK.Clauses, in seg: SegmentReader, prune: Bool) throws -> Int?
+    /// The hits, best first.
+    func sorted() -> [TopDocs.Entry]
+}
+
+/// The best hits by score (ties to the lower document).
+struct TopScoreCollector: TopCollector {
+    private(set) var top: TopDocs
+    private var base: Int32 = 0
+    init(capacity: Int) { top = TopDocs(capacity: capacity) }
+    var needsScores: Bool { top.capacity > 0 }
+    mutating func begin(_ seg: SegmentReader) throws { base = Int32(seg.docBase) }
+    @inline(__always) mutating func collect(doc: Int32, score: Float) {
+        if top.capacity > 0 { top.insert(score: score, doc: base + doc) }
+    }
+    mutating func collectFlat(_ clauses: PrunedTopK.Clauses, in seg: SegmentReader, prune: Bool) throws -> Int? {
+        try PrunedTopK.collect(clauses, base: Int32(seg.docBase), deleted: seg.deletedWords, into: &top, prune: prune)
+    }
+    func sorted() -> [TopDocs.Entry] { top.sorted() }
+}
+
+/// The best hits by publication date, newest first, undated last (ties to the better score).
+struct TopDateCollector: TopCollector {
+    private var top: TopDocs
+    private var segment: SegmentReader?
+    private var base: Int32 = 0
+    init(capacity: Int) { top = TopDocs(capacity: capacity, byDate: true) }
+    var needsScores: Bool { top.capacity > 0 }
+    mutating func begin(_ seg: SegmentReader) throws {
+        segment = seg
+        base = Int32(seg.docBase)
+    }
+    @inline(__always) mutating func collect(doc: Int32, score: Float) {
+        guard top.capacity > 0 else { return }
+        let date = segment.unsafelyUnwrapped.date(Int(doc)) ?? Int64.min
+        top.insert(score: score, date: date, doc: base + doc)
+    }
+    mutating func end(_ seg: SegmentReader) throws { segment = nil }
+    func collectFlat(_ clauses: PrunedTopK.Clauses, in seg: SegmentReader, prune: Bool) throws -> Int? { nil }
+    func sorted() -> [TopDocs.Entry] { top.sorted() }
+}
+
+/// Counts the entities mentioned in the matching documents (documents and mentions per entity term).
+struct EntityFacetCollector: Collector {
+    private(set) var totals: [String: (documents: Int, mentions: Int)] = [:]
+    private var matched: [UInt64] = []
+    var needsScores: Bool { false }
+    mutating func begin(_ seg: SegmentReader) throws {
+        matched = [UInt64](repeating: 0, count: (seg.docCount + 63) / 64)
+    }
+    @inline(__always) mutating func collect(doc: Int32, score: Float) {
+        matched[Int(doc) >> 6] |= 1 << UInt64(doc & 63)
+    }
+    mutating func end(_ seg: SegmentReader) throws {
+        try IndexReader.countEntities(in: seg, matches: matched, into: &totals)
+        matched = []
+    }
+    /// Counts the entities of every live document of `seg` (no query).
+    mutating func countAll(in seg: SegmentReader) throws {
+        try IndexReader.countEntities(in: seg, matches: nil, into: &totals)
+    }
+}
+
+/// The collectors of ``IndexReader/search(_:options:)``: the count, the best hits and, when
+/// asked for, the entity facets.
+struct SearchCollectors<Top: TopCollector>: Collector {
+    var count = CountCollector()
+    var top: Top
+    var facets: EntityFacetCollector?
+
+    init(top: Top, facets: Bool) {
+        self.top = top
+        self.facets = facets ? EntityFacetCollector() : nil
+    }
+
+    var needsScores: Bool { top.needsScores }
+
+    mutating func begin(_ seg: SegmentReader) throws {
+        try top.begin(seg)
+        try facets?.begin(seg)
+    }
+
+    @inline(__always) mutating func collect(doc: Int32, score: Float) {
+        count.collect(doc: doc, score: score)
+        top.collect(doc: doc, score: score)
+        facets?.collect(doc: doc, score: score)
+    }
+
+    mutating func end(_ seg: SegmentReader) throws {
+        try top.end(seg)
+        try facets?.end(seg)
+    }
+}
+
+extension IndexReader {
+    /// Evaluates `plan` over one segment into `collector`: every live match, in order. Does
+    /// nothing (not even begin the segment) when the plan cannot match there.
+    func evaluate<C: Collector>(_ plan: Plan, in seg: SegmentReader, cache: QueryTerms? = nil, into collector: inout C) throws {
+        guard let scorer = try scorer(plan, in: seg, cache: cache) else { return }
+        try collector.begin(seg)
+        let scores = collector.needsScores
+        var d = try scorer.advance()
+        while d != PostingsCursor.noMoreDocs {
+            if !seg.isDeleted(d) { collector.collect(doc: d, score: scores ? try scorer.score() : 0) }
+            d = try scorer.advance()
+        }
+        try collector.end(seg)
+    }
+}
+
+/// Keeps the best `capacity` hits in a binary min-heap: by score (ties to the lower doc), or by
+/// date, newest first (ties to the better score, then the lower doc).
+struct TopDocs {
+    struct Entry { var score: Float; var date: Int64; var doc: Int32 }
+    let capacity: Int
+    let byDate: Bool
+    private var heap: [Entry] = []
+
+    init(capacity: Int, byDate: Bool = false) {
+        self.capacity = capacity
+        self.byDate = byDate
+        heap.reserveCapacity(min(capacity, 1 << 16))
+    }
+
+    /// True when `a` ranks below `b`.
+    @inline(__always)
+    private func worse(_ a: Entry, _ b: Entry) -> Bool {
+        if byDate && a.date != b.date { return a.date < b.date }
+        return a.score < b.score || (a.score == b.score && a.doc > b.doc)
+    }
+
+    mutating func insert(score: Float, date: Int64 = 0, doc: Int32) {
+        let e = Entry(score: score, date: date, doc: doc)
+        if heap.count < capacity {
+            heap.append(e)
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                if worse(heap[i], heap[parent]) { heap.swapAt(i, parent); i = parent } else { break }
+            }
+        } else if capacity > 0 && worse(heap[0], e) {
+            heap[0] = e
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && worse(heap[l], heap[m]) { m = l }
+                if r < heap.count && worse(heap[r], heap[m]) { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+    }
+
+    /// Best first.
+    func sorted() -> [Entry] { heap.sorted { worse($1, $0) } }
+
+    /// The score a new (later) document must beat to enter, once the heap is full.
+    var threshold: Float? { heap.count == capacity && capacity > 0 ? heap[0].score : nil }
+}
