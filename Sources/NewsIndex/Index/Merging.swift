@@ -132,10 +132,11 @@ final class WorkingSegment: @unchecked Sendable {
 }
 
 enum SegmentMerger {
-    /// Writes the live documents of `sources`, in order, as one new segment named `name`.
-    static func merge(_ sources: [WorkingSegment], directory: String, name: String,
+    /// Writes the live documents of `sources`, in order, as one new segment named `name`, with
+    /// the (non-zero) id `segmentID`.
+    static func merge(_ sources: [WorkingSegment], directory: String, name: String, segmentID: UInt64,
                       analyzer: Analyzer, recognizer: Recognizer, onDocument: () throws -> Void = {}) throws -> (Manifest.Segment, [String]) {
-        let builder = SegmentBuilder(segmentID: UInt64.random(in: 1...UInt64.max), analyzer: analyzer, recognizer: recognizer)
+        let builder = SegmentBuilder(segmentID: segmentID, analyzer: analyzer, recognizer: recognizer)
         for s in sources {
             try s.reader.forEachArticle { d, article in
                 if !s.isDeleted(d) {
