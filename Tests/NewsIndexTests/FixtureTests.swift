@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import NewsIndex
 @testable import NewsIndexIngest
+import NewsIndexTestSupport
 
 /// The frozen index of each format version (Fixtures/index-v<N>/, written by scripts/make-fixture)
 /// and the reproducible builds that make it.
