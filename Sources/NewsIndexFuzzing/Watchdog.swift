@@ -2,6 +2,7 @@ import Foundation
 
 /// Catches hangs: a background thread checks how long the current input has been running and,
 /// past the limit, reports the input and ends the process (a hang cannot be interrupted safely).
+// @unchecked Sendable: the input and its start time are read and written under `lock` only.
 package final class Watchdog: @unchecked Sendable {
     private let lock = NSLock()
     private var started: Date?

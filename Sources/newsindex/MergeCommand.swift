@@ -62,6 +62,7 @@ struct MergeCommand: ParsableCommand {
 }
 
 /// The progress line of a merge: documents written, rate and time left.
+// @unchecked Sendable: the writer calls mergeProgress from the committing thread only, one call at a time.
 private final class MergeProgress: @unchecked Sendable {
     private var line = ProgressLine(enabled: true)
     private let start: Double
