@@ -16,12 +16,8 @@ extension SegmentCheck {
 
     func checkTerms(_ tdi: MappedFile, _ meter: Meter) throws {
         let file = tdi.path, bytes = tdi.bytes
-        let bodyEnd = bytes.count - FormatConstants.footerSize
-        let trailerAt = bodyEnd - 20
-        guard trailerAt >= FormatConstants.headerSize else {
-            throw Damage(file: file, offset: FormatConstants.headerSize, message: "the trailer (20 bytes) is missing")
-        }
-        var t = Cursor(bytes, file: file, from: trailerAt, to: bodyEnd)
+        let (cursor, trailerAt) = try trailer(of: tdi, size: 20)
+        var t = cursor
         let tc = try t.u64()
         let bc = Int(try t.u32())
         let io = try t.u64()

@@ -7,12 +7,8 @@ extension SegmentCheck {
 
     func checkStoredFields(_ f: MappedFile, _ meter: Meter) throws {
         let bytes = f.bytes, file = f.path
-        let bodyEnd = bytes.count - FormatConstants.footerSize
-        let trailerAt = bodyEnd - 16
-        guard trailerAt >= FormatConstants.headerSize else {
-            throw Damage(file: file, offset: FormatConstants.headerSize, message: "the trailer (16 bytes) is missing")
-        }
-        var t = Cursor(bytes, file: file, from: trailerAt, to: bodyEnd)
+        let (cursor, trailerAt) = try trailer(of: f, size: 16)
+        var t = cursor
         let n = Int(try t.u32())
         let chunkCount = Int(try t.u32())
         let io = try t.u64()

@@ -267,4 +267,15 @@ final class SegmentCheck {
         meter.add(f.bytes.count)
     }
 
+
+    /// A cursor over the fixed-size trailer that ends the body of `f` (before the footer), and
+    /// the trailer's offset; a file too short to hold one is damaged.
+    func trailer(of f: MappedFile, size: Int) throws -> (Cursor, at: Int) {
+        let bodyEnd = f.bytes.count - FormatConstants.footerSize
+        let at = bodyEnd - size
+        guard at >= FormatConstants.headerSize else {
+            throw Damage(file: f.path, offset: FormatConstants.headerSize, message: "the trailer (\(size) bytes) is missing")
+        }
+        return (Cursor(f.bytes, file: f.path, from: at, to: bodyEnd), at)
+    }
 }
