@@ -202,12 +202,14 @@ public struct StoredArticle: Sendable {
 /// Values derived from an open index, one per type, each made once on first use: a slot the
 /// layers above fill without the index knowing their types.
 final class DerivedValues: Sendable {
-    private let values = Locked<[ObjectIdentifier: any Sendable]>([:])
+    // Objects, so that reading one back is a plain downcast (no conformance lookup per query).
+    private let values = Locked<[ObjectIdentifier: AnyObject]>([:])
 
     /// The value of type `T`, made by `make` the first time it is asked for.
-    func value<T: Sendable>(_ type: T.Type, make: () -> T) -> T {
+    func value<T: AnyObject & Sendable>(_ type: T.Type, make: () -> T) -> T {
         values.withLock { values in
-            if let v = values[ObjectIdentifier(type)] as? T { return v }
+            // The key is the value's own type.
+            if let v = values[ObjectIdentifier(type)] { return unsafeDowncast(v, to: T.self) }
             let v = make()
             values[ObjectIdentifier(type)] = v
             return v

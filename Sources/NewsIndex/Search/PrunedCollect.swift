@@ -107,6 +107,7 @@ extension PrunedTopK {
             guard c.cursor == nil, let s = c.scorer as? PrunableScorer else { return nil }
             return (s, prefix[n] - c.bound)
         }
+        let partScores = tables.partScores, hasPart = tables.hasPart
         var lastTheta = -Float.infinity
         // The number of non-essential clauses (for the current θ).
         var p = 0
@@ -115,10 +116,7 @@ extension PrunedTopK {
             if theta != lastTheta {
                 lastTheta = theta
                 p = nonEssential(prefix, n, theta: theta)
-                for (s, others) in phraseClauses {
-                    s.threshold = theta
-                    s.otherBounds = others
-                }
+                for (s, others) in phraseClauses { s.threshold = theta; s.otherBounds = others }
             }
             if p == n { break }
             // Block-max: a single essential clause skips blocks that cannot beat θ.
@@ -147,8 +145,22 @@ extension PrunedTopK {
                 try advance(refs, from: p, on: d)
                 continue
             }
-            if try scoreParts(refs, on: d, essential: p, tables, theta: theta),
-               let s = exactScore(tables, n, leafCount: conjunctive ? shape.leafCount : 0) {
+            // Essential clauses on d, then non-essential ones while d can still beat θ.
+            var estimate: Float = 0
+            for i in 0..<n { hasPart[i] = false }
+            for i in p..<n where refs[i].doc == d {
+                let s = try refs[i].score()
+                partScores[i] = s
+                hasPart[i] = true
+                estimate += s
+            }
+            var i = p - 1
+            while i >= 0 {
+                if (estimate + prefix[i + 1]) * margin <= theta { break }
+                if let s = try probe(refs[i], d) { partScores[i] = s; hasPart[i] = true; estimate += s }
+                i -= 1
+            }
+            if i < 0, let s = exactScore(tables, n, leafCount: conjunctive ? shape.leafCount : 0) {
                 scored += 1
                 // Only a score of at least θ can enter (ties go to the lower document).
                 if s >= theta { top.insert(score: s, doc: base + d) }
@@ -156,33 +168,6 @@ extension PrunedTopK {
             try advance(refs, from: p, on: d)
         }
         return scored
-    }
-
-    /// Scores `d`: the essential clauses on it, then the non-essential ones while it can still
-    /// beat θ, into `tables.partScores` and `hasPart`; false when it cannot beat θ.
-    @inline(__always)
-    private static func scoreParts(_ refs: [ClauseRef], on d: Int32, essential p: Int, _ tables: Tables, theta: Float) throws -> Bool {
-        let n = refs.count
-        let partScores = tables.partScores, hasPart = tables.hasPart, prefix = tables.prefix
-        var estimate: Float = 0
-        for i in 0..<n { hasPart[i] = false }
-        for i in p..<n where refs[i].doc == d {
-            let s = try refs[i].score()
-            partScores[i] = s
-            hasPart[i] = true
-            estimate += s
-        }
-        var i = p - 1
-        while i >= 0 {
-            if (estimate + prefix[i + 1]) * margin <= theta { return false }
-            if let s = try probe(refs[i], d) {
-                partScores[i] = s
-                hasPart[i] = true
-                estimate += s
-            }
-            i -= 1
-        }
-        return true
     }
 
     /// The exact score once every clause was looked at, summed as the exhaustive scorers do
@@ -219,7 +204,7 @@ extension PrunedTopK {
     /// without a clause there moves the essential clauses on to the leaf's next document).
     /// Clauses are left on their first document at or after the result.
     /// The leaves are runs of `order` (a leaf's last clause has `leafEnds` set), cheapest first.
-    static func nextShared(from start: Int32, _ refs: [ClauseRef], essential p: Int, order: UnsafePointer<Int>,
+    private static func nextShared(from start: Int32, _ refs: [ClauseRef], essential p: Int, order: UnsafePointer<Int>,
                                    leafEnds: UnsafePointer<Bool>) throws -> Int32 {
         let n = refs.count
         var d = start

@@ -30,6 +30,8 @@ struct PrunedTopK {
 
         /// `cursor` (kept alive by it), to move it without reference counting in the hot loop.
         private let cursorRef: Unmanaged<PostingsCursor>?
+        /// `scorer` when it is a two-word phrase (the common one): reached without dynamic dispatch.
+        private let pairRef: Unmanaged<PairScorer>?
         /// `bm25`'s weight and length factors, copied so that scoring a document touches no
         /// array (and no reference count): the same float operations as ``BM25/score(freq:norm:)``.
         let weight: Float
@@ -50,6 +52,7 @@ struct PrunedTopK {
             self.field = field
             self.bound = bound
             cursorRef = cursor.map { Unmanaged.passUnretained($0) }
+            pairRef = (scorer as? PairScorer).map { Unmanaged.passUnretained($0) }
             weight = bm25.weight
             // The table's storage, shared (never changed, kept alive by `normTable`): no copy per clause.
             normTable = bm25.normInverse
@@ -58,16 +61,19 @@ struct PrunedTopK {
 
         @inline(__always) var doc: Int32 {
             if let c = cursorRef { return c._withUnsafeGuaranteedRef { $0.doc } }
+            if let p = pairRef { return p._withUnsafeGuaranteedRef { $0.doc } }
             return scorer.unsafelyUnwrapped.doc
         }
 
         @inline(__always) func advance() throws -> Int32 {
             if let c = cursorRef { return try c._withUnsafeGuaranteedRef { try $0.advance() } }
+            if let p = pairRef { return try p._withUnsafeGuaranteedRef { try $0.advance() } }
             return try scorer.unsafelyUnwrapped.advance()
         }
 
         @inline(__always) func seek(_ target: Int32) throws -> Int32 {
             if let c = cursorRef { return try c._withUnsafeGuaranteedRef { try $0.seek(target) } }
+            if let p = pairRef { return try p._withUnsafeGuaranteedRef { try $0.seek(target) } }
             return try scorer.unsafelyUnwrapped.seek(target)
         }
 
@@ -76,6 +82,7 @@ struct PrunedTopK {
             if let c = cursorRef {
                 return c._withUnsafeGuaranteedRef { termScore(freq: Float($0.freq), norm: norms[Int($0.doc)]) }
             }
+            if let p = pairRef { return try p._withUnsafeGuaranteedRef { try $0.score() } }
             return try scorer.unsafelyUnwrapped.score()
         }
 
