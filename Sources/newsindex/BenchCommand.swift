@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import NewsIndex
 import NewsIndexIngest
@@ -79,7 +80,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func time(_ q: String, index: IndexReader, options: SearchOptions) throws {
-        let query = try Query.parse(q)
+        let query = try Query.parse(q, now: Date())
         var hits = 0
         for _ in 0..<warmup { hits = try index.search(query, options: options).totalHits }
         var times: [Double] = []

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import NewsIndex
 
@@ -46,7 +47,7 @@ struct DeleteCommand: ParsableCommand {
 
     private func delete() throws {
         let start = Terminal.now()
-        let parsed = try query.map { try Query.parse($0) }
+        let parsed = try query.map { try Query.parse($0, now: Date()) }
         var options = IndexWriter.Options()
         options.mode = .append
         let writer = try IndexWriter(path: location.path, options: options)

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import NewsIndex
 import NewsIndexJSON
@@ -50,7 +51,7 @@ struct EntitiesCommand: ParsableCommand {
 
     private func list() throws {
         var parts: [Query] = []
-        if let query { parts.append(try Query.parse(query)) }
+        if let query { parts.append(try Query.parse(query, now: Date())) }
         for name in with { parts.append(Query.entity(name)) }
         let filter = parts.isEmpty ? nil : (parts.count == 1 ? parts[0] : Query.all(parts))
         let index = try IndexReader(path: location.path)

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import NewsIndex
 import NewsIndexJSON
@@ -95,7 +96,7 @@ struct SearchCommand: ParsableCommand {
     }
 
     private func search() throws {
-        let parsed = try Query.parse(query, lenient: lenient)
+        let parsed = try Query.parse(query, lenient: lenient, now: Date())
         for note in parsed.notes { Terminal.note(note) }
         var parts = [parsed]
         if let since { parts.append(try Query.published(since: since)) }
