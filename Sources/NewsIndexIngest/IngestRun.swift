@@ -168,7 +168,8 @@ public struct IngestRun {
     /// Reports a bad document and counts it, or in strict mode stops.
     private mutating func skip(_ bad: BadDocument, _ onEvent: (IngestEvent) -> Void) throws {
         if strict {
-            throw NewsIndexError(.badInput, "\(bad) (strict mode stops at the first bad document; the index at \(indexPath) was left unchanged)")
+            throw NewsIndexError(.badInput, "\(bad) (strict mode stops at the first bad document; the index at \(indexPath) was left unchanged)",
+                                 remedy: .skipBadDocuments)
         }
         onEvent(.skipped(bad))
         report.skipped[bad.reason, default: 0] += 1

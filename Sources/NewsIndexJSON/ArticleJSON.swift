@@ -15,17 +15,17 @@ public struct ArticleJSON: Codable, Sendable, Equatable {
     /// The headline.
     public var title: String
     /// The author line, or nil (`null`).
-    public var byline: String?
+    @Nullable public var byline: String?
     /// The publication day (`YYYY-MM-DD`), or nil (`null`).
-    public var date: String?
+    @Nullable public var date: String?
     /// The URL, or nil (`null`).
-    public var url: String?
+    @Nullable public var url: String?
     /// The recognized entities, most mentioned first.
     public var entities: [Mentions]
     /// The searchable text.
     public var body: String
     /// Page text kept out of the index, or nil (`null`).
-    public var setAside: String?
+    @Nullable public var setAside: String?
 
     enum CodingKeys: String, CodingKey {
         case id, title, byline, date, url, entities, body, setAside = "set_aside"
@@ -41,18 +41,5 @@ public struct ArticleJSON: Codable, Sendable, Equatable {
         entities = a.entities.map { Mentions(name: $0.name, mentions: $0.mentions) }
         body = a.body
         setAside = a.setAside
-    }
-
-    /// Writes every absent field as `null`, as the tool always has.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(title, forKey: .title)
-        try c.encode(byline, forKey: .byline)
-        try c.encode(date, forKey: .date)
-        try c.encode(url, forKey: .url)
-        try c.encode(entities, forKey: .entities)
-        try c.encode(body, forKey: .body)
-        try c.encode(setAside, forKey: .setAside)
     }
 }

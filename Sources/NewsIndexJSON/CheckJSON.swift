@@ -7,7 +7,7 @@ public struct CheckReportJSON: Codable, Sendable, Equatable {
         /// The damaged file's path.
         public var file: String
         /// The byte offset of the problem, or nil (`null`) when it concerns the whole file.
-        public var offset: Int?
+        @Nullable public var offset: Int?
         /// What is wrong.
         public var message: String
 
@@ -16,14 +16,6 @@ public struct CheckReportJSON: Codable, Sendable, Equatable {
             file = p.file
             offset = p.offset
             message = p.message
-        }
-
-        /// Writes `offset` as `null` when absent.
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(file, forKey: .file)
-            try c.encode(offset, forKey: .offset)
-            try c.encode(message, forKey: .message)
         }
     }
 

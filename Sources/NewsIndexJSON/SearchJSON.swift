@@ -11,9 +11,9 @@ public struct SearchHitJSON: Codable, Sendable, Equatable {
     /// The headline.
     public var title: String
     /// The publication day (`YYYY-MM-DD`), or nil (`null`) when the article has no date.
-    public var date: String?
+    @Nullable public var date: String?
     /// The URL, or nil (`null`).
-    public var url: String?
+    @Nullable public var url: String?
     /// The best passage of the body ("" when snippets are off).
     public var snippet: String
     /// The matched words in ``snippet``: `[start, end)` offsets in Unicode scalars.
@@ -40,20 +40,6 @@ public struct SearchHitJSON: Codable, Sendable, Equatable {
              text.unicodeScalars.distance(from: text.startIndex, to: r.upperBound)]
         }
         explanation = hit.explanation.map(ExplanationJSON.init)
-    }
-
-    /// Writes `date` and `url` as `null` when absent (as the tool always has), `explanation` only when present.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(rank, forKey: .rank)
-        try c.encode(id, forKey: .id)
-        try c.encode(score, forKey: .score)
-        try c.encode(title, forKey: .title)
-        try c.encode(date, forKey: .date)
-        try c.encode(url, forKey: .url)
-        try c.encode(snippet, forKey: .snippet)
-        try c.encode(highlights, forKey: .highlights)
-        try c.encodeIfPresent(explanation, forKey: .explanation)
     }
 }
 

@@ -42,25 +42,19 @@ extension IngestRun {
         let started = Terminal.now()
         var progress = ProgressLine(enabled: showProgress)
         defer { progress.clear() }
-        do {
-            try run(into: writer) { event in
-                switch event {
-                case .skipped(let bad):
-                    progress.clear()
-                    Terminal.warning("skipped \(bad)")
-                case .progress(let documents, let bytesRead, let total):
-                    guard progress.enabled else { return }
-                    progress.update({
-                        let rate = Double(bytesRead) / max(Terminal.now() - started, 1e-3)
-                        let left = rate > 0 ? Double(total - bytesRead) / rate : 0
-                        return "indexing: \(Format.count(documents)) documents · \(Format.fixed(rate / 1e6, 1)) MB/s · \(Format.duration(left)) left"
-                    }())
-                }
+        try run(into: writer) { event in
+            switch event {
+            case .skipped(let bad):
+                progress.clear()
+                Terminal.warning("skipped \(bad)")
+            case .progress(let documents, let bytesRead, let total):
+                guard progress.enabled else { return }
+                progress.update({
+                    let rate = Double(bytesRead) / max(Terminal.now() - started, 1e-3)
+                    let left = rate > 0 ? Double(total - bytesRead) / rate : 0
+                    return "indexing: \(Format.count(documents)) documents · \(Format.fixed(rate / 1e6, 1)) MB/s · \(Format.duration(left)) left"
+                }())
             }
-        } catch var e as NewsIndexError where e.kind == .badInput {
-            // The library says "strict mode"; the command line names its flag.
-            e.message = e.message.replacingOccurrences(of: "(strict mode stops", with: "(--strict stops")
-            throw e
         }
     }
 
