@@ -75,66 +75,89 @@ struct PostingsWriter {
         if skipCount > 0 {
             doc.bytes.append(contentsOf: repeatElement(0, count: skipCount * SkipEntry.size))
         }
-        let blocksStart = doc.count
-        let posStart = pos.count
-
-        var prevDoc: UInt32 = 0
+        var block = BlockState(blocksStart: doc.count, posStart: pos.count)
         var scratch = [UInt32](repeating: 0, count: fullBlocks > 0 ? bs : 0)   // most terms need none
         var skips: [SkipEntry] = []
         skips.reserveCapacity(skipCount)
-
-        func writePositions(_ i: Int) { body(i, &pos) }
-
         for b in 0..<fullBlocks {
-            let lo = b * bs
-            var maxFreq: UInt32 = 0
-            var minNorm: UInt8 = 255
-            for i in 0..<bs {
-                scratch[i] = docs[lo + i] - prevDoc
-                prevDoc = docs[lo + i]
-                maxFreq = max(maxFreq, freqs[lo + i])
-                minNorm = min(minNorm, norms[Int(docs[lo + i])])
-            }
-            scratch.withUnsafeBufferPointer { s in
-                let w = BitPacking.bitWidth(s)
-                doc.write(UInt8(w))
-                BitPacking.pack(s, width: w, into: &doc)
-            }
-            for i in 0..<bs { scratch[i] = freqs[lo + i] - 1 }
-            scratch.withUnsafeBufferPointer { s in
-                let w = BitPacking.bitWidth(s)
-                doc.write(UInt8(w))
-                BitPacking.pack(s, width: w, into: &doc)
-            }
-            for i in 0..<bs { writePositions(lo + i) }
-            skips.append(SkipEntry(lastDoc: prevDoc, docEnd: UInt32(doc.count - blocksStart),
-                                   posEnd: UInt32(pos.count - posStart), maxFreq: maxFreq, minNorm: minNorm))
+            skips.append(writeFullBlock(from: b * bs, docs: docs, freqs: freqs, norms: norms,
+                                        scratch: &scratch, state: &block, writePositions: body))
         }
-        let tailStart = fullBlocks * bs
-        if tailStart < df {
-            var maxFreq: UInt32 = 0
-            var minNorm: UInt8 = 255
-            for i in tailStart..<df {
-                let delta = UInt64(docs[i] - prevDoc)
-                prevDoc = docs[i]
-                let f = freqs[i]
-                if f == 1 {
-                    doc.writeVInt(delta << 1 | 1)
-                } else {
-                    doc.writeVInt(delta << 1)
-                    doc.writeVInt(UInt64(f))
-                }
-                maxFreq = max(maxFreq, f)
-                minNorm = min(minNorm, norms[Int(docs[i])])
-                writePositions(i)
-            }
-            if skipCount > 0 {
-                skips.append(SkipEntry(lastDoc: prevDoc, docEnd: UInt32(doc.count - blocksStart),
-                                       posEnd: UInt32(pos.count - posStart), maxFreq: maxFreq, minNorm: minNorm))
-            }
+        if fullBlocks * bs < df {
+            let skip = writeTail(from: fullBlocks * bs, docs: docs, freqs: freqs, norms: norms, state: &block, writePositions: body)
+            if skipCount > 0 { skips.append(skip) }
         }
-        // Fill in the skip table.
-        var at = skipStart
+        fillSkipTable(skips, at: skipStart)
+        return info
+    }
+
+    /// Where the term's blocks and positions began, and the last document written.
+    private struct BlockState {
+        let blocksStart: Int
+        let posStart: Int
+        var prevDoc: UInt32 = 0
+    }
+
+    /// Writes the packed block of the `blockSize` documents from `lo` and their positions; returns its skip entry.
+    private mutating func writeFullBlock(from lo: Int, docs: [UInt32], freqs: [UInt32], norms: [UInt8],
+                                         scratch: inout [UInt32], state: inout BlockState,
+                                         writePositions body: (Int, inout ByteWriter) -> Void) -> SkipEntry {
+        let bs = FormatConstants.blockSize
+        var maxFreq: UInt32 = 0
+        var minNorm: UInt8 = 255
+        for i in 0..<bs {
+            scratch[i] = docs[lo + i] - state.prevDoc
+            state.prevDoc = docs[lo + i]
+            maxFreq = max(maxFreq, freqs[lo + i])
+            minNorm = min(minNorm, norms[Int(docs[lo + i])])
+        }
+        pack(scratch)
+        for i in 0..<bs { scratch[i] = freqs[lo + i] - 1 }
+        pack(scratch)
+        for i in 0..<bs { body(lo + i, &pos) }
+        return skipEntry(state, maxFreq: maxFreq, minNorm: minNorm)
+    }
+
+    /// Writes the documents from `tailStart` to the end as VInts, with their positions; returns the tail's skip entry.
+    private mutating func writeTail(from tailStart: Int, docs: [UInt32], freqs: [UInt32], norms: [UInt8],
+                                    state: inout BlockState, writePositions body: (Int, inout ByteWriter) -> Void) -> SkipEntry {
+        var maxFreq: UInt32 = 0
+        var minNorm: UInt8 = 255
+        for i in tailStart..<docs.count {
+            let delta = UInt64(docs[i] - state.prevDoc)
+            state.prevDoc = docs[i]
+            let f = freqs[i]
+            if f == 1 {
+                doc.writeVInt(delta << 1 | 1)
+            } else {
+                doc.writeVInt(delta << 1)
+                doc.writeVInt(UInt64(f))
+            }
+            maxFreq = max(maxFreq, f)
+            minNorm = min(minNorm, norms[Int(docs[i])])
+            body(i, &pos)
+        }
+        return skipEntry(state, maxFreq: maxFreq, minNorm: minNorm)
+    }
+
+    /// One block's values as a bit width byte and the packed values.
+    private mutating func pack(_ values: [UInt32]) {
+        values.withUnsafeBufferPointer { s in
+            let w = BitPacking.bitWidth(s)
+            doc.write(UInt8(w))
+            BitPacking.pack(s, width: w, into: &doc)
+        }
+    }
+
+    /// The skip entry of the block just written.
+    private func skipEntry(_ state: BlockState, maxFreq: UInt32, minNorm: UInt8) -> SkipEntry {
+        SkipEntry(lastDoc: state.prevDoc, docEnd: UInt32(doc.count - state.blocksStart),
+                  posEnd: UInt32(pos.count - state.posStart), maxFreq: maxFreq, minNorm: minNorm)
+    }
+
+    /// Writes the skip entries into the table reserved at `start`.
+    private mutating func fillSkipTable(_ skips: [SkipEntry], at start: Int) {
+        var at = start
         for s in skips {
             doc.bytes.withUnsafeMutableBytes { raw in
                 raw.storeBytes(of: s.lastDoc.littleEndian, toByteOffset: at, as: UInt32.self)
@@ -145,7 +168,6 @@ struct PostingsWriter {
             }
             at += SkipEntry.size
         }
-        return info
     }
 
     mutating func finish() -> (doc: [UInt8], pos: [UInt8]) {
