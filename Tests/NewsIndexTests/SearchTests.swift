@@ -3,20 +3,6 @@ import Testing
 @testable import NewsIndex
 import NewsIndexTestSupport
 
-/// One query evaluated three ways, without reading articles: by the tree of scorers (exhaustive),
-/// by the flat loop with pruning, and by the flat loop counting every match.
-func threeWays(_ index: IndexReader, _ q: Query, limit: Int) throws -> (exhaustive: SearchResults, pruned: SearchResults, flat: SearchResults) {
-    var exhaustive = SearchOptions()
-    exhaustive.limit = limit
-    exhaustive.fetchArticles = false
-    exhaustive.flatEvaluation = false
-    var flat = exhaustive
-    flat.flatEvaluation = true
-    var pruned = flat
-    pruned.countAllMatches = false
-    return (try index.search(q, options: exhaustive), try index.search(q, options: pruned), try index.search(q, options: flat))
-}
-
 @Suite("Search against a brute-force oracle")
 struct SearchOracleTests {
     static let vocabulary = ["harbour", "strike", "union", "minister", "talks", "port", "council", "vote", "budget",

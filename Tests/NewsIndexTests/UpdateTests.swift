@@ -32,27 +32,6 @@ func topScores(_ index: IndexReader, _ queries: [String]) throws -> [String: [Fl
     return out
 }
 
-/// The segments after `additions` additions of `documents` documents each, the merge policy
-/// applied in full after each (as `add` does), and the most segments there ever were.
-func simulateAdditions(_ additions: Int, documents: Int, bytesPerDocument: Int, maxText: Int) -> ([MergePolicy.Candidate], Int) {
-    var segs: [MergePolicy.Candidate] = []
-    var most = 0
-    for _ in 0..<additions {
-        segs.append(MergePolicy.Candidate(live: documents, docCount: documents, textBytes: documents * bytesPerDocument))
-        while true {
-            let ranges = MergePolicy.select(segs, maxText: maxText)
-            if ranges.isEmpty { break }
-            for r in ranges.reversed() {
-                let live = segs[r].reduce(0) { $0 + $1.live }
-                let text = segs[r].reduce(0) { $0 + $1.textBytes }
-                segs.replaceSubrange(r, with: [MergePolicy.Candidate(live: live, docCount: live, textBytes: text)])
-            }
-        }
-        most = max(most, segs.count)
-    }
-    return (segs, most)
-}
-
 @Suite struct UpdateTests {
     static let queries = ["police", "the", "government", "fire OR bushfire", "police AND sydney", "\"prime minister\"",
                           "title:afghanistan", "harbour", "entity:\"john howard\"", "israel -palestinian", "qantas*"]

@@ -12,15 +12,25 @@ import NewsIndexAnalysis
 /// grow to about `maxText` of text each and their number grows with the archive's size divided
 /// by `maxText`, not with the number of additions. A segment with more than half of its
 /// documents deleted is rewritten on its own, which purges them.
-enum MergePolicy {
+package enum MergePolicy {
     static let factor = 10
     static let minimumDocuments = 1000
 
-    struct Candidate {
-        var live: Int
-        var docCount: Int
+    /// One segment as the policy sees it.
+    package struct Candidate {
+        /// Documents not deleted.
+        package var live: Int
+        /// Documents in all.
+        package var docCount: Int
         /// Estimated text bytes of the live documents (a merge holds them in memory).
-        var textBytes: Int
+        package var textBytes: Int
+
+        /// A segment of `live` of `docCount` documents holding about `textBytes` of text.
+        package init(live: Int, docCount: Int, textBytes: Int) {
+            self.live = live
+            self.docCount = docCount
+            self.textBytes = textBytes
+        }
     }
 
     static func level(_ live: Int) -> Int {
@@ -34,7 +44,7 @@ enum MergePolicy {
 
     /// Non-overlapping index ranges to merge (each into one segment); merges whose text exceeds
     /// `maxText` are left out.
-    static func select(_ segments: [Candidate], maxText: Int) -> [Range<Int>] {
+    package static func select(_ segments: [Candidate], maxText: Int) -> [Range<Int>] {
         var out: [Range<Int>] = []
         let levels = segments.map { level($0.live) }
         var i = 0

@@ -36,7 +36,7 @@ public struct SearchOptions: Sendable {
     public var countAllMatches: Bool = true
     /// Whether sums of words and phrases by score may run in ``PrunedTopK``'s flat loop rather
     /// than on the tree of scorers (the same hits, scores and counts; tests compare the two).
-    var flatEvaluation: Bool = true
+    package var flatEvaluation: Bool = true
     /// The current time, for relative dates such as `date:>=now-7d`.
     public var now: Date = Date()
     /// Creates the default options: 10 hits by score, no offset, title ×2, snippets on.
