@@ -80,12 +80,6 @@ extension PrunedTopK {
         return r.doc == d ? try r.score() : nil
     }
 
-    /// Moves the essential clauses (from `p` on) standing on `d` past it.
-    @inline(__always)
-    private static func advance(_ refs: [ClauseRef], from p: Int, on d: Int32) throws {
-        for k in p..<refs.count where refs[k].doc == d { _ = try refs[k].advance() }
-    }
-
     /// Whether the deleted bits hold `d`.
     @inline(__always)
     static func isDeleted(_ d: Int32, _ deleted: [UInt64]) -> Bool {
@@ -134,7 +128,7 @@ extension PrunedTopK {
                     var essential: Float = 0
                     for i in p..<n where refs[i].doc == d { essential += try refs[i].score() }
                     if (essential + prefix[p]) * margin <= theta {
-                        try advance(refs, from: p, on: d)
+                        for k in p..<n where refs[k].doc == d { _ = try refs[k].advance() }
                         continue
                     }
                 }
@@ -142,7 +136,7 @@ extension PrunedTopK {
                 if d == PostingsCursor.noMoreDocs { break }
             }
             if isDeleted(d, deleted) {
-                try advance(refs, from: p, on: d)
+                for k in p..<n where refs[k].doc == d { _ = try refs[k].advance() }
                 continue
             }
             // Essential clauses on d, then non-essential ones while d can still beat θ.
@@ -165,7 +159,7 @@ extension PrunedTopK {
                 // Only a score of at least θ can enter (ties go to the lower document).
                 if s >= theta { top.insert(score: s, doc: base + d) }
             }
-            try advance(refs, from: p, on: d)
+            for k in p..<n where refs[k].doc == d { _ = try refs[k].advance() }
         }
         return scored
     }
