@@ -23,6 +23,11 @@ enum FileEnvelope {
     /// (the bytes between header and footer).
     static func open(_ bytes: UnsafeRawBufferPointer, file: String, type: FileType,
                      segmentID: UInt64?, verifyChecksum: Bool = true) throws -> ByteReader {
+        try Damage.surfacing { try openEnvelope(bytes, file: file, type: type, segmentID: segmentID, verifyChecksum: verifyChecksum) }
+    }
+
+    private static func openEnvelope(_ bytes: UnsafeRawBufferPointer, file: String, type: FileType,
+                                     segmentID: UInt64?, verifyChecksum: Bool) throws -> ByteReader {
         let minimum = FormatConstants.headerSize + FormatConstants.footerSize
         guard bytes.count >= minimum else {
             throw NewsIndexError.corrupt(file, "it is \(bytes.count) bytes long, shorter than a header and footer (\(minimum) bytes); it was probably truncated")

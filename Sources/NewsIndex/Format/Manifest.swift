@@ -58,6 +58,10 @@ struct Manifest: Equatable {
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws -> Manifest {
+        try Damage.surfacing { try decodeBody(bytes, file: file) }
+    }
+
+    private static func decodeBody(_ bytes: UnsafeRawBufferPointer, file: String) throws -> Manifest {
         var r = try FileEnvelope.open(bytes, file: file, type: .manifest, segmentID: nil)
         let generation = try r.readU64()
         let analyzer = try r.readString()

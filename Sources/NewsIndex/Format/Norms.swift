@@ -72,6 +72,11 @@ enum NormsFormat {
     /// Returns the statistics and the offset of the norm bytes of each field present.
     static func read(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int)
         throws -> [IndexedField: (stats: FieldStats, normsOffset: Int)] {
+        try Damage.surfacing { try readFields(bytes, file: file, segmentID: segmentID, docCount: docCount) }
+    }
+
+    private static func readFields(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int)
+        throws -> [IndexedField: (stats: FieldStats, normsOffset: Int)] {
         var r = try FileEnvelope.open(bytes, file: file, type: .norms, segmentID: segmentID)
         let n = Int(try r.readU32())
         guard n == docCount else { throw r.corrupt("the norms cover \(n) documents but the segment has \(docCount)") }
@@ -144,6 +149,10 @@ enum DatesFormat {
     }
 
     static func read(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int) throws -> Column {
+        try Damage.surfacing { try readColumn(bytes, file: file, segmentID: segmentID, docCount: docCount) }
+    }
+
+    private static func readColumn(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int) throws -> Column {
         var r = try FileEnvelope.open(bytes, file: file, type: .dates, segmentID: segmentID)
         let n = Int(try r.readU32())
         let base = Int64(bitPattern: try r.readU64())

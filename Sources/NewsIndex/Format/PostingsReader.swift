@@ -108,6 +108,11 @@ final class PostingsCursor {
             }
             return best
         }
+        return try Damage.surfacing { try tailScoreBound(score: score) }
+    }
+
+    /// ``scoreBound(blockScore:score:)`` of a term without skip data: one VInt-coded tail block.
+    private func tailScoreBound(score: (Int32, UInt32) -> Float) throws -> Float {
         var r = ByteReader(file, file: fileName, from: blocksStart, to: file.count - FormatConstants.footerSize)
         var doc: UInt64 = 0
         var best = -Float.infinity
@@ -146,13 +151,7 @@ final class PostingsCursor {
     }
 
     private func skipEntry(_ b: Int) -> SkipEntry {
-        let at = skipStart + b * SkipEntry.size
-        return SkipEntry(
-            lastDoc: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at, as: UInt32.self)),
-            docEnd: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)),
-            posEnd: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)),
-            maxFreq: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 12, as: UInt32.self)),
-            minNorm: file[at + 16])
+        SkipEntry.read(file, at: skipStart + b * SkipEntry.size)
     }
 
     /// Largest frequency and smallest norm in block `b`, for score upper bounds (nil without skip data).
@@ -186,18 +185,8 @@ final class PostingsCursor {
             bufCount = bs
         } else {
             pendingFreqs = -1
-            var r = ByteReader(file, file: fileName, from: start, to: limit)
             let n = info.docFreq - fullBlocks * bs
-            for i in 0..<n {
-                let v = try r.readVInt()
-                base &+= v >> 1
-                docBuf[i] = UInt32(truncatingIfNeeded: base)
-                if v & 1 == 1 { freqBuf[i] = 1 } else {
-                    let f = try r.readVInt()
-                    guard f > 1, f <= UInt64(UInt32.max) else { throw corrupt("bad term frequency \(f) at offset \(r.offset)") }
-                    freqBuf[i] = UInt32(f)
-                }
-            }
+            base = try Damage.surfacing { try loadTail(n, from: start, to: limit, base: base) }
             bufCount = n
         }
         guard base < UInt64(maxDoc) else {
@@ -207,6 +196,25 @@ final class PostingsCursor {
         bufIndex = 0
         posCursor = blockPosStart
         posDoc = 0
+    }
+
+    /// Decodes the `n` VInt-coded postings of the tail block at `start` into the buffers; returns
+    /// the last document.
+    @inline(__always)
+    private func loadTail(_ n: Int, from start: Int, to limit: Int, base: UInt64) throws -> UInt64 {
+        var base = base
+        var r = ByteReader(file, file: fileName, from: start, to: limit)
+        for i in 0..<n {
+            let v = try r.readVInt()
+            base &+= v >> 1
+            docBuf[i] = UInt32(truncatingIfNeeded: base)
+            if v & 1 == 1 { freqBuf[i] = 1 } else {
+                let f = try r.readVInt()
+                guard f > 1, f <= UInt64(UInt32.max) else { throw corrupt("bad term frequency \(f) at offset \(r.offset)") }
+                freqBuf[i] = UInt32(f)
+            }
+        }
+        return base
     }
 
     /// Moves to the next document and returns it (or ``noMoreDocs``).
@@ -399,5 +407,18 @@ final class PostingsCursor {
             at += 1
         }
         return at
+    }
+}
+
+extension SkipEntry {
+    /// The skip entry at `at` of a .doc file (the caller has checked that it lies in the file).
+    @inline(__always)
+    static func read(_ file: UnsafeRawBufferPointer, at: Int) -> SkipEntry {
+        SkipEntry(
+            lastDoc: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at, as: UInt32.self)),
+            docEnd: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)),
+            posEnd: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)),
+            maxFreq: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 12, as: UInt32.self)),
+            minNorm: file[at + 16])
     }
 }

@@ -69,6 +69,10 @@ struct StoredFieldsReader {
     private static let entrySize = 20
 
     init(bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount expected: Int) throws {
+        self = try Damage.surfacing { try StoredFieldsReader(reading: bytes, file: file, segmentID: segmentID, docCount: expected) }
+    }
+
+    private init(reading bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount expected: Int) throws {
         var r = try FileEnvelope.open(bytes, file: file, type: .storedFields, segmentID: segmentID)
         guard r.remaining >= 16 else { throw r.corrupt("the trailer is missing") }
         r.offset = r.end - 16
@@ -115,7 +119,7 @@ struct StoredFieldsReader {
         }
         let raw = try Zlib.uncompress(UnsafeRawBufferPointer(rebasing: bytes[e.offset..<(e.offset + e.compressed)]),
                                       expectedCount: e.uncompressed, file: file)
-        return try raw.withUnsafeBytes { buf in
+        return try Damage.surfacing { try raw.withUnsafeBytes { buf in
             var r = ByteReader(buf, file: file)
             var current = e.firstDoc
             while true {
@@ -134,7 +138,7 @@ struct StoredFieldsReader {
                 current += 1
                 if r.isAtEnd { throw NewsIndexError.corrupt(file, "document \(doc) is missing from its chunk") }
             }
-        }
+        } }
     }
 }
 
@@ -157,7 +161,7 @@ extension StoredFieldsReader {
             }
             let raw = try Zlib.uncompress(UnsafeRawBufferPointer(rebasing: bytes[e.offset..<(e.offset + e.compressed)]),
                                           expectedCount: e.uncompressed, file: file)
-            try raw.withUnsafeBytes { buf in
+            try Damage.surfacing { try raw.withUnsafeBytes { buf in
                 var r = ByteReader(buf, file: file)
                 while !r.isAtEnd {
                     let n = try r.readVInt(max: 255)
@@ -171,7 +175,7 @@ extension StoredFieldsReader {
                     try body(doc, fields)
                     doc += 1
                 }
-            }
+            } }
         }
         guard doc == docCount else { throw NewsIndexError.corrupt(file, "\(doc) stored documents where \(docCount) were expected") }
     }

@@ -110,37 +110,37 @@ public enum IndexCheck {
         }
         let bytes = mapped.bytes
         guard checkEnvelope(bytes, file: file, type: .manifest, segmentID: nil, problems) else { return nil }
-        var c = Cursor(bytes, file: file, from: FormatConstants.headerSize, to: bytes.count - FormatConstants.footerSize)
+        var c = ByteReader(bytes, file: file, from: FormatConstants.headerSize, to: bytes.count - FormatConstants.footerSize)
         do {
-            let generation = try c.u64()
+            let generation = try c.readU64()
             let headerGeneration = FileEnvelope.segmentID(of: bytes) ?? 0
             if generation != headerGeneration {
                 problems.add(file, FormatConstants.headerSize, "the generation \(generation) differs from the header's \(headerGeneration)")
             }
-            let analyzerAt = c.at
-            let analyzer = try c.string()
+            let analyzerAt = c.offset
+            let analyzer = try c.readString()
             if Analyzer(named: analyzer) == nil {
                 problems.add(file, analyzerAt, "unknown analyzer \"\(analyzer)\" (this newsindex knows \(Analyzer.availableNames.joined(separator: ", ")))")
             }
-            let createdBy = try c.string()
-            let entitiesAt = c.at
-            let entities = try c.string()
+            let createdBy = try c.readString()
+            let entitiesAt = c.offset
+            let entities = try c.readString()
             do { _ = try Gazetteer.parse(entities, source: file) } catch {
                 problems.add(file, entitiesAt, "the entity list does not parse: \(message(of: error))")
             }
-            let countAt = c.at
-            let n = Int(try c.u32())
+            let countAt = c.offset
+            let n = Int(try c.readU32())
             // A segment entry takes at least 1 + 1 + 8 + 4 + 4 + 8 bytes.
             guard n <= c.remaining / 26 else { throw c.damage("a segment count of \(n) cannot fit in the \(c.remaining) bytes left", at: countAt) }
             var segments: [Manifest.Segment] = []
             var names: Set<String> = [], ids: Set<UInt64> = []
             for _ in 0..<n {
-                let at = c.at
-                let name = try c.string()
-                let id = try c.u64()
-                let docs = Int(try c.u32())
-                let deleted = Int(try c.u32())
-                let deletes = try c.u64()
+                let at = c.offset
+                let name = try c.readString()
+                let id = try c.readU64()
+                let docs = Int(try c.readU32())
+                let deleted = Int(try c.readU32())
+                let deletes = try c.readU64()
                 guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
                     throw c.damage("invalid segment name \"\(name)\" (only letters, digits and _)", at: at)
                 }
@@ -152,13 +152,13 @@ public enum IndexCheck {
                 }
                 segments.append(Manifest.Segment(name: name, id: id, docCount: docs, deletedCount: deleted, deletesGeneration: deletes))
             }
-            if !c.isAtEnd { problems.add(file, c.at, "\(c.remaining) unexpected bytes after the last segment entry") }
+            if !c.isAtEnd { problems.add(file, c.offset, "\(c.remaining) unexpected bytes after the last segment entry") }
             return Manifest(generation: generation, analyzer: analyzer, createdBy: createdBy, entities: entities, segments: segments)
         } catch let d as Damage {
             problems.add(d)
             return nil
         } catch {
-            problems.add(file, c.at, message(of: error))
+            problems.add(file, c.offset, message(of: error))
             return nil
         }
     }
@@ -290,99 +290,4 @@ final class Meter {
     }
 
     func finish() { report?(total, total) }
-}
-
-/// A problem at one place of one file, thrown by the decoders and caught by the check of the
-/// structure it belongs to.
-struct Damage: Error {
-    let file: String
-    let offset: Int
-    let message: String
-}
-
-/// A bounds-checked cursor whose failures carry the file and offset (see ``Damage``).
-struct Cursor {
-    let base: UnsafeRawBufferPointer
-    let file: String
-    var at: Int
-    let end: Int
-
-    init(_ base: UnsafeRawBufferPointer, file: String, from: Int, to end: Int) {
-        self.base = base
-        self.file = file
-        self.at = from
-        self.end = max(from, min(end, base.count))
-    }
-
-    var remaining: Int { end - at }
-    var isAtEnd: Bool { at >= end }
-
-    func damage(_ message: String, at offset: Int? = nil) -> Damage {
-        Damage(file: file, offset: offset ?? at, message: message)
-    }
-
-    @inline(__always)
-    func need(_ n: Int, _ what: @autoclosure () -> String) throws {
-        if n < 0 || n > end - at { throw damage("\(what()) runs past its end (needs \(n) bytes, \(end - at) left)") }
-    }
-
-    mutating func u8() throws -> UInt8 {
-        try need(1, "a byte")
-        defer { at += 1 }
-        return base[at]
-    }
-
-    mutating func u32() throws -> UInt32 {
-        try need(4, "a 4-byte integer")
-        defer { at += 4 }
-        return UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt32.self))
-    }
-
-    mutating func u64() throws -> UInt64 {
-        try need(8, "an 8-byte integer")
-        defer { at += 8 }
-        return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self))
-    }
-
-    @inline(__always)
-    mutating func vint() throws -> UInt64 {
-        let start = at
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while at < end {
-            let b = base[at]
-            at += 1
-            if shift == 63 && b > 1 { throw damage("a variable-length integer overflows 64 bits", at: start) }
-            result |= UInt64(b & 0x7F) << shift
-            if b < 0x80 { return result }
-            shift += 7
-            if shift > 63 { throw damage("a variable-length integer is longer than 10 bytes", at: start) }
-        }
-        throw damage("a variable-length integer runs past its end", at: start)
-    }
-
-    /// A VInt that must be at most `limit`; `what` names it in the message.
-    @inline(__always)
-    mutating func vint(max limit: Int, _ what: @autoclosure () -> String) throws -> Int {
-        let start = at
-        let v = try vint()
-        if v > UInt64(limit) { throw damage("\(what()) is \(v), more than its limit \(limit)", at: start) }
-        return Int(v)
-    }
-
-    mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
-        try need(n, "a run of bytes")
-        defer { at += n }
-        return UnsafeRawBufferPointer(rebasing: base[at..<(at + n)])
-    }
-
-    mutating func string() throws -> String {
-        let start = at
-        let n = try vint(max: remaining, "a string's length")
-        let raw = try bytes(n)
-        guard let s = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            throw damage("a string is not valid UTF-8", at: start)
-        }
-        return s
-    }
 }

@@ -171,37 +171,37 @@ final class SegmentCheck {
         }
     }
 
-    func body(_ f: MappedFile) -> Cursor {
-        Cursor(f.bytes, file: f.path, from: FormatConstants.headerSize, to: f.bytes.count - FormatConstants.footerSize)
+    func body(_ f: MappedFile) -> ByteReader {
+        ByteReader(f.bytes, file: f.path, from: FormatConstants.headerSize, to: f.bytes.count - FormatConstants.footerSize)
     }
 
     // MARK: .nrm
 
     func checkNorms(_ f: MappedFile, _ meter: Meter) throws {
         var c = body(f)
-        let n = Int(try c.u32())
+        let n = Int(try c.readU32())
         guard n == docCount else {
-            throw c.damage("the norms cover \(n) documents, but the manifest says segment \(entry.name) has \(docCount)", at: c.at - 4)
+            throw c.damage("the norms cover \(n) documents, but the manifest says segment \(entry.name) has \(docCount)", at: c.offset - 4)
         }
-        let countAt = c.at
-        let fieldCount = Int(try c.u8())
+        let countAt = c.offset
+        let fieldCount = Int(try c.readU8())
         if fieldCount != IndexedField.allCases.count {
             problems.add(f.path, countAt, "FieldCount is \(fieldCount), but every segment has norms for the \(IndexedField.allCases.count) indexed fields")
         }
         for k in 0..<fieldCount {
-            let at = c.at
-            let number = try c.u8()
+            let at = c.offset
+            let number = try c.readU8()
             guard let field = IndexedField(rawValue: number) else { throw c.damage("unknown field number \(number)", at: at) }
             guard fieldNorms[Int(number)] == nil else { throw c.damage("the norms of field \(field.name) appear twice", at: at) }
             if Int(number) != k {
                 problems.add(f.path, at, "the norms of field \(field.name) come in place \(k); fields are written in order")
             }
-            let dwfAt = c.at
-            let docsWithField = Int(try c.u32())
-            let sumAt = c.at
-            let sum = try c.u64()
-            let offset = c.at
-            let norms = try c.bytes(docCount)
+            let dwfAt = c.offset
+            let docsWithField = Int(try c.readU32())
+            let sumAt = c.offset
+            let sum = try c.readU64()
+            let offset = c.offset
+            let norms = try c.readBytes(docCount)
             var nonZero = 0
             for b in norms where b != 0 { nonZero += 1 }
             if nonZero != docsWithField {
@@ -209,7 +209,7 @@ final class SegmentCheck {
             }
             fieldNorms[Int(number)] = FieldNorms(offset: offset, sumTotalTermFreq: sum, sumAt: sumAt)
         }
-        if !c.isAtEnd { problems.add(f.path, c.at, "\(c.remaining) unexpected bytes after the norms") }
+        if !c.isAtEnd { problems.add(f.path, c.offset, "\(c.remaining) unexpected bytes after the norms") }
         meter.add(f.bytes.count)
     }
 
@@ -223,19 +223,19 @@ final class SegmentCheck {
 
     func checkDates(_ f: MappedFile, _ meter: Meter) throws {
         var c = body(f)
-        let n = Int(try c.u32())
+        let n = Int(try c.readU32())
         guard n == docCount else {
-            throw c.damage("the date column covers \(n) documents, but the manifest says segment \(entry.name) has \(docCount)", at: c.at - 4)
+            throw c.damage("the date column covers \(n) documents, but the manifest says segment \(entry.name) has \(docCount)", at: c.offset - 4)
         }
-        let base = try c.u64()
-        let widthAt = c.at
-        let width = Int(try c.u8())
+        let base = try c.readU64()
+        let widthAt = c.offset
+        let width = Int(try c.readU8())
         guard width <= 56 || width == 64 else { throw c.damage("invalid code width \(width) (0 to 56, or 64)", at: widthAt) }
         let packedLength = (docCount * width + 7) / 8
         guard c.remaining == packedLength + 8 else {
             throw c.damage("the packed codes take \(c.remaining) bytes with their padding, but \(docCount) codes of \(width) bits need \(packedLength + 8)")
         }
-        let packedAt = c.at
+        let packedAt = c.offset
         let padding = UnsafeRawBufferPointer(rebasing: f.bytes[(packedAt + packedLength)..<(packedAt + packedLength + 8)])
         if padding.contains(where: { $0 != 0 }) {
             problems.add(f.path, packedAt + packedLength, "the eight padding bytes after the codes are not zero")
@@ -270,12 +270,12 @@ final class SegmentCheck {
 
     /// A cursor over the fixed-size trailer that ends the body of `f` (before the footer), and
     /// the trailer's offset; a file too short to hold one is damaged.
-    func trailer(of f: MappedFile, size: Int) throws -> (Cursor, at: Int) {
+    func trailer(of f: MappedFile, size: Int) throws -> (ByteReader, at: Int) {
         let bodyEnd = f.bytes.count - FormatConstants.footerSize
         let at = bodyEnd - size
         guard at >= FormatConstants.headerSize else {
             throw Damage(file: f.path, offset: FormatConstants.headerSize, message: "the trailer (\(size) bytes) is missing")
         }
-        return (Cursor(f.bytes, file: f.path, from: at, to: bodyEnd), at)
+        return (ByteReader(f.bytes, file: f.path, from: at, to: bodyEnd), at)
     }
 }
