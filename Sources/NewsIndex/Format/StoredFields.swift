@@ -180,3 +180,38 @@ extension StoredFieldsReader {
         guard doc == docCount else { throw NewsIndexError.corrupt(file, "\(doc) stored documents where \(docCount) were expected") }
     }
 }
+
+extension StoredFieldsReader {
+    /// One record as the validating pass decodes it: its stored id and whether it stores a date text.
+    struct CheckedRecord {
+        var id: UnsafeRawBufferPointer?
+        var hasDateText: Bool
+    }
+
+    /// The validating pass over the records of one inflated chunk `buf`: every field number must
+    /// be known and every value UTF-8. Calls `body` with each record's index in the chunk;
+    /// `count` is the number of records decoded so far (the failing one's index when it throws
+    /// ``Damage``, whose offset is in `buf`).
+    static func validateRecords(_ buf: UnsafeRawBufferPointer, file: String, count k: inout Int,
+                                _ body: (Int, CheckedRecord) -> Void) throws {
+        var r = ByteReader(buf, file: file, from: 0, to: buf.count)
+        while !r.isAtEnd {
+            let fieldCount = try r.readVInt(max: 255, "the field count")
+            var record = CheckedRecord(id: nil, hasDateText: false)
+            for _ in 0..<fieldCount {
+                let at = r.offset
+                let number = try r.readU8()
+                guard StoredField(rawValue: number) != nil else { throw r.damage("unknown stored field number \(number)", at: at) }
+                let length = try r.readVInt(max: r.remaining, "a value's length")
+                let value = try r.readBytes(length)
+                guard UTF8Text.string(value) != nil else {
+                    throw r.damage("a value of field \(number) is not valid UTF-8", at: at)
+                }
+                if number == StoredField.id.rawValue { record.id = value }
+                if number == StoredField.date.rawValue { record.hasDateText = true }
+            }
+            body(k, record)
+            k += 1
+        }
+    }
+}

@@ -79,46 +79,29 @@ extension SegmentCheck {
         }
     }
 
-    /// Parses the records of one inflated chunk; returns how many there are, or nil when they do not parse.
+    /// Parses the records of one inflated chunk and compares each with the id terms and the date
+    /// column; returns how many there are, or nil when they do not parse.
     func checkRecords(_ buf: UnsafeRawBufferPointer, chunk: Int, chunkAt: Int, firstDoc: Int,
-                              compareIDs: Bool, file: String) -> Int? {
-        var r = ByteReader(buf, file: file, from: 0, to: buf.count)
+                      compareIDs: Bool, file: String) -> Int? {
         var k = 0
         do {
-            while !r.isAtEnd {
+            try StoredFieldsReader.validateRecords(buf, file: file, count: &k) { k, record in
                 let docNo = firstDoc + k
-                let fieldCount = try r.readVInt(max: 255, "the field count")
-                var storedID: UnsafeRawBufferPointer?
-                var hasDateText = false
-                for _ in 0..<fieldCount {
-                    let at = r.offset
-                    let number = try r.readU8()
-                    guard StoredField(rawValue: number) != nil else { throw r.damage("unknown stored field number \(number)", at: at) }
-                    let length = try r.readVInt(max: r.remaining, "a value's length")
-                    let value = try r.readBytes(length)
-                    guard String(validating: value.bindMemory(to: UInt8.self), as: UTF8.self) != nil else {
-                        throw r.damage("a value of field \(number) is not valid UTF-8", at: at)
+                guard docNo < docCount else { return }
+                if let storedID = record.id {
+                    if compareIDs, idStart[docNo] >= 0,
+                       !storedID.elementsEqual(idBytes[idStart[docNo]..<(idStart[docNo] + idLength[docNo])]) {
+                        let term = String(decoding: idBytes[idStart[docNo]..<(idStart[docNo] + idLength[docNo])], as: UTF8.self)
+                        problems.add(file, chunkAt, "document \(docNo)'s stored id \(IndexCheck.printable(String(decoding: storedID, as: UTF8.self))) differs from its id term \(IndexCheck.printable(term))")
                     }
-                    if number == StoredField.id.rawValue { storedID = value }
-                    if number == StoredField.date.rawValue { hasDateText = true }
+                } else {
+                    problems.add(file, chunkAt, "document \(docNo) (in chunk \(chunk)) has no stored id")
                 }
-                if docNo < docCount {
-                    if let storedID {
-                        if compareIDs, idStart[docNo] >= 0,
-                           !storedID.elementsEqual(idBytes[idStart[docNo]..<(idStart[docNo] + idLength[docNo])]) {
-                            let term = String(decoding: idBytes[idStart[docNo]..<(idStart[docNo] + idLength[docNo])], as: UTF8.self)
-                            problems.add(file, chunkAt, "document \(docNo)'s stored id \(IndexCheck.printable(String(decoding: storedID, as: UTF8.self))) differs from its id term \(IndexCheck.printable(term))")
-                        }
-                    } else {
-                        problems.add(file, chunkAt, "document \(docNo) (in chunk \(chunk)) has no stored id")
-                    }
-                    if let hasDate, hasDate[docNo] != hasDateText {
-                        problems.add(file, chunkAt, hasDateText
-                                     ? "document \(docNo) has a stored date text, but no date in the date column"
-                                     : "document \(docNo) has a date in the date column, but no stored date text")
-                    }
+                if let hasDate, hasDate[docNo] != record.hasDateText {
+                    problems.add(file, chunkAt, record.hasDateText
+                                 ? "document \(docNo) has a stored date text, but no date in the date column"
+                                 : "document \(docNo) has a date in the date column, but no stored date text")
                 }
-                k += 1
             }
         } catch let d as Damage {
             problems.add(file, chunkAt, "chunk \(chunk), record of document \(firstDoc + k) (byte \(d.offset) of the inflated chunk): \(d.message)")
