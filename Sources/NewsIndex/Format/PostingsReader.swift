@@ -327,35 +327,7 @@ final class PostingsCursor {
             posBuf = .allocate(capacity: posCapacity)
         }
         let posBuf = posBuf.unsafelyUnwrapped
-        var p: UInt64 = 0
-        if end - at >= 5 * f {
-            // Room for f VInts of the longest legal length (5 bytes): no bound check per byte,
-            // and a one-byte delta (the common case) takes a single branch.
-            let bytes = posFile.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            for k in 0..<f {
-                let b0 = bytes[at]
-                at += 1
-                if b0 < 0x80 {
-                    p &+= UInt64(b0)
-                } else {
-                    var v = UInt64(b0 & 0x7F)
-                    var shift: UInt64 = 7
-                    while true {
-                        let b = bytes[at]
-                        at += 1
-                        if shift == 28 && b > 0x07 { throw corrupt("a position overflows 31 bits at offset \(at - 1)") }
-                        v |= UInt64(b & 0x7F) << shift
-                        if b < 0x80 { break }
-                        shift += 7
-                        if shift > 28 { throw corrupt("a position is too long at offset \(at - 1)") }
-                    }
-                    p &+= v
-                }
-                posBuf[k] = UInt32(truncatingIfNeeded: p)
-            }
-        } else {
-            p = try decodeChecked(f, at: &at, end: end)
-        }
+        let p = try decodePositions(f, at: &at, end: end)
         // Deltas of 31 bits cannot wrap 64; the last (largest) position must fit an Int32.
         guard p <= UInt64(Int32.max) else { throw corrupt("a position lies past 2^31 before offset \(at)") }
         posCursor = at
@@ -363,27 +335,29 @@ final class PostingsCursor {
         return UnsafeBufferPointer(start: posBuf, count: f)
     }
 
-    /// Decodes `f` position deltas from `at` (checking every byte against `end`) into the
-    /// positions buffer; returns the last position.
-    private func decodeChecked(_ f: Int, at: inout Int, end: Int) throws -> UInt64 {
+    /// Decodes `f` position deltas from `at` into the positions buffer; returns the last position.
+    /// A one-byte delta (the common case) takes one bound check and one branch; longer ones go
+    /// through ``VInt/decode(_:at:end:maxBytes:)``. A delta fits 31 bits (positions are Int32 in
+    /// the span code): at most 5 bytes, the fifth at most 0x07.
+    @inline(__always)
+    private func decodePositions(_ f: Int, at: inout Int, end: Int) throws -> UInt64 {
         let posBuf = posBuf.unsafelyUnwrapped
+        let bytes = posFile.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var p: UInt64 = 0
         for k in 0..<f {
-            var v: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard at < end else { throw corrupt("truncated positions at offset \(at)") }
-                let b = posFile[at]
+            guard at < end else { throw corrupt("truncated positions at offset \(at)") }
+            let b0 = bytes[at]
+            if b0 < 0x80 {
                 at += 1
-                // A delta fits 31 bits (positions are Int32 in the span code); the same checks as
-                // for 64 bits, with other constants, so no work is added per position.
-                if shift == 28 && b > 0x07 { throw corrupt("a position overflows 31 bits at offset \(at - 1)") }
-                v |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { break }
-                shift += 7
-                if shift > 28 { throw corrupt("a position is too long at offset \(at - 1)") }
+                p &+= UInt64(b0)
+            } else {
+                let start = at
+                guard let v = VInt.decode(bytes, at: &at, end: end, maxBytes: 5), v <= UInt64(Int32.max) else {
+                    if at - start >= 5 { throw corrupt("a position overflows 31 bits at offset \(start + 4)") }
+                    throw corrupt("truncated positions at offset \(at)")
+                }
+                p &+= v
             }
-            p &+= v
             posBuf[k] = UInt32(truncatingIfNeeded: p)
         }
         return p

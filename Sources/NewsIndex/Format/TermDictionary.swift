@@ -356,18 +356,10 @@ private struct BlockCursor {
     let end: Int
     var bad = false
 
+    /// The next VInt (at most 9 bytes), or 0 with `bad` set.
     @inline(__always)
     mutating func vint() -> Int {
-        var v = 0
-        var shift = 0
-        while at < end {
-            let b = base[at]
-            at += 1
-            v |= Int(b & 0x7F) << shift
-            if b < 0x80 { return v }
-            shift += 7
-            if shift > 56 { break }
-        }
+        if let v = VInt.decode(base, at: &at, end: end, maxBytes: 9) { return Int(truncatingIfNeeded: v) }
         bad = true
         return 0
     }

@@ -150,3 +150,27 @@ struct ByteReader {
         offset += n
     }
 }
+
+/// The unchecked VInt decoder of the hot paths (term lookup, positions), beside ``ByteReader``'s
+/// checked one: it reads a raw pointer and never throws, so callers keep their own error
+/// messages and pay nothing for them while the bytes are sound.
+enum VInt {
+    /// Decodes the VInt at `at` (7 bits a byte, low groups first), moving `at` past it. Returns
+    /// nil, with `at` where decoding stopped, when the VInt runs into `end` or is longer than
+    /// `maxBytes` bytes (the caller tells the two apart by how far `at` moved).
+    @inline(__always)
+    static func decode(_ base: UnsafePointer<UInt8>, at: inout Int, end: Int, maxBytes: Int) -> UInt64? {
+        var v: UInt64 = 0
+        var shift: UInt64 = 0
+        let stop = min(end, at + maxBytes)
+        while at < stop {
+            let b = base[at]
+            at += 1
+            v |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return v }
+            shift += 7
+        }
+        return nil
+    }
+}
+
