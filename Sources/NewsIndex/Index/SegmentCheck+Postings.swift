@@ -291,24 +291,28 @@ extension SegmentCheck {
     func walkPackedBlock(_ block: Int, _ w: inout PostingsWalk, _ docBytes: UnsafeRawBufferPointer) throws -> Int {
         let bs = FormatConstants.blockSize
         let blockAt = w.d.offset
-        let w1 = Int(try w.d.readU8())
-        guard w1 <= 32 else { throw w.d.damage("the bit width of block \(block)'s document deltas is \(w1), more than 32", at: blockAt) }
-        try w.d.need(16 * w1, "packed block \(block)")
-        // The cursor ends at least a footer (8 bytes) before the file's end, as unpacking needs.
-        BitPacking.unpack(docBytes.baseAddress! + w.d.offset, width: w1, into: deltaBuffer)
-        w.d.offset += 16 * w1
+        try unpack(&w.d, block, "document deltas", into: deltaBuffer, docBytes)
         let freqsAt = w.d.offset
-        let w2 = Int(try w.d.readU8())
-        guard w2 <= 32 else { throw w.d.damage("the bit width of block \(block)'s frequencies is \(w2), more than 32", at: freqsAt) }
-        try w.d.need(16 * w2, "packed block \(block)")
-        BitPacking.unpack(docBytes.baseAddress! + w.d.offset, width: w2, into: freqBuffer)
-        w.d.offset += 16 * w2
+        try unpack(&w.d, block, "frequencies", into: freqBuffer, docBytes)
         for i in 0..<bs {
             let f = Int(freqBuffer[i]) + 1
             guard f <= Int(UInt32.max) else { throw w.d.damage("a frequency overflows 32 bits in block \(block)", at: freqsAt) }
             try w.posting(Int(deltaBuffer[i]), f, at: blockAt)
         }
         return bs
+    }
+
+    /// Reads a bit width (at most 32) and unpacks the 128 values of that width after it into
+    /// `buffer`; `what` names them in messages.
+    func unpack(_ d: inout ByteReader, _ block: Int, _ what: String, into buffer: UnsafeMutablePointer<UInt32>,
+                _ docBytes: UnsafeRawBufferPointer) throws {
+        let at = d.offset
+        let width = Int(try d.readU8())
+        guard width <= 32 else { throw d.damage("the bit width of block \(block)'s \(what) is \(width), more than 32", at: at) }
+        try d.need(16 * width, "packed block \(block)")
+        // The cursor ends at least a footer (8 bytes) before the file's end, as unpacking needs.
+        BitPacking.unpack(docBytes.baseAddress! + d.offset, width: width, into: buffer)
+        d.offset += 16 * width
     }
 
     /// Decodes and checks the VInt-coded tail block of `left` documents; returns `left`.
@@ -401,19 +405,6 @@ struct PostingsWalk {
     var total = 0
     var maxFreq = 0
     var minNorm = 255
-
-    init(d: ByteReader, p: ByteReader, docCount: Int, norms: UnsafeRawBufferPointer?, bounded: Bool, isID: Bool,
-         docs: [Int], freqs: [Int], sums: [Int]) {
-        self.d = d
-        self.p = p
-        self.docCount = docCount
-        self.norms = norms
-        self.bounded = bounded
-        self.isID = isID
-        self.docs = docs
-        self.freqs = freqs
-        self.sums = sums
-    }
 
     /// Checks one posting (a document delta and frequency, the posting at `at` in .doc) and its positions.
     @inline(__always)
