@@ -327,7 +327,10 @@ final class PostingsCursor {
             posBuf = .allocate(capacity: posCapacity)
         }
         let posBuf = posBuf.unsafelyUnwrapped
-        let p = try decodePositions(f, at: &at, end: end)
+        // With room for f VInts of the longest legal length (5 bytes), no position needs a bound
+        // check: that case is decoded inline, the other (near the end of the file) out of line.
+        let p = end - at >= 5 * f ? try decodePositions(f, at: &at, end: end, roomy: true)
+                                  : try decodePositionsNearEnd(f, at: &at, end: end)
         // Deltas of 31 bits cannot wrap 64; the last (largest) position must fit an Int32.
         guard p <= UInt64(Int32.max) else { throw corrupt("a position lies past 2^31 before offset \(at)") }
         posCursor = at
@@ -336,23 +339,24 @@ final class PostingsCursor {
     }
 
     /// Decodes `f` position deltas from `at` into the positions buffer; returns the last position.
-    /// A one-byte delta (the common case) takes one bound check and one branch; longer ones go
-    /// through ``VInt/decode(_:at:end:maxBytes:)``. A delta fits 31 bits (positions are Int32 in
-    /// the span code): at most 5 bytes, the fifth at most 0x07.
+    /// A one-byte delta (the common case) takes a single branch; longer ones go through
+    /// ``VInt/decode(_:at:end:maxBytes:)``. `roomy` says that `5 * f` bytes remain before `end`,
+    /// so no position needs a bound check. A delta fits 31 bits (positions are Int32 in the span
+    /// code): at most 5 bytes, the fifth at most 0x07.
     @inline(__always)
-    private func decodePositions(_ f: Int, at: inout Int, end: Int) throws -> UInt64 {
+    private func decodePositions(_ f: Int, at: inout Int, end: Int, roomy: Bool) throws -> UInt64 {
         let posBuf = posBuf.unsafelyUnwrapped
         let bytes = posFile.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var p: UInt64 = 0
         for k in 0..<f {
-            guard at < end else { throw corrupt("truncated positions at offset \(at)") }
+            if !roomy && at >= end { throw corrupt("truncated positions at offset \(at)") }
             let b0 = bytes[at]
             if b0 < 0x80 {
                 at += 1
                 p &+= UInt64(b0)
             } else {
                 let start = at
-                guard let v = VInt.decode(bytes, at: &at, end: end, maxBytes: 5), v <= UInt64(Int32.max) else {
+                guard let v = VInt.decode(bytes, at: &at, end: roomy ? Int.max : end, maxBytes: 5), v <= UInt64(Int32.max) else {
                     if at - start >= 5 { throw corrupt("a position overflows 31 bits at offset \(start + 4)") }
                     throw corrupt("truncated positions at offset \(at)")
                 }
@@ -361,6 +365,12 @@ final class PostingsCursor {
             posBuf[k] = UInt32(truncatingIfNeeded: p)
         }
         return p
+    }
+
+    /// ``decodePositions(_:at:end:roomy:)`` with a bound check per position, out of line.
+    @inline(never)
+    private func decodePositionsNearEnd(_ f: Int, at: inout Int, end: Int) throws -> UInt64 {
+        try decodePositions(f, at: &at, end: end, roomy: false)
     }
 
     /// The offset after `count` VInts starting at `offset` in the positions file: counts the

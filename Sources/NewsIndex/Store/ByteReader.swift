@@ -162,13 +162,14 @@ enum VInt {
     static func decode(_ base: UnsafePointer<UInt8>, at: inout Int, end: Int, maxBytes: Int) -> UInt64? {
         var v: UInt64 = 0
         var shift: UInt64 = 0
-        let stop = min(end, at + maxBytes)
-        while at < stop {
+        let stopShift = 7 * UInt64(maxBytes)
+        while at < end {
             let b = base[at]
             at += 1
             v |= UInt64(b & 0x7F) << shift
             if b < 0x80 { return v }
             shift += 7
+            if shift >= stopShift { return nil }
         }
         return nil
     }
