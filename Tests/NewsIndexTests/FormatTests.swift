@@ -145,7 +145,11 @@ struct FormatTests {
         }
         [UInt8]([0x80, 0x80]).withUnsafeBytes { raw in
             var r = ByteReader(raw, file: "x.doc")
-            #expect(throws: NewsIndexError.self) { try r.readVInt() }
+            // ByteReader throws Damage (at the VInt's first byte); readers turn it into NewsIndexError.
+            let damage = #expect(throws: Damage.self) { try r.readVInt() }
+            #expect(damage?.offset == 0)
+            #expect(damage?.corruption.message == "index file x.doc is damaged: truncated variable-length integer at offset 2.")
+            #expect(throws: NewsIndexError.self) { try Damage.surfacing { try r.readVInt() } }
         }
     }
 

@@ -116,6 +116,12 @@ struct DeletesReader {
     private let entriesEnd: Int
 
     init(bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int, deletedCount: Int) throws {
+        self = try Damage.surfacing {
+            try DeletesReader(reading: bytes, file: file, segmentID: segmentID, docCount: docCount, deletedCount: deletedCount)
+        }
+    }
+
+    private init(reading bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int, deletedCount: Int) throws {
         var r = try FileEnvelope.open(bytes, file: file, type: .deletes, segmentID: segmentID)
         self.bytes = bytes
         self.file = file
@@ -157,11 +163,13 @@ struct DeletesReader {
 
     private func entry(_ i: Int) throws -> (key: UnsafeRawBufferPointer, docFreq: Int) {
         let o = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offsetsAt + 4 * i, as: UInt32.self)))
-        var r = ByteReader(bytes, file: file, from: entriesAt, to: entriesEnd)
-        try r.skip(o)
-        let n = try r.readVInt(max: r.remaining)
-        let key = try r.readBytes(n)
-        return (key, try r.readVInt(max: Int(UInt32.max)))
+        return try Damage.surfacing {
+            var r = ByteReader(bytes, file: file, from: entriesAt, to: entriesEnd)
+            try r.skip(o)
+            let n = try r.readVInt(max: r.remaining)
+            let key = try r.readBytes(n)
+            return (key, try r.readVInt(max: Int(UInt32.max)))
+        }
     }
 
     /// Deleted documents containing the term with this key (field byte + term).

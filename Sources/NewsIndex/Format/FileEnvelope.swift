@@ -19,46 +19,112 @@ enum FileEnvelope {
         w.write(crc)
     }
 
+    /// The fields of a file's header and footer as stored, before any is judged.
+    struct Fields {
+        let magic: UInt32
+        let typeCode: UInt32
+        let version: UInt32
+        let segmentID: UInt64
+        /// The offset of the footer.
+        let footerAt: Int
+        let footerMagic: UInt32
+        let storedCRC: UInt32
+
+        /// The fields of `bytes`, or nil when it is too short to hold a header and footer.
+        init?(_ bytes: UnsafeRawBufferPointer) {
+            guard bytes.count >= FileEnvelope.minimumSize else { return nil }
+            func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+            magic = u32(0)
+            typeCode = u32(4)
+            version = u32(8)
+            segmentID = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 12, as: UInt64.self))
+            footerAt = bytes.count - FormatConstants.footerSize
+            footerMagic = u32(footerAt)
+            storedCRC = u32(footerAt + 4)
+        }
+
+        /// The CRC-32 of every byte before the stored one.
+        func actualCRC(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+            Zlib.crc32(UnsafeRawBufferPointer(rebasing: bytes[0..<(footerAt + 4)]))
+        }
+    }
+
+    /// The size of a header and footer: no index file is shorter.
+    static let minimumSize = FormatConstants.headerSize + FormatConstants.footerSize
+
+    /// What a file shorter than ``minimumSize`` is told.
+    static func tooShort(_ count: Int) -> String {
+        "it is \(count) bytes long, shorter than a header and footer (\(minimumSize) bytes); it was probably truncated"
+    }
+
     /// Validates header, footer and checksum of a whole file; returns a reader over the body
-    /// (the bytes between header and footer).
+    /// (the bytes between header and footer). Throws at the first failure; ``validate`` reports them all.
     static func open(_ bytes: UnsafeRawBufferPointer, file: String, type: FileType,
                      segmentID: UInt64?, verifyChecksum: Bool = true) throws -> ByteReader {
-        let minimum = FormatConstants.headerSize + FormatConstants.footerSize
-        guard bytes.count >= minimum else {
-            throw NewsIndexError.corrupt(file, "it is \(bytes.count) bytes long, shorter than a header and footer (\(minimum) bytes); it was probably truncated")
+        guard let e = Fields(bytes) else { throw NewsIndexError.corrupt(file, tooShort(bytes.count)) }
+        guard e.magic == FormatConstants.headerMagic else {
+            throw NewsIndexError.corrupt(file, "it does not start with the newsindex magic number (found 0x\(String(e.magic, radix: 16)))")
         }
-        var r = ByteReader(bytes, file: file)
-        let magic = try r.readU32()
-        guard magic == FormatConstants.headerMagic else {
-            throw NewsIndexError.corrupt(file, "it does not start with the newsindex magic number (found 0x\(String(magic, radix: 16)))")
-        }
-        let code = try r.readU32()
-        guard code == type.code else {
+        guard e.typeCode == type.code else {
             throw NewsIndexError.corrupt(file, "its header names another file type than \(type.rawValue)")
         }
         // The footer and checksum before the version: a damaged version byte is damage, not a
         // file from another newsindex (whose envelope, footer and CRC-32 included, is the same).
-        var f = ByteReader(bytes, file: file, from: bytes.count - FormatConstants.footerSize)
-        guard try f.readU32() == FormatConstants.footerMagic else {
+        guard e.footerMagic == FormatConstants.footerMagic else {
             throw NewsIndexError.corrupt(file, "its footer is missing; the file was probably truncated")
         }
-        let stored = try f.readU32()
         if verifyChecksum {
-            let actual = Zlib.crc32(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 4)]))
-            guard actual == stored else {
-                throw NewsIndexError.corrupt(file, "checksum mismatch (stored CRC-32 0x\(String(stored, radix: 16)), computed 0x\(String(actual, radix: 16)))")
+            let actual = e.actualCRC(bytes)
+            guard actual == e.storedCRC else {
+                throw NewsIndexError.corrupt(file, "checksum mismatch (stored CRC-32 0x\(String(e.storedCRC, radix: 16)), computed 0x\(String(actual, radix: 16)))")
             }
         }
-        let version = try r.readU32()
-        if let problem = versionProblem(version) {
+        if let problem = versionProblem(e.version) {
             throw NewsIndexError(.incompatibleIndex, "index file \(file) \(problem)")
         }
-        let id = try r.readU64()
-        if let expected = segmentID, id != expected {
-            throw NewsIndexError.corrupt(file, "it belongs to another segment (id \(id), expected \(expected))")
+        if let expected = segmentID, e.segmentID != expected {
+            throw NewsIndexError.corrupt(file, "it belongs to another segment (id \(e.segmentID), expected \(expected))")
         }
         return ByteReader(bytes, file: file, from: FormatConstants.headerSize,
                           to: bytes.count - FormatConstants.footerSize)
+    }
+
+    /// The validating pass of ``open``: checks a file's header and footer, reports every failure
+    /// to `problems`, and returns whether it passed.
+    static func validate(_ bytes: UnsafeRawBufferPointer, file: String, type: FileType, segmentID: UInt64?,
+                         _ problems: ProblemList) -> Bool {
+        guard let e = Fields(bytes) else {
+            problems.add(file, nil, tooShort(bytes.count))
+            return false
+        }
+        var ok = true
+        if e.magic != FormatConstants.headerMagic {
+            problems.add(file, 0, "it does not start with the newsindex magic number NWSX (found 0x\(String(e.magic, radix: 16)))")
+            ok = false
+        }
+        if e.typeCode != type.code {
+            let found = String(decoding: (0..<4).map { UInt8(truncatingIfNeeded: e.typeCode >> UInt32(8 * $0)) }, as: UTF8.self)
+            problems.add(file, 4, "its header names the file type \(ProblemList.printable(found)), expected \(type.rawValue)")
+            ok = false
+        }
+        if let problem = versionProblem(e.version) {
+            problems.add(file, 8, "it " + problem)
+            ok = false
+        }
+        if let segmentID, e.segmentID != segmentID {
+            problems.add(file, 12, "it belongs to another segment (id \(e.segmentID), the manifest says \(segmentID))")
+            ok = false
+        }
+        if e.footerMagic != FormatConstants.footerMagic {
+            problems.add(file, e.footerAt, "the footer magic XEND is missing; the file was probably truncated or appended to")
+            return false
+        }
+        let actual = e.actualCRC(bytes)
+        if actual != e.storedCRC {
+            problems.add(file, e.footerAt + 4, "checksum mismatch (stored CRC-32 0x\(String(e.storedCRC, radix: 16)), computed 0x\(String(actual, radix: 16))): some byte of the file changed")
+            ok = false
+        }
+        return ok
     }
 
     /// The format versions this build reads, for messages: "format version 4" or "format versions 4–5".

@@ -72,6 +72,11 @@ enum NormsFormat {
     /// Returns the statistics and the offset of the norm bytes of each field present.
     static func read(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int)
         throws -> [IndexedField: (stats: FieldStats, normsOffset: Int)] {
+        try Damage.surfacing { try readFields(bytes, file: file, segmentID: segmentID, docCount: docCount) }
+    }
+
+    private static func readFields(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int)
+        throws -> [IndexedField: (stats: FieldStats, normsOffset: Int)] {
         var r = try FileEnvelope.open(bytes, file: file, type: .norms, segmentID: segmentID)
         let n = Int(try r.readU32())
         guard n == docCount else { throw r.corrupt("the norms cover \(n) documents but the segment has \(docCount)") }
@@ -89,6 +94,55 @@ enum NormsFormat {
         }
         guard r.isAtEnd else { throw r.corrupt("\(r.remaining) unexpected bytes after the norms") }
         return out
+    }
+
+    /// One field's part of the .nrm file, as the validating pass found it.
+    struct FieldNorms {
+        /// The offset of the norm bytes.
+        var offset: Int
+        var sumTotalTermFreq: UInt64
+        /// The offset of SumTotalTermFreq.
+        var sumAt: Int
+    }
+
+    /// The validating pass of ``read(_:file:segmentID:docCount:)`` (the envelope was checked):
+    /// reports every problem to `problems`, and fills `fields` with each field's norms as they
+    /// are found (so a damaged later field leaves the earlier ones usable). Throws ``Damage``
+    /// where decoding cannot go on. `segment` names the segment in messages.
+    static func validate(_ bytes: UnsafeRawBufferPointer, file: String, docCount: Int, segment: String,
+                         _ problems: ProblemList, into fields: inout [FieldNorms?]) throws {
+        var c = ByteReader(bytes, file: file, from: FormatConstants.headerSize, to: bytes.count - FormatConstants.footerSize)
+        let n = Int(try c.readU32())
+        guard n == docCount else {
+            throw c.damage("the norms cover \(n) documents, but the manifest says segment \(segment) has \(docCount)", at: c.offset - 4)
+        }
+        let countAt = c.offset
+        let fieldCount = Int(try c.readU8())
+        if fieldCount != IndexedField.allCases.count {
+            problems.add(file, countAt, "FieldCount is \(fieldCount), but every segment has norms for the \(IndexedField.allCases.count) indexed fields")
+        }
+        for k in 0..<fieldCount {
+            let at = c.offset
+            let number = try c.readU8()
+            guard let field = IndexedField(rawValue: number) else { throw c.damage("unknown field number \(number)", at: at) }
+            guard fields[Int(number)] == nil else { throw c.damage("the norms of field \(field.name) appear twice", at: at) }
+            if Int(number) != k {
+                problems.add(file, at, "the norms of field \(field.name) come in place \(k); fields are written in order")
+            }
+            let dwfAt = c.offset
+            let docsWithField = Int(try c.readU32())
+            let sumAt = c.offset
+            let sum = try c.readU64()
+            let offset = c.offset
+            let norms = try c.readBytes(docCount)
+            var nonZero = 0
+            for b in norms where b != 0 { nonZero += 1 }
+            if nonZero != docsWithField {
+                problems.add(file, dwfAt, "DocsWithField of field \(field.name) is \(docsWithField), but \(nonZero) documents have a non-zero norm")
+            }
+            fields[Int(number)] = FieldNorms(offset: offset, sumTotalTermFreq: sum, sumAt: sumAt)
+        }
+        if !c.isAtEnd { problems.add(file, c.offset, "\(c.remaining) unexpected bytes after the norms") }
     }
 }
 
@@ -144,6 +198,10 @@ enum DatesFormat {
     }
 
     static func read(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int) throws -> Column {
+        try Damage.surfacing { try readColumn(bytes, file: file, segmentID: segmentID, docCount: docCount) }
+    }
+
+    private static func readColumn(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int) throws -> Column {
         var r = try FileEnvelope.open(bytes, file: file, type: .dates, segmentID: segmentID)
         let n = Int(try r.readU32())
         let base = Int64(bitPattern: try r.readU64())
@@ -152,5 +210,54 @@ enum DatesFormat {
             throw r.corrupt("the date column has the wrong size for \(docCount) documents")
         }
         return Column(offset: r.offset, base: base, width: width)
+    }
+
+    /// The validating pass of ``read(_:file:segmentID:docCount:)`` (the envelope was checked):
+    /// reports every problem to `problems` and returns whether each document has a date; throws
+    /// ``Damage`` where decoding cannot go on. `segment` names the segment in messages.
+    static func validate(_ bytes: UnsafeRawBufferPointer, file: String, docCount: Int, segment: String,
+                         _ problems: ProblemList) throws -> [Bool] {
+        var c = ByteReader(bytes, file: file, from: FormatConstants.headerSize, to: bytes.count - FormatConstants.footerSize)
+        let n = Int(try c.readU32())
+        guard n == docCount else {
+            throw c.damage("the date column covers \(n) documents, but the manifest says segment \(segment) has \(docCount)", at: c.offset - 4)
+        }
+        let base = try c.readU64()
+        let widthAt = c.offset
+        let width = Int(try c.readU8())
+        guard width <= 56 || width == 64 else { throw c.damage("invalid code width \(width) (0 to 56, or 64)", at: widthAt) }
+        let packedLength = (docCount * width + 7) / 8
+        guard c.remaining == packedLength + 8 else {
+            throw c.damage("the packed codes take \(c.remaining) bytes with their padding, but \(docCount) codes of \(width) bits need \(packedLength + 8)")
+        }
+        let packedAt = c.offset
+        let padding = UnsafeRawBufferPointer(rebasing: bytes[(packedAt + packedLength)..<(packedAt + packedLength + 8)])
+        if padding.contains(where: { $0 != 0 }) {
+            problems.add(file, packedAt + packedLength, "the eight padding bytes after the codes are not zero")
+        }
+        var present = [Bool](repeating: false, count: docCount)
+        var smallest = UInt64.max
+        if width > 0 {
+            let mask: UInt64 = width == 64 ? .max : (1 << UInt64(width)) - 1
+            for d in 0..<docCount {
+                let bit = d * width
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: packedAt + bit >> 3, as: UInt64.self))
+                let code = width == 64 ? word : (word >> UInt64(bit & 7)) & mask
+                guard code != 0 else { continue }
+                present[d] = true
+                smallest = min(smallest, code)
+                if Int64(bitPattern: base).addingReportingOverflow(Int64(bitPattern: code - 1)).overflow {
+                    problems.add(file, packedAt + bit >> 3, "the date code \(code) of document \(d) overflows the date range (Base \(Int64(bitPattern: base)))")
+                }
+            }
+            if smallest == .max {
+                problems.add(file, widthAt, "the code width is \(width), but no document has a date (the width of an empty column is 0)")
+            } else if smallest != 1 {
+                problems.add(file, widthAt - 8, "Base is not the segment's smallest date: the smallest code is \(smallest), not 1")
+            }
+        } else if base != 0 {
+            problems.add(file, widthAt - 8, "Base is \(Int64(bitPattern: base)), but no document has a date (Base is then 0)")
+        }
+        return present
     }
 }

@@ -108,6 +108,11 @@ final class PostingsCursor {
             }
             return best
         }
+        return try Damage.surfacing { try tailScoreBound(score: score) }
+    }
+
+    /// ``scoreBound(blockScore:score:)`` of a term without skip data: one VInt-coded tail block.
+    private func tailScoreBound(score: (Int32, UInt32) -> Float) throws -> Float {
         var r = ByteReader(file, file: fileName, from: blocksStart, to: file.count - FormatConstants.footerSize)
         var doc: UInt64 = 0
         var best = -Float.infinity
@@ -146,13 +151,7 @@ final class PostingsCursor {
     }
 
     private func skipEntry(_ b: Int) -> SkipEntry {
-        let at = skipStart + b * SkipEntry.size
-        return SkipEntry(
-            lastDoc: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at, as: UInt32.self)),
-            docEnd: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)),
-            posEnd: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)),
-            maxFreq: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 12, as: UInt32.self)),
-            minNorm: file[at + 16])
+        SkipEntry.read(file, at: skipStart + b * SkipEntry.size)
     }
 
     /// Largest frequency and smallest norm in block `b`, for score upper bounds (nil without skip data).
@@ -186,18 +185,8 @@ final class PostingsCursor {
             bufCount = bs
         } else {
             pendingFreqs = -1
-            var r = ByteReader(file, file: fileName, from: start, to: limit)
             let n = info.docFreq - fullBlocks * bs
-            for i in 0..<n {
-                let v = try r.readVInt()
-                base &+= v >> 1
-                docBuf[i] = UInt32(truncatingIfNeeded: base)
-                if v & 1 == 1 { freqBuf[i] = 1 } else {
-                    let f = try r.readVInt()
-                    guard f > 1, f <= UInt64(UInt32.max) else { throw corrupt("bad term frequency \(f) at offset \(r.offset)") }
-                    freqBuf[i] = UInt32(f)
-                }
-            }
+            base = try Damage.surfacing { try loadTail(n, from: start, to: limit, base: base) }
             bufCount = n
         }
         guard base < UInt64(maxDoc) else {
@@ -207,6 +196,25 @@ final class PostingsCursor {
         bufIndex = 0
         posCursor = blockPosStart
         posDoc = 0
+    }
+
+    /// Decodes the `n` VInt-coded postings of the tail block at `start` into the buffers; returns
+    /// the last document.
+    @inline(__always)
+    private func loadTail(_ n: Int, from start: Int, to limit: Int, base: UInt64) throws -> UInt64 {
+        var base = base
+        var r = ByteReader(file, file: fileName, from: start, to: limit)
+        for i in 0..<n {
+            let v = try r.readVInt()
+            base &+= v >> 1
+            docBuf[i] = UInt32(truncatingIfNeeded: base)
+            if v & 1 == 1 { freqBuf[i] = 1 } else {
+                let f = try r.readVInt()
+                guard f > 1, f <= UInt64(UInt32.max) else { throw corrupt("bad term frequency \(f) at offset \(r.offset)") }
+                freqBuf[i] = UInt32(f)
+            }
+        }
+        return base
     }
 
     /// Moves to the next document and returns it (or ``noMoreDocs``).
@@ -319,35 +327,10 @@ final class PostingsCursor {
             posBuf = .allocate(capacity: posCapacity)
         }
         let posBuf = posBuf.unsafelyUnwrapped
-        var p: UInt64 = 0
-        if end - at >= 5 * f {
-            // Room for f VInts of the longest legal length (5 bytes): no bound check per byte,
-            // and a one-byte delta (the common case) takes a single branch.
-            let bytes = posFile.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            for k in 0..<f {
-                let b0 = bytes[at]
-                at += 1
-                if b0 < 0x80 {
-                    p &+= UInt64(b0)
-                } else {
-                    var v = UInt64(b0 & 0x7F)
-                    var shift: UInt64 = 7
-                    while true {
-                        let b = bytes[at]
-                        at += 1
-                        if shift == 28 && b > 0x07 { throw corrupt("a position overflows 31 bits at offset \(at - 1)") }
-                        v |= UInt64(b & 0x7F) << shift
-                        if b < 0x80 { break }
-                        shift += 7
-                        if shift > 28 { throw corrupt("a position is too long at offset \(at - 1)") }
-                    }
-                    p &+= v
-                }
-                posBuf[k] = UInt32(truncatingIfNeeded: p)
-            }
-        } else {
-            p = try decodeChecked(f, at: &at, end: end)
-        }
+        // With room for f VInts of the longest legal length (5 bytes), no position needs a bound
+        // check: that case is decoded inline, the other (near the end of the file) out of line.
+        let p = end - at >= 5 * f ? try decodePositions(f, at: &at, end: end, roomy: true)
+                                  : try decodePositionsNearEnd(f, at: &at, end: end)
         // Deltas of 31 bits cannot wrap 64; the last (largest) position must fit an Int32.
         guard p <= UInt64(Int32.max) else { throw corrupt("a position lies past 2^31 before offset \(at)") }
         posCursor = at
@@ -355,30 +338,39 @@ final class PostingsCursor {
         return UnsafeBufferPointer(start: posBuf, count: f)
     }
 
-    /// Decodes `f` position deltas from `at` (checking every byte against `end`) into the
-    /// positions buffer; returns the last position.
-    private func decodeChecked(_ f: Int, at: inout Int, end: Int) throws -> UInt64 {
+    /// Decodes `f` position deltas from `at` into the positions buffer; returns the last position.
+    /// A one-byte delta (the common case) takes a single branch; longer ones go through
+    /// ``VInt/decode(_:at:end:maxBytes:)``. `roomy` says that `5 * f` bytes remain before `end`,
+    /// so no position needs a bound check. A delta fits 31 bits (positions are Int32 in the span
+    /// code): at most 5 bytes, the fifth at most 0x07.
+    @inline(__always)
+    private func decodePositions(_ f: Int, at: inout Int, end: Int, roomy: Bool) throws -> UInt64 {
         let posBuf = posBuf.unsafelyUnwrapped
+        let bytes = posFile.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var p: UInt64 = 0
         for k in 0..<f {
-            var v: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard at < end else { throw corrupt("truncated positions at offset \(at)") }
-                let b = posFile[at]
+            if !roomy && at >= end { throw corrupt("truncated positions at offset \(at)") }
+            let b0 = bytes[at]
+            if b0 < 0x80 {
                 at += 1
-                // A delta fits 31 bits (positions are Int32 in the span code); the same checks as
-                // for 64 bits, with other constants, so no work is added per position.
-                if shift == 28 && b > 0x07 { throw corrupt("a position overflows 31 bits at offset \(at - 1)") }
-                v |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { break }
-                shift += 7
-                if shift > 28 { throw corrupt("a position is too long at offset \(at - 1)") }
+                p &+= UInt64(b0)
+            } else {
+                let start = at
+                guard let v = VInt.decode(bytes, at: &at, end: roomy ? Int.max : end, maxBytes: 5), v <= UInt64(Int32.max) else {
+                    if at - start >= 5 { throw corrupt("a position overflows 31 bits at offset \(start + 4)") }
+                    throw corrupt("truncated positions at offset \(at)")
+                }
+                p &+= v
             }
-            p &+= v
             posBuf[k] = UInt32(truncatingIfNeeded: p)
         }
         return p
+    }
+
+    /// ``decodePositions(_:at:end:roomy:)`` with a bound check per position, out of line.
+    @inline(never)
+    private func decodePositionsNearEnd(_ f: Int, at: inout Int, end: Int) throws -> UInt64 {
+        try decodePositions(f, at: &at, end: end, roomy: false)
     }
 
     /// The offset after `count` VInts starting at `offset` in the positions file: counts the
@@ -399,5 +391,18 @@ final class PostingsCursor {
             at += 1
         }
         return at
+    }
+}
+
+extension SkipEntry {
+    /// The skip entry at `at` of a .doc file (the caller has checked that it lies in the file).
+    @inline(__always)
+    static func read(_ file: UnsafeRawBufferPointer, at: Int) -> SkipEntry {
+        SkipEntry(
+            lastDoc: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at, as: UInt32.self)),
+            docEnd: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)),
+            posEnd: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)),
+            maxFreq: UInt32(littleEndian: file.loadUnaligned(fromByteOffset: at + 12, as: UInt32.self)),
+            minNorm: file[at + 16])
     }
 }

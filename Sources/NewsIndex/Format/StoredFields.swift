@@ -69,6 +69,10 @@ struct StoredFieldsReader {
     private static let entrySize = 20
 
     init(bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount expected: Int) throws {
+        self = try Damage.surfacing { try StoredFieldsReader(reading: bytes, file: file, segmentID: segmentID, docCount: expected) }
+    }
+
+    private init(reading bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount expected: Int) throws {
         var r = try FileEnvelope.open(bytes, file: file, type: .storedFields, segmentID: segmentID)
         guard r.remaining >= 16 else { throw r.corrupt("the trailer is missing") }
         r.offset = r.end - 16
@@ -115,7 +119,7 @@ struct StoredFieldsReader {
         }
         let raw = try Zlib.uncompress(UnsafeRawBufferPointer(rebasing: bytes[e.offset..<(e.offset + e.compressed)]),
                                       expectedCount: e.uncompressed, file: file)
-        return try raw.withUnsafeBytes { buf in
+        return try Damage.surfacing { try raw.withUnsafeBytes { buf in
             var r = ByteReader(buf, file: file)
             var current = e.firstDoc
             while true {
@@ -134,7 +138,7 @@ struct StoredFieldsReader {
                 current += 1
                 if r.isAtEnd { throw NewsIndexError.corrupt(file, "document \(doc) is missing from its chunk") }
             }
-        }
+        } }
     }
 }
 
@@ -157,7 +161,7 @@ extension StoredFieldsReader {
             }
             let raw = try Zlib.uncompress(UnsafeRawBufferPointer(rebasing: bytes[e.offset..<(e.offset + e.compressed)]),
                                           expectedCount: e.uncompressed, file: file)
-            try raw.withUnsafeBytes { buf in
+            try Damage.surfacing { try raw.withUnsafeBytes { buf in
                 var r = ByteReader(buf, file: file)
                 while !r.isAtEnd {
                     let n = try r.readVInt(max: 255)
@@ -171,8 +175,43 @@ extension StoredFieldsReader {
                     try body(doc, fields)
                     doc += 1
                 }
-            }
+            } }
         }
         guard doc == docCount else { throw NewsIndexError.corrupt(file, "\(doc) stored documents where \(docCount) were expected") }
+    }
+}
+
+extension StoredFieldsReader {
+    /// One record as the validating pass decodes it: its stored id and whether it stores a date text.
+    struct CheckedRecord {
+        var id: UnsafeRawBufferPointer?
+        var hasDateText: Bool
+    }
+
+    /// The validating pass over the records of one inflated chunk `buf`: every field number must
+    /// be known and every value UTF-8. Calls `body` with each record's index in the chunk;
+    /// `count` is the number of records decoded so far (the failing one's index when it throws
+    /// ``Damage``, whose offset is in `buf`).
+    static func validateRecords(_ buf: UnsafeRawBufferPointer, file: String, count k: inout Int,
+                                _ body: (Int, CheckedRecord) -> Void) throws {
+        var r = ByteReader(buf, file: file, from: 0, to: buf.count)
+        while !r.isAtEnd {
+            let fieldCount = try r.readVInt(max: 255, "the field count")
+            var record = CheckedRecord(id: nil, hasDateText: false)
+            for _ in 0..<fieldCount {
+                let at = r.offset
+                let number = try r.readU8()
+                guard StoredField(rawValue: number) != nil else { throw r.damage("unknown stored field number \(number)", at: at) }
+                let length = try r.readVInt(max: r.remaining, "a value's length")
+                let value = try r.readBytes(length)
+                guard UTF8Text.string(value) != nil else {
+                    throw r.damage("a value of field \(number) is not valid UTF-8", at: at)
+                }
+                if number == StoredField.id.rawValue { record.id = value }
+                if number == StoredField.date.rawValue { record.hasDateText = true }
+            }
+            body(k, record)
+            k += 1
+        }
     }
 }

@@ -89,6 +89,12 @@ struct TermDictionaryReader {
     private let firstKeyHeads: [UInt64]
 
     init(bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docFileSize: Int, posFileSize: Int) throws {
+        self = try Damage.surfacing {
+            try TermDictionaryReader(reading: bytes, file: file, segmentID: segmentID, docFileSize: docFileSize, posFileSize: posFileSize)
+        }
+    }
+
+    private init(reading bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docFileSize: Int, posFileSize: Int) throws {
         var r = try FileEnvelope.open(bytes, file: file, type: .termDictionary, segmentID: segmentID)
         self.bytes = bytes
         self.file = file
@@ -160,9 +166,10 @@ struct TermDictionaryReader {
     /// Compares the first key of block `b` with `key`.
     private func compareFirstKey(_ b: Int, _ key: UnsafeRawBufferPointer) throws -> Int {
         var r = ByteReader(bytes, file: file, from: try blockOffset(b), to: indexOffset)
-        let n = try r.readVInt(max: r.remaining)
-        let k = try r.readBytes(n)
-        return compareBytes(k, key)
+        return try Damage.surfacing {
+            let n = try r.readVInt(max: r.remaining)
+            return compareBytes(try r.readBytes(n), key)
+        }
     }
 
     /// The metadata of `key`, or nil when the segment does not contain it.
@@ -232,29 +239,27 @@ struct TermDictionaryReader {
 
     /// Calls `body` with every (key, info) whose key is `>= start`, in order, until it returns false.
     func scan(from start: [UInt8], _ body: ([UInt8], TermInfo) throws -> Bool) throws {
+        try Damage.surfacing { try scanBlocks(from: start, body) }
+    }
+
+    private func scanBlocks(from start: [UInt8], _ body: ([UInt8], TermInfo) throws -> Bool) throws {
         guard blockCount > 0 else { return }
         var b = try start.withUnsafeBytes { try block(for: $0) }
+        let limits = TermEntry.Limits(docOffset: docFileSize, posOffset: posFileSize, extraFreq: Int(Int64.max / 2))
         while b < blockCount {
             var r = ByteReader(bytes, file: file, from: try blockOffset(b), to: indexOffset)
             var key: [UInt8] = []
             var info = TermInfo(docFreq: 0, totalTermFreq: 0, docOffset: 0, posOffset: 0)
             for i in 0..<termsInBlock(b) {
+                let e = try TermEntry.read(&r, first: i == 0, key: &key, limits: limits)
+                info.docFreq = e.docFreq
+                info.totalTermFreq = e.docFreq + e.extraFreq
                 if i == 0 {
-                    let n = try r.readVInt(max: r.remaining)
-                    key = Array(try r.readBytes(n))
-                    info.docFreq = try r.readVInt(max: Int(Int32.max))
-                    info.totalTermFreq = info.docFreq + (try r.readVInt(max: Int(Int64.max / 2)))
-                    info.docOffset = try r.readVInt(max: docFileSize)
-                    info.posOffset = try r.readVInt(max: posFileSize)
+                    info.docOffset = e.docOffset
+                    info.posOffset = e.posOffset
                 } else {
-                    let prefix = try r.readVInt(max: key.count)
-                    let suffix = try r.readVInt(max: r.remaining)
-                    key.removeSubrange(prefix...)
-                    key.append(contentsOf: try r.readBytes(suffix))
-                    info.docFreq = try r.readVInt(max: Int(Int32.max))
-                    info.totalTermFreq = info.docFreq + (try r.readVInt(max: Int(Int64.max / 2)))
-                    info.docOffset += try r.readVInt(max: docFileSize)
-                    info.posOffset += try r.readVInt(max: posFileSize)
+                    info.docOffset += e.docOffset
+                    info.posOffset += e.posOffset
                     guard info.docOffset <= docFileSize, info.posOffset <= posFileSize else {
                         throw NewsIndexError.corrupt(file, "a term's postings offset lies outside the postings file")
                     }
@@ -268,6 +273,81 @@ struct TermDictionaryReader {
     }
 }
 
+extension TermDictionaryReader {
+    /// Where the parts of a term dictionary lie, as its trailer says.
+    struct Layout {
+        let termCount: Int
+        let blockCount: Int
+        /// The offset of the block index (where the blocks end).
+        let indexAt: Int
+
+        /// The number of terms in block `b`: a full block, or what is left for the last one.
+        func termsIn(_ b: Int) -> Int {
+            let per = FormatConstants.termsPerDictionaryBlock
+            return b == blockCount - 1 ? termCount - per * b : per
+        }
+    }
+
+    /// The validating pass over the trailer (`r` reads it, at `trailerAt`): the block index must
+    /// end where the trailer begins, and the term count must fill the blocks.
+    static func validateTrailer(_ r: ByteReader, at trailerAt: Int) throws -> Layout {
+        var t = r
+        let tc = try t.readU64()
+        let bc = Int(try t.readU32())
+        let io = try t.readU64()
+        guard io >= UInt64(FormatConstants.headerSize), io <= UInt64(trailerAt), UInt64(trailerAt) - io == UInt64(bc) * 8 else {
+            throw r.damage("the trailer is inconsistent: a block index at offset \(io) with \(bc) blocks does not end where the trailer begins (\(trailerAt))", at: trailerAt)
+        }
+        let per = FormatConstants.termsPerDictionaryBlock
+        guard tc <= UInt64(bc) * UInt64(per), tc + UInt64(per) > UInt64(bc) * UInt64(per) else {
+            throw r.damage("the trailer says \(tc) terms in \(bc) blocks, but blocks hold \(per) terms each (only the last fewer)", at: trailerAt)
+        }
+        return Layout(termCount: Int(tc), blockCount: bc, indexAt: Int(io))
+    }
+}
+
+/// One front-coded entry of the term dictionary as stored, decoded by ``read(_:first:key:limits:)``
+/// for both ``TermDictionaryReader/scan(from:_:)`` and `newsindex check`.
+struct TermEntry {
+    var docFreq: Int
+    /// TotalTermFreq − DocFreq.
+    var extraFreq: Int
+    /// The absolute offset in a block's first entry, the delta from the previous entry's otherwise.
+    var docOffset: Int
+    /// The absolute offset in a block's first entry, the delta from the previous entry's otherwise.
+    var posOffset: Int
+
+    /// The largest values an entry may hold.
+    struct Limits {
+        var docOffset: Int
+        var posOffset: Int
+        var extraFreq: Int
+        /// The check's limits: 2^48 (no file holds that many bytes or tokens).
+        static let check = Limits(docOffset: 1 << 48, posOffset: 1 << 48, extraFreq: 1 << 48)
+    }
+
+    /// Decodes the entry at `r`, updating `key` (the previous entry's key, in a block's later
+    /// entries) in place; throws ``Damage`` naming the field that does not decode.
+    @inline(__always)
+    static func read(_ r: inout ByteReader, first: Bool, key: inout [UInt8], limits: Limits) throws -> TermEntry {
+        if first {
+            let length = try r.readVInt(max: r.remaining, "the key length")
+            key.removeAll(keepingCapacity: true)
+            key.append(contentsOf: try r.readBytes(length))
+        } else {
+            let prefix = try r.readVInt(max: key.count, "the length of the prefix shared with the previous key")
+            let suffix = try r.readVInt(max: r.remaining, "the suffix length")
+            key.removeSubrange(prefix...)
+            key.append(contentsOf: try r.readBytes(suffix))
+        }
+        let df = try r.readVInt(max: Int(Int32.max), "DocFreq")
+        let extra = try r.readVInt(max: limits.extraFreq, "ExtraFreq")
+        let doc = try r.readVInt(max: limits.docOffset, first ? "DocOffset" : "DocOffsetDelta")
+        let pos = try r.readVInt(max: limits.posOffset, first ? "PosOffset" : "PosOffsetDelta")
+        return TermEntry(docFreq: df, extraFreq: extra, docOffset: doc, posOffset: pos)
+    }
+}
+
 /// A bounds-checked cursor over one block of the term dictionary for ``TermDictionaryReader/lookup(_:)``:
 /// nothing throws in the walk; `bad` records an overrun or an overlong integer, reported once.
 private struct BlockCursor {
@@ -276,18 +356,10 @@ private struct BlockCursor {
     let end: Int
     var bad = false
 
+    /// The next VInt (at most 9 bytes), or 0 with `bad` set.
     @inline(__always)
     mutating func vint() -> Int {
-        var v = 0
-        var shift = 0
-        while at < end {
-            let b = base[at]
-            at += 1
-            v |= Int(b & 0x7F) << shift
-            if b < 0x80 { return v }
-            shift += 7
-            if shift > 56 { break }
-        }
+        if let v = VInt.decode(base, at: &at, end: end, maxBytes: 9) { return Int(truncatingIfNeeded: v) }
         bad = true
         return 0
     }

@@ -1,29 +1,5 @@
 import NewsIndexCore
 import NewsIndexAnalysis
-/// One problem found by ``IndexCheck``: which file, where in it, and what is wrong.
-public struct IndexProblem: Sendable, Equatable, CustomStringConvertible {
-    /// The path of the damaged file (the index directory joined with the file's name).
-    public var file: String
-    /// The byte offset in ``file`` where the problem was found, or nil when it concerns the whole
-    /// file (a missing file, one too short to hold a header and footer).
-    public var offset: Int?
-    /// What is wrong, as a sentence fragment without the file name.
-    public var message: String
-
-    /// Creates a problem report.
-    public init(file: String, offset: Int?, message: String) {
-        self.file = file
-        self.offset = offset
-        self.message = message
-    }
-
-    /// `file:offset: message`, or `file: message` without an offset.
-    public var description: String {
-        if let offset { return "\(file):\(offset): \(message)" }
-        return "\(file): \(message)"
-    }
-}
-
 /// What ``IndexCheck/run(path:progress:)`` found.
 public struct IndexCheckReport: Sendable {
     /// Every problem found, file by file in the order the files were checked. Empty for a sound index.
@@ -108,104 +84,15 @@ public enum IndexCheck {
             problems.add(file, nil, "the manifest cannot be read: \(message(of: error))")
             return nil
         }
-        let bytes = mapped.bytes
-        guard checkEnvelope(bytes, file: file, type: .manifest, segmentID: nil, problems) else { return nil }
-        var c = Cursor(bytes, file: file, from: FormatConstants.headerSize, to: bytes.count - FormatConstants.footerSize)
-        do {
-            let generation = try c.u64()
-            let headerGeneration = FileEnvelope.segmentID(of: bytes) ?? 0
-            if generation != headerGeneration {
-                problems.add(file, FormatConstants.headerSize, "the generation \(generation) differs from the header's \(headerGeneration)")
-            }
-            let analyzerAt = c.at
-            let analyzer = try c.string()
-            if Analyzer(named: analyzer) == nil {
-                problems.add(file, analyzerAt, "unknown analyzer \"\(analyzer)\" (this newsindex knows \(Analyzer.availableNames.joined(separator: ", ")))")
-            }
-            let createdBy = try c.string()
-            let entitiesAt = c.at
-            let entities = try c.string()
+        return Manifest.validate(mapped.bytes, file: file, problems, analyzerProblem: { name in
+            Analyzer(named: name) == nil
+                ? "unknown analyzer \"\(name)\" (this newsindex knows \(Analyzer.availableNames.joined(separator: ", ")))" : nil
+        }, entitiesProblem: { entities in
             do { _ = try Gazetteer.parse(entities, source: file) } catch {
-                problems.add(file, entitiesAt, "the entity list does not parse: \(message(of: error))")
+                return "the entity list does not parse: \(message(of: error))"
             }
-            let countAt = c.at
-            let n = Int(try c.u32())
-            // A segment entry takes at least 1 + 1 + 8 + 4 + 4 + 8 bytes.
-            guard n <= c.remaining / 26 else { throw c.damage("a segment count of \(n) cannot fit in the \(c.remaining) bytes left", at: countAt) }
-            var segments: [Manifest.Segment] = []
-            var names: Set<String> = [], ids: Set<UInt64> = []
-            for _ in 0..<n {
-                let at = c.at
-                let name = try c.string()
-                let id = try c.u64()
-                let docs = Int(try c.u32())
-                let deleted = Int(try c.u32())
-                let deletes = try c.u64()
-                guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-                    throw c.damage("invalid segment name \"\(name)\" (only letters, digits and _)", at: at)
-                }
-                if !names.insert(name).inserted { problems.add(file, at, "segment \(name) is listed twice") }
-                if id == 0 { problems.add(file, at, "segment \(name) has the id 0, which is never written") }
-                else if !ids.insert(id).inserted { problems.add(file, at, "segment \(name) has the same id as an earlier segment (\(id))") }
-                if deleted > docs || (deleted == 0) != (deletes == 0) {
-                    throw c.damage("segment \(name) has \(deleted) of \(docs) documents deleted with deletions generation \(deletes)", at: at)
-                }
-                segments.append(Manifest.Segment(name: name, id: id, docCount: docs, deletedCount: deleted, deletesGeneration: deletes))
-            }
-            if !c.isAtEnd { problems.add(file, c.at, "\(c.remaining) unexpected bytes after the last segment entry") }
-            return Manifest(generation: generation, analyzer: analyzer, createdBy: createdBy, entities: entities, segments: segments)
-        } catch let d as Damage {
-            problems.add(d)
             return nil
-        } catch {
-            problems.add(file, c.at, message(of: error))
-            return nil
-        }
-    }
-
-    /// Checks a file's header and footer; reports every failure and returns whether it passed.
-    static func checkEnvelope(_ bytes: UnsafeRawBufferPointer, file: String, type: FileType, segmentID: UInt64?,
-                              _ problems: ProblemList) -> Bool {
-        let minimum = FormatConstants.headerSize + FormatConstants.footerSize
-        guard bytes.count >= minimum else {
-            problems.add(file, nil, "it is \(bytes.count) bytes long, shorter than a header and footer (\(minimum) bytes); it was probably truncated")
-            return false
-        }
-        func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
-        var ok = true
-        let magic = u32(0)
-        if magic != FormatConstants.headerMagic {
-            problems.add(file, 0, "it does not start with the newsindex magic number NWSX (found 0x\(String(magic, radix: 16)))")
-            ok = false
-        }
-        let code = u32(4)
-        if code != type.code {
-            let found = String(decoding: (0..<4).map { UInt8(truncatingIfNeeded: code >> UInt32(8 * $0)) }, as: UTF8.self)
-            problems.add(file, 4, "its header names the file type \(printable(found)), expected \(type.rawValue)")
-            ok = false
-        }
-        let version = u32(8)
-        if let problem = FileEnvelope.versionProblem(version) {
-            problems.add(file, 8, "it " + problem)
-            ok = false
-        }
-        let id = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 12, as: UInt64.self))
-        if let segmentID, id != segmentID {
-            problems.add(file, 12, "it belongs to another segment (id \(id), the manifest says \(segmentID))")
-            ok = false
-        }
-        let footerAt = bytes.count - FormatConstants.footerSize
-        if u32(footerAt) != FormatConstants.footerMagic {
-            problems.add(file, footerAt, "the footer magic XEND is missing; the file was probably truncated or appended to")
-            return false
-        }
-        let stored = u32(footerAt + 4)
-        let actual = Zlib.crc32(UnsafeRawBufferPointer(rebasing: bytes[0..<(footerAt + 4)]))
-        if actual != stored {
-            problems.add(file, footerAt + 4, "checksum mismatch (stored CRC-32 0x\(String(stored, radix: 16)), computed 0x\(String(actual, radix: 16))): some byte of the file changed")
-            ok = false
-        }
-        return ok
+        })
     }
 
     /// The message of an error without the "index file … is damaged: " frame.
@@ -215,17 +102,7 @@ public enum IndexCheck {
     }
 
     /// `s` with control characters escaped, in quotes.
-    static func printable(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            if u.value < 0x20 || u.value == 0x7F || u == "\"" || u == "\\" {
-                out += u == "\"" ? "\\\"" : u == "\\" ? "\\\\" : "\\x" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16)
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
-    }
+    static func printable(_ s: String) -> String { ProblemList.printable(s) }
 
     /// A term dictionary key for messages: `body:"harbour"`, `title entity "vladimir putin"`.
     static func describe(_ key: [UInt8]) -> String {
@@ -235,36 +112,6 @@ public enum IndexCheck {
             return "\(field) entity " + printable(String(decoding: key.dropFirst(2), as: UTF8.self))
         }
         return "\(field):" + printable(String(decoding: key.dropFirst(), as: UTF8.self))
-    }
-}
-
-/// Problems found so far, at most ``limit`` listed per file (a file damaged all over would
-/// otherwise bury the others).
-final class ProblemList {
-    static let limit = 50
-    private var list: [IndexProblem] = []
-    private var perFile: [String: Int] = [:]
-    private var fileOrder: [String] = []
-
-    func add(_ file: String, _ offset: Int?, _ message: String) {
-        let n = perFile[file, default: 0]
-        if n == 0 { fileOrder.append(file) }
-        perFile[file] = n + 1
-        if n < ProblemList.limit { list.append(IndexProblem(file: file, offset: offset, message: message)) }
-    }
-
-    func add(_ d: Damage) { add(d.file, d.offset, d.message) }
-
-    /// Number of problems reported for `file` so far.
-    func count(_ file: String) -> Int { perFile[file, default: 0] }
-
-    /// The problems, with one closing line for each file that had more than could be listed.
-    func finish() -> [IndexProblem] {
-        var out = list
-        for f in fileOrder where perFile[f]! > ProblemList.limit {
-            out.append(IndexProblem(file: f, offset: nil, message: "\(perFile[f]! - ProblemList.limit) more problems in this file are not listed"))
-        }
-        return out
     }
 }
 
@@ -290,99 +137,4 @@ final class Meter {
     }
 
     func finish() { report?(total, total) }
-}
-
-/// A problem at one place of one file, thrown by the decoders and caught by the check of the
-/// structure it belongs to.
-struct Damage: Error {
-    let file: String
-    let offset: Int
-    let message: String
-}
-
-/// A bounds-checked cursor whose failures carry the file and offset (see ``Damage``).
-struct Cursor {
-    let base: UnsafeRawBufferPointer
-    let file: String
-    var at: Int
-    let end: Int
-
-    init(_ base: UnsafeRawBufferPointer, file: String, from: Int, to end: Int) {
-        self.base = base
-        self.file = file
-        self.at = from
-        self.end = max(from, min(end, base.count))
-    }
-
-    var remaining: Int { end - at }
-    var isAtEnd: Bool { at >= end }
-
-    func damage(_ message: String, at offset: Int? = nil) -> Damage {
-        Damage(file: file, offset: offset ?? at, message: message)
-    }
-
-    @inline(__always)
-    func need(_ n: Int, _ what: @autoclosure () -> String) throws {
-        if n < 0 || n > end - at { throw damage("\(what()) runs past its end (needs \(n) bytes, \(end - at) left)") }
-    }
-
-    mutating func u8() throws -> UInt8 {
-        try need(1, "a byte")
-        defer { at += 1 }
-        return base[at]
-    }
-
-    mutating func u32() throws -> UInt32 {
-        try need(4, "a 4-byte integer")
-        defer { at += 4 }
-        return UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt32.self))
-    }
-
-    mutating func u64() throws -> UInt64 {
-        try need(8, "an 8-byte integer")
-        defer { at += 8 }
-        return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self))
-    }
-
-    @inline(__always)
-    mutating func vint() throws -> UInt64 {
-        let start = at
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while at < end {
-            let b = base[at]
-            at += 1
-            if shift == 63 && b > 1 { throw damage("a variable-length integer overflows 64 bits", at: start) }
-            result |= UInt64(b & 0x7F) << shift
-            if b < 0x80 { return result }
-            shift += 7
-            if shift > 63 { throw damage("a variable-length integer is longer than 10 bytes", at: start) }
-        }
-        throw damage("a variable-length integer runs past its end", at: start)
-    }
-
-    /// A VInt that must be at most `limit`; `what` names it in the message.
-    @inline(__always)
-    mutating func vint(max limit: Int, _ what: @autoclosure () -> String) throws -> Int {
-        let start = at
-        let v = try vint()
-        if v > UInt64(limit) { throw damage("\(what()) is \(v), more than its limit \(limit)", at: start) }
-        return Int(v)
-    }
-
-    mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
-        try need(n, "a run of bytes")
-        defer { at += n }
-        return UnsafeRawBufferPointer(rebasing: base[at..<(at + n)])
-    }
-
-    mutating func string() throws -> String {
-        let start = at
-        let n = try vint(max: remaining, "a string's length")
-        let raw = try bytes(n)
-        guard let s = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            throw damage("a string is not valid UTF-8", at: start)
-        }
-        return s
-    }
 }

@@ -14,38 +14,16 @@ extension SegmentCheck {
         var entryAt: Int
     }
 
-    func checkTerms(_ tdi: MappedFile, _ meter: Meter) throws {
-        let file = tdi.path, bytes = tdi.bytes
-        let (cursor, trailerAt) = try trailer(of: tdi, size: 20)
-        var t = cursor
-        let tc = try t.u64()
-        let bc = Int(try t.u32())
-        let io = try t.u64()
-        guard io >= UInt64(FormatConstants.headerSize), io <= UInt64(trailerAt), UInt64(trailerAt) - io == UInt64(bc) * 8 else {
-            throw Damage(file: file, offset: trailerAt, message: "the trailer is inconsistent: a block index at offset \(io) with \(bc) blocks does not end where the trailer begins (\(trailerAt))")
-        }
-        let per = FormatConstants.termsPerDictionaryBlock
-        guard tc <= UInt64(bc) * UInt64(per), tc + UInt64(per) > UInt64(bc) * UInt64(per) else {
-            throw Damage(file: file, offset: trailerAt, message: "the trailer says \(tc) terms in \(bc) blocks, but blocks hold \(per) terms each (only the last fewer)")
-        }
-        let indexAt = Int(io)
-        let termTotal = Int(tc)
-
-        // The postings are decoded only when both files are sound.
-        let doc = sound.contains(.postings) ? files[.postings] : nil
-        let pos = sound.contains(.positions) ? files[.positions] : nil
-        let walk = doc != nil && pos != nil
-        let docEnd = (doc?.bytes.count ?? 0) - FormatConstants.footerSize
-        let posEnd = (pos?.bytes.count ?? 0) - FormatConstants.footerSize
-        if walk {
-            lengths = [Int](repeating: 0, count: IndexedField.allCases.count * docCount)
-            positionSums = [Int](repeating: 0, count: 2 * docCount)
-            idStart = [Int](repeating: -1, count: docCount)
-            idLength = [Int](repeating: 0, count: docCount)
-            complete = [Bool](repeating: true, count: IndexedField.allCases.count)
-        }
-
-        var c = Cursor(bytes, file: file, from: FormatConstants.headerSize, to: indexAt)
+    /// The walk over the term dictionary's entries: the current and previous keys, the term whose
+    /// postings wait for the next entry's offsets, and the offsets of the last sound entry.
+    struct TermWalk {
+        let file: String
+        /// The postings files, when both are sound (the postings are decoded only then).
+        let doc: MappedFile?
+        let pos: MappedFile?
+        let docEnd: Int
+        let posEnd: Int
+        var walk: Bool { doc != nil && pos != nil }
         var key: [UInt8] = []
         var prevKey: [UInt8] = []
         var havePrevKey = false
@@ -54,128 +32,158 @@ extension SegmentCheck {
         var lastDoc = 0, lastPos = 0       // offsets of the last term with sound offsets
         var haveLast = false
         var clean = true                   // no entry was lost to damage
+    }
 
-        func finishPending(docLimit: Int?, posLimit: Int?) {
-            guard let p = pending, let doc, let pos else { return }
-            pending = nil
-            decodePostings(p, key: pendingKey, docLimit: docLimit, posLimit: posLimit, doc: doc, pos: pos, tdiPath: file)
-            meter.add(max(0, (docLimit ?? p.docOffset) - p.docOffset) + max(0, (posLimit ?? p.posOffset) - p.posOffset))
-        }
-
+    func checkTerms(_ tdi: MappedFile, _ meter: Meter) throws {
+        let bytes = tdi.bytes
+        let (trailerReader, trailerAt) = try trailer(of: tdi, size: 20)
+        let layout = try TermDictionaryReader.validateTrailer(trailerReader, at: trailerAt)
+        let doc = sound.contains(.postings) ? files[.postings] : nil
+        let pos = sound.contains(.positions) ? files[.positions] : nil
+        var w = TermWalk(file: tdi.path, doc: doc, pos: pos,
+                         docEnd: (doc?.bytes.count ?? 0) - FormatConstants.footerSize,
+                         posEnd: (pos?.bytes.count ?? 0) - FormatConstants.footerSize)
+        if w.walk { startTallies() }
+        var c = ByteReader(bytes, file: tdi.path, from: FormatConstants.headerSize, to: layout.indexAt)
         var b = 0
-        while b < bc {
-            let slot = indexAt + 8 * b
+        while b < layout.blockCount {
+            let slot = layout.indexAt + 8 * b
             let stated = Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: slot, as: UInt64.self)))
-            if stated != c.at {
-                problems.add(file, slot, "the block index puts block \(b) at offset \(stated), but it begins at \(c.at)")
+            if stated != c.offset {
+                problems.add(tdi.path, slot, "the block index puts block \(b) at offset \(stated), but it begins at \(c.offset)")
             }
-            let n = b == bc - 1 ? termTotal - per * b : per
-            var entryDoc = 0, entryPos = 0   // offsets of the previous entry of the block (deltas are from them)
             do {
-                for i in 0..<n {
-                    let entryAt = c.at
-                    if i == 0 {
-                        let length = try c.vint(max: c.remaining, "the key length")
-                        key.removeAll(keepingCapacity: true)
-                        key.append(contentsOf: try c.bytes(length))
-                    } else {
-                        let prefix = try c.vint(max: key.count, "the length of the prefix shared with the previous key")
-                        let suffix = try c.vint(max: c.remaining, "the suffix length")
-                        key.removeSubrange(prefix...)
-                        key.append(contentsOf: try c.bytes(suffix))
-                    }
-                    let df = try c.vint(max: Int(Int32.max), "DocFreq")
-                    let extra = try c.vint(max: 1 << 48, "ExtraFreq")
-                    if i == 0 {
-                        entryDoc = try c.vint(max: 1 << 48, "DocOffset")
-                        entryPos = try c.vint(max: 1 << 48, "PosOffset")
-                    } else {
-                        entryDoc += try c.vint(max: 1 << 48, "DocOffsetDelta")
-                        entryPos += try c.vint(max: 1 << 48, "PosOffsetDelta")
-                    }
-                    termCount += 1
-
-                    var ok = true
-                    let field = key.first.map(Int.init) ?? 0
-                    func problem(_ message: String) {
-                        problems.add(file, entryAt, "term \(IndexCheck.describe(key)): " + message)
-                        ok = false
-                    }
-                    if key.isEmpty {
-                        problems.add(file, entryAt, "a key is empty (every key starts with its field number)")
-                        ok = false
-                    } else if IndexedField(rawValue: key[0]) == nil {
-                        problem("unknown field number \(key[0])")
-                    }
-                    if havePrevKey && !prevKey.lexicographicallyPrecedes(key) {
-                        problems.add(file, entryAt, "term \(IndexCheck.describe(key)) does not sort after the term before it, \(IndexCheck.describe(prevKey))")
-                    }
-                    if df == 0 {
-                        problem("DocFreq is 0")
-                    } else if df > docCount {
-                        problem("DocFreq \(df) exceeds the segment's \(docCount) documents")
-                    }
-                    if ok && field == Int(IndexedField.id.rawValue) && (df != 1 || extra != 0) {
-                        problem("an id term must name exactly one document once, but DocFreq is \(df) and TotalTermFreq \(df + extra)")
-                    }
-                    if let doc, entryDoc < FormatConstants.headerSize || entryDoc >= docEnd {
-                        problem("DocOffset \(entryDoc) lies outside the data of \(doc.path) (\(FormatConstants.headerSize)..<\(docEnd))")
-                    }
-                    if let pos, entryPos < FormatConstants.headerSize || entryPos >= posEnd {
-                        problem("PosOffset \(entryPos) lies outside the data of \(pos.path) (\(FormatConstants.headerSize)..<\(posEnd))")
-                    }
-                    if ok && haveLast && (entryDoc <= lastDoc || entryPos <= lastPos) {
-                        problem("its postings offsets (\(entryDoc) in .doc, \(entryPos) in .pos) do not come after the previous term's (\(lastDoc), \(lastPos))")
-                    }
-                    if ok && !haveLast && clean && (entryDoc != FormatConstants.headerSize || entryPos != FormatConstants.headerSize) {
-                        problem("the first term's postings begin at \(entryDoc) in .doc and \(entryPos) in .pos, not right after the headers (\(FormatConstants.headerSize))")
-                    }
-                    // The previous term's postings must end where this one's begin.
-                    finishPending(docLimit: ok ? entryDoc : nil, posLimit: ok ? entryPos : nil)
-                    if ok {
-                        lastDoc = entryDoc
-                        lastPos = entryPos
-                        haveLast = true
-                        if walk {
-                            pending = PendingTerm(docFreq: df, totalTermFreq: df + extra, docOffset: entryDoc, posOffset: entryPos, entryAt: entryAt)
-                            pendingKey.removeAll(keepingCapacity: true)
-                            pendingKey.append(contentsOf: key)
-                        }
-                    } else if walk {
-                        markIncomplete(key.first)
-                    }
-                    prevKey.removeAll(keepingCapacity: true)
-                    prevKey.append(contentsOf: key)
-                    havePrevKey = true
-                }
+                try checkBlock(layout.termsIn(b), &c, &w, meter)
             } catch let d as Damage {
                 // The rest of this block is lost: go on at the next block, where keys are whole again.
                 problems.add(d)
-                clean = false
-                finishPending(docLimit: nil, posLimit: nil)
+                w.clean = false
+                finishPending(&w, docLimit: nil, posLimit: nil, meter)
                 complete = [Bool](repeating: false, count: IndexedField.allCases.count)
-                havePrevKey = false
-                if b + 1 < bc {
+                w.havePrevKey = false
+                if b + 1 < layout.blockCount {
                     let next = Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: slot + 8, as: UInt64.self)))
-                    guard next > c.at && next < indexAt else { break }
-                    c.at = next
+                    guard next > c.offset && next < layout.indexAt else { break }
+                    c.offset = next
                 }
             }
             b += 1
         }
-        if clean && b == bc {
-            finishPending(docLimit: docEnd, posLimit: posEnd)
-            if !c.isAtEnd {
-                problems.add(file, c.at, "\(c.remaining) bytes lie between the last term and the block index")
-            }
-            if termCount == 0, let doc, let pos, docEnd > FormatConstants.headerSize || posEnd > FormatConstants.headerSize {
-                problems.add(doc.path, FormatConstants.headerSize, "the segment has no terms, but \(doc.path) or \(pos.path) holds postings")
-            }
-        } else {
-            finishPending(docLimit: nil, posLimit: nil)
-            complete = [Bool](repeating: false, count: IndexedField.allCases.count)
-        }
+        finishTerms(&w, sound: w.clean && b == layout.blockCount, c, meter)
         meter.add(bytes.count)
+    }
+
+    /// Sizes the per-document tallies of the postings walk.
+    func startTallies() {
+        lengths = [Int](repeating: 0, count: IndexedField.allCases.count * docCount)
+        positionSums = [Int](repeating: 0, count: 2 * docCount)
+        idStart = [Int](repeating: -1, count: docCount)
+        idLength = [Int](repeating: 0, count: docCount)
+        complete = [Bool](repeating: true, count: IndexedField.allCases.count)
+    }
+
+    /// Decodes and checks the `n` entries of the block at the cursor.
+    func checkBlock(_ n: Int, _ c: inout ByteReader, _ w: inout TermWalk, _ meter: Meter) throws {
+        var entryDoc = 0, entryPos = 0   // offsets of the previous entry of the block (deltas are from them)
+        for i in 0..<n {
+            let entryAt = c.offset
+            let e = try TermEntry.read(&c, first: i == 0, key: &w.key, limits: .check)
+            if i == 0 {
+                entryDoc = e.docOffset
+                entryPos = e.posOffset
+            } else {
+                entryDoc += e.docOffset
+                entryPos += e.posOffset
+            }
+            termCount += 1
+            checkEntry(e, at: entryAt, docOffset: entryDoc, posOffset: entryPos, &w, meter)
+            w.prevKey.removeAll(keepingCapacity: true)
+            w.prevKey.append(contentsOf: w.key)
+            w.havePrevKey = true
+        }
+    }
+
+    /// Checks one entry of the term dictionary against the segment and the entry before it, then
+    /// decodes the previous term's postings (whose end this entry's offsets give).
+    func checkEntry(_ e: TermEntry, at entryAt: Int, docOffset entryDoc: Int, posOffset entryPos: Int,
+                    _ w: inout TermWalk, _ meter: Meter) {
+        let file = w.file, key = w.key
+        let df = e.docFreq, extra = e.extraFreq
+        var ok = true
+        let field = key.first.map(Int.init) ?? 0
+        func problem(_ message: String) {
+            problems.add(file, entryAt, "term \(IndexCheck.describe(key)): " + message)
+            ok = false
+        }
+        if key.isEmpty {
+            problems.add(file, entryAt, "a key is empty (every key starts with its field number)")
+            ok = false
+        } else if IndexedField(rawValue: key[0]) == nil {
+            problem("unknown field number \(key[0])")
+        }
+        if w.havePrevKey && !w.prevKey.lexicographicallyPrecedes(key) {
+            problems.add(file, entryAt, "term \(IndexCheck.describe(key)) does not sort after the term before it, \(IndexCheck.describe(w.prevKey))")
+        }
+        if df == 0 {
+            problem("DocFreq is 0")
+        } else if df > docCount {
+            problem("DocFreq \(df) exceeds the segment's \(docCount) documents")
+        }
+        if ok && field == Int(IndexedField.id.rawValue) && (df != 1 || extra != 0) {
+            problem("an id term must name exactly one document once, but DocFreq is \(df) and TotalTermFreq \(df + extra)")
+        }
+        if let doc = w.doc, entryDoc < FormatConstants.headerSize || entryDoc >= w.docEnd {
+            problem("DocOffset \(entryDoc) lies outside the data of \(doc.path) (\(FormatConstants.headerSize)..<\(w.docEnd))")
+        }
+        if let pos = w.pos, entryPos < FormatConstants.headerSize || entryPos >= w.posEnd {
+            problem("PosOffset \(entryPos) lies outside the data of \(pos.path) (\(FormatConstants.headerSize)..<\(w.posEnd))")
+        }
+        if ok && w.haveLast && (entryDoc <= w.lastDoc || entryPos <= w.lastPos) {
+            problem("its postings offsets (\(entryDoc) in .doc, \(entryPos) in .pos) do not come after the previous term's (\(w.lastDoc), \(w.lastPos))")
+        }
+        if ok && !w.haveLast && w.clean && (entryDoc != FormatConstants.headerSize || entryPos != FormatConstants.headerSize) {
+            problem("the first term's postings begin at \(entryDoc) in .doc and \(entryPos) in .pos, not right after the headers (\(FormatConstants.headerSize))")
+        }
+        // The previous term's postings must end where this one's begin.
+        finishPending(&w, docLimit: ok ? entryDoc : nil, posLimit: ok ? entryPos : nil, meter)
+        if ok {
+            w.lastDoc = entryDoc
+            w.lastPos = entryPos
+            w.haveLast = true
+            if w.walk {
+                w.pending = PendingTerm(docFreq: df, totalTermFreq: df + extra, docOffset: entryDoc, posOffset: entryPos, entryAt: entryAt)
+                w.pendingKey.removeAll(keepingCapacity: true)
+                w.pendingKey.append(contentsOf: key)
+            }
+        } else if w.walk {
+            markIncomplete(key.first)
+        }
+    }
+
+    /// Decodes the postings of the term waiting for its end (if any); `docLimit` and `posLimit`
+    /// are where they must end (nil when unknown).
+    func finishPending(_ w: inout TermWalk, docLimit: Int?, posLimit: Int?, _ meter: Meter) {
+        guard let p = w.pending, let doc = w.doc, let pos = w.pos else { return }
+        w.pending = nil
+        decodePostings(p, key: w.pendingKey, docLimit: docLimit, posLimit: posLimit, doc: doc, pos: pos, tdiPath: w.file)
+        meter.add(max(0, (docLimit ?? p.docOffset) - p.docOffset) + max(0, (posLimit ?? p.posOffset) - p.posOffset))
+    }
+
+    /// After the last block: the last term's postings, and what lies between the entries and the
+    /// block index; or, when entries were lost (`sound` false), the tallies are not trusted.
+    func finishTerms(_ w: inout TermWalk, sound: Bool, _ c: ByteReader, _ meter: Meter) {
+        guard sound else {
+            finishPending(&w, docLimit: nil, posLimit: nil, meter)
+            complete = [Bool](repeating: false, count: IndexedField.allCases.count)
+            return
+        }
+        finishPending(&w, docLimit: w.docEnd, posLimit: w.posEnd, meter)
+        if !c.isAtEnd {
+            problems.add(w.file, c.offset, "\(c.remaining) bytes lie between the last term and the block index")
+        }
+        if termCount == 0, let doc = w.doc, let pos = w.pos, w.docEnd > FormatConstants.headerSize || w.posEnd > FormatConstants.headerSize {
+            problems.add(doc.path, FormatConstants.headerSize, "the segment has no terms, but \(doc.path) or \(pos.path) holds postings")
+        }
     }
 
     func markIncomplete(_ field: UInt8?) {
@@ -226,152 +234,120 @@ extension SegmentCheck {
         }
     }
 
+    /// Walks one term's postings and positions, checking every document, frequency, position and
+    /// skip entry; the term's documents, frequencies and position sums go to `termDocs` & co.
     func walkPostings(_ t: PendingTerm, field: Int, docLimit: Int?, posLimit: Int?,
-                              doc: MappedFile, pos: MappedFile, tdiPath: String) throws {
-        let docBytes = doc.bytes, posBytes = pos.bytes
-        var d = Cursor(docBytes, file: doc.path, from: t.docOffset, to: docLimit ?? docBytes.count - FormatConstants.footerSize)
-        var p = Cursor(posBytes, file: pos.path, from: t.posOffset, to: posLimit ?? posBytes.count - FormatConstants.footerSize)
-        let df = t.docFreq
-        let bs = FormatConstants.blockSize
-        let fullBlocks = df / bs
-        let skipCount = df < bs ? 0 : (df + bs - 1) / bs
-        let skipAt = d.at
-        try d.need(skipCount * SkipEntry.size, "the skip table (\(skipCount) entries)")
-        d.at += skipCount * SkipEntry.size
-        let blocksStart = d.at, posStart = p.at
+                      doc: MappedFile, pos: MappedFile, tdiPath: String) throws {
+        let docBytes = doc.bytes
         let fieldNorms = norms(field)
         // Positions are bounded by the field's length only where every position is a counted token:
         // title and body with the news and english analyzers (simple, like the url field, keeps the
         // position of a dropped long token).
         let bounded = field <= 1 && analyzer.map { $0.kind != .simple } == true && fieldNorms != nil
-        let isID = field == Int(IndexedField.id.rawValue)
-        // The tallies are built in locals (no exclusivity checks on the hot path) and handed back.
-        var docs = termDocs, freqs = termFreqs, sums = termPositionSums
+        // The tallies are built in the walk (no exclusivity checks on the hot path) and handed back.
+        var w = PostingsWalk(
+            d: ByteReader(docBytes, file: doc.path, from: t.docOffset, to: docLimit ?? docBytes.count - FormatConstants.footerSize),
+            p: ByteReader(pos.bytes, file: pos.path, from: t.posOffset, to: posLimit ?? pos.bytes.count - FormatConstants.footerSize),
+            docCount: docCount, norms: fieldNorms, bounded: bounded, isID: field == Int(IndexedField.id.rawValue),
+            docs: termDocs, freqs: termFreqs, sums: termPositionSums)
         termDocs = []; termFreqs = []; termPositionSums = []
-        docs.removeAll(keepingCapacity: true)
-        freqs.removeAll(keepingCapacity: true)
-        sums.removeAll(keepingCapacity: true)
-        defer { termDocs = docs; termFreqs = freqs; termPositionSums = sums }
-        let limits = SegmentCheck.positionLimit
-        let docCount = self.docCount
-        let deltaBuffer = self.deltaBuffer, freqBuffer = self.freqBuffer
-        var prev = -1
-        var total = 0
-        var maxFreq = 0
-        var minNorm = 255
-
-        func posting(_ delta: Int, _ freq: Int, at: Int) throws {
-            let docNo = prev < 0 ? delta : prev + delta
-            if prev >= 0 && delta == 0 {
-                throw Damage(file: doc.path, offset: at, message: "document \(docNo) follows itself (document numbers must strictly increase)")
-            }
-            if docNo >= docCount {
-                throw Damage(file: doc.path, offset: at, message: "document \(docNo) is beyond the segment's \(docCount) documents")
-            }
-            prev = docNo
-            // Every position takes at least one byte.
-            if freq > p.remaining {
-                throw p.damage("the \(freq) positions of document \(docNo) run past the term's positions (\(p.remaining) bytes left)")
-            }
-            let norm = fieldNorms.map { Int($0[docNo]) } ?? 0
-            let limit = bounded ? limits[norm] : Int.max
-            var position = 0
-            var sum = 0
-            for k in 0..<freq {
-                let at = p.at
-                let v = try p.vint()
-                guard v <= UInt64(Int32.max) else { throw p.damage("a position delta of \(v) in document \(docNo) is too large", at: at) }
-                if k == 0 {
-                    position = Int(v)
-                } else {
-                    guard v > 0 else { throw p.damage("position \(position) of document \(docNo) repeats (positions must strictly increase)", at: at) }
-                    position += Int(v)
-                }
-                if position >= limit {
-                    throw p.damage("position \(position) in document \(docNo) lies beyond the field's length (its norm byte \(norm) allows positions below \(limit))", at: at)
-                }
-                if isID && position != 0 {
-                    throw p.damage("the id term sits at position \(position) of document \(docNo), not at 0", at: at)
-                }
-                sum += position
-            }
-            total += freq
-            maxFreq = max(maxFreq, freq)
-            if let fieldNorms { minNorm = min(minNorm, Int(fieldNorms[docNo])) }
-            docs.append(docNo)
-            freqs.append(freq)
-            sums.append(sum)
-        }
-
+        w.docs.removeAll(keepingCapacity: true)
+        w.freqs.removeAll(keepingCapacity: true)
+        w.sums.removeAll(keepingCapacity: true)
+        defer { termDocs = w.docs; termFreqs = w.freqs; termPositionSums = w.sums }
+        let df = t.docFreq
+        let bs = FormatConstants.blockSize
+        let skipCount = df < bs ? 0 : (df + bs - 1) / bs
+        let skipAt = w.d.offset
+        try w.d.need(skipCount * SkipEntry.size, "the skip table (\(skipCount) entries)")
+        w.d.offset += skipCount * SkipEntry.size
+        let blocksStart = w.d.offset, posStart = w.p.offset
         var left = df
         var block = 0
         while left > 0 {
-            maxFreq = 0
-            minNorm = 255
-            let blockAt = d.at
-            let inBlock: Int
-            if block < fullBlocks {
-                inBlock = bs
-                let w1 = Int(try d.u8())
-                guard w1 <= 32 else { throw d.damage("the bit width of block \(block)'s document deltas is \(w1), more than 32", at: blockAt) }
-                try d.need(16 * w1, "packed block \(block)")
-                // The cursor ends at least a footer (8 bytes) before the file's end, as unpacking needs.
-                BitPacking.unpack(docBytes.baseAddress! + d.at, width: w1, into: deltaBuffer)
-                d.at += 16 * w1
-                let freqsAt = d.at
-                let w2 = Int(try d.u8())
-                guard w2 <= 32 else { throw d.damage("the bit width of block \(block)'s frequencies is \(w2), more than 32", at: freqsAt) }
-                try d.need(16 * w2, "packed block \(block)")
-                BitPacking.unpack(docBytes.baseAddress! + d.at, width: w2, into: freqBuffer)
-                d.at += 16 * w2
-                for i in 0..<bs {
-                    let f = Int(freqBuffer[i]) + 1
-                    guard f <= Int(UInt32.max) else { throw d.damage("a frequency overflows 32 bits in block \(block)", at: freqsAt) }
-                    try posting(Int(deltaBuffer[i]), f, at: blockAt)
-                }
-            } else {
-                inBlock = left
-                for _ in 0..<inBlock {
-                    let at = d.at
-                    let code = try d.vint()
-                    guard code >> 1 <= UInt64(docCount) else {
-                        throw d.damage("a document delta of \(code >> 1) is larger than the segment (\(docCount) documents)", at: at)
-                    }
-                    var f = 1
-                    if code & 1 == 0 {
-                        f = try d.vint(max: Int(UInt32.max), "a frequency")
-                        guard f > 1 else { throw d.damage("a frequency of \(f) is written out (1 is flagged in the document code, 0 is impossible)", at: at) }
-                    }
-                    try posting(Int(code >> 1), f, at: at)
-                }
-            }
+            w.maxFreq = 0
+            w.minNorm = 255
+            let inBlock = block < df / bs ? try walkPackedBlock(block, &w, docBytes) : try walkTailBlock(left, &w)
             if skipCount > 0 {
-                let e = skipAt + block * SkipEntry.size
-                func u32(_ k: Int) -> Int { Int(UInt32(littleEndian: docBytes.loadUnaligned(fromByteOffset: e + k, as: UInt32.self))) }
-                let checks: [(String, Int, Int, Int)] = [
-                    ("LastDoc", 0, u32(0), prev),
-                    ("DocEnd", 4, u32(4), d.at - blocksStart),
-                    ("PosEnd", 8, u32(8), p.at - posStart),
-                    ("MaxFreq", 12, u32(12), maxFreq),
-                ]
-                for (name, k, stored, actual) in checks where stored != actual {
-                    throw Damage(file: doc.path, offset: e + k, message: "skip entry \(block) says \(name) \(stored), but its block has \(actual)")
-                }
-                if fieldNorms != nil && Int(docBytes[e + 16]) != minNorm {
-                    throw Damage(file: doc.path, offset: e + 16, message: "skip entry \(block) says MinNorm \(docBytes[e + 16]), but the smallest norm in its block is \(minNorm)")
-                }
+                try checkSkipEntry(block, at: skipAt + block * SkipEntry.size, &w, docEnd: w.d.offset - blocksStart,
+                                   posEnd: w.p.offset - posStart, docBytes)
             }
             left -= inBlock
             block += 1
         }
-        if total != t.totalTermFreq {
-            throw Damage(file: tdiPath, offset: t.entryAt, message: "TotalTermFreq is \(t.totalTermFreq) in the term dictionary, but the frequencies in the postings add up to \(total)")
+        if w.total != t.totalTermFreq {
+            throw Damage(file: tdiPath, offset: t.entryAt, message: "TotalTermFreq is \(t.totalTermFreq) in the term dictionary, but the frequencies in the postings add up to \(w.total)")
         }
-        if let docLimit, d.at != docLimit {
-            throw d.damage("the postings end at offset \(d.at), but the next term's begin at \(docLimit): DocFreq disagrees with the postings, or bytes were lost")
+        if let docLimit, w.d.offset != docLimit {
+            throw w.d.damage("the postings end at offset \(w.d.offset), but the next term's begin at \(docLimit): DocFreq disagrees with the postings, or bytes were lost")
         }
-        if let posLimit, p.at != posLimit {
-            throw p.damage("the positions end at offset \(p.at), but the next term's begin at \(posLimit): the frequencies disagree with the positions")
+        if let posLimit, w.p.offset != posLimit {
+            throw w.p.damage("the positions end at offset \(w.p.offset), but the next term's begin at \(posLimit): the frequencies disagree with the positions")
+        }
+    }
+
+    /// Decodes and checks full block `block` (bit-packed document deltas and frequencies);
+    /// returns its number of documents.
+    func walkPackedBlock(_ block: Int, _ w: inout PostingsWalk, _ docBytes: UnsafeRawBufferPointer) throws -> Int {
+        let bs = FormatConstants.blockSize
+        let blockAt = w.d.offset
+        try unpack(&w.d, block, "document deltas", into: deltaBuffer, docBytes)
+        let freqsAt = w.d.offset
+        try unpack(&w.d, block, "frequencies", into: freqBuffer, docBytes)
+        for i in 0..<bs {
+            let f = Int(freqBuffer[i]) + 1
+            guard f <= Int(UInt32.max) else { throw w.d.damage("a frequency overflows 32 bits in block \(block)", at: freqsAt) }
+            try w.posting(Int(deltaBuffer[i]), f, at: blockAt)
+        }
+        return bs
+    }
+
+    /// Reads a bit width (at most 32) and unpacks the 128 values of that width after it into
+    /// `buffer`; `what` names them in messages.
+    func unpack(_ d: inout ByteReader, _ block: Int, _ what: String, into buffer: UnsafeMutablePointer<UInt32>,
+                _ docBytes: UnsafeRawBufferPointer) throws {
+        let at = d.offset
+        let width = Int(try d.readU8())
+        guard width <= 32 else { throw d.damage("the bit width of block \(block)'s \(what) is \(width), more than 32", at: at) }
+        try d.need(16 * width, "packed block \(block)")
+        // The cursor ends at least a footer (8 bytes) before the file's end, as unpacking needs.
+        BitPacking.unpack(docBytes.baseAddress! + d.offset, width: width, into: buffer)
+        d.offset += 16 * width
+    }
+
+    /// Decodes and checks the VInt-coded tail block of `left` documents; returns `left`.
+    func walkTailBlock(_ left: Int, _ w: inout PostingsWalk) throws -> Int {
+        for _ in 0..<left {
+            let at = w.d.offset
+            let code = try w.d.readVInt()
+            guard code >> 1 <= UInt64(docCount) else {
+                throw w.d.damage("a document delta of \(code >> 1) is larger than the segment (\(docCount) documents)", at: at)
+            }
+            var f = 1
+            if code & 1 == 0 {
+                f = try w.d.readVInt(max: Int(UInt32.max), "a frequency")
+                guard f > 1 else { throw w.d.damage("a frequency of \(f) is written out (1 is flagged in the document code, 0 is impossible)", at: at) }
+            }
+            try w.posting(Int(code >> 1), f, at: at)
+        }
+        return left
+    }
+
+    /// Compares skip entry `block` (at `e` in .doc) with the block just walked.
+    func checkSkipEntry(_ block: Int, at e: Int, _ w: inout PostingsWalk, docEnd: Int, posEnd: Int,
+                        _ docBytes: UnsafeRawBufferPointer) throws {
+        let s = SkipEntry.read(docBytes, at: e)
+        let checks: [(String, Int, Int, Int)] = [
+            ("LastDoc", 0, Int(s.lastDoc), w.prev),
+            ("DocEnd", 4, Int(s.docEnd), docEnd),
+            ("PosEnd", 8, Int(s.posEnd), posEnd),
+            ("MaxFreq", 12, Int(s.maxFreq), w.maxFreq),
+        ]
+        for (name, k, stored, actual) in checks where stored != actual {
+            throw Damage(file: w.d.file, offset: e + k, message: "skip entry \(block) says \(name) \(stored), but its block has \(actual)")
+        }
+        if w.norms != nil && Int(s.minNorm) != w.minNorm {
+            throw Damage(file: w.d.file, offset: e + 16, message: "skip entry \(block) says MinNorm \(s.minNorm), but the smallest norm in its block is \(w.minNorm)")
         }
     }
 
@@ -409,4 +385,76 @@ extension SegmentCheck {
         }
     }
 
+}
+
+/// One term's walk over its postings and positions for ``SegmentCheck/walkPostings``: the two
+/// cursors, the checks of each posting and its positions, and the term's tallies.
+struct PostingsWalk {
+    var d: ByteReader
+    var p: ByteReader
+    let docCount: Int
+    /// The field's norm bytes, when the .nrm file was sound.
+    let norms: UnsafeRawBufferPointer?
+    /// Whether positions must lie below the length the norm byte gives.
+    let bounded: Bool
+    let isID: Bool
+    var docs: [Int]
+    var freqs: [Int]
+    var sums: [Int]
+    var prev = -1
+    var total = 0
+    var maxFreq = 0
+    var minNorm = 255
+
+    /// Checks one posting (a document delta and frequency, the posting at `at` in .doc) and its positions.
+    @inline(__always)
+    mutating func posting(_ delta: Int, _ freq: Int, at: Int) throws {
+        let docNo = prev < 0 ? delta : prev + delta
+        if prev >= 0 && delta == 0 {
+            throw Damage(file: d.file, offset: at, message: "document \(docNo) follows itself (document numbers must strictly increase)")
+        }
+        if docNo >= docCount {
+            throw Damage(file: d.file, offset: at, message: "document \(docNo) is beyond the segment's \(docCount) documents")
+        }
+        prev = docNo
+        // Every position takes at least one byte.
+        if freq > p.remaining {
+            throw p.damage("the \(freq) positions of document \(docNo) run past the term's positions (\(p.remaining) bytes left)")
+        }
+        let sum = try positions(freq, of: docNo)
+        total += freq
+        maxFreq = max(maxFreq, freq)
+        if let norms { minNorm = min(minNorm, Int(norms[docNo])) }
+        docs.append(docNo)
+        freqs.append(freq)
+        sums.append(sum)
+    }
+
+    /// Decodes and checks the `freq` positions of document `docNo`; returns their sum.
+    @inline(__always)
+    mutating func positions(_ freq: Int, of docNo: Int) throws -> Int {
+        let norm = norms.map { Int($0[docNo]) } ?? 0
+        let limit = bounded ? SegmentCheck.positionLimit[norm] : Int.max
+        var position = 0
+        var sum = 0
+        for k in 0..<freq {
+            let at = p.offset
+            let v = try p.readVInt()
+            guard v <= UInt64(Int32.max) else { throw p.damage("a position delta of \(v) in document \(docNo) is too large", at: at) }
+            if k == 0 {
+                position = Int(v)
+            } else {
+                guard v > 0 else { throw p.damage("position \(position) of document \(docNo) repeats (positions must strictly increase)", at: at) }
+                position += Int(v)
+            }
+            if position >= limit {
+                throw p.damage("position \(position) in document \(docNo) lies beyond the field's length (its norm byte \(norm) allows positions below \(limit))", at: at)
+            }
+            if isID && position != 0 {
+                throw p.damage("the id term sits at position \(position) of document \(docNo), not at 0", at: at)
+            }
+            sum += position
+        }
+        return sum
+    }
 }

@@ -9,9 +9,9 @@ extension SegmentCheck {
         let bytes = f.bytes, file = f.path
         let (cursor, trailerAt) = try trailer(of: f, size: 16)
         var t = cursor
-        let n = Int(try t.u32())
-        let chunkCount = Int(try t.u32())
-        let io = try t.u64()
+        let n = Int(try t.readU32())
+        let chunkCount = Int(try t.readU32())
+        let io = try t.readU64()
         guard n == docCount else {
             throw Damage(file: file, offset: trailerAt, message: "the stored fields hold \(n) documents, but the manifest says segment \(entry.name) has \(docCount)")
         }
@@ -26,11 +26,11 @@ extension SegmentCheck {
         var lost = false       // a chunk could not be read: later document numbers are unknown
         for chunk in 0..<chunkCount {
             let e = indexAt + chunk * entrySize
-            var ec = Cursor(bytes, file: file, from: e, to: e + entrySize)
-            let firstDoc = Int(try ec.u32())
-            let offset = try ec.u64()
-            let compressed = Int(try ec.u32())
-            let uncompressed = Int(try ec.u32())
+            var ec = ByteReader(bytes, file: file, from: e, to: e + entrySize)
+            let firstDoc = Int(try ec.readU32())
+            let offset = try ec.readU64()
+            let compressed = Int(try ec.readU32())
+            let uncompressed = Int(try ec.readU32())
             if !lost && firstDoc != docs {
                 problems.add(file, e, "chunk \(chunk)'s FirstDoc is \(firstDoc), but the chunks before it hold \(docs) documents")
             }
@@ -79,46 +79,29 @@ extension SegmentCheck {
         }
     }
 
-    /// Parses the records of one inflated chunk; returns how many there are, or nil when they do not parse.
+    /// Parses the records of one inflated chunk and compares each with the id terms and the date
+    /// column; returns how many there are, or nil when they do not parse.
     func checkRecords(_ buf: UnsafeRawBufferPointer, chunk: Int, chunkAt: Int, firstDoc: Int,
-                              compareIDs: Bool, file: String) -> Int? {
-        var r = Cursor(buf, file: file, from: 0, to: buf.count)
+                      compareIDs: Bool, file: String) -> Int? {
         var k = 0
         do {
-            while !r.isAtEnd {
+            try StoredFieldsReader.validateRecords(buf, file: file, count: &k) { k, record in
                 let docNo = firstDoc + k
-                let fieldCount = try r.vint(max: 255, "the field count")
-                var storedID: UnsafeRawBufferPointer?
-                var hasDateText = false
-                for _ in 0..<fieldCount {
-                    let at = r.at
-                    let number = try r.u8()
-                    guard StoredField(rawValue: number) != nil else { throw r.damage("unknown stored field number \(number)", at: at) }
-                    let length = try r.vint(max: r.remaining, "a value's length")
-                    let value = try r.bytes(length)
-                    guard String(validating: value.bindMemory(to: UInt8.self), as: UTF8.self) != nil else {
-                        throw r.damage("a value of field \(number) is not valid UTF-8", at: at)
+                guard docNo < docCount else { return }
+                if let storedID = record.id {
+                    if compareIDs, idStart[docNo] >= 0,
+                       !storedID.elementsEqual(idBytes[idStart[docNo]..<(idStart[docNo] + idLength[docNo])]) {
+                        let term = String(decoding: idBytes[idStart[docNo]..<(idStart[docNo] + idLength[docNo])], as: UTF8.self)
+                        problems.add(file, chunkAt, "document \(docNo)'s stored id \(IndexCheck.printable(String(decoding: storedID, as: UTF8.self))) differs from its id term \(IndexCheck.printable(term))")
                     }
-                    if number == StoredField.id.rawValue { storedID = value }
-                    if number == StoredField.date.rawValue { hasDateText = true }
+                } else {
+                    problems.add(file, chunkAt, "document \(docNo) (in chunk \(chunk)) has no stored id")
                 }
-                if docNo < docCount {
-                    if let storedID {
-                        if compareIDs, idStart[docNo] >= 0,
-                           !storedID.elementsEqual(idBytes[idStart[docNo]..<(idStart[docNo] + idLength[docNo])]) {
-                            let term = String(decoding: idBytes[idStart[docNo]..<(idStart[docNo] + idLength[docNo])], as: UTF8.self)
-                            problems.add(file, chunkAt, "document \(docNo)'s stored id \(IndexCheck.printable(String(decoding: storedID, as: UTF8.self))) differs from its id term \(IndexCheck.printable(term))")
-                        }
-                    } else {
-                        problems.add(file, chunkAt, "document \(docNo) (in chunk \(chunk)) has no stored id")
-                    }
-                    if let hasDate, hasDate[docNo] != hasDateText {
-                        problems.add(file, chunkAt, hasDateText
-                                     ? "document \(docNo) has a stored date text, but no date in the date column"
-                                     : "document \(docNo) has a date in the date column, but no stored date text")
-                    }
+                if let hasDate, hasDate[docNo] != record.hasDateText {
+                    problems.add(file, chunkAt, record.hasDateText
+                                 ? "document \(docNo) has a stored date text, but no date in the date column"
+                                 : "document \(docNo) has a date in the date column, but no stored date text")
                 }
-                k += 1
             }
         } catch let d as Damage {
             problems.add(file, chunkAt, "chunk \(chunk), record of document \(firstDoc + k) (byte \(d.offset) of the inflated chunk): \(d.message)")

@@ -21,13 +21,7 @@ final class SegmentCheck {
     /// Files whose header, footer and checksum are sound.
     var sound: Set<FileType> = []
 
-    /// One field's part of the .nrm file.
-    struct FieldNorms {
-        var offset: Int             // of the norm bytes
-        var sumTotalTermFreq: UInt64
-        var sumAt: Int              // offset of SumTotalTermFreq
-    }
-    var fieldNorms: [FieldNorms?] = Array(repeating: nil, count: IndexedField.allCases.count)
+    var fieldNorms: [NormsFormat.FieldNorms?] = Array(repeating: nil, count: IndexedField.allCases.count)
 
     /// Whether each document has a date in the .dat column (nil until it was read).
     var hasDate: [Bool]?
@@ -101,7 +95,7 @@ final class SegmentCheck {
     func run(_ meter: Meter) {
         for type in FileType.segmentFiles {
             guard let f = files[type] else { continue }
-            if IndexCheck.checkEnvelope(f.bytes, file: f.path, type: type, segmentID: entry.id, problems) {
+            if FileEnvelope.validate(f.bytes, file: f.path, type: type, segmentID: entry.id, problems) {
                 sound.insert(type)
             }
             meter.add(f.bytes.count)
@@ -141,7 +135,7 @@ final class SegmentCheck {
             return
         }
         meter.add(f.bytes.count)
-        guard IndexCheck.checkEnvelope(f.bytes, file: p, type: .deletes, segmentID: entry.id, problems) else { return }
+        guard FileEnvelope.validate(f.bytes, file: p, type: .deletes, segmentID: entry.id, problems) else { return }
         // The statistics can be compared only when the rest of the segment is sound.
         guard sound.count == FileType.segmentFiles.count, problems.count(p) == 0 else { return }
         do {
@@ -171,45 +165,10 @@ final class SegmentCheck {
         }
     }
 
-    func body(_ f: MappedFile) -> Cursor {
-        Cursor(f.bytes, file: f.path, from: FormatConstants.headerSize, to: f.bytes.count - FormatConstants.footerSize)
-    }
-
     // MARK: .nrm
 
     func checkNorms(_ f: MappedFile, _ meter: Meter) throws {
-        var c = body(f)
-        let n = Int(try c.u32())
-        guard n == docCount else {
-            throw c.damage("the norms cover \(n) documents, but the manifest says segment \(entry.name) has \(docCount)", at: c.at - 4)
-        }
-        let countAt = c.at
-        let fieldCount = Int(try c.u8())
-        if fieldCount != IndexedField.allCases.count {
-            problems.add(f.path, countAt, "FieldCount is \(fieldCount), but every segment has norms for the \(IndexedField.allCases.count) indexed fields")
-        }
-        for k in 0..<fieldCount {
-            let at = c.at
-            let number = try c.u8()
-            guard let field = IndexedField(rawValue: number) else { throw c.damage("unknown field number \(number)", at: at) }
-            guard fieldNorms[Int(number)] == nil else { throw c.damage("the norms of field \(field.name) appear twice", at: at) }
-            if Int(number) != k {
-                problems.add(f.path, at, "the norms of field \(field.name) come in place \(k); fields are written in order")
-            }
-            let dwfAt = c.at
-            let docsWithField = Int(try c.u32())
-            let sumAt = c.at
-            let sum = try c.u64()
-            let offset = c.at
-            let norms = try c.bytes(docCount)
-            var nonZero = 0
-            for b in norms where b != 0 { nonZero += 1 }
-            if nonZero != docsWithField {
-                problems.add(f.path, dwfAt, "DocsWithField of field \(field.name) is \(docsWithField), but \(nonZero) documents have a non-zero norm")
-            }
-            fieldNorms[Int(number)] = FieldNorms(offset: offset, sumTotalTermFreq: sum, sumAt: sumAt)
-        }
-        if !c.isAtEnd { problems.add(f.path, c.at, "\(c.remaining) unexpected bytes after the norms") }
+        try NormsFormat.validate(f.bytes, file: f.path, docCount: docCount, segment: entry.name, problems, into: &fieldNorms)
         meter.add(f.bytes.count)
     }
 
@@ -222,60 +181,18 @@ final class SegmentCheck {
     // MARK: .dat
 
     func checkDates(_ f: MappedFile, _ meter: Meter) throws {
-        var c = body(f)
-        let n = Int(try c.u32())
-        guard n == docCount else {
-            throw c.damage("the date column covers \(n) documents, but the manifest says segment \(entry.name) has \(docCount)", at: c.at - 4)
-        }
-        let base = try c.u64()
-        let widthAt = c.at
-        let width = Int(try c.u8())
-        guard width <= 56 || width == 64 else { throw c.damage("invalid code width \(width) (0 to 56, or 64)", at: widthAt) }
-        let packedLength = (docCount * width + 7) / 8
-        guard c.remaining == packedLength + 8 else {
-            throw c.damage("the packed codes take \(c.remaining) bytes with their padding, but \(docCount) codes of \(width) bits need \(packedLength + 8)")
-        }
-        let packedAt = c.at
-        let padding = UnsafeRawBufferPointer(rebasing: f.bytes[(packedAt + packedLength)..<(packedAt + packedLength + 8)])
-        if padding.contains(where: { $0 != 0 }) {
-            problems.add(f.path, packedAt + packedLength, "the eight padding bytes after the codes are not zero")
-        }
-        var present = [Bool](repeating: false, count: docCount)
-        var smallest = UInt64.max
-        if width > 0 {
-            let mask: UInt64 = width == 64 ? .max : (1 << UInt64(width)) - 1
-            for d in 0..<docCount {
-                let bit = d * width
-                let word = UInt64(littleEndian: f.bytes.loadUnaligned(fromByteOffset: packedAt + bit >> 3, as: UInt64.self))
-                let code = width == 64 ? word : (word >> UInt64(bit & 7)) & mask
-                guard code != 0 else { continue }
-                present[d] = true
-                smallest = min(smallest, code)
-                if Int64(bitPattern: base).addingReportingOverflow(Int64(bitPattern: code - 1)).overflow {
-                    problems.add(f.path, packedAt + bit >> 3, "the date code \(code) of document \(d) overflows the date range (Base \(Int64(bitPattern: base)))")
-                }
-            }
-            if smallest == .max {
-                problems.add(f.path, widthAt, "the code width is \(width), but no document has a date (the width of an empty column is 0)")
-            } else if smallest != 1 {
-                problems.add(f.path, widthAt - 8, "Base is not the segment's smallest date: the smallest code is \(smallest), not 1")
-            }
-        } else if base != 0 {
-            problems.add(f.path, widthAt - 8, "Base is \(Int64(bitPattern: base)), but no document has a date (Base is then 0)")
-        }
-        hasDate = present
+        hasDate = try DatesFormat.validate(f.bytes, file: f.path, docCount: docCount, segment: entry.name, problems)
         meter.add(f.bytes.count)
     }
 
-
     /// A cursor over the fixed-size trailer that ends the body of `f` (before the footer), and
     /// the trailer's offset; a file too short to hold one is damaged.
-    func trailer(of f: MappedFile, size: Int) throws -> (Cursor, at: Int) {
+    func trailer(of f: MappedFile, size: Int) throws -> (ByteReader, at: Int) {
         let bodyEnd = f.bytes.count - FormatConstants.footerSize
         let at = bodyEnd - size
         guard at >= FormatConstants.headerSize else {
             throw Damage(file: f.path, offset: FormatConstants.headerSize, message: "the trailer (\(size) bytes) is missing")
         }
-        return (Cursor(f.bytes, file: f.path, from: at, to: bodyEnd), at)
+        return (ByteReader(f.bytes, file: f.path, from: at, to: bodyEnd), at)
     }
 }
