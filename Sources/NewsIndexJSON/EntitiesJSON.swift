@@ -34,8 +34,6 @@ public struct DiscoveredNameJSON: Codable, Sendable, Equatable {
 
     /// The JSON form of a discovered name.
     public init(_ n: DiscoveredName) {
-        name = n.name
-        documents = n.documents
-        mentions = n.mentions
+        (name, documents, mentions) = (n.name, n.documents, n.mentions)
     }
 }

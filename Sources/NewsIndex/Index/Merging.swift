@@ -27,9 +27,7 @@ package enum MergePolicy {
 
         /// A segment of `live` of `docCount` documents holding about `textBytes` of text.
         package init(live: Int, docCount: Int, textBytes: Int) {
-            self.live = live
-            self.docCount = docCount
-            self.textBytes = textBytes
+            (self.live, self.docCount, self.textBytes) = (live, docCount, textBytes)
         }
     }
 
