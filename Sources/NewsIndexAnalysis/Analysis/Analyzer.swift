@@ -36,14 +36,14 @@ public struct Token: Equatable, Hashable, Sendable {
 /// Analyzer.news.tokens("Xi’s Russian-Chinese ties").map(\.term)   // ["xi", "russian", "chinese", "ties"]
 /// ```
 public struct Analyzer: Sendable, Hashable {
-    package enum Kind: String, Sendable, Hashable, CaseIterable {
+    @usableFromInline package enum Kind: String, Sendable, Hashable, CaseIterable {
         case news, english, simple
     }
 
-    package let kind: Kind
+    @usableFromInline package let kind: Kind
     /// Terms the stemmer leaves as they are (the proper names of the entity list, handed over by
     /// ``english``); empty for analyzers that do not stem.
-    package let protectedTerms: Set<String>
+    @usableFromInline package let protectedTerms: Set<String>
 
     /// The analyzer's name as stored in an index.
     public var name: String { kind.rawValue }
@@ -85,6 +85,7 @@ public struct Analyzer: Sendable, Hashable {
 
     /// The indexing path: calls `body` with each term's normalized UTF-8 bytes (valid only during
     /// the call), its position and the byte range of its source in `bytes`, making no strings.
+    @inlinable
     package func forEachTerm(inUTF8 bytes: UnsafeBufferPointer<UInt8>,
                              _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         let stemmer = kind == .english ? SnowballStemmer(algorithm: "english") : nil
@@ -94,18 +95,18 @@ public struct Analyzer: Sendable, Hashable {
 }
 
 /// The tokenizer's state over a UTF-8 buffer.
-package struct Tokenizer {
-    package let bytes: UnsafeBufferPointer<UInt8>
-    package let kind: Analyzer.Kind
-    package var position = 0
+@usableFromInline package struct Tokenizer {
+    @usableFromInline package let bytes: UnsafeBufferPointer<UInt8>
+    @usableFromInline package let kind: Analyzer.Kind
+    @usableFromInline package var position = 0
     /// Longest term the news analyzer keeps, in UTF-8 bytes.
-    package static let maxNewsTermBytes = 100
-    package static let maxSimpleTermBytes = 40
+    @usableFromInline package static let maxNewsTermBytes = 100
+    @usableFromInline package static let maxSimpleTermBytes = 40
 
-    package let stemmer: SnowballStemmer?
-    package let protected: Set<String>
+    @usableFromInline package let stemmer: SnowballStemmer?
+    @usableFromInline package let protected: Set<String>
 
-    package init(bytes: UnsafeBufferPointer<UInt8>, kind: Analyzer.Kind, stemmer: SnowballStemmer? = nil, protected: Set<String> = []) {
+    @usableFromInline package init(bytes: UnsafeBufferPointer<UInt8>, kind: Analyzer.Kind, stemmer: SnowballStemmer? = nil, protected: Set<String> = []) {
         self.bytes = bytes
         self.kind = kind
         self.stemmer = stemmer
@@ -113,7 +114,7 @@ package struct Tokenizer {
     }
 
     /// Decodes the scalar at `i` (the buffer is valid UTF-8): (scalar, length).
-    @inline(__always)
+    @inlinable @inline(__always)
     package func scalar(at i: Int) -> (Unicode.Scalar, Int) {
         let b0 = bytes[i]
         if b0 < 0x80 { return (Unicode.Scalar(b0), 1) }
@@ -129,15 +130,15 @@ package struct Tokenizer {
         return (Unicode.Scalar(v) ?? "\u{FFFD}", 4)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func isASCIIAlnum(_ b: UInt8) -> Bool {
         (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 0x30 && s.value <= 0x39 }
 
-    package static func isWordScalar(_ s: Unicode.Scalar, simple: Bool) -> Bool {
+    @usableFromInline package static func isWordScalar(_ s: Unicode.Scalar, simple: Bool) -> Bool {
         if s.value < 0x80 { return isASCIIAlnum(UInt8(s.value)) }
         let p = s.properties
         if p.isAlphabetic || p.numericType != nil { return true }
@@ -148,10 +149,12 @@ package struct Tokenizer {
         }
     }
 
+    @inlinable
     package static func isApostrophe(_ s: Unicode.Scalar) -> Bool {
         s == "'" || s == "\u{2019}" || s == "\u{2018}" || s == "\u{02BC}"
     }
 
+    @inlinable
     package func isWord(at i: Int) -> Bool {
         guard i < bytes.count else { return false }
         let b = bytes[i]
@@ -159,8 +162,10 @@ package struct Tokenizer {
         return Tokenizer.isWordScalar(scalar(at: i).0, simple: kind == .simple)
     }
 
+    @inlinable
     package func isDigit(at i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
 
+    @inlinable
     package func isLetter(at i: Int) -> Bool {
         guard i < bytes.count else { return false }
         let b = bytes[i]
@@ -169,6 +174,7 @@ package struct Tokenizer {
     }
 
     /// End of the run of word scalars starting at `i`.
+    @inlinable
     package func runEnd(from i: Int) -> Int {
         var j = i
         while j < bytes.count {
@@ -185,6 +191,9 @@ package struct Tokenizer {
         return j
     }
 
+    /// Calls `body` with each term, its position and its source range (inlinable, so that the
+    /// indexer's closure is specialized into the loop: a call per token otherwise).
+    @inlinable
     package mutating func run(_ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         var i = 0
         var term = TermBuffer()
@@ -266,13 +275,14 @@ package struct Tokenizer {
     }
 
     /// The lower-cased byte of an ASCII letter or digit, 0 for any other byte.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func asciiLowered(_ b: UInt8) -> UInt8 {
         let l = b | 0x20
         if l &- 0x61 < 26 { return l }
         return b &- 0x30 < 10 ? b : 0
     }
 
+    @inlinable
     package mutating func emit(_ term: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         if kind == .simple {
             // As tantivy's RemoveLongFilter: the token is dropped, its position stays used.
@@ -293,7 +303,7 @@ package struct Tokenizer {
     }
 
     /// Appends the normalized form of the word scalars in `range`.
-    package func appendNormalized(_ range: Range<Int>, to term: inout TermBuffer) {
+    @usableFromInline package func appendNormalized(_ range: Range<Int>, to term: inout TermBuffer) {
         var ascii = true
         for j in range where bytes[j] >= 0x80 { ascii = false; break }
         if ascii {
@@ -331,33 +341,36 @@ package struct Tokenizer {
 
 /// The bytes of the term being built: a growable buffer without the uniqueness and capacity
 /// checks an array makes on every byte appended. Its owner frees it.
-package struct TermBuffer {
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
+@usableFromInline package struct TermBuffer {
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var capacity: Int
     /// Bytes in use; setting a smaller count drops the bytes after it.
-    package var count = 0
+    @usableFromInline package var count = 0
 
+    @inlinable
     package init(capacity: Int = 128) {
         self.capacity = capacity
         base = .allocate(capacity: capacity)
     }
 
-    package func free() { base.deallocate() }
+    @inlinable package func free() { base.deallocate() }
 
-    package var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    @inlinable package var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     package mutating func append(_ b: UInt8) {
         if count == capacity { grow() }
         base[count] = b
         count += 1
     }
 
+    @inlinable
     package mutating func append<S: Sequence>(contentsOf bytes: S) where S.Element == UInt8 {
         for b in bytes { append(b) }
     }
 
-    private mutating func grow() {
+    @usableFromInline
+    mutating func grow() {
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
         bigger.update(from: base, count: count)
         base.deallocate()

@@ -3,11 +3,11 @@ import CStemmer
 /// One Snowball stemmer from the Snowball project's C library (libstemmer).
 ///
 /// A stemmer keeps state between calls, so each analyzer run makes its own; it is cheap to create.
-package final class SnowballStemmer {
+@usableFromInline package final class SnowballStemmer {
     private let handle: OpaquePointer
 
     /// A stemmer for `algorithm` ("english" is Porter2) over UTF-8; nil if libstemmer does not know it.
-    package init?(algorithm: String) {
+    @usableFromInline package init?(algorithm: String) {
         guard let h = sb_stemmer_new(algorithm, "UTF_8") else { return nil }
         handle = h
     }
@@ -15,7 +15,7 @@ package final class SnowballStemmer {
     deinit { sb_stemmer_delete(handle) }
 
     /// Replaces the UTF-8 word in `word` with its stem.
-    package func stem(_ word: inout [UInt8]) {
+    @usableFromInline package func stem(_ word: inout [UInt8]) {
         let stemmed: [UInt8]? = word.withUnsafeBufferPointer { buf in
             guard let out = sb_stemmer_stem(handle, buf.baseAddress, Int32(buf.count)) else { return nil }
             let n = Int(sb_stemmer_length(handle))
@@ -25,7 +25,7 @@ package final class SnowballStemmer {
     }
 
     /// The stem of `word`.
-    package func stem(_ word: String) -> String {
+    @usableFromInline package func stem(_ word: String) -> String {
         var bytes = Array(word.utf8)
         stem(&bytes)
         return String(decoding: bytes, as: UTF8.self)

@@ -48,10 +48,11 @@ package final class Recognizer: @unchecked Sendable {
 
     /// A token as the recognizer sees it: its position and the byte range of its source text.
     package struct Span {
-        package var position: Int32
+        @usableFromInline package var position: Int32
         package var start: Int32
         package var end: Int32
 
+        @inlinable
         package init(position: Int32, start: Int32, end: Int32) {
             self.position = position
             self.start = start
