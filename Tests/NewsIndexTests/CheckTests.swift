@@ -327,9 +327,7 @@ struct CheckTests {
     func deletions() throws {
         let copy = temporaryDirectory("check-del") + "/idx"
         try FileManager.default.copyItem(atPath: fx.dir, toPath: copy)
-        var options = IndexWriter.Options()
-        options.mode = .append
-        let w = try IndexWriter(path: copy, options: options)
+        let w = try appendWriter(copy)
         for i in [1, 2, 3, 50, 149] { #expect(try w.delete(id: "a\(i)")) }
         try w.commit()
         #expect(try check(copy).problems == [])

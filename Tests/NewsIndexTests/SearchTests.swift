@@ -324,9 +324,7 @@ extension PruningTests {
             try writer.add(Article(id: "d\(i)", title: title.joined(separator: " "), body: body.joined(separator: " ")))
         }
         try writer.commit()
-        var append = IndexWriter.Options()
-        append.mode = .append
-        let deleter = try IndexWriter(path: dir, options: append)
+        let deleter = try appendWriter(dir)
         var deleted = Set<Int>()
         for i in 0..<9000 where Int.random(in: 0..<7, using: &rng) == 0 {
             #expect(try deleter.delete(id: "d\(i)"))
@@ -518,9 +516,7 @@ struct CollectorTests {
                                    date: date.map { ArticleDate(secondsSinceEpoch: $0, text: "") }))
         }
         try writer.commit()
-        var append = IndexWriter.Options()
-        append.mode = .append
-        let deleter = try IndexWriter(path: dir, options: append)
+        let deleter = try appendWriter(dir)
         var deleted = Set<Int>()
         for i in 0..<3000 where Int.random(in: 0..<9, using: &rng) == 0 {
             #expect(try deleter.delete(id: "d\(i)"))
