@@ -71,11 +71,12 @@ struct Manifest: Equatable {
         guard n <= r.remaining else { throw r.corrupt("impossible segment count \(n)") }
         var segments: [Segment] = []
         for _ in 0..<n {
-            let e = try readSegment(&r)
-            let name = e.name, docs = e.docCount, deleted = e.deletedCount, del = e.deletesGeneration
+            let name = try r.readString()
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
                 throw r.corrupt("invalid segment name \"\(name)\"")
             }
+            let e = try readSegment(&r, named: name)
+            let docs = e.docCount, deleted = e.deletedCount, del = e.deletesGeneration
             guard deleted <= docs, (deleted == 0) == (del == 0) else {
                 throw r.corrupt("segment \(name) has \(deleted) of \(docs) documents deleted with deletions generation \(del)")
             }
@@ -85,9 +86,9 @@ struct Manifest: Equatable {
         return Manifest(generation: generation, analyzer: analyzer, createdBy: createdBy, entities: entities, segments: segments)
     }
 
-    /// One segment entry as stored, not yet judged.
-    private static func readSegment(_ r: inout ByteReader) throws -> Segment {
-        let name = try r.readString()
+    /// One segment entry as stored, not yet judged (after its name, when `name` is given).
+    private static func readSegment(_ r: inout ByteReader, named name: String? = nil) throws -> Segment {
+        let name = try name ?? r.readString()
         let id = try r.readU64()
         let docs = Int(try r.readU32())
         let deleted = Int(try r.readU32())
@@ -123,7 +124,7 @@ struct Manifest: Equatable {
             problems.add(d)
             return nil
         } catch {
-            problems.add(file, c.offset, (error as? NewsIndexError)?.message ?? "\(error)")
+            problems.add(file, c.offset, ProblemList.message(of: error))
             return nil
         }
     }

@@ -1,4 +1,4 @@
-/// The problems the validating passes of the format readers (and `newsindex check`) find.
+// The problems the validating passes of the format readers (and `newsindex check`) find.
 
 /// One problem found by ``IndexCheck``: which file, where in it, and what is wrong.
 public struct IndexProblem: Sendable, Equatable, CustomStringConvertible {
@@ -51,6 +51,12 @@ final class ProblemList {
             out.append(IndexProblem(file: f, offset: nil, message: "\(perFile[f]! - ProblemList.limit) more problems in this file are not listed"))
         }
         return out
+    }
+
+    /// The message of an error without the "index file … is damaged: " frame.
+    static func message(of error: Error) -> String {
+        guard let e = error as? NewsIndexError else { return "\(error)" }
+        return e.message
     }
 
     /// `s` with control characters escaped, in quotes.

@@ -81,6 +81,8 @@ struct TermDictionaryReader {
     let termCount: Int
     private let blockCount: Int
     private let indexOffset: Int
+    /// What the trailer says (``termCount``, ``blockCount`` and ``indexOffset`` are its parts).
+    private let layout: Layout
     private let bodyEnd: Int
     private let docFileSize: Int
     private let posFileSize: Int
@@ -95,7 +97,7 @@ struct TermDictionaryReader {
     }
 
     private init(reading bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docFileSize: Int, posFileSize: Int) throws {
-        var r = try FileEnvelope.open(bytes, file: file, type: .termDictionary, segmentID: segmentID)
+        let r = try FileEnvelope.open(bytes, file: file, type: .termDictionary, segmentID: segmentID)
         self.bytes = bytes
         self.file = file
         self.docFileSize = docFileSize
@@ -103,19 +105,13 @@ struct TermDictionaryReader {
         bodyEnd = r.end
         let trailerSize = 8 + 4 + 8
         guard r.remaining >= trailerSize else { throw NewsIndexError.corrupt(file, "the trailer is missing") }
-        r.offset = r.end - trailerSize
-        let tc = try r.readU64()
-        let bc = Int(try r.readU32())
-        let io = try r.readU64()
-        let per = UInt64(FormatConstants.termsPerDictionaryBlock)
-        guard io >= UInt64(FormatConstants.headerSize), io <= UInt64(bodyEnd - trailerSize),
-              UInt64(bc) * 8 == UInt64(bodyEnd - trailerSize) - io,
-              tc <= UInt64(bc) * per, tc + per > UInt64(bc) * per || (tc == 0 && bc == 0) else {
-            throw NewsIndexError.corrupt(file, "the trailer is inconsistent (\(tc) terms in \(bc) blocks, index at \(io))")
-        }
-        termCount = Int(tc)
-        blockCount = bc
-        indexOffset = Int(io)
+        // The same validating pass as `newsindex check`'s (its message, at the trailer's offset).
+        let trailerAt = r.end - trailerSize
+        layout = try TermDictionaryReader.validateTrailer(ByteReader(bytes, file: file, from: trailerAt, to: r.end), at: trailerAt)
+        termCount = layout.termCount
+        blockCount = layout.blockCount
+        indexOffset = layout.indexAt
+        let bc = blockCount
         var heads: [UInt64] = []
         heads.reserveCapacity(bc)
         for b in 0..<bc {
@@ -159,9 +155,7 @@ struct TermDictionaryReader {
         return o
     }
 
-    private func termsInBlock(_ b: Int) -> Int {
-        b == blockCount - 1 ? termCount - b * FormatConstants.termsPerDictionaryBlock : FormatConstants.termsPerDictionaryBlock
-    }
+    private func termsInBlock(_ b: Int) -> Int { layout.termsIn(b) }
 
     /// Compares the first key of block `b` with `key`.
     private func compareFirstKey(_ b: Int, _ key: UnsafeRawBufferPointer) throws -> Int {

@@ -81,7 +81,7 @@ public enum IndexCheck {
     static func checkManifest(_ file: String, _ problems: ProblemList) -> Manifest? {
         let mapped: MappedFile
         do { mapped = try MappedFile(path: file) } catch {
-            problems.add(file, nil, "the manifest cannot be read: \(message(of: error))")
+            problems.add(file, nil, "the manifest cannot be read: \(ProblemList.message(of: error))")
             return nil
         }
         return Manifest.validate(mapped.bytes, file: file, problems, analyzerProblem: { name in
@@ -89,29 +89,21 @@ public enum IndexCheck {
                 ? "unknown analyzer \"\(name)\" (this newsindex knows \(Analyzer.availableNames.joined(separator: ", ")))" : nil
         }, entitiesProblem: { entities in
             do { _ = try Gazetteer.parse(entities, source: file) } catch {
-                return "the entity list does not parse: \(message(of: error))"
+                return "the entity list does not parse: \(ProblemList.message(of: error))"
             }
             return nil
         })
     }
 
-    /// The message of an error without the "index file … is damaged: " frame.
-    static func message(of error: Error) -> String {
-        guard let e = error as? NewsIndexError else { return "\(error)" }
-        return e.message
-    }
-
-    /// `s` with control characters escaped, in quotes.
-    static func printable(_ s: String) -> String { ProblemList.printable(s) }
 
     /// A term dictionary key for messages: `body:"harbour"`, `title entity "vladimir putin"`.
     static func describe(_ key: [UInt8]) -> String {
         guard let f = key.first else { return "the empty key" }
         let field = IndexedField(rawValue: f)?.name ?? "field \(f)"
         if f <= 1 && key.count > 1 && key[1] == 0x01 {
-            return "\(field) entity " + printable(String(decoding: key.dropFirst(2), as: UTF8.self))
+            return "\(field) entity " + ProblemList.printable(String(decoding: key.dropFirst(2), as: UTF8.self))
         }
-        return "\(field):" + printable(String(decoding: key.dropFirst(), as: UTF8.self))
+        return "\(field):" + ProblemList.printable(String(decoding: key.dropFirst(), as: UTF8.self))
     }
 }
 

@@ -204,7 +204,7 @@ extension SegmentCheck {
             complete[field] = false
             return
         } catch {
-            problems.add(doc.path, t.docOffset, "term \(IndexCheck.describe(key)): " + IndexCheck.message(of: error))
+            problems.add(doc.path, t.docOffset, "term \(IndexCheck.describe(key)): " + ProblemList.message(of: error))
             complete[field] = false
             return
         }
@@ -224,7 +224,7 @@ extension SegmentCheck {
             for d in termDocs {
                 if idStart[d] >= 0 {
                     let first = String(decoding: idBytes[idStart[d]..<(idStart[d] + idLength[d])], as: UTF8.self)
-                    problems.add(tdiPath, t.entryAt, "document \(d) has a second id term \(IndexCheck.describe(key)) (the first is \(IndexCheck.printable(first)))")
+                    problems.add(tdiPath, t.entryAt, "document \(d) has a second id term \(IndexCheck.describe(key)) (the first is \(ProblemList.printable(first)))")
                     continue
                 }
                 idStart[d] = idBytes.count

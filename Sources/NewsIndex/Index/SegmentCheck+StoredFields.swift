@@ -92,7 +92,7 @@ extension SegmentCheck {
                     if compareIDs, idStart[docNo] >= 0,
                        !storedID.elementsEqual(idBytes[idStart[docNo]..<(idStart[docNo] + idLength[docNo])]) {
                         let term = String(decoding: idBytes[idStart[docNo]..<(idStart[docNo] + idLength[docNo])], as: UTF8.self)
-                        problems.add(file, chunkAt, "document \(docNo)'s stored id \(IndexCheck.printable(String(decoding: storedID, as: UTF8.self))) differs from its id term \(IndexCheck.printable(term))")
+                        problems.add(file, chunkAt, "document \(docNo)'s stored id \(ProblemList.printable(String(decoding: storedID, as: UTF8.self))) differs from its id term \(ProblemList.printable(term))")
                     }
                 } else {
                     problems.add(file, chunkAt, "document \(docNo) (in chunk \(chunk)) has no stored id")
@@ -107,7 +107,7 @@ extension SegmentCheck {
             problems.add(file, chunkAt, "chunk \(chunk), record of document \(firstDoc + k) (byte \(d.offset) of the inflated chunk): \(d.message)")
             return nil
         } catch {
-            problems.add(file, chunkAt, "chunk \(chunk): \(IndexCheck.message(of: error))")
+            problems.add(file, chunkAt, "chunk \(chunk): \(ProblemList.message(of: error))")
             return nil
         }
         if k == 0 { problems.add(file, chunkAt, "chunk \(chunk) holds no document") }

@@ -73,7 +73,7 @@ final class SegmentCheck {
             } catch let e as NewsIndexError where e.kind == .corruptIndex {
                 problems.add(p, nil, "the file is missing, but the manifest lists segment \(entry.name), which needs it")
             } catch {
-                problems.add(p, nil, "the file cannot be read: \(IndexCheck.message(of: error))")
+                problems.add(p, nil, "the file cannot be read: \(ProblemList.message(of: error))")
             }
         }
     }
@@ -115,7 +115,7 @@ final class SegmentCheck {
         for (type, check) in structuralChecks {
             guard sound.contains(type), let f = files[type] else { continue }
             do { try check(f, meter) } catch let d as Damage { problems.add(d) } catch {
-                problems.add(f.path, nil, IndexCheck.message(of: error))
+                problems.add(f.path, nil, ProblemList.message(of: error))
             }
         }
         compareNormsWithPostings()
@@ -161,7 +161,7 @@ final class SegmentCheck {
                 problems.add(p, nil, "the deleted documents' term statistics disagree with indexing them again: \(what)")
             }
         } catch {
-            problems.add(p, nil, IndexCheck.message(of: error))
+            problems.add(p, nil, ProblemList.message(of: error))
         }
     }
 

@@ -48,7 +48,7 @@ package final class Recognizer: @unchecked Sendable {
 
     /// A token as the recognizer sees it: its position and the byte range of its source text.
     package struct Span {
-        @usableFromInline package var position: Int32
+        package var position: Int32
         package var start: Int32
         package var end: Int32
 
