@@ -43,7 +43,7 @@ struct AddCommand: ParsableCommand {
     private func add() throws {
         let start = Terminal.now()
         let showProgress = ingest.showProgress
-        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict)
+        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict, dateOrder: ingest.dateOrder)
         var options = ingest.writerOptions(inputBytes: run.totalBytes)
         options.mode = .append
         let writer = try IndexWriter(path: location.path, options: options)

@@ -65,7 +65,7 @@ struct BuildCommand: ParsableCommand {
     private func build() throws {
         let start = Terminal.now()
         let showProgress = ingest.showProgress
-        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict)
+        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict, dateOrder: ingest.dateOrder)
         var options = ingest.writerOptions(inputBytes: run.totalBytes)
         options.analyzer = Analyzer(named: analyzer)!
         for file in entities {

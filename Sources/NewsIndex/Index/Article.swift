@@ -16,6 +16,9 @@ public struct Article: Sendable, Equatable {
     /// Text of the page that is not the article (navigation, share buttons, lists of other
     /// stories): stored with the article, never searched.
     public var setAside: String?
+    /// The date text the input gave that no known form reads (see ``ArticleDate``), when it gave
+    /// one: the article is indexed without a date, and an ingest run warns about it. Not stored.
+    public var unreadableDate: String?
 
     /// Creates an article.
     public init(id: String, title: String, body: String, date: ArticleDate? = nil, url: String? = nil,
@@ -53,10 +56,29 @@ public struct ArticleDate: Sendable, Equatable, Comparable {
         self.text = text
     }
 
-    /// Parses a date in ISO 8601 or a common news format; nil when `text` is not such a date.
-    public init?(parsing text: String) {
-        guard let s = DateParser.parse(text) else { return nil }
+    /// The order of day and month in an all-numeric date such as `03/04/2022`.
+    public enum Order: String, Sendable, CaseIterable {
+        /// Month first (`03/04/2022` is March 4), unless the first number is over 12. The default.
+        case mdy
+        /// Day first (`03/04/2022` is 3 April), unless the second number is over 12.
+        case dmy
+    }
+
+    /// Parses a date in ISO 8601 or a common news format; nil when `text` is not such a date, or
+    /// names a day that does not exist (`2022-02-30`, month 13).
+    ///
+    /// - Parameters:
+    ///   - text: the date as the input gives it.
+    ///   - order: how to read `xx/yy/zzzz`; the other order is used when it alone gives a date.
+    public init?(parsing text: String, order: Order = .mdy) {
+        guard let s = DateParser.parse(text, dayFirst: order == .dmy) else { return nil }
         self.init(secondsSinceEpoch: s, text: text)
+    }
+
+    /// Seconds since the epoch of a Unix time given as a number: milliseconds when its magnitude
+    /// is at least 10^11 (which as seconds would be after the year 5000), seconds otherwise.
+    public static func seconds(fromUnixTime value: Int64) -> Int64 {
+        value.magnitude >= 100_000_000_000 ? value / 1000 : value
     }
 
     /// The day in UTC as `YYYY-MM-DD`.
