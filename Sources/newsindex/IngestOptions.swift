@@ -14,7 +14,7 @@ struct IngestOptions: ParsableArguments {
     @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")
     var strict = false
 
-    @Option(name: .long, help: ArgumentHelp("How to read all-numeric dates such as 03/04/2022: mdy (March 4, the default) or dmy (3 April). The other order is used when only it gives a date (30/12/2022 is always December 30). Example: --date-order dmy", valueName: "mdy|dmy"))
+    @Option(name: .long, help: ArgumentHelp("How to read all-numeric dates such as 03/04/2022: mdy (March 4) or dmy (3 April). The other order is used when only it gives a date (30/12/2022 is always December 30). Example: --date-order dmy", valueName: "mdy|dmy"))
     var dateOrder: ArticleDate.Order = .mdy
 
     @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")

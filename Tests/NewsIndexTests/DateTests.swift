@@ -68,6 +68,18 @@ struct DateTests {
         #expect(ArticleDate(parsing: text)?.secondsSinceEpoch == seconds, "\(text)")
     }
 
+    @Test("every example of the README's table of date forms", arguments: [
+        "2022-12-30T07:55:00Z", "2022-12-30T07:55:00.123456Z", "2022-12-30 13:25+05:30", "2022-12-30T02:55:00-0500",
+        "2022-12-30T08:55+01", "Fri, 30 Dec 2022 07:55:00 GMT", "30 Dec 2022 07:55:00 +0000", "Fri, 30 Dec 22 02:55:00 EST",
+        "Friday, 30-Dec-22 07:55:00 GMT", "30 December 2022 07:55", "December 30, 2022, 2:55 AM ET",
+        "12/30/22 2:55 AM ET", "1672386900", "1672386900000",
+    ] + ["2022-12-30", "30 Dec 2022", "December 30, 2022", "Dec. 30, 2022", "2022/12/30", "2022.12.30",
+         "30.12.2022", "30.12.22", "12/30/2022", "30/12/2022"])
+    func readmeExamples(text: String) {
+        let expected = text.contains(":") || text.count >= 10 && text.allSatisfy(\.isNumber) ? utc0755 : day
+        #expect(ArticleDate(parsing: text)?.secondsSinceEpoch == expected, "\(text)")
+    }
+
     @Test("impossible dates are unreadable, not shifted", arguments: [
         "2022-02-30", "2022-13-01", "2022/02/30", "13/13/2022", "30.13.2022", "32 Dec 2022", "00/10/2022",
         "Fri, 30 Dec 2022 25:00:00 GMT", "12345678", "2022-12-30T07:55:00+15:00", "30/12/202",

@@ -39,11 +39,15 @@ public struct Article: Sendable, Equatable {
 /// ArticleDate(parsing: "Fri, 30 Dec 2022 07:55:00 +0000")?.isoDay   // "2022-12-30"
 /// ArticleDate(parsing: "12/30/22 7:55 AM ET")?.secondsSinceEpoch    // 1672404900
 /// ```
-/// Accepted: ISO 8601 (`2022-12-30`, `2022-12-30T07:55:00Z`, with offsets and fractions, or a space
-/// instead of `T`), RFC 2822 (`Fri, 30 Dec 2022 07:55:00 +0000`), `30 Dec 2022`, `December 30, 2022`,
-/// `Dec. 30, 2022 7:55 AM`, and US numeric dates `12/30/22`, `12/30/2022`, each with an optional time
-/// and zone (numeric, `Z`, or one of UTC GMT ET EST EDT CT CST CDT MT MST MDT PT PST PDT BST CET CEST
-/// MSK IST JST AEST AEDT; `ET` is taken as EST, UTC−5). Dates without a zone are UTC.
+/// Accepted: ISO 8601 and RFC 3339 (`2022-12-30`, `2022-12-30T07:55:00Z`, with offsets and fractions,
+/// or a space instead of `T`), RFC 822/850/1123/2822 with or without the weekday and with two- or
+/// four-digit years (`Fri, 30 Dec 2022 07:55:00 +0000`, `30 Dec 22 07:55 GMT`), `30 Dec 2022`,
+/// `December 30, 2022, 7:55 AM ET`, `2017/3/30`, `2017.03.30`, `30.12.2022`, `12/30/22` and
+/// `30/12/2022` (see ``Order``), and Unix times of 9 or more digits (seconds, or milliseconds
+/// from 10^11; see ``seconds(fromUnixTime:)``); each with an optional time and zone (numeric, `Z`,
+/// or a name such as UT UTC GMT ET EST EDT CST CDT MST MDT PST PDT BST CET CEST; `ET` is taken as
+/// EST, UTC−5). Dates without a zone are UTC; two-digit years 00–49 are 2000–2049, 50–99 1950–1999.
+/// A date that does not exist (`2022-02-30`, month 13) is not read.
 public struct ArticleDate: Sendable, Equatable, Comparable {
     /// Seconds since 1970-01-01T00:00:00Z.
     public var secondsSinceEpoch: Int64
