@@ -142,10 +142,14 @@ public struct IngestRun {
                 inFile += size
                 switch result {
                 case .success(var article):
-                    try readDate(of: &article, at: location, onEvent)
+                    let undated = try readDate(of: &article, at: location)
                     let key = IngestRun.idKey(article.id)
                     do {
                         try add(article, size)
+                        if let undated {
+                            onEvent(.undated(undated))
+                            report.undated += 1
+                        }
                         firstSeen[key] = (Int32(fileNumber), Int32(clamping: location.line ?? 0))
                         report.indexed += 1
                     } catch let refused as Rejected {
@@ -183,10 +187,10 @@ public struct IngestRun {
         }, onEvent: onEvent)
     }
 
-    /// Rereads the date in the run's order when that is not the default, and reports a date that
-    /// cannot be read (the article goes on undated), or in strict mode stops.
-    private mutating func readDate(of article: inout Article, at location: DocumentLocation,
-                                   _ onEvent: (IngestEvent) -> Void) throws {
+    /// Rereads the date in the run's order when that is not the default; returns the report of a
+    /// date that cannot be read (the article goes on undated, reported once it is indexed), or in
+    /// strict mode stops.
+    private func readDate(of article: inout Article, at location: DocumentLocation) throws -> BadDocument? {
         if dateOrder != .mdy {
             if let d = article.date, !d.text.isEmpty, let reread = ArticleDate(parsing: d.text, order: dateOrder) {
                 article.date = reread
@@ -195,14 +199,13 @@ public struct IngestRun {
                 article.unreadableDate = nil
             }
         }
-        guard let text = article.unreadableDate else { return }
+        guard let text = article.unreadableDate else { return nil }
         let bad = BadDocument(.badDate, at: location, "unreadable date \"\(text)\" in document \"\(article.id)\"; "
             + "indexed without a date (the README's \"Dates\" section lists the forms read)")
         if strict {
             throw NewsIndexError(.badInput, "\(bad) (strict mode stops at the first unreadable date; the index at \(indexPath) was left unchanged)")
         }
-        onEvent(.undated(bad))
-        report.undated += 1
+        return bad
     }
 
     /// Reports a bad document and counts it, or in strict mode stops.
