@@ -34,7 +34,8 @@ public struct BadDocument: Error, Sendable, CustomStringConvertible {
         case wrongFieldType
         /// No `body`, or one of white space only; for a text file, no text at all.
         case noBody
-        /// A `date` that no known date format reads.
+        /// A `date` that no known date format reads. Not a reason to skip: the document is indexed
+        /// undated, and reported with this reason through ``IngestEvent/undated(_:)``.
         case badDate
         /// Bytes that are not UTF-8.
         case notUTF8

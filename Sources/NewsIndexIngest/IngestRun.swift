@@ -5,6 +5,9 @@ import NewsIndexCore
 public enum IngestEvent: Sendable {
     /// A document was skipped: where it is and why. The run goes on with the next one.
     case skipped(BadDocument)
+    /// A document whose date no known form reads: it is indexed without a date. The report's
+    /// reason is ``BadDocument/Reason/badDate`` and its detail quotes the date.
+    case undated(BadDocument)
     /// Documents indexed so far, and input bytes read out of the run's total.
     case progress(documents: Int, bytesRead: Int, totalBytes: Int)
 }
@@ -15,6 +18,8 @@ public struct IngestReport: Sendable, Equatable {
     public var indexed = 0
     /// Documents skipped, by reason.
     public var skipped: [BadDocument.Reason: Int] = [:]
+    /// Documents indexed without a date because theirs could not be read (counted in ``indexed`` too).
+    public var undated = 0
 
     /// Documents skipped in all.
     public var skippedCount: Int { skipped.values.reduce(0, +) }
@@ -30,6 +35,12 @@ public struct IngestReport: Sendable, Equatable {
         }
         return "\(IngestReport.count(total)) document\(total == 1 ? "" : "s") skipped: " +
             reasons.map { "\(IngestReport.count($0.value)) \($0.key)" }.joined(separator: ", ")
+    }
+
+    /// `3,812 documents without a readable date (indexed undated)`; `nil` when there were none.
+    public var undatedSummary: String? {
+        guard undated > 0 else { return nil }
+        return "\(IngestReport.count(undated)) document\(undated == 1 ? "" : "s") without a readable date (indexed undated)"
     }
 
     /// `n` with thousands separators: `3,812`.
@@ -50,7 +61,9 @@ public struct IngestReport: Sendable, Equatable {
 /// It collects the input files under the paths given, reads every document, hands the good ones
 /// to a writer, and reports each bad one (with its file and line) through ``IngestEvent/skipped(_:)``,
 /// or in strict mode stops at it. An id that the input already used is reported with the place of
-/// its first use. The ``report`` counts what was skipped, by reason.
+/// its first use. A document whose date cannot be read is indexed without one and reported
+/// through ``IngestEvent/undated(_:)`` (in strict mode the run stops at it). The ``report``
+/// counts what was skipped, by reason, and what was indexed undated.
 ///
 /// ```swift
 /// var run = try IngestRun(paths: ["articles/"], indexPath: "idx", strict: false)
@@ -85,6 +98,7 @@ public struct IngestRun {
     public private(set) var report = IngestReport()
 
     private let strict: Bool
+    private let dateOrder: ArticleDate.Order
     private let indexPath: String
 
     /// Collects the input files under `paths`, for the index at `indexPath` (named in messages).
@@ -92,14 +106,17 @@ public struct IngestRun {
     /// - Parameters:
     ///   - paths: files and folders to read articles from.
     ///   - indexPath: the index being built, named in messages.
-    ///   - strict: stop at the first bad document (the run throws it) instead of skipping it.
+    ///   - strict: stop at the first bad document or unreadable date (the run throws it) instead
+    ///     of skipping the document or indexing it undated.
+    ///   - dateOrder: how all-numeric dates such as `03/04/2022` are read (see ``ArticleDate/Order``).
     /// - Throws: `NewsIndexError` when a path does not exist or holds no article files.
-    public init(paths: [String], indexPath: String, strict: Bool) throws {
+    public init(paths: [String], indexPath: String, strict: Bool, dateOrder: ArticleDate.Order = .mdy) throws {
         let inputs = try ArticleInputs.collect(paths)
         files = inputs.files
         ignored = inputs.ignored
         totalBytes = inputs.files.reduce(0) { $0 + $1.size }
         self.strict = strict
+        self.dateOrder = dateOrder
         self.indexPath = indexPath
     }
 
@@ -124,10 +141,15 @@ public struct IngestRun {
             try ArticleInputs.forEachArticle(in: file, withSizes: { result, location, size in
                 inFile += size
                 switch result {
-                case .success(let article):
+                case .success(var article):
+                    let undated = try readDate(of: &article, at: location)
                     let key = IngestRun.idKey(article.id)
                     do {
                         try add(article, size)
+                        if let undated {
+                            onEvent(.undated(undated))
+                            report.undated += 1
+                        }
                         firstSeen[key] = (Int32(fileNumber), Int32(clamping: location.line ?? 0))
                         report.indexed += 1
                     } catch let refused as Rejected {
@@ -163,6 +185,27 @@ public struct IngestRun {
                 throw Rejected(reason: article.id.isEmpty ? .missingID : .repeatedID, detail: e.message)
             }
         }, onEvent: onEvent)
+    }
+
+    /// Rereads the date in the run's order when that is not the default; returns the report of a
+    /// date that cannot be read (the article goes on undated, reported once it is indexed), or in
+    /// strict mode stops.
+    private func readDate(of article: inout Article, at location: DocumentLocation) throws -> BadDocument? {
+        if dateOrder != .mdy {
+            if let d = article.date, !d.text.isEmpty, let reread = ArticleDate(parsing: d.text, order: dateOrder) {
+                article.date = reread
+            } else if let text = article.unreadableDate, let reread = ArticleDate(parsing: text, order: dateOrder) {
+                article.date = reread
+                article.unreadableDate = nil
+            }
+        }
+        guard let text = article.unreadableDate else { return nil }
+        let bad = BadDocument(.badDate, at: location, "unreadable date \"\(text)\" in document \"\(article.id)\"; "
+            + "indexed without a date (the README's \"Dates\" section lists the forms read)")
+        if strict {
+            throw NewsIndexError(.badInput, "\(bad) (strict mode stops at the first unreadable date; the index at \(indexPath) was left unchanged)")
+        }
+        return bad
     }
 
     /// Reports a bad document and counts it, or in strict mode stops.

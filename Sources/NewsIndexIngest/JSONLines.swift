@@ -11,7 +11,8 @@ import NewsIndexCore
 /// Reads articles from JSON Lines: one JSON object per line.
 ///
 /// Each object needs `id` (a string, or an integer taken as its decimal text) and `body` (a
-/// non-empty string); `title` (string), `date` (string in a format `ArticleDate` reads, or null) and
+/// non-empty string); `title` (string), `date` (string in a format `ArticleDate` reads, an integer Unix time in seconds or milliseconds,
+/// or null; a date no form reads leaves the article undated, in `Article.unreadableDate`) and
 /// `url` (string or null) are optional; other keys are ignored, whatever their value. Blank lines
 /// are skipped. A line that is not such an object is reported with its line number and column, and
 /// reading goes on with the next line.
@@ -112,6 +113,7 @@ struct LineParser {
 
     mutating func article() throws -> Article {
         var id: String?, title: String?, body: String?, date: String?, url: String?
+        var dateIsNumber = false
         skipSpace()
         if i < bytes.count && bytes[i] != UInt8(ascii: "{") {
             // Valid JSON of another kind, or not JSON at all?
@@ -148,7 +150,8 @@ struct LineParser {
                 case .id: id = try text("id", allowInteger: true)
                 case .title: title = try text("title")
                 case .body: body = try text("body")
-                case .date: date = try text("date")
+                case .date:
+                    if case .integer(let n) = v { date = n; dateIsNumber = true } else { date = try text("date"); dateIsNumber = false }
                 case .url: url = try text("url")
                 case .other: break
                 }
@@ -166,14 +169,19 @@ struct LineParser {
         guard let body, !body.allSatisfy({ $0.isWhitespace }) else {
             throw Failure(reason: .noBody, message: "document \"\(id)\" has no body (the field \"body\" is missing, null or blank)")
         }
-        var parsedDate: ArticleDate?
+        // A date no known form reads does not cost the article: it is indexed undated, and the
+        // ingest run warns about it. A number is a Unix time (see `ArticleDate.seconds(fromUnixTime:)`).
+        var article = Article(id: id, title: title ?? "", body: body, url: url)
         if let date, !date.isEmpty {
-            guard let d = ArticleDate(parsing: date) else {
-                throw Failure(reason: .badDate, message: "unparseable date \"\(date)\" (expected ISO 8601 like 2022-12-30 or a news format like Dec 30, 2022)")
+            if dateIsNumber, let n = Int64(date) {
+                article.date = ArticleDate(secondsSinceEpoch: ArticleDate.seconds(fromUnixTime: n), text: date)
+            } else if let d = ArticleDate(parsing: date) {
+                article.date = d
+            } else {
+                article.unreadableDate = date
             }
-            parsedDate = d
         }
-        return Article(id: id, title: title ?? "", body: body, date: parsedDate, url: url)
+        return article
     }
 
     /// The keys an article is read from.

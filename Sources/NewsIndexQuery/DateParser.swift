@@ -53,8 +53,9 @@ package enum DateParser {
         "z": 0, "utc": 0, "gmt": 0, "ut": 0,
         "et": -300, "est": -300, "edt": -240, "ct": -360, "cst": -360, "cdt": -300,
         "mt": -420, "mst": -420, "mdt": -360, "pt": -480, "pst": -480, "pdt": -420,
-        "bst": 60, "cet": 60, "cest": 120, "eet": 120, "eest": 180, "msk": 180, "ist": 330,
-        "jst": 540, "aest": 600, "aedt": 660,
+        "akst": -540, "akdt": -480, "hst": -600, "wet": 0, "west": 60,
+        "bst": 60, "cet": 60, "cest": 120, "met": 60, "mest": 120, "eet": 120, "eest": 180, "msk": 180, "ist": 330,
+        "jst": 540, "kst": 540, "awst": 480, "acst": 570, "acdt": 630, "aest": 600, "aedt": 660, "nzst": 720, "nzdt": 780,
     ]
 
     package enum Piece: Equatable {
@@ -89,8 +90,41 @@ package enum DateParser {
         return out
     }
 
-    package static func parse(_ text: String) -> Int64? {
+    /// A two-digit year as RFC 2822 reads it: 00–49 are 2000–2049, 50–99 are 1950–1999.
+    package static func fullYear(_ v: Int, digits: Int) -> Int? {
+        switch digits {
+        case 4: return v
+        case 2: return v < 50 ? 2000 + v : 1900 + v
+        default: return nil
+        }
+    }
+
+    /// A Unix time written as a whole number of at least 9 digits (an optional minus sign before):
+    /// seconds, or milliseconds when its magnitude is at least 10^11.
+    package static func unixTime(_ text: Substring) -> Int64? {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : text
+        guard digits.count >= 9, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let v = Int64(text) else { return nil }
+        return v.magnitude >= 100_000_000_000 ? v / 1000 : v
+    }
+
+    /// An all-numeric date at `ps[i...]`: `YYYY-MM-DD`, `YYYY/M/D`, `YYYY.MM.DD`, `D.M.YYYY`, and
+    /// `xx/yy/YY(YY)` in the order given (month first unless `dayFirst`; the other order when
+    /// only it gives a month). Returns the date and the pieces it took.
+    package static func numericDate(_ ps: [Piece], at i: Int, dayFirst: Bool) -> (year: Int, month: Int, day: Int, count: Int)? {
+        guard i + 4 < ps.count, case .number(let a, let ad) = ps[i], case .sep(let s1) = ps[i + 1],
+              case .number(let b, _) = ps[i + 2], ps[i + 3] == .sep(s1), case .number(let c, let cd) = ps[i + 4],
+              s1 == "-" || s1 == "/" || s1 == "." else { return nil }
+        if ad == 4 { return (a, b, c, 5) }                                      // year first
+        guard s1 != "-", ad <= 2, let y = fullYear(c, digits: cd) else { return nil }
+        if s1 == "." { return (y, b, a, 5) }                                    // 30.12.2022: day first
+        let monthFirst = dayFirst ? b > 12 : a <= 12
+        return monthFirst ? (y, a, b, 5) : (y, b, a, 5)
+    }
+
+    package static func parse(_ text: String, dayFirst: Bool = false) -> Int64? {
         let trimmed = text.trimmingASCIIWhitespace()
+        if let t = unixTime(trimmed[...]) { return t }
         guard !trimmed.isEmpty, let ps = pieces(trimmed) else { return nil }
         var year: Int?, month: Int?, day: Int?
         var hour = 0, minute = 0, second = 0
@@ -107,19 +141,11 @@ package enum DateParser {
         func isSep(_ k: Int, _ c: Character) -> Bool { k < ps.count && ps[k] == .sep(c) }
 
         while i < ps.count {
-            // ISO date: YYYY-MM-DD
-            if let (y, yd) = num(i), yd == 4, isSep(i + 1, "-"), let (m, _) = num(i + 2), isSep(i + 3, "-"), let (d, _) = num(i + 4), year == nil {
-                year = y; month = m; day = d
-                i += 5
+            // All-numeric dates: 2022-12-30, 2017/3/30, 2017.03.30, 30.12.2022, 12/30/22.
+            if year == nil, month == nil, day == nil, let date = numericDate(ps, at: i, dayFirst: dayFirst) {
+                year = date.year; month = date.month; day = date.day
+                i += date.count
                 if i < ps.count, case .word("t") = ps[i] { i += 1 }   // 2022-12-30T07:55
-                continue
-            }
-            // US numeric: MM/DD/YY(YY)
-            if let (m, _) = num(i), isSep(i + 1, "/"), let (d, _) = num(i + 2), isSep(i + 3, "/"), let (y, yd) = num(i + 4), year == nil {
-                month = m; day = d
-                year = yd == 2 ? 2000 + y : y
-                if yd != 2 && yd != 4 { return nil }
-                i += 5
                 continue
             }
             // Time: HH:MM(:SS(.fff))
@@ -175,6 +201,7 @@ package enum DateParser {
         for (v, d) in numbers {
             if d == 4 && year == nil { year = v }
             else if d <= 2 && day == nil { day = v }
+            else if d == 2 && year == nil { year = fullYear(v, digits: 2) }   // 30 Dec 22
             else { return nil }
         }
         guard let y = year, let m = month, let d = day, (1...12).contains(m), y >= 1000, y <= 9999,

@@ -16,12 +16,14 @@ struct AddCommand: ParsableCommand {
         Everything is one atomic commit: searches that run meanwhile see the index before or \
         after it; if the run fails or is killed, the index stays as it was. Bad documents are \
         reported with their file and line and skipped (exit code 1); --strict stops at the first \
-        one and changes nothing.
+        one and changes nothing. An unreadable date costs only the date: the article is added \
+        undated, with a warning. --date-order dmy reads 03/04/2022 as 3 April.
 
         Examples:
           newsindex add today.jsonl
           newsindex add incoming/ --index /srv/news-index
           newsindex add corrections.jsonl --strict --quiet
+          newsindex add uk-today.jsonl --date-order dmy
         """
     )
 
@@ -43,7 +45,7 @@ struct AddCommand: ParsableCommand {
     private func add() throws {
         let start = Terminal.now()
         let showProgress = ingest.showProgress
-        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict)
+        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict, dateOrder: ingest.dateOrder)
         var options = ingest.writerOptions(inputBytes: run.totalBytes)
         options.mode = .append
         let writer = try IndexWriter(path: location.path, options: options)

@@ -23,16 +23,20 @@ struct BuildCommand: ParsableCommand {
 
         A new index replaces the one at --index only once it is complete: if the build fails or is \
         interrupted, the previous index stays as it was. Bad documents (a line that is not a JSON \
-        object, no id, no body, a field of the wrong type, an unreadable date, text that is not \
+        object, no id, no body, a field of the wrong type, text that is not \
         UTF-8 or holds NUL bytes, more than 64 MB, an id used earlier in the input) are reported \
         with their file and line and skipped, and the summary counts them by reason (exit code 1); \
-        --strict stops at the first one and changes nothing (exit code 65).
+        --strict stops at the first one and changes nothing (exit code 65). A date that no known \
+        form reads costs only the date: the article is indexed undated, with a warning (exit code \
+        0 unless something was skipped; --strict stops at it). --date-order dmy reads 03/04/2022 \
+        as 3 April (default mdy: March 4).
 
         Examples:
           newsindex build articles/
           newsindex build feed.jsonl archive/2024/ --index /srv/news-index
           newsindex build feed.jsonl --analyzer english
           newsindex build feed.jsonl --strict        # fail on the first bad document
+          newsindex build uk-feed.jsonl --date-order dmy   # 03/04/2022 is 3 April
           newsindex build articles/ --entities my-entities.txt
           NEWSINDEX_INDEX=/tmp/idx newsindex build samples/ --quiet
         """
@@ -65,7 +69,7 @@ struct BuildCommand: ParsableCommand {
     private func build() throws {
         let start = Terminal.now()
         let showProgress = ingest.showProgress
-        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict)
+        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict, dateOrder: ingest.dateOrder)
         var options = ingest.writerOptions(inputBytes: run.totalBytes)
         options.analyzer = Analyzer(named: analyzer)!
         for file in entities {

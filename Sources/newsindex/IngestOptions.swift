@@ -14,6 +14,9 @@ struct IngestOptions: ParsableArguments {
     @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")
     var strict = false
 
+    @Option(name: .long, help: ArgumentHelp("How to read all-numeric dates such as 03/04/2022: mdy (March 4) or dmy (3 April). The other order is used when only it gives a date (30/12/2022 is always December 30). Example: --date-order dmy", valueName: "mdy|dmy"))
+    var dateOrder: ArticleDate.Order = .mdy
+
     @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")
     var quiet = false
 
@@ -47,6 +50,9 @@ extension IngestRun {
             case .skipped(let bad):
                 progress.clear()
                 Terminal.warning("skipped \(bad)")
+            case .undated(let bad):
+                progress.clear()
+                Terminal.warning("\(bad)")
             case .progress(let documents, let bytesRead, let total):
                 guard progress.enabled else { return }
                 progress.update({
@@ -58,12 +64,18 @@ extension IngestRun {
         }
     }
 
-    /// After the writer has committed: warns with the skip summary and exits with code 1 when
-    /// documents were skipped.
+    /// After the writer has committed: warns with the count of documents indexed undated, and
+    /// with the skip summary and exits with code 1 when documents were skipped. Undated
+    /// documents alone leave the exit code 0: they are indexed.
     func finish() throws {
+        if let undated = report.undatedSummary {
+            Terminal.warning("\(undated); see the warnings above")
+        }
         guard let summary = report.skipSummary else { return }
         let indexed = report.indexed
         Terminal.warning("\(summary) (see the warnings above); the other \(Format.count(indexed)) document\(indexed == 1 ? " is" : "s are") indexed")
         throw ExitCode(1)
     }
 }
+
+extension ArticleDate.Order: ExpressibleByArgument {}
