@@ -289,12 +289,16 @@ extension TermDictionaryReader {
         let tc = try t.readU64()
         let bc = Int(try t.readU32())
         let io = try t.readU64()
+        // A search reports either failure in the words it always has.
+        let searchText = "the trailer is inconsistent (\(tc) terms in \(bc) blocks, index at \(io))"
         guard io >= UInt64(FormatConstants.headerSize), io <= UInt64(trailerAt), UInt64(trailerAt) - io == UInt64(bc) * 8 else {
-            throw r.damage("the trailer is inconsistent: a block index at offset \(io) with \(bc) blocks does not end where the trailer begins (\(trailerAt))", at: trailerAt)
+            throw Damage(file: r.file, offset: trailerAt, message: "the trailer is inconsistent: a block index at offset \(io) with \(bc) blocks does not end where the trailer begins (\(trailerAt))",
+                         searchDetail: searchText)
         }
         let per = FormatConstants.termsPerDictionaryBlock
         guard tc <= UInt64(bc) * UInt64(per), tc + UInt64(per) > UInt64(bc) * UInt64(per) else {
-            throw r.damage("the trailer says \(tc) terms in \(bc) blocks, but blocks hold \(per) terms each (only the last fewer)", at: trailerAt)
+            throw Damage(file: r.file, offset: trailerAt, message: "the trailer says \(tc) terms in \(bc) blocks, but blocks hold \(per) terms each (only the last fewer)",
+                         searchDetail: searchText)
         }
         return Layout(termCount: Int(tc), blockCount: bc, indexAt: Int(io))
     }
