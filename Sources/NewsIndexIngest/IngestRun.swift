@@ -93,9 +93,10 @@ public struct IngestRun {
     ///   - paths: files and folders to read articles from.
     ///   - indexPath: the index being built, named in messages.
     ///   - strict: stop at the first bad document (the run throws it) instead of skipping it.
+    ///   - standardInput: what the path `-` (standard input) holds: JSON Lines unless told.
     /// - Throws: `NewsIndexError` when a path does not exist or holds no article files.
-    public init(paths: [String], indexPath: String, strict: Bool) throws {
-        let inputs = try ArticleInputs.collect(paths)
+    public init(paths: [String], indexPath: String, strict: Bool, standardInput: InputFile.Kind = .jsonLines) throws {
+        let inputs = try ArticleInputs.collect(paths, standardInput: standardInput)
         files = inputs.files
         ignored = inputs.ignored
         totalBytes = inputs.files.reduce(0) { $0 + $1.size }
@@ -120,9 +121,7 @@ public struct IngestRun {
         var firstSeen: [Int: (file: Int32, line: Int32)] = [:]
         var done = 0          // bytes of finished files
         for (fileNumber, file) in files.enumerated() {
-            var inFile = 0    // bytes read from the current file
-            try ArticleInputs.forEachArticle(in: file, withSizes: { result, location, size in
-                inFile += size
+            try ArticleInputs.forEachArticle(in: file, maxBytes: ArticleInputs.maxDocumentBytes, progress: { result, location, size, inFile in
                 switch result {
                 case .success(let article):
                     let key = IngestRun.idKey(article.id)
