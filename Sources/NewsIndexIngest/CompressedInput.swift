@@ -12,6 +12,20 @@ extension InputFile.Kind {
     }
 }
 
+extension IngestRun {
+    /// The input's size as read, uncompressed, as far as it can be told before reading it, for
+    /// `IndexWriter.Options.expectedInputBytes`: plain files' sizes, for a gzip file the size its
+    /// trailer states (or four times its compressed size when that is smaller, as after
+    /// `cat a.gz b.gz` or past 4 GiB); standard input counts nothing.
+    public var expectedInputBytes: Int {
+        files.reduce(0) { total, file in
+            guard file.isGzip else { return total + file.size }
+            let stated = Gzip.statedSize(ofFile: file.path) ?? 0
+            return total + (stated >= file.size ? stated : 4 * file.size)
+        }
+    }
+}
+
 extension ArticleInputs {
     /// Whether `path` names gzip data: it ends in `.gz`.
     static func isGzip(_ path: String) -> Bool { path.lowercased().hasSuffix(".gz") }

@@ -47,7 +47,7 @@ struct AddCommand: ParsableCommand {
         let start = Terminal.now()
         let showProgress = ingest.showProgress
         var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict, standardInput: ingest.standardInput)
-        var options = ingest.writerOptions(inputBytes: run.totalBytes)
+        var options = ingest.writerOptions(inputBytes: run.expectedInputBytes)
         options.mode = .append
         let writer = try IndexWriter(path: location.path, options: options)
         try run.runShowingProgress(into: writer, showProgress: showProgress)

@@ -71,7 +71,7 @@ struct BuildCommand: ParsableCommand {
         let start = Terminal.now()
         let showProgress = ingest.showProgress
         var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict, standardInput: ingest.standardInput)
-        var options = ingest.writerOptions(inputBytes: run.totalBytes)
+        var options = ingest.writerOptions(inputBytes: run.expectedInputBytes)
         options.analyzer = Analyzer(named: analyzer)!
         for file in entities {
             let text = try ArticleInputs.readTextFile(file)

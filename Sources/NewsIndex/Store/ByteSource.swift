@@ -120,6 +120,8 @@ package final class GzipByteSource: ByteSource {
     /// Inside a member (true), or at the end of one (false).
     private var inMember = true
     private var finished = false
+    /// Where the current member starts in the compressed data.
+    private var memberStart = 0
 
     /// Compressed bytes consumed by the inflater so far: the offset in the compressed file.
     package var consumed: Int { taken - Int(stream.avail_in) }
@@ -164,6 +166,7 @@ package final class GzipByteSource: ByteSource {
                 }
                 guard inflateReset(&stream) == Z_OK else { throw damaged("zlib could not start the next gzip member") }
                 inMember = true
+                memberStart = consumed
             }
             stream.next_out = out.assumingMemoryBound(to: Bytef.self)
             stream.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
@@ -178,15 +181,16 @@ package final class GzipByteSource: ByteSource {
                 break   // needs more input
             default:
                 let why = stream.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
-                throw damaged(consumed == 0 || why.contains("header") ? "not gzip data (\(why))" : "the gzip data is damaged (\(why))")
+                if why.contains("header") { throw damaged("not gzip data (\(why))", at: memberStart) }
+                throw damaged("the gzip data is damaged (\(why))")
             }
             if produced > 0 { return produced }
         }
     }
 
-    private func damaged(_ what: String) -> NewsIndexError {
+    private func damaged(_ what: String, at offset: Int? = nil) -> NewsIndexError {
         let fileAdvice = "Check it with `gzip -t \(path)` and fetch or compress it again; to index what can be read, decompress it first (`zcat \(path) > FILE` stops at the damage) and index that."
-        return NewsIndexError(.badInput, "\(path): \(what) at byte \(consumed) of the compressed data; the index was left unchanged. \(advice ?? fileAdvice)")
+        return NewsIndexError(.badInput, "\(path): \(what) at byte \(offset ?? consumed) of the compressed data; the index was left unchanged. \(advice ?? fileAdvice)")
     }
 }
 
@@ -211,6 +215,19 @@ package enum Gzip {
         }
         out.removeSubrange(written...)
         return out
+    }
+
+    /// The uncompressed size a gzip file's trailer states (ISIZE, its last four bytes): that of
+    /// its last member, modulo 4 GiB; `nil` when the file cannot be read or is too short.
+    package static func statedSize(ofFile path: String) -> Int? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_size >= 18 else { return nil }
+        var trailer = [UInt8](repeating: 0, count: 4)
+        guard pread(fd, &trailer, 4, off_t(st.st_size - 4)) == 4 else { return nil }
+        return trailer.reversed().reduce(0) { $0 << 8 | Int($1) }
     }
 
     /// Whether `bytes` start as gzip data does (the magic bytes 1f 8b).
