@@ -17,22 +17,37 @@ public struct InputFile: Sendable, Equatable {
     public var path: String
     /// How to read it.
     public var kind: Kind
-    /// Size in bytes.
+    /// Size in bytes (compressed bytes for a `.gz` file; 0 for standard input, whose size is unknown).
     public var size: Int
+    /// Whether the file is gzip data (a `.gz` name), inflated while it is read. Standard input
+    /// is told by its first bytes instead.
+    public var isGzip = false
+
+    /// Whether this is standard input, the path `-`.
+    public var isStandardInput: Bool { path == "-" }
 }
 
 /// Finds article files under the paths a user gives and reads articles out of them.
 public enum ArticleInputs {
     /// Collects article files: folders are walked recursively in name order (hidden entries skipped);
-    /// `.txt` files are text articles, `.jsonl`/`.ndjson` files JSON Lines.
+    /// `.txt` files are text articles, `.jsonl`/`.ndjson` files JSON Lines, and each of these
+    /// names with `.gz` after it is the same, gzip-compressed. The path `-` is standard input,
+    /// read as `standardInput` says (at most once).
     ///
     /// - Returns: the files, and the paths of other files found in folders (not indexed).
     /// - Throws: `NewsIndexError.Kind.inputNotFound` for a path that does not exist or cannot be read,
     ///   or a folder without article files; `NewsIndexError.Kind.badInput` for a named file of another type.
-    public static func collect(_ paths: [String]) throws -> (files: [InputFile], ignored: [String]) {
+    public static func collect(_ paths: [String], standardInput: InputFile.Kind = .jsonLines) throws -> (files: [InputFile], ignored: [String]) {
         var files: [InputFile] = []
         var ignored: [String] = []
         for path in paths {
+            if path == "-" {
+                guard !files.contains(where: \.isStandardInput) else {
+                    throw NewsIndexError(.badInput, "standard input (-) is given twice; it can be read only once.")
+                }
+                files.append(InputFile(path: path, kind: standardInput, size: 0))
+                continue
+            }
             var st = stat()
             guard stat(path, &st) == 0 else {
                 throw NewsIndexError(.inputNotFound, "cannot read \(path): \(FileIO.errnoText()). Check the path.")
@@ -45,19 +60,20 @@ public enum ArticleInputs {
                 }
             } else {
                 guard let kind = kind(of: path) else {
-                    throw NewsIndexError(.badInput, "\(path) is not an article file: newsindex reads .txt (one article per file) and .jsonl or .ndjson (one JSON article per line).")
+                    throw NewsIndexError(.badInput, "\(path) is not an article file: newsindex reads .txt (one article per file) and .jsonl or .ndjson (one JSON article per line), each also gzip-compressed (.txt.gz, .jsonl.gz), and - for standard input.")
                 }
                 guard access(path, R_OK) == 0 else {
                     throw NewsIndexError(.inputNotFound, "cannot read \(path): \(FileIO.errnoText()).")
                 }
-                files.append(InputFile(path: path, kind: kind, size: Int(st.st_size)))
+                files.append(InputFile(path: path, kind: kind, size: Int(st.st_size), isGzip: isGzip(path)))
             }
         }
         return (files, ignored)
     }
 
     static func kind(of path: String) -> InputFile.Kind? {
-        let lower = path.lowercased()
+        var lower = path.lowercased()
+        if lower.hasSuffix(".gz") { lower.removeLast(3) }
         if lower.hasSuffix(".txt") { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines }
         return nil
@@ -75,7 +91,7 @@ public enum ArticleInputs {
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 try walk(path, &files, &ignored)
             } else if let kind = kind(of: path) {
-                files.append(InputFile(path: path, kind: kind, size: Int(st.st_size)))
+                files.append(InputFile(path: path, kind: kind, size: Int(st.st_size), isGzip: isGzip(path)))
             } else {
                 ignored.append(path)
             }
@@ -178,60 +194,83 @@ public enum ArticleInputs {
     /// ``forEachArticle(in:withSizes:)`` with another limit than ``maxDocumentBytes`` (for tests).
     static func forEachArticle(in file: InputFile, maxBytes: Int,
                                _ body: (Result<Article, BadDocument>, _ location: DocumentLocation, _ inputBytes: Int) throws -> Void) throws {
+        try forEachArticle(in: file, maxBytes: maxBytes, progress: { result, location, size, _ in try body(result, location, size) })
+    }
+
+    /// ``forEachArticle(in:maxBytes:_:)``, also telling `body` how many bytes of the file are
+    /// read so far, for progress: compressed bytes for gzip, input bytes of the documents else.
+    static func forEachArticle(in file: InputFile, maxBytes: Int,
+                               progress body: (Result<Article, BadDocument>, _ location: DocumentLocation,
+                                               _ inputBytes: Int, _ fileBytesRead: Int) throws -> Void) throws {
         switch file.kind {
         case .text:
             let location = DocumentLocation(path: file.path)
-            func tooLarge(_ size: Int) -> BadDocument {
-                BadDocument(.tooLarge, at: location, "the file is \(sizeText(size)), over the limit of \(sizeText(maxBytes)) for one document; split it or leave it out")
+            if !file.isGzip && !file.isStandardInput {
+                if file.size > maxBytes {
+                    try body(.failure(tooLarge(location, file.size, maxBytes)), location, file.size, file.size)
+                    return
+                }
+                var bytes: [UInt8]
+                do { bytes = try FileIO.readFile(file.path) } catch let e as NewsIndexError {
+                    throw NewsIndexError(.inputNotFound, e.message)
+                }
+                let size = bytes.count
+                try textArticle(&bytes, size: size, file: file, maxBytes: maxBytes) { try body($0, location, size, size) }
+            } else {
+                let source = try openSource(file)
+                var (bytes, size) = try readAll(source, limit: maxBytes)
+                try textArticle(&bytes, size: size, file: file, maxBytes: maxBytes) { try body($0, location, size, source.consumed) }
             }
-            if file.size > maxBytes {
-                try body(.failure(tooLarge(file.size)), location, file.size)
-                return
-            }
-            var bytes: [UInt8]
-            do { bytes = try FileIO.readFile(file.path) } catch let e as NewsIndexError {
-                throw NewsIndexError(.inputNotFound, e.message)
-            }
-            let size = bytes.count
-            if size > maxBytes {
-                try body(.failure(tooLarge(size)), location, size)
-                return
-            }
-            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-            if let nul = bytes.firstIndex(of: 0) {
-                try body(.failure(BadDocument(.binary, at: location, "a NUL byte at offset \(nul): a binary file, not UTF-8 text")), location, size)
-                return
-            }
-            if let bad = bytes.withUnsafeBufferPointer(firstInvalidUTF8) {
-                try body(.failure(BadDocument(.notUTF8, at: location, "not valid UTF-8 (first bad byte at offset \(bad)); convert it to UTF-8, e.g. with iconv -f latin1 -t utf-8")), location, size)
-                return
-            }
-            let text = String(decoding: bytes, as: UTF8.self)
-            let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
-            let id = name.lowercased().hasSuffix(".txt") ? String(name.dropLast(4)) : name
-            let article = TextArticle.parse(text, id: id)
-            if article.body.allSatisfy({ $0.isWhitespace }) && article.title.isEmpty {
-                try body(.failure(BadDocument(.noBody, at: location, "the file holds no text")), location, size)
-                return
-            }
-            try body(.success(article), location, size)
         case .jsonLines:
             // Read in blocks of whole lines: memory stays bounded whatever the file's size, and a
             // line over the limit is read past, never held.
-            var reader: LineBlockReader
-            do { reader = try LineBlockReader(path: file.path, maxLineLength: maxBytes) } catch let e as NewsIndexError {
-                throw NewsIndexError(.inputNotFound, e.message)
-            }
+            let source = try openSource(file)
+            var reader = LineBlockReader(source: source, maxLineLength: maxBytes)
             var lines = 0
+            var read = 0
+            func progress(_ size: Int) -> Int {
+                read += size
+                return file.isGzip || file.isStandardInput ? source.consumed : read
+            }
             while try reader.next({ block in
                 try JSONLines.parse(block, file: file.path, linesBefore: &lines, maxBytes: maxBytes) { result, line, size in
-                    try body(result, DocumentLocation(path: file.path, line: line), size)
+                    try body(result, DocumentLocation(path: file.path, line: line), size, progress(size))
                 }
             }, tooLong: { size in
                 lines += 1
                 try body(.failure(JSONLines.tooLarge(file: file.path, line: lines, bytes: size, limit: maxBytes)),
-                         DocumentLocation(path: file.path, line: lines), size)
+                         DocumentLocation(path: file.path, line: lines), size, progress(size))
             }) {}
         }
+    }
+
+    private static func tooLarge(_ location: DocumentLocation, _ size: Int, _ maxBytes: Int) -> BadDocument {
+        BadDocument(.tooLarge, at: location, "the file is \(sizeText(size)), over the limit of \(sizeText(maxBytes)) for one document; split it or leave it out")
+    }
+
+    /// The article of a text file's `bytes` (`size` bytes in the input; none kept when over `maxBytes`), or why there is none.
+    private static func textArticle(_ bytes: inout [UInt8], size: Int, file: InputFile, maxBytes: Int,
+                                    _ body: (Result<Article, BadDocument>) throws -> Void) throws {
+        let location = DocumentLocation(path: file.path)
+        if size > maxBytes {
+            try body(.failure(tooLarge(location, size, maxBytes)))
+            return
+        }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if let nul = bytes.firstIndex(of: 0) {
+            try body(.failure(BadDocument(.binary, at: location, "a NUL byte at offset \(nul): a binary file, not UTF-8 text")))
+            return
+        }
+        if let bad = bytes.withUnsafeBufferPointer(firstInvalidUTF8) {
+            try body(.failure(BadDocument(.notUTF8, at: location, "not valid UTF-8 (first bad byte at offset \(bad)); convert it to UTF-8, e.g. with iconv -f latin1 -t utf-8")))
+            return
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let article = TextArticle.parse(text, id: textID(file))
+        if article.body.allSatisfy({ $0.isWhitespace }) && article.title.isEmpty {
+            try body(.failure(BadDocument(.noBody, at: location, "the file holds no text")))
+            return
+        }
+        try body(.success(article))
     }
 }

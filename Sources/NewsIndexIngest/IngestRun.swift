@@ -109,9 +109,11 @@ public struct IngestRun {
     ///   - strict: stop at the first bad document or unreadable date (the run throws it) instead
     ///     of skipping the document or indexing it undated.
     ///   - dateOrder: how all-numeric dates such as `03/04/2022` are read (see ``ArticleDate/Order``).
+    ///   - standardInput: what the path `-` (standard input) holds: JSON Lines unless told.
     /// - Throws: `NewsIndexError` when a path does not exist or holds no article files.
-    public init(paths: [String], indexPath: String, strict: Bool, dateOrder: ArticleDate.Order = .mdy) throws {
-        let inputs = try ArticleInputs.collect(paths)
+    public init(paths: [String], indexPath: String, strict: Bool, dateOrder: ArticleDate.Order = .mdy,
+                standardInput: InputFile.Kind = .jsonLines) throws {
+        let inputs = try ArticleInputs.collect(paths, standardInput: standardInput)
         files = inputs.files
         ignored = inputs.ignored
         totalBytes = inputs.files.reduce(0) { $0 + $1.size }
@@ -137,9 +139,7 @@ public struct IngestRun {
         var firstSeen: [Int: (file: Int32, line: Int32)] = [:]
         var done = 0          // bytes of finished files
         for (fileNumber, file) in files.enumerated() {
-            var inFile = 0    // bytes read from the current file
-            try ArticleInputs.forEachArticle(in: file, withSizes: { result, location, size in
-                inFile += size
+            try ArticleInputs.forEachArticle(in: file, maxBytes: ArticleInputs.maxDocumentBytes, progress: { result, location, size, inFile in
                 switch result {
                 case .success(var article):
                     let undated = try readDate(of: &article, at: location)

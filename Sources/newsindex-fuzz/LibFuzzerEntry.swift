@@ -10,7 +10,7 @@ enum LibFuzzerEntry {
             // Entered through libFuzzer's own main rather than ours: set up from the environment.
             let name = ProcessInfo.processInfo.environment["NEWSINDEX_FUZZ_TARGET"] ?? ""
             guard let target = Target(rawValue: name) else {
-                FileHandle.standardError.write(Data("newsindex-fuzz: set NEWSINDEX_FUZZ_TARGET to query or index\n".utf8))
+                FileHandle.standardError.write(Data("newsindex-fuzz: set NEWSINDEX_FUZZ_TARGET to query, index or gzip\n".utf8))
                 exit(2)
             }
             check = Target.rawCheck(target)

@@ -2,9 +2,9 @@ import Foundation
 import NewsIndex
 import NewsIndexFuzzing
 
-/// The two fuzz targets, each set up once per process.
+/// The fuzz targets, each set up once per process.
 enum Target: String {
-    case query, index
+    case query, index, gzip
 
     static func setUp(_ target: Target) -> (FuzzRandom) -> (description: String, run: () -> FuzzFailure?) {
         let scratch = NSTemporaryDirectory() + "newsindex-fuzz-\(ProcessInfo.processInfo.processIdentifier)"
@@ -12,6 +12,13 @@ enum Target: String {
         atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "newsindex-fuzz-\(ProcessInfo.processInfo.processIdentifier)") }
         do {
             switch target {
+            case .gzip:
+                return { rng in
+                    var rng = rng
+                    let c = GzipFuzzer.generate(&rng)
+                    let variant = rng.below(1 << 20)
+                    return ("gzip \(c.mutation)", { GzipFuzzer.check(c.bytes, mutation: c.mutation, variant: variant) })
+                }
             case .query:
                 try FuzzFixture.build(at: scratch)
                 let fuzzer = QueryFuzzer(index: try IndexReader(path: scratch))
@@ -41,6 +48,8 @@ enum Target: String {
         try? FileManager.default.removeItem(atPath: scratch)
         do {
             switch target {
+            case .gzip:
+                return { bytes in GzipFuzzer.check(Array(bytes), mutation: "libFuzzer input", variant: bytes.count) }
             case .query:
                 try FuzzFixture.build(at: scratch)
                 let fuzzer = QueryFuzzer(index: try IndexReader(path: scratch))
@@ -65,6 +74,8 @@ enum Target: String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var inputs: [[UInt8]] = []
         switch target {
+        case .gzip:
+            inputs = GzipFuzzer.seeds
         case .query:
             inputs = QueryFuzzer.seeds.map { Array($0.utf8) }
         case .index:

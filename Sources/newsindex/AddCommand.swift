@@ -7,7 +7,8 @@ struct AddCommand: ParsableCommand {
         commandName: "add",
         abstract: "Add articles to an existing index; an article whose id is there replaces it.",
         discussion: """
-        Reads .txt files, .jsonl files and folders as `newsindex build` does and adds their \
+        Reads .txt files, .jsonl files (either also gzip-compressed, .gz), folders, and standard \
+        input (-, JSON Lines unless --format text says one text article) as `newsindex build` does and adds their \
         articles to the index as new segments, analyzed with the index's own analyzer and entity \
         list. An article whose id is already in the index replaces the old one (update). In the \
         same run, segments are merged by a size-tiered policy (ten neighbours of about the same \
@@ -24,10 +25,12 @@ struct AddCommand: ParsableCommand {
           newsindex add incoming/ --index /srv/news-index
           newsindex add corrections.jsonl --strict --quiet
           newsindex add uk-today.jsonl --date-order dmy
+          newsindex add today.jsonl.gz
+          cat a.jsonl | newsindex add -
         """
     )
 
-    @Argument(help: ArgumentHelp("Files (.txt, .jsonl) and folders to add.", valueName: "path"))
+    @Argument(help: ArgumentHelp("Files (.txt, .jsonl, either also .gz), folders, and - for standard input.", valueName: "path"))
     var paths: [String]
 
     @OptionGroup var location: IndexLocation
@@ -45,8 +48,9 @@ struct AddCommand: ParsableCommand {
     private func add() throws {
         let start = Terminal.now()
         let showProgress = ingest.showProgress
-        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict, dateOrder: ingest.dateOrder)
-        var options = ingest.writerOptions(inputBytes: run.totalBytes)
+        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict, dateOrder: ingest.dateOrder,
+                                standardInput: ingest.standardInput)
+        var options = ingest.writerOptions(inputBytes: run.expectedInputBytes)
         options.mode = .append
         let writer = try IndexWriter(path: location.path, options: options)
         try run.runShowingProgress(into: writer, showProgress: showProgress)

@@ -9,7 +9,9 @@ struct BuildCommand: ParsableCommand {
         discussion: """
         Folders are walked recursively; .txt files are scraped articles (the id is the file name \
         without extension, the headline is found in the page), .jsonl files hold one JSON object per \
-        line with "id", "title", "body" and optional "date" and "url".
+        line with "id", "title", "body" and optional "date" and "url". Each may be gzip-compressed \
+        (.txt.gz, .jsonl.gz), read as it is inflated. The path - reads standard input: JSON Lines, \
+        or one text article with --format text; gzip on standard input is recognised by itself.
 
         Analyzers (--analyzer, stored in the index; searches use the index's own): news, the \
         default, folds case and accents, keeps numbers and acronyms whole and splits hyphenated \
@@ -35,6 +37,9 @@ struct BuildCommand: ParsableCommand {
           newsindex build articles/
           newsindex build feed.jsonl archive/2024/ --index /srv/news-index
           newsindex build feed.jsonl --analyzer english
+          newsindex build ../shared/corpus/bench.jsonl.gz
+          zcat dump.jsonl.gz | newsindex build -
+          newsindex build - --format text < page.txt
           newsindex build feed.jsonl --strict        # fail on the first bad document
           newsindex build uk-feed.jsonl --date-order dmy   # 03/04/2022 is 3 April
           newsindex build articles/ --entities my-entities.txt
@@ -42,7 +47,7 @@ struct BuildCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Files (.txt, .jsonl) and folders to index.", valueName: "path"))
+    @Argument(help: ArgumentHelp("Files (.txt, .jsonl, either also .gz), folders, and - for standard input.", valueName: "path"))
     var paths: [String]
 
     @OptionGroup var location: IndexLocation
@@ -69,8 +74,9 @@ struct BuildCommand: ParsableCommand {
     private func build() throws {
         let start = Terminal.now()
         let showProgress = ingest.showProgress
-        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict, dateOrder: ingest.dateOrder)
-        var options = ingest.writerOptions(inputBytes: run.totalBytes)
+        var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict, dateOrder: ingest.dateOrder,
+                                standardInput: ingest.standardInput)
+        var options = ingest.writerOptions(inputBytes: run.expectedInputBytes)
         options.analyzer = Analyzer(named: analyzer)!
         for file in entities {
             let text = try ArticleInputs.readTextFile(file)

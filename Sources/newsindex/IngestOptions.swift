@@ -20,8 +20,17 @@ struct IngestOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")
     var quiet = false
 
+    @Option(name: .long, help: ArgumentHelp("What standard input (the path -) holds: jsonl (JSON Lines, the default) or text (one article); gzip is recognised by itself.", valueName: "format"))
+    var format = "jsonl"
+
+    /// What the path `-` holds, from `--format`.
+    var standardInput: InputFile.Kind { InputFile.Kind(formatName: format) ?? .jsonLines }
+
     func validate() throws {
         if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
+        if InputFile.Kind(formatName: format) == nil {
+            throw ValidationError("unknown --format \"\(format)\"; the formats standard input can hold are \(InputFile.Kind.formatNames.map(\.name).joined(separator: " and "))")
+        }
         if memory < 16 || memory > 1 << 20 { throw ValidationError("--memory must be between 16 and 1048576 MB (got \(memory))") }
     }
 

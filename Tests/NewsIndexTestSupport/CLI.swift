@@ -31,6 +31,12 @@ public struct CLI {
     /// Runs the tool with `args` (`NEWSINDEX_INDEX` unset unless `env` sets it), feeding it `input`.
     @discardableResult
     public static func run(_ args: [String], env: [String: String] = [:], input: String? = nil) throws -> Result {
+        try run(args, env: env, inputData: input.map { Data($0.utf8) })
+    }
+
+    /// Runs the tool with `args`, feeding it the bytes `inputData` on standard input (such as gzip data).
+    @discardableResult
+    public static func run(_ args: [String], env: [String: String] = [:], inputData input: Data?) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
@@ -45,7 +51,7 @@ public struct CLI {
         if input != nil { p.standardInput = stdin }
         try p.run()
         if let input {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
+            stdin.fileHandleForWriting.write(input)
             try stdin.fileHandleForWriting.close()
         }
         let o = out.fileHandleForReading.readDataToEndOfFile()

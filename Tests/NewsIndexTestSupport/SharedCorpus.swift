@@ -26,6 +26,9 @@ public enum SharedCorpus {
     /// The 350 ABC articles as JSON Lines (`shared/corpus/lee-abc-news.jsonl`).
     public static var leeABCNews: String { corpus.appendingPathComponent("lee-abc-news.jsonl").path }
 
+    /// The benchmark articles, gzip-compressed JSON Lines (`shared/corpus/bench.jsonl.gz`).
+    public static var benchJSONLinesGzip: String { corpus.appendingPathComponent("bench.jsonl.gz").path }
+
     /// Whether the seeds and the ABC articles are both present.
     public static var isAvailable: Bool {
         FileManager.default.fileExists(atPath: seeds) && FileManager.default.fileExists(atPath: leeABCNews)

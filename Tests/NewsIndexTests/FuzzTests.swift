@@ -66,6 +66,23 @@ struct FuzzTests {
         #expect(few.description.contains("OR"))
     }
 
+    @Test("gzip of JSON Lines, damaged or random: read back exactly when whole, else badInput naming an offset; never a trap, the same whole or byte by byte")
+    func gzipShortRun() throws {
+        var rng = FuzzRandom(seed: 1_952)
+        var failures: [String] = []
+        var damaged = 0
+        let count = scaled(600)
+        for k in 0..<count {
+            let c = GzipFuzzer.generate(&rng)
+            if c.bytes != GzipFuzzer.seeds.first { damaged += 1 }
+            if let f = testWatchdog.run("gzip \(c.mutation)", { GzipFuzzer.check(c.bytes, mutation: c.mutation, variant: k) }) {
+                failures.append(f.description)
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) failures, first: \(failures.first ?? "")")
+        #expect(damaged > count / 2)
+    }
+
     @Test("damaged index files: rejected naming the file as is; with a matching CRC-32 they open and search, or throw NewsIndexError")
     func indexShortRun() throws {
         let dir = temporaryDirectory("newsindex-fuzz-index")

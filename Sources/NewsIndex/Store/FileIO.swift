@@ -108,8 +108,7 @@ package enum FileIO {
 /// `maxLineLength` is not kept at all: it is read past and only its length is reported, so memory
 /// stays within about one block plus `maxLineLength` whatever the file holds.
 package struct LineBlockReader: ~Copyable {
-    private let fd: Int32
-    private let path: String
+    private let source: any ByteSource
     private let maxLineLength: Int
     /// The start of a line that crosses a block boundary (never more than `maxLineLength` bytes).
     private var pending: [UInt8] = []
@@ -120,15 +119,20 @@ package struct LineBlockReader: ~Copyable {
     /// The most bytes `pending` ever held (for tests).
     private(set) var largestCarry = 0
 
+    /// Reads the file at `path`.
     package init(path: String, blockSize: Int = 4 << 20, maxLineLength: Int = .max) throws {
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw FileIO.ioError("open", path) }
-        self.path = path
+        self.init(source: try FileByteSource(path: path), blockSize: blockSize, maxLineLength: maxLineLength)
+    }
+
+    /// Reads `source` (a file, standard input, gzip data).
+    package init(source: any ByteSource, blockSize: Int = 4 << 20, maxLineLength: Int = .max) {
+        self.source = source
         self.maxLineLength = max(1, maxLineLength)
         block = [UInt8](repeating: 0, count: max(1, blockSize))
     }
 
-    deinit { close(fd) }
+    /// Bytes the source has taken from its file so far (compressed bytes for gzip).
+    package var consumed: Int { source.consumed }
 
     /// Calls `body` with the next runs of whole lines (each ending in a line feed, except the
     /// file's last line when it has none), and `tooLong` with the length (line feed included) of
@@ -140,11 +144,7 @@ package struct LineBlockReader: ~Copyable {
     package mutating func next(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void,
                        tooLong: (Int) throws -> Void = { _ in }) throws -> Bool {
         while !atEnd {
-            let n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileIO.ioError("read", path)
-            }
+            let n = try block.withUnsafeMutableBytes { try source.read(into: $0) }
             if n == 0 { atEnd = true; break }
             var delivered = false
             try block.withUnsafeBufferPointer { all in
