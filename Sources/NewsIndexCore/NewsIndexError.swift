@@ -47,7 +47,8 @@ public struct NewsIndexError: Error, CustomStringConvertible, Sendable, Equatabl
         case listEntities
         /// List the ids of the index (search for them).
         case listIDs
-        /// Run again without stopping at bad documents: they are then reported and skipped.
+        /// Run again without stopping at bad documents: they are then reported and skipped (and
+        /// articles with an unreadable date indexed undated).
         case skipBadDocuments
     }
 

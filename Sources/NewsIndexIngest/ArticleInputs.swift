@@ -199,7 +199,7 @@ public enum ArticleInputs {
 
     /// ``forEachArticle(in:maxBytes:_:)``, also telling `body` how many bytes of the file are
     /// read so far, for progress: compressed bytes for gzip, input bytes of the documents else.
-    static func forEachArticle(in file: InputFile, maxBytes: Int,
+    static func forEachArticle(in file: InputFile, maxBytes: Int, dateOrder: ArticleDate.Order = .mdy,
                                progress body: (Result<Article, BadDocument>, _ location: DocumentLocation,
                                                _ inputBytes: Int, _ fileBytesRead: Int) throws -> Void) throws {
         switch file.kind {
@@ -215,11 +215,11 @@ public enum ArticleInputs {
                     throw NewsIndexError(.inputNotFound, e.message)
                 }
                 let size = bytes.count
-                try textArticle(&bytes, size: size, file: file, maxBytes: maxBytes) { try body($0, location, size, size) }
+                try textArticle(&bytes, size: size, file: file, maxBytes: maxBytes, dateOrder: dateOrder) { try body($0, location, size, size) }
             } else {
                 let source = try openSource(file)
                 var (bytes, size) = try readAll(source, limit: maxBytes)
-                try textArticle(&bytes, size: size, file: file, maxBytes: maxBytes) { try body($0, location, size, source.consumed) }
+                try textArticle(&bytes, size: size, file: file, maxBytes: maxBytes, dateOrder: dateOrder) { try body($0, location, size, source.consumed) }
             }
         case .jsonLines:
             // Read in blocks of whole lines: memory stays bounded whatever the file's size, and a
@@ -233,7 +233,7 @@ public enum ArticleInputs {
                 return file.isGzip || file.isStandardInput ? source.consumed : read
             }
             while try reader.next({ block in
-                try JSONLines.parse(block, file: file.path, linesBefore: &lines, maxBytes: maxBytes) { result, line, size in
+                try JSONLines.parse(block, file: file.path, linesBefore: &lines, maxBytes: maxBytes, dateOrder: dateOrder) { result, line, size in
                     try body(result, DocumentLocation(path: file.path, line: line), size, progress(size))
                 }
             }, tooLong: { size in
@@ -250,7 +250,7 @@ public enum ArticleInputs {
 
     /// The article of a text file's `bytes` (`size` bytes in the input; none kept when over `maxBytes`), or why there is none.
     private static func textArticle(_ bytes: inout [UInt8], size: Int, file: InputFile, maxBytes: Int,
-                                    _ body: (Result<Article, BadDocument>) throws -> Void) throws {
+                                    dateOrder: ArticleDate.Order, _ body: (Result<Article, BadDocument>) throws -> Void) throws {
         let location = DocumentLocation(path: file.path)
         if size > maxBytes {
             try body(.failure(tooLarge(location, size, maxBytes)))
@@ -266,7 +266,7 @@ public enum ArticleInputs {
             return
         }
         let text = String(decoding: bytes, as: UTF8.self)
-        let article = TextArticle.parse(text, id: textID(file))
+        let article = TextArticle.parse(text, id: textID(file), dateOrder: dateOrder)
         if article.body.allSatisfy({ $0.isWhitespace }) && article.title.isEmpty {
             try body(.failure(BadDocument(.noBody, at: location, "the file holds no text")))
             return

@@ -139,10 +139,10 @@ public struct IngestRun {
         var firstSeen: [Int: (file: Int32, line: Int32)] = [:]
         var done = 0          // bytes of finished files
         for (fileNumber, file) in files.enumerated() {
-            try ArticleInputs.forEachArticle(in: file, maxBytes: ArticleInputs.maxDocumentBytes, progress: { result, location, size, inFile in
+            try ArticleInputs.forEachArticle(in: file, maxBytes: ArticleInputs.maxDocumentBytes, dateOrder: dateOrder, progress: { result, location, size, inFile in
                 switch result {
-                case .success(var article):
-                    let undated = try readDate(of: &article, at: location)
+                case .success(let article):
+                    let undated = try readDate(of: article, at: location)
                     let key = IngestRun.idKey(article.id)
                     do {
                         try add(article, size)
@@ -187,23 +187,15 @@ public struct IngestRun {
         }, onEvent: onEvent)
     }
 
-    /// Rereads the date in the run's order when that is not the default; returns the report of a
-    /// date that cannot be read (the article goes on undated, reported once it is indexed), or in
-    /// strict mode stops.
-    private func readDate(of article: inout Article, at location: DocumentLocation) throws -> BadDocument? {
-        if dateOrder != .mdy {
-            if let d = article.date, !d.text.isEmpty, let reread = ArticleDate(parsing: d.text, order: dateOrder) {
-                article.date = reread
-            } else if let text = article.unreadableDate, let reread = ArticleDate(parsing: text, order: dateOrder) {
-                article.date = reread
-                article.unreadableDate = nil
-            }
-        }
+    /// The report of a date that cannot be read (the article goes on undated, reported once it is
+    /// indexed), or in strict mode the stop.
+    private func readDate(of article: Article, at location: DocumentLocation) throws -> BadDocument? {
         guard let text = article.unreadableDate else { return nil }
         let bad = BadDocument(.badDate, at: location, "unreadable date \"\(text)\" in document \"\(article.id)\"; "
             + "indexed without a date (the README's \"Dates\" section lists the forms read)")
         if strict {
-            throw NewsIndexError(.badInput, "\(bad) (strict mode stops at the first unreadable date; the index at \(indexPath) was left unchanged)")
+            throw NewsIndexError(.badInput, "\(bad) (strict mode stops at the first unreadable date; the index at \(indexPath) was left unchanged)",
+                                 remedy: .skipBadDocuments)
         }
         return bad
     }

@@ -30,7 +30,7 @@ public enum JSONLines {
     /// `body` also gets the line's length in bytes (with its line feed). A line longer than
     /// `maxBytes` (line feed included) is reported as ``BadDocument/Reason/tooLarge`` unread.
     static func parse(_ u: UnsafeBufferPointer<UInt8>, file: String, linesBefore: inout Int,
-                      maxBytes: Int = .max,
+                      maxBytes: Int = .max, dateOrder: ArticleDate.Order = .mdy,
                       _ body: (Result<Article, BadDocument>, _ line: Int, _ bytes: Int) throws -> Void) throws {
         var lineNo = linesBefore
         defer { linesBefore = lineNo }
@@ -55,7 +55,7 @@ public enum JSONLines {
                 var p = LineParser(bytes: line)
                 let result: Result<Article, BadDocument>
                 do {
-                    result = .success(try p.article())
+                    result = .success(try p.article(dateOrder: dateOrder))
                 } catch {
                     let failure = LineParser.classify(line, error as? LineParser.Failure ?? LineParser.Failure(message: "\(error)"))
                     result = .failure(BadDocument(failure.reason, at: DocumentLocation(path: file, line: lineNo), failure.message))
@@ -111,7 +111,7 @@ struct LineParser {
 
     enum Value { case string(String), integer(String), null, other }
 
-    mutating func article() throws -> Article {
+    mutating func article(dateOrder: ArticleDate.Order = .mdy) throws -> Article {
         var id: String?, title: String?, body: String?, date: String?, url: String?
         var dateIsNumber = false
         skipSpace()
@@ -175,7 +175,7 @@ struct LineParser {
         if let date, !date.isEmpty {
             if dateIsNumber, let n = Int64(date) {
                 article.date = ArticleDate(secondsSinceEpoch: ArticleDate.seconds(fromUnixTime: n), text: date)
-            } else if let d = ArticleDate(parsing: date) {
+            } else if let d = ArticleDate(parsing: date, order: dateOrder) {
                 article.date = d
             } else {
                 article.unreadableDate = date

@@ -20,8 +20,8 @@ import NewsIndex
 /// at a heading such as "You might also like" or "Most Popular" after the article has begun and
 /// run until the next long paragraph.
 public enum TextArticle {
-    /// Builds an `Article` from a scraped page.
-    public static func parse(_ text: String, id: String) -> Article {
+    /// Builds an `Article` from a scraped page; `dateOrder` reads an all-numeric byline date.
+    public static func parse(_ text: String, id: String, dateOrder: ArticleDate.Order = .mdy) -> Article {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters() }
         var nonEmpty: [Int] = []   // indices into lines
         for (i, l) in lines.enumerated() where !l.isEmpty { nonEmpty.append(i) }
@@ -56,7 +56,7 @@ public enum TextArticle {
 
         var byline: String?
         var date: ArticleDate?
-        if let k = window.firstIndex(of: titleLine), k + 1 < window.count, let (name, d) = parseByline(lines[window[k + 1]]) {
+        if let k = window.firstIndex(of: titleLine), k + 1 < window.count, let (name, d) = parseByline(lines[window[k + 1]], order: dateOrder) {
             byline = name
             date = d
         }
@@ -195,13 +195,13 @@ public enum TextArticle {
     }
 
     /// "By Jane Doe", "by Jane Doe - 12/30/22 7:55 AM ET", "By Jane Doe and John Roe, Reuters": (name, date?).
-    static func parseByline(_ line: Substring) -> (String, ArticleDate?)? {
+    static func parseByline(_ line: Substring, order: ArticleDate.Order = .mdy) -> (String, ArticleDate?)? {
         guard line.hasPrefix("By ") || line.hasPrefix("by ") || line.hasPrefix("BY ") else { return nil }
         var rest = line.dropFirst(3)
         var date: ArticleDate?
         for sep in [" - ", " | ", " – ", " — "] {
             if let r = rest.firstRange(of: sep) {
-                date = ArticleDate(parsing: String(rest[r.upperBound...]))
+                date = ArticleDate(parsing: String(rest[r.upperBound...]), order: order)
                 rest = rest[..<r.lowerBound]
                 break
             }

@@ -75,6 +75,6 @@ func hint(_ remedy: NewsIndexError.Remedy) -> String {
     case .rebuildWithEntities: return "To change it, build the index again with --entities."
     case .listEntities: return "`newsindex entities` lists the entities of an index; `newsindex build --entities FILE` adds more."
     case .listIDs: return "`newsindex search` prints the ids."
-    case .skipBadDocuments: return "Without --strict, bad documents are reported and skipped."
+    case .skipBadDocuments: return "Without --strict, bad documents are reported and skipped, and unreadable dates indexed undated."
     }
 }

@@ -264,7 +264,7 @@ struct CLITests {
         let strict = try CLI.run(["build", dir + "/feed.jsonl", "--index", index, "--strict"])
         #expect(strict.status == 65)
         #expect(strict.err.contains("feed.jsonl:2"))
-        #expect(strict.err.contains("Without --strict, bad documents are reported and skipped."), "the CLI words the remedy: \(strict.err)")
+        #expect(strict.err.contains("Without --strict, bad documents are reported and skipped"), "the CLI words the remedy: \(strict.err)")
         #expect(try CLI.ids("strategic cooperation", index: index) == before, "the index is unchanged")
         // Without --strict the good lines are indexed (into another index) and the bad one reported.
         let other = dir + "/other"
