@@ -61,7 +61,12 @@ extension PrunedTopK {
             return try collectWords(clauses, prefix: tables.prefix, order: tables.order, leafEnds: tables.leafEnds,
                                     base: base, deleted: deleted, into: &top, prune: prune)
         }
-        return try collectClauses(clauses, shape, tables, base: base, deleted: deleted, into: &top, prune: prune)
+        if clauses.allSatisfy({ $0.cursor != nil }) {
+            return try collectClauses(clauses, clauses.map(WordClauseRef.init), shape, tables, base: base, deleted: deleted,
+                                      into: &top, prune: prune)
+        }
+        return try collectClauses(clauses, clauses.map { ClauseRef(Unmanaged.passUnretained($0)) }, shape, tables, base: base,
+                                  deleted: deleted, into: &top, prune: prune)
     }
 
     /// The number of non-essential clauses for θ: the longest prefix of clauses (by bound) whose
@@ -75,7 +80,7 @@ extension PrunedTopK {
 
     /// A non-essential clause looked up on `d`: its score there, or nil when it does not match `d`.
     @inline(__always)
-    static func probe(_ r: ClauseRef, _ d: Int32) throws -> Float? {
+    static func probe<R: ClauseAccess>(_ r: R, _ d: Int32) throws -> Float? {
         if r.doc < d { _ = try r.seek(d) }
         return r.doc == d ? try r.score() : nil
     }
@@ -87,13 +92,13 @@ extension PrunedTopK {
     }
 
     /// The loop of ``collect(_:base:deleted:into:prune:)`` once its tables are made.
-    private static func collectClauses(_ clauses: [Clause], _ shape: Clauses, _ tables: Tables, base: Int32, deleted: [UInt64],
-                                       into top: inout TopDocs, prune: Bool) throws -> Int {
+    private static func collectClauses<R: ClauseAccess>(_ clauses: [Clause], _ refs: [R], _ shape: Clauses, _ tables: Tables,
+                                                        base: Int32, deleted: [UInt64], into top: inout TopDocs,
+                                                        prune: Bool) throws -> Int {
         let n = clauses.count
         let conjunctive = shape.conjunctive
         let prefix = tables.prefix, order = tables.order, leafEnds = tables.leafEnds
-        // The hot loop reaches the clauses without reference counting; `clauses` keeps them alive.
-        let refs = clauses.map { ClauseRef(Unmanaged.passUnretained($0)) }
+        // The hot loop reaches the clauses through `refs`, without reference counting; `clauses` keeps them alive.
         defer { withExtendedLifetime(clauses) {} }
         var scored = 0
         // Phrase clauses pass over candidates that cannot beat θ before reading positions.
@@ -198,7 +203,7 @@ extension PrunedTopK {
     /// without a clause there moves the essential clauses on to the leaf's next document).
     /// Clauses are left on their first document at or after the result.
     /// The leaves are runs of `order` (a leaf's last clause has `leafEnds` set), cheapest first.
-    private static func nextShared(from start: Int32, _ refs: [ClauseRef], essential p: Int, order: UnsafePointer<Int>,
+    private static func nextShared<R: ClauseAccess>(from start: Int32, _ refs: [R], essential p: Int, order: UnsafePointer<Int>,
                                    leafEnds: UnsafePointer<Bool>) throws -> Int32 {
         let n = refs.count
         var d = start

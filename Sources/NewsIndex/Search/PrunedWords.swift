@@ -57,7 +57,7 @@ extension PrunedTopK {
         let n = clauses.count
         let noMore = PostingsCursor.noMoreDocs
         // Borrowed: `clauses` keeps the clauses and, through them, the cursors alive.
-        let refs = clauses.map { ClauseRef(Unmanaged.passUnretained($0)) }
+        let refs = clauses.map(WordClauseRef.init)
         let words = WordScoring(clauses)
         defer { withExtendedLifetime(clauses) {} }
         let window = WordWindow(clauses: n, width: wordsWindow)
@@ -138,7 +138,7 @@ extension PrunedTopK {
     /// Takes the window's marked documents in order: the non-essential clauses are looked up
     /// while the document could still beat θ, and the exact score is summed as ``collect`` sums it.
     @inline(__always)
-    private static func takeWindow(_ window: WordWindow, summary: UInt64, start: Int32, refs: [ClauseRef], essential p: Int,
+    private static func takeWindow(_ window: WordWindow, summary: UInt64, start: Int32, refs: [WordClauseRef], essential p: Int,
                                    prefix: UnsafePointer<Float>, order: UnsafePointer<Int>, leafEnds: UnsafePointer<Bool>,
                                    base: Int32, deleted: [UInt64], theta: inout Float,
                                    into top: inout TopDocs, prune: Bool, scored: inout Int) throws {

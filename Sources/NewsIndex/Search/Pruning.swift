@@ -79,11 +79,14 @@ struct PrunedTopK {
 
         /// The score on the current document, as the exhaustive scorer computes it.
         @inline(__always) func score() throws -> Float {
-            if let c = cursorRef {
-                return c._withUnsafeGuaranteedRef { termScore(freq: Float($0.freq), norm: norms[Int($0.doc)]) }
-            }
+            if let c = cursorRef { return c._withUnsafeGuaranteedRef { wordScore($0) } }
             if let p = pairRef { return try p._withUnsafeGuaranteedRef { try $0.score() } }
             return try scorer.unsafelyUnwrapped.score()
+        }
+
+        /// The score of a single-word clause on `cursor`'s document (`cursor` is ``cursor``).
+        @inline(__always) func wordScore(_ cursor: PostingsCursor) -> Float {
+            termScore(freq: Float(cursor.freq), norm: norms[Int(cursor.doc)])
         }
 
         /// ``BM25/score(freq:norm:)`` in the same float operations.
@@ -107,14 +110,49 @@ struct PrunedTopK {
         }
     }
 
+    /// What the document-at-a-time loops need of a clause: its document, moves and score.
+    /// Two kinds, so that the loops are compiled twice: one for any clauses, and one for
+    /// single words only, whose calls go straight to the postings cursor.
+    protocol ClauseAccess {
+        /// The clause's current document.
+        var doc: Int32 { get }
+        /// Moves to the next document.
+        func advance() throws -> Int32
+        /// Moves to the first document at or after `target`.
+        func seek(_ target: Int32) throws -> Int32
+        /// The score on the current document.
+        func score() throws -> Float
+        /// The bound of the current block and its last document (see ``Clause/blockBound()``).
+        func blockBound() -> (bound: Float, lastDoc: Int32)?
+    }
+
     /// A clause borrowed without reference counting (the caller keeps it alive).
-    struct ClauseRef {
+    struct ClauseRef: ClauseAccess {
         let clause: Unmanaged<Clause>
         init(_ clause: Unmanaged<Clause>) { self.clause = clause }
         @inline(__always) var doc: Int32 { clause._withUnsafeGuaranteedRef { $0.doc } }
         @inline(__always) func advance() throws -> Int32 { try clause._withUnsafeGuaranteedRef { try $0.advance() } }
         @inline(__always) func seek(_ target: Int32) throws -> Int32 { try clause._withUnsafeGuaranteedRef { try $0.seek(target) } }
         @inline(__always) func score() throws -> Float { try clause._withUnsafeGuaranteedRef { try $0.score() } }
+        @inline(__always) func blockBound() -> (bound: Float, lastDoc: Int32)? { clause._withUnsafeGuaranteedRef { $0.blockBound() } }
+    }
+
+    /// A single-word clause borrowed without reference counting: its cursor is reached without
+    /// asking which kind of clause it is.
+    struct WordClauseRef: ClauseAccess {
+        let clause: Unmanaged<Clause>
+        let cursor: Unmanaged<PostingsCursor>
+        /// `clause`, which must have a cursor.
+        init(_ clause: Clause) {
+            self.clause = Unmanaged.passUnretained(clause)
+            cursor = Unmanaged.passUnretained(clause.cursor.unsafelyUnwrapped)
+        }
+        @inline(__always) var doc: Int32 { cursor._withUnsafeGuaranteedRef { $0.doc } }
+        @inline(__always) func advance() throws -> Int32 { try cursor._withUnsafeGuaranteedRef { try $0.advance() } }
+        @inline(__always) func seek(_ target: Int32) throws -> Int32 { try cursor._withUnsafeGuaranteedRef { try $0.seek(target) } }
+        @inline(__always) func score() throws -> Float {
+            clause._withUnsafeGuaranteedRef { c in cursor._withUnsafeGuaranteedRef { c.wordScore($0) } }
+        }
         @inline(__always) func blockBound() -> (bound: Float, lastDoc: Int32)? { clause._withUnsafeGuaranteedRef { $0.blockBound() } }
     }
 
