@@ -243,6 +243,7 @@ enum DatesFormat {
         }
     }
 
+    /// Opens the date column (envelope and header) of a segment that has `docCount` documents.
     static func read(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int) throws -> Column {
         var r = try FileEnvelope.open(bytes, file: file, type: .dates, segmentID: segmentID)
         return try Damage.surfacing { try readColumn(&r, docCount: docCount, segment: nil) }

@@ -201,6 +201,7 @@ struct StoredFieldsReader {
     /// The documents in the file.
     var docCount: Int { layout.docCount }
 
+    /// Opens the file (envelope and trailer) of a segment that has `expected` documents.
     init(bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount expected: Int) throws {
         let body = try FileEnvelope.open(bytes, file: file, type: .storedFields, segmentID: segmentID)
         layout = try Damage.surfacing { try StoredFieldsLayout.decode(body, docCount: expected, segment: nil) }
