@@ -78,28 +78,73 @@ enum NormsFormat {
     private static func readFields(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int)
         throws -> [IndexedField: (stats: FieldStats, normsOffset: Int)] {
         var r = try FileEnvelope.open(bytes, file: file, type: .norms, segmentID: segmentID)
-        let n = Int(try r.readU32())
-        guard n == docCount else { throw r.corrupt("the norms cover \(n) documents but the segment has \(docCount)") }
-        let fieldCount = Int(try r.readU8())
+        let fieldCount = try readFieldCount(&r, docCount: docCount, segment: nil).count
         var out: [IndexedField: (FieldStats, Int)] = [:]
         for _ in 0..<fieldCount {
-            let num = try r.readU8()
-            guard let field = IndexedField(rawValue: num) else { throw r.corrupt("unknown field number \(num)") }
-            let dwf = Int(try r.readU32())
-            let sum = try r.readU64()
-            guard dwf <= docCount, sum <= UInt64(Int.max / 2) else { throw r.corrupt("impossible statistics for field \(field.name)") }
+            let h = try readFieldHeader(&r) { _, _ in }
+            guard h.docsWithField <= docCount, h.sumTotalTermFreq <= UInt64(Int.max / 2) else {
+                throw r.corrupt("impossible statistics for field \(h.field.name)")
+            }
             let offset = r.offset
             try r.skip(docCount)
-            out[field] = (FieldStats(docCount: dwf, sumTotalTermFreq: Int(sum)), offset)
+            out[h.field] = (FieldStats(docCount: h.docsWithField, sumTotalTermFreq: Int(h.sumTotalTermFreq)), offset)
         }
         guard r.isAtEnd else { throw r.corrupt("\(r.remaining) unexpected bytes after the norms") }
         return out
+    }
+
+    /// Decodes `DocCount` and `FieldCount`, moving `r` past them, and returns FieldCount and its
+    /// offset. DocCount must be `docCount`, else ``Damage`` worded for the check (`segment` names
+    /// the segment; nil when a search decodes) with the search's wording as its `searchDetail`.
+    static func readFieldCount(_ r: inout ByteReader, docCount: Int, segment: String?) throws -> (count: Int, at: Int) {
+        let n = Int(try r.readU32())
+        guard n == docCount else {
+            let manifest = segment.map { "the manifest says segment \($0) has" } ?? "the segment has"
+            throw r.damage("the norms cover \(n) documents, but \(manifest) \(docCount)", at: r.offset - 4,
+                           search: "the norms cover \(n) documents but the segment has \(docCount)")
+        }
+        let at = r.offset
+        return (Int(try r.readU8()), at)
+    }
+
+    /// A field's header in the .nrm file as ``readFieldHeader(_:_:)`` decodes it.
+    struct FieldHeader {
+        /// The field.
+        let field: IndexedField
+        /// The offset of its FieldNumber.
+        let at: Int
+        /// DocsWithField, as stored.
+        let docsWithField: Int
+        /// SumTotalTermFreq, as stored.
+        let sumTotalTermFreq: UInt64
+        /// The offset of DocsWithField (SumTotalTermFreq follows it, and the norm bytes that).
+        var docsWithFieldAt: Int { at + 1 }
+        /// The offset of SumTotalTermFreq.
+        var sumAt: Int { at + 5 }
+    }
+
+    /// Decodes the header of the field at `r` (`FieldNumber`, `DocsWithField`, `SumTotalTermFreq`),
+    /// moving `r` to its norm bytes; `judge` sees the field and the offset of its number before
+    /// the statistics are read. Throws ``Damage`` for an unknown field number or a short file;
+    /// each caller judges the statistics by its own rules.
+    @inline(__always)
+    static func readFieldHeader(_ r: inout ByteReader, _ judge: (IndexedField, Int) throws -> Void) throws -> FieldHeader {
+        let at = r.offset
+        let number = try r.readU8()
+        guard let field = IndexedField(rawValue: number) else {
+            throw r.damage("unknown field number \(number)", at: at, search: "unknown field number \(number)")
+        }
+        try judge(field, at)
+        let docsWithField = Int(try r.readU32())
+        let sum = try r.readU64()
+        return FieldHeader(field: field, at: at, docsWithField: docsWithField, sumTotalTermFreq: sum)
     }
 
     /// One field's part of the .nrm file, as the validating pass found it.
     struct FieldNorms {
         /// The offset of the norm bytes.
         var offset: Int
+        /// SumTotalTermFreq, as stored.
         var sumTotalTermFreq: UInt64
         /// The offset of SumTotalTermFreq.
         var sumAt: Int
@@ -112,35 +157,27 @@ enum NormsFormat {
     static func validate(_ bytes: UnsafeRawBufferPointer, file: String, docCount: Int, segment: String,
                          _ problems: ProblemList, into fields: inout [FieldNorms?]) throws {
         var c = ByteReader(bytes, file: file, from: FormatConstants.headerSize, to: bytes.count - FormatConstants.footerSize)
-        let n = Int(try c.readU32())
-        guard n == docCount else {
-            throw c.damage("the norms cover \(n) documents, but the manifest says segment \(segment) has \(docCount)", at: c.offset - 4)
-        }
-        let countAt = c.offset
-        let fieldCount = Int(try c.readU8())
+        let (fieldCount, countAt) = try readFieldCount(&c, docCount: docCount, segment: segment)
         if fieldCount != IndexedField.allCases.count {
             problems.add(file, countAt, "FieldCount is \(fieldCount), but every segment has norms for the \(IndexedField.allCases.count) indexed fields")
         }
         for k in 0..<fieldCount {
-            let at = c.offset
-            let number = try c.readU8()
-            guard let field = IndexedField(rawValue: number) else { throw c.damage("unknown field number \(number)", at: at) }
-            guard fields[Int(number)] == nil else { throw c.damage("the norms of field \(field.name) appear twice", at: at) }
-            if Int(number) != k {
-                problems.add(file, at, "the norms of field \(field.name) come in place \(k); fields are written in order")
+            let h = try readFieldHeader(&c) { field, at in
+                guard fields[Int(field.rawValue)] == nil else {
+                    throw Damage(file: file, offset: at, message: "the norms of field \(field.name) appear twice")
+                }
+                if Int(field.rawValue) != k {
+                    problems.add(file, at, "the norms of field \(field.name) come in place \(k); fields are written in order")
+                }
             }
-            let dwfAt = c.offset
-            let docsWithField = Int(try c.readU32())
-            let sumAt = c.offset
-            let sum = try c.readU64()
             let offset = c.offset
             let norms = try c.readBytes(docCount)
             var nonZero = 0
             for b in norms where b != 0 { nonZero += 1 }
-            if nonZero != docsWithField {
-                problems.add(file, dwfAt, "DocsWithField of field \(field.name) is \(docsWithField), but \(nonZero) documents have a non-zero norm")
+            if nonZero != h.docsWithField {
+                problems.add(file, h.docsWithFieldAt, "DocsWithField of field \(h.field.name) is \(h.docsWithField), but \(nonZero) documents have a non-zero norm")
             }
-            fields[Int(number)] = FieldNorms(offset: offset, sumTotalTermFreq: sum, sumAt: sumAt)
+            fields[Int(h.field.rawValue)] = FieldNorms(offset: offset, sumTotalTermFreq: h.sumTotalTermFreq, sumAt: h.sumAt)
         }
         if !c.isAtEnd { problems.add(file, c.offset, "\(c.remaining) unexpected bytes after the norms") }
     }
@@ -182,32 +219,67 @@ enum DatesFormat {
 
     /// Where a segment's packed dates are and how to read them.
     struct Column {
+        /// The offset of the packed codes.
         let offset: Int
+        /// The date of code 1.
         let base: Int64
+        /// The bits of one code.
         let width: Int
+
+        /// The code of document `doc` (0: no date), for a column whose width is not 0.
+        @inline(__always)
+        func code(_ doc: Int, in bytes: UnsafeRawBufferPointer) -> UInt64 {
+            let bit = doc * width
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + bit >> 3, as: UInt64.self))
+            return width == 64 ? word : (word >> UInt64(bit & 7)) & ((1 << UInt64(width)) - 1)
+        }
 
         /// The date of document `doc`, nil when it has none.
         @inline(__always)
         func date(_ doc: Int, in bytes: UnsafeRawBufferPointer) -> Int64? {
             guard width > 0 else { return nil }
-            let bit = doc * width
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + bit >> 3, as: UInt64.self))
-            let code = width == 64 ? word : (word >> UInt64(bit & 7)) & ((1 << UInt64(width)) - 1)
+            let code = code(doc, in: bytes)
             return code == 0 ? nil : base &+ Int64(bitPattern: code &- 1)
         }
     }
 
+    /// Opens the date column (envelope and header) of a segment that has `docCount` documents.
     static func read(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int) throws -> Column {
-        try Damage.surfacing { try readColumn(bytes, file: file, segmentID: segmentID, docCount: docCount) }
+        var r = try FileEnvelope.open(bytes, file: file, type: .dates, segmentID: segmentID)
+        return try Damage.surfacing { try readColumn(&r, docCount: docCount, segment: nil) }
     }
 
-    private static func readColumn(_ bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount: Int) throws -> Column {
-        var r = try FileEnvelope.open(bytes, file: file, type: .dates, segmentID: segmentID)
+    /// Decodes the column's header at `r` (`DocCount`, `Base`, `Width`) and checks that the packed
+    /// codes and their padding fill the rest of `r`. Throws ``Damage`` worded for the check
+    /// (`segment` names the segment; nil when a search decodes), with the search's wording, which
+    /// calls every failure a wrong size, as its `searchDetail`.
+    static func readColumn(_ r: inout ByteReader, docCount: Int, segment: String?) throws -> Column {
+        func wrongSize(_ at: Int) -> String { "the date column has the wrong size for \(docCount) documents at offset \(at)" }
         let n = Int(try r.readU32())
+        guard n == docCount else {
+            // A search reads Base and Width before it judges DocCount: a file too short for them
+            // is reported as the bytes it lacks.
+            var t = r
+            let search: String
+            do {
+                _ = try t.readU64()
+                _ = try t.readU8()
+                search = wrongSize(t.offset)
+            } catch let d as Damage { search = d.searchDetail ?? d.message }
+            let manifest = segment.map { "the manifest says segment \($0) has" } ?? "the segment has"
+            throw Damage(file: r.file, offset: r.offset - 4, message: "the date column covers \(n) documents, but \(manifest) \(docCount)",
+                         searchDetail: search)
+        }
         let base = Int64(bitPattern: try r.readU64())
+        let widthAt = r.offset
         let width = Int(try r.readU8())
-        guard n == docCount, width <= 56 || width == 64, r.remaining == (docCount * width + 7) / 8 + 8 else {
-            throw r.corrupt("the date column has the wrong size for \(docCount) documents")
+        guard width <= 56 || width == 64 else {
+            throw Damage(file: r.file, offset: widthAt, message: "invalid code width \(width) (0 to 56, or 64)", searchDetail: wrongSize(r.offset))
+        }
+        let packedLength = (docCount * width + 7) / 8
+        guard r.remaining == packedLength + 8 else {
+            throw r.damage("the packed codes take \(r.remaining) bytes with their padding, but \(docCount) codes of \(width) bits need \(packedLength + 8)",
+                           search: "the date column has the wrong size for \(docCount) documents")
         }
         return Column(offset: r.offset, base: base, width: width)
     }
@@ -218,45 +290,34 @@ enum DatesFormat {
     static func validate(_ bytes: UnsafeRawBufferPointer, file: String, docCount: Int, segment: String,
                          _ problems: ProblemList) throws -> [Bool] {
         var c = ByteReader(bytes, file: file, from: FormatConstants.headerSize, to: bytes.count - FormatConstants.footerSize)
-        let n = Int(try c.readU32())
-        guard n == docCount else {
-            throw c.damage("the date column covers \(n) documents, but the manifest says segment \(segment) has \(docCount)", at: c.offset - 4)
-        }
-        let base = try c.readU64()
-        let widthAt = c.offset
-        let width = Int(try c.readU8())
-        guard width <= 56 || width == 64 else { throw c.damage("invalid code width \(width) (0 to 56, or 64)", at: widthAt) }
+        let column = try readColumn(&c, docCount: docCount, segment: segment)
+        let width = column.width, widthAt = column.offset - 1, baseAt = widthAt - 8
         let packedLength = (docCount * width + 7) / 8
-        guard c.remaining == packedLength + 8 else {
-            throw c.damage("the packed codes take \(c.remaining) bytes with their padding, but \(docCount) codes of \(width) bits need \(packedLength + 8)")
-        }
-        let packedAt = c.offset
-        let padding = UnsafeRawBufferPointer(rebasing: bytes[(packedAt + packedLength)..<(packedAt + packedLength + 8)])
+        let padding = UnsafeRawBufferPointer(rebasing: bytes[(column.offset + packedLength)..<(column.offset + packedLength + 8)])
         if padding.contains(where: { $0 != 0 }) {
-            problems.add(file, packedAt + packedLength, "the eight padding bytes after the codes are not zero")
+            problems.add(file, column.offset + packedLength, "the eight padding bytes after the codes are not zero")
         }
         var present = [Bool](repeating: false, count: docCount)
+        guard width > 0 else {
+            if column.base != 0 {
+                problems.add(file, baseAt, "Base is \(column.base), but no document has a date (Base is then 0)")
+            }
+            return present
+        }
         var smallest = UInt64.max
-        if width > 0 {
-            let mask: UInt64 = width == 64 ? .max : (1 << UInt64(width)) - 1
-            for d in 0..<docCount {
-                let bit = d * width
-                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: packedAt + bit >> 3, as: UInt64.self))
-                let code = width == 64 ? word : (word >> UInt64(bit & 7)) & mask
-                guard code != 0 else { continue }
-                present[d] = true
-                smallest = min(smallest, code)
-                if Int64(bitPattern: base).addingReportingOverflow(Int64(bitPattern: code - 1)).overflow {
-                    problems.add(file, packedAt + bit >> 3, "the date code \(code) of document \(d) overflows the date range (Base \(Int64(bitPattern: base)))")
-                }
+        for d in 0..<docCount {
+            let code = column.code(d, in: bytes)
+            guard code != 0 else { continue }
+            present[d] = true
+            smallest = min(smallest, code)
+            if column.base.addingReportingOverflow(Int64(bitPattern: code - 1)).overflow {
+                problems.add(file, column.offset + (d * width) >> 3, "the date code \(code) of document \(d) overflows the date range (Base \(column.base))")
             }
-            if smallest == .max {
-                problems.add(file, widthAt, "the code width is \(width), but no document has a date (the width of an empty column is 0)")
-            } else if smallest != 1 {
-                problems.add(file, widthAt - 8, "Base is not the segment's smallest date: the smallest code is \(smallest), not 1")
-            }
-        } else if base != 0 {
-            problems.add(file, widthAt - 8, "Base is \(Int64(bitPattern: base)), but no document has a date (Base is then 0)")
+        }
+        if smallest == .max {
+            problems.add(file, widthAt, "the code width is \(width), but no document has a date (the width of an empty column is 0)")
+        } else if smallest != 1 {
+            problems.add(file, baseAt, "Base is not the segment's smallest date: the smallest code is \(smallest), not 1")
         }
         return present
     }

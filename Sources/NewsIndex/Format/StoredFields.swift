@@ -59,80 +59,190 @@ struct StoredFieldsWriter {
     }
 }
 
+/// Where the parts of a stored-fields file lie, as its trailer says: decoded by ``decode(_:docCount:segment:)``
+/// for both ``StoredFieldsReader`` and `newsindex check`.
+struct StoredFieldsLayout {
+    /// The documents the trailer says the chunks hold.
+    let docCount: Int
+    /// The number of chunks (and of chunk index entries).
+    let chunkCount: Int
+    /// The offset of the chunk index (where the chunks end).
+    let indexAt: Int
+    /// The offset of the trailer (where the chunk index ends).
+    let trailerAt: Int
+
+    /// The size of one chunk index entry.
+    static let entrySize = 20
+    /// The size of the trailer.
+    static let trailerSize = 16
+
+    /// Decodes the trailer that ends `body` (a reader over the file's body, between header and
+    /// footer): it must hold `expected` documents and end a chunk index of `ChunkCount` entries.
+    /// Throws ``Damage`` worded for the check (`segment` names the segment; nil when a search
+    /// decodes), with the search's own wording as its `searchDetail`.
+    static func decode(_ body: ByteReader, docCount expected: Int, segment: String?) throws -> StoredFieldsLayout {
+        guard body.remaining >= trailerSize else {
+            throw Damage(file: body.file, offset: body.offset, message: "the trailer (\(trailerSize) bytes) is missing",
+                         searchDetail: "the trailer is missing at offset \(body.offset)")
+        }
+        let trailerAt = body.end - trailerSize
+        var t = body
+        t.offset = trailerAt
+        let n = Int(try t.readU32())
+        let chunks = Int(try t.readU32())
+        let io = try t.readU64()
+        // A search words every inconsistency of the trailer alike.
+        func search() -> String { "the stored-fields trailer is inconsistent (\(n) documents, \(chunks) chunks)" }
+        guard n == expected else {
+            let manifest = segment.map { "the manifest says segment \($0) has" } ?? "the segment has"
+            throw Damage(file: body.file, offset: trailerAt, message: "the stored fields hold \(n) documents, but \(manifest) \(expected)",
+                         searchDetail: search())
+        }
+        guard io >= UInt64(FormatConstants.headerSize), io <= UInt64(trailerAt),
+              UInt64(trailerAt) - io == UInt64(chunks * entrySize) else {
+            throw Damage(file: body.file, offset: trailerAt, message: "the trailer is inconsistent: a chunk index at offset \(io) with \(chunks) chunks does not end where the trailer begins (\(trailerAt))",
+                         searchDetail: search())
+        }
+        return StoredFieldsLayout(docCount: n, chunkCount: chunks, indexAt: Int(io), trailerAt: trailerAt)
+    }
+
+    /// Chunk `c`'s index entry in `bytes` (the whole file), for `c` in `0..<chunkCount`.
+    @inline(__always)
+    func entry(_ c: Int, in bytes: UnsafeRawBufferPointer) -> ChunkEntry {
+        let at = indexAt + c * StoredFieldsLayout.entrySize
+        func u32(_ k: Int) -> Int { Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + k, as: UInt32.self))) }
+        return ChunkEntry(firstDoc: u32(0),
+                          offset: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 4, as: UInt64.self)),
+                          compressed: u32(12), uncompressed: u32(16), at: at)
+    }
+}
+
+/// One entry of the chunk index as stored, decoded by ``StoredFieldsLayout/entry(_:in:)``; each
+/// caller judges it by its own rules.
+struct ChunkEntry {
+    /// The number of the chunk's first document.
+    let firstDoc: Int
+    /// Where the compressed chunk starts, as stored (a damaged one may be past `Int.max`).
+    let offset: UInt64
+    /// The chunk's compressed length.
+    let compressed: Int
+    /// The length of the chunk's records once inflated.
+    let uncompressed: Int
+    /// The offset of the entry itself.
+    let at: Int
+
+    /// Whether the compressed chunk lies between the header and `end` (the chunk index).
+    @inline(__always)
+    func lies(before end: Int) -> Bool {
+        offset >= UInt64(FormatConstants.headerSize) && offset <= UInt64(end) && UInt64(compressed) <= UInt64(end) - offset
+    }
+
+    /// The compressed chunk in `bytes`, once ``lies(before:)`` holds.
+    func data(in bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[Int(offset)..<(Int(offset) + compressed)])
+    }
+}
+
+/// One field of a stored record as decoded by ``StoredRecord/read(_:strict:_:)``.
+struct StoredValue {
+    /// The stored field number (not always a known ``StoredField``).
+    let number: UInt8
+    /// The value's bytes (UTF-8 unless damaged).
+    let bytes: UnsafeRawBufferPointer
+    /// The offset of its FieldNumber in the inflated chunk.
+    let at: Int
+    /// The offset just past its bytes.
+    let end: Int
+
+    /// The value as text; throws ``Damage`` when it is not UTF-8.
+    @inline(__always)
+    func text(file: String) throws -> String {
+        guard let s = UTF8Text.string(bytes) else { throw notUTF8(file) }
+        return s
+    }
+
+    /// Throws ``Damage`` when the value is not UTF-8, without making a string.
+    func validate(file: String) throws {
+        if UTF8Text.firstInvalid(bytes.bindMemory(to: UInt8.self)) != nil { throw notUTF8(file) }
+    }
+
+    /// The damage of a value that is not UTF-8, in the check's words and in a search's.
+    private func notUTF8(_ file: String) -> Damage {
+        Damage(file: file, offset: at, message: "a value of field \(number) is not valid UTF-8",
+               searchDetail: "invalid UTF-8 in a stored string at offset \(end)")
+    }
+}
+
+/// The decoder of one stored record, for showing a document, merging and `newsindex check`.
+enum StoredRecord {
+    /// Decodes the record at `r` (`FieldCount`, then each field's number, length and bytes),
+    /// calling `body` with each field in order. With `strict` (the check) an unknown field number
+    /// is ``Damage``; otherwise it is handed to `body` like the others. Throws ``Damage`` naming the
+    /// item that does not decode.
+    @inline(__always)
+    static func read(_ r: inout ByteReader, strict: Bool, _ body: (StoredValue) throws -> Void) throws {
+        let fieldCount = try r.readVInt(max: 255, "the field count")
+        for _ in 0..<fieldCount {
+            let at = r.offset
+            let number = try r.readU8()
+            if strict, StoredField(rawValue: number) == nil { throw r.damage("unknown stored field number \(number)", at: at) }
+            let length = try r.readVInt(max: r.remaining, "a value's length")
+            let bytes = try r.readBytes(length)
+            try body(StoredValue(number: number, bytes: bytes, at: at, end: r.offset))
+        }
+    }
+}
+
+/// The search-time reader of a stored-fields file: one document for showing, all for merging.
 struct StoredFieldsReader {
     private let bytes: UnsafeRawBufferPointer
     private let file: String
-    private let chunkCount: Int
-    private let indexOffset: Int
-    let docCount: Int
+    private let layout: StoredFieldsLayout
+    /// The documents in the file.
+    var docCount: Int { layout.docCount }
 
-    private static let entrySize = 20
-
+    /// Opens the file (envelope and trailer) of a segment that has `expected` documents.
     init(bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount expected: Int) throws {
-        self = try Damage.surfacing { try StoredFieldsReader(reading: bytes, file: file, segmentID: segmentID, docCount: expected) }
-    }
-
-    private init(reading bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docCount expected: Int) throws {
-        var r = try FileEnvelope.open(bytes, file: file, type: .storedFields, segmentID: segmentID)
-        guard r.remaining >= 16 else { throw r.corrupt("the trailer is missing") }
-        r.offset = r.end - 16
-        docCount = Int(try r.readU32())
-        chunkCount = Int(try r.readU32())
-        let io = try r.readU64()
-        guard docCount == expected, io >= UInt64(FormatConstants.headerSize), io <= UInt64(r.end - 16),
-              UInt64(chunkCount * StoredFieldsReader.entrySize) == UInt64(r.end - 16) - io else {
-            throw NewsIndexError.corrupt(file, "the stored-fields trailer is inconsistent (\(docCount) documents, \(chunkCount) chunks)")
-        }
-        indexOffset = Int(io)
+        let body = try FileEnvelope.open(bytes, file: file, type: .storedFields, segmentID: segmentID)
+        layout = try Damage.surfacing { try StoredFieldsLayout.decode(body, docCount: expected, segment: nil) }
         self.bytes = bytes
         self.file = file
     }
 
-    private func entry(_ c: Int) -> (firstDoc: Int, offset: Int, compressed: Int, uncompressed: Int) {
-        let at = indexOffset + c * StoredFieldsReader.entrySize
-        // A damaged offset past Int.max reads as negative, which `document` rejects.
-        return (Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))),
-                Int(truncatingIfNeeded: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 4, as: UInt64.self))),
-                Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 12, as: UInt32.self))),
-                Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 16, as: UInt32.self))))
+    /// The chunk of entry `e` inflated. It must be in place (`inPlace`: its first document fits
+    /// the caller's walk) and lie in the chunk data, else the caller's `misplaced` error; it must
+    /// not claim more than `limit` inflated bytes, else `oversized`.
+    private func inflate(_ e: ChunkEntry, inPlace: Bool, misplaced: @autoclosure () -> String,
+                         limit: Int, oversized: @autoclosure () -> String) throws -> [UInt8] {
+        guard inPlace, e.lies(before: layout.indexAt) else { throw NewsIndexError.corrupt(file, misplaced()) }
+        guard e.uncompressed <= limit else { throw NewsIndexError.corrupt(file, oversized()) }
+        return try Zlib.uncompress(e.data(in: bytes), expectedCount: e.uncompressed, file: file)
     }
 
     /// The stored fields of document `doc` (segment-local number).
     func document(_ doc: Int) throws -> [StoredField: String] {
-        guard doc >= 0 && doc < docCount, chunkCount > 0 else {
+        guard doc >= 0 && doc < docCount, layout.chunkCount > 0 else {
             throw NewsIndexError.corrupt(file, "document \(doc) is not in the stored fields")
         }
         // Last chunk whose first doc is <= doc.
-        var lo = 0, hi = chunkCount - 1
+        var lo = 0, hi = layout.chunkCount - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
-            if entry(mid).firstDoc <= doc { lo = mid } else { hi = mid - 1 }
+            if layout.entry(mid, in: bytes).firstDoc <= doc { lo = mid } else { hi = mid - 1 }
         }
-        let e = entry(lo)
-        guard e.firstDoc <= doc, e.offset >= FormatConstants.headerSize, e.offset <= indexOffset,
-              e.compressed <= indexOffset - e.offset else {
-            throw NewsIndexError.corrupt(file, "chunk \(lo) of the stored fields points outside the file")
-        }
+        let e = layout.entry(lo, in: bytes)
         // zlib expands at most about 1,032 to 1: a larger claim is damage, not a reason to allocate.
-        guard e.uncompressed <= 1 << 31, e.uncompressed <= 1_100 * e.compressed + 64 else {
-            throw NewsIndexError.corrupt(file, "chunk \(lo) of the stored fields claims \(e.uncompressed) bytes from \(e.compressed) compressed")
-        }
-        let raw = try Zlib.uncompress(UnsafeRawBufferPointer(rebasing: bytes[e.offset..<(e.offset + e.compressed)]),
-                                      expectedCount: e.uncompressed, file: file)
+        let raw = try inflate(e, inPlace: e.firstDoc <= doc, misplaced: "chunk \(lo) of the stored fields points outside the file",
+                              limit: min(1 << 31, 1_100 * e.compressed + 64), oversized: "chunk \(lo) of the stored fields claims \(e.uncompressed) bytes from \(e.compressed) compressed")
         return try Damage.surfacing { try raw.withUnsafeBytes { buf in
             var r = ByteReader(buf, file: file)
             var current = e.firstDoc
+            var fields: [StoredField: String] = [:]
             while true {
-                let n = try r.readVInt(max: 255)
-                var fields: [StoredField: String] = [:]
-                for _ in 0..<n {
-                    let num = try r.readU8()
-                    if current == doc {
-                        let s = try r.readString()
-                        if let f = StoredField(rawValue: num) { fields[f] = s }
-                    } else {
-                        try r.skip(try r.readVInt(max: r.remaining))
-                    }
+                try StoredRecord.read(&r, strict: false) { v in
+                    guard current == doc else { return }
+                    let s = try v.text(file: file)
+                    if let f = StoredField(rawValue: v.number) { fields[f] = s }
                 }
                 if current == doc { return fields }
                 current += 1
@@ -146,30 +256,24 @@ extension StoredFieldsReader {
     /// The stored size of all documents, before compression (about the size of their text).
     var uncompressedBytes: Int {
         var n = 0
-        for c in 0..<chunkCount { n += entry(c).uncompressed }
+        for c in 0..<layout.chunkCount { n += layout.entry(c, in: bytes).uncompressed }
         return n
     }
 
     /// Calls `body` with every document's number and stored fields in order, inflating each chunk once.
     func forEachDocument(_ body: (Int, [StoredField: String]) throws -> Void) throws {
         var doc = 0
-        for c in 0..<chunkCount {
-            let e = entry(c)
-            guard e.firstDoc == doc, e.offset >= FormatConstants.headerSize, e.offset + e.compressed <= indexOffset,
-                  e.uncompressed <= 1 << 31 else {
-                throw NewsIndexError.corrupt(file, "chunk \(c) of the stored fields is out of place")
-            }
-            let raw = try Zlib.uncompress(UnsafeRawBufferPointer(rebasing: bytes[e.offset..<(e.offset + e.compressed)]),
-                                          expectedCount: e.uncompressed, file: file)
+        for c in 0..<layout.chunkCount {
+            let e = layout.entry(c, in: bytes)
+            let raw = try inflate(e, inPlace: e.firstDoc == doc, misplaced: "chunk \(c) of the stored fields is out of place",
+                                  limit: 1 << 31, oversized: "chunk \(c) of the stored fields is out of place")
             try Damage.surfacing { try raw.withUnsafeBytes { buf in
                 var r = ByteReader(buf, file: file)
                 while !r.isAtEnd {
-                    let n = try r.readVInt(max: 255)
                     var fields: [StoredField: String] = [:]
-                    for _ in 0..<n {
-                        let num = try r.readU8()
-                        let s = try r.readString()
-                        if let f = StoredField(rawValue: num) { fields[f] = s }
+                    try StoredRecord.read(&r, strict: false) { v in
+                        let s = try v.text(file: file)
+                        if let f = StoredField(rawValue: v.number) { fields[f] = s }
                     }
                     guard doc < docCount else { throw NewsIndexError.corrupt(file, "more stored documents than the \(docCount) expected") }
                     try body(doc, fields)
@@ -184,7 +288,9 @@ extension StoredFieldsReader {
 extension StoredFieldsReader {
     /// One record as the validating pass decodes it: its stored id and whether it stores a date text.
     struct CheckedRecord {
+        /// The bytes of its (last) id value, nil when it has none.
         var id: UnsafeRawBufferPointer?
+        /// Whether it has a date value.
         var hasDateText: Bool
     }
 
@@ -194,21 +300,13 @@ extension StoredFieldsReader {
     /// ``Damage``, whose offset is in `buf`).
     static func validateRecords(_ buf: UnsafeRawBufferPointer, file: String, count k: inout Int,
                                 _ body: (Int, CheckedRecord) -> Void) throws {
-        var r = ByteReader(buf, file: file, from: 0, to: buf.count)
+        var r = ByteReader(buf, file: file)
         while !r.isAtEnd {
-            let fieldCount = try r.readVInt(max: 255, "the field count")
             var record = CheckedRecord(id: nil, hasDateText: false)
-            for _ in 0..<fieldCount {
-                let at = r.offset
-                let number = try r.readU8()
-                guard StoredField(rawValue: number) != nil else { throw r.damage("unknown stored field number \(number)", at: at) }
-                let length = try r.readVInt(max: r.remaining, "a value's length")
-                let value = try r.readBytes(length)
-                guard UTF8Text.string(value) != nil else {
-                    throw r.damage("a value of field \(number) is not valid UTF-8", at: at)
-                }
-                if number == StoredField.id.rawValue { record.id = value }
-                if number == StoredField.date.rawValue { record.hasDateText = true }
+            try StoredRecord.read(&r, strict: true) { v in
+                try v.validate(file: file)
+                if v.number == StoredField.id.rawValue { record.id = v.bytes }
+                if v.number == StoredField.date.rawValue { record.hasDateText = true }
             }
             body(k, record)
             k += 1

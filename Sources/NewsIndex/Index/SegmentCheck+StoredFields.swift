@@ -5,32 +5,22 @@ import NewsIndexAnalysis
 extension SegmentCheck {
     // MARK: .fdt
 
+    /// The stored fields' trailer, chunk index and records, compared with the id terms and the
+    /// date column; decoded by ``StoredFieldsLayout``, ``ChunkEntry`` and ``StoredRecord`` as a
+    /// search decodes them.
     func checkStoredFields(_ f: MappedFile, _ meter: Meter) throws {
         let bytes = f.bytes, file = f.path
-        let (cursor, trailerAt) = try trailer(of: f, size: 16)
-        var t = cursor
-        let n = Int(try t.readU32())
-        let chunkCount = Int(try t.readU32())
-        let io = try t.readU64()
-        guard n == docCount else {
-            throw Damage(file: file, offset: trailerAt, message: "the stored fields hold \(n) documents, but the manifest says segment \(entry.name) has \(docCount)")
-        }
-        let entrySize = 20
-        guard io >= UInt64(FormatConstants.headerSize), io <= UInt64(trailerAt), UInt64(trailerAt) - io == UInt64(chunkCount * entrySize) else {
-            throw Damage(file: file, offset: trailerAt, message: "the trailer is inconsistent: a chunk index at offset \(io) with \(chunkCount) chunks does not end where the trailer begins (\(trailerAt))")
-        }
-        let indexAt = Int(io)
+        let body = ByteReader(bytes, file: file, from: FormatConstants.headerSize, to: bytes.count - FormatConstants.footerSize)
+        let layout = try StoredFieldsLayout.decode(body, docCount: docCount, segment: entry.name)
+        let n = layout.docCount, indexAt = layout.indexAt, trailerAt = layout.trailerAt
         let compareIDs = !idStart.isEmpty && complete[Int(IndexedField.id.rawValue)]
         var expectedOffset = FormatConstants.headerSize
         var docs = 0
         var lost = false       // a chunk could not be read: later document numbers are unknown
-        for chunk in 0..<chunkCount {
-            let e = indexAt + chunk * entrySize
-            var ec = ByteReader(bytes, file: file, from: e, to: e + entrySize)
-            let firstDoc = Int(try ec.readU32())
-            let offset = try ec.readU64()
-            let compressed = Int(try ec.readU32())
-            let uncompressed = Int(try ec.readU32())
+        for chunk in 0..<layout.chunkCount {
+            let ce = layout.entry(chunk, in: bytes)
+            let e = ce.at, firstDoc = ce.firstDoc, offset = ce.offset
+            let compressed = ce.compressed, uncompressed = ce.uncompressed
             if !lost && firstDoc != docs {
                 problems.add(file, e, "chunk \(chunk)'s FirstDoc is \(firstDoc), but the chunks before it hold \(docs) documents")
             }
@@ -38,7 +28,7 @@ extension SegmentCheck {
             if offset != UInt64(expectedOffset) {
                 problems.add(file, e + 4, "chunk \(chunk)'s offset is \(offset), but the previous chunk ends at \(expectedOffset)")
             }
-            guard offset >= UInt64(FormatConstants.headerSize), compressed > 0, offset + UInt64(compressed) <= UInt64(indexAt) else {
+            guard compressed > 0, ce.lies(before: indexAt) else {
                 problems.add(file, e + 4, "chunk \(chunk) (\(compressed) bytes at offset \(offset)) lies outside the chunk data (\(FormatConstants.headerSize)..<\(indexAt))")
                 lost = true
                 continue
@@ -54,7 +44,7 @@ extension SegmentCheck {
             }
             let raw: [UInt8]
             do {
-                raw = try Zlib.uncompress(UnsafeRawBufferPointer(rebasing: bytes[at..<(at + compressed)]), expectedCount: uncompressed, file: file)
+                raw = try Zlib.uncompress(ce.data(in: bytes), expectedCount: uncompressed, file: file)
             } catch {
                 problems.add(file, at, "chunk \(chunk) does not inflate to its UncompressedLength of \(uncompressed) bytes")
                 lost = true
