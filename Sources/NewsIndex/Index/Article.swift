@@ -13,6 +13,8 @@ public struct Article: Sendable, Equatable {
     public var url: String?
     /// The author line ("Jared Gans"), when the page gives one.
     public var byline: String?
+    /// The site or outlet ("BBC News", "bbc.co.uk"), when the input names one.
+    public var source: String?
     /// Text of the page that is not the article (navigation, share buttons, lists of other
     /// stories): stored with the article, never searched.
     public var setAside: String?
@@ -22,13 +24,14 @@ public struct Article: Sendable, Equatable {
 
     /// Creates an article.
     public init(id: String, title: String, body: String, date: ArticleDate? = nil, url: String? = nil,
-                byline: String? = nil, setAside: String? = nil) {
+                byline: String? = nil, source: String? = nil, setAside: String? = nil) {
         self.id = id
         self.title = title
         self.body = body
         self.date = date
         self.url = url
         self.byline = byline
+        self.source = source
         self.setAside = setAside
     }
 }
