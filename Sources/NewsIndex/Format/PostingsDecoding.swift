@@ -55,8 +55,11 @@ enum PostingsDecoding {
     /// first asked for), which starts at `start`; decoding stopped at `at`. A VInt of five or
     /// more bytes (`at - start >= 5`) overflows 31 bits; a shorter one is truncated by the end.
     struct PositionsFailure: Error {
+        /// The VInt's number, from the first asked for.
         let k: Int
+        /// The offset of its first byte.
         let start: Int
+        /// Where decoding stopped.
         let at: Int
         /// Whether the VInt overflows 31 bits (rather than running into the end).
         var overflows: Bool { at - start >= 5 }

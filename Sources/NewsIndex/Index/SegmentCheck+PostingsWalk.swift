@@ -91,11 +91,17 @@ struct PostingsWalk {
 struct PositionValues {
     /// Where the document's positions begin in .pos (for the offsets of failures).
     let from: Int
+    /// The document, for messages.
     let docNo: Int
+    /// The document's norm byte in the field (0 without norms).
     let norm: Int
+    /// Positions must lie below it (`Int.max` where the field is not bounded).
     let limit: Int
+    /// Whether the term is an id term (its one position must be 0).
     let isID: Bool
+    /// The last position checked.
     var position = 0
+    /// The sum of the positions checked.
     var sum = 0
 
     /// The checks of document `docNo`'s positions, starting at `from` in .pos.
