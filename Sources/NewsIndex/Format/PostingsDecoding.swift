@@ -34,21 +34,30 @@ enum PostingsDecoding {
     static func tailPosting(_ r: inout ByteReader, maxDelta: UInt64) throws -> (delta: UInt64, freq: UInt32) {
         let at = r.offset
         let code = try r.readVInt()
-        guard code >> 1 <= maxDelta else {
-            throw r.damage("a document delta of \(code >> 1) is larger than the segment (\(maxDelta) documents)", at: at,
-                           search: "a document delta of \(code >> 1) is larger than the segment")
-        }
+        guard code >> 1 <= maxDelta else { throw tailFailure(r, at: at, delta: code >> 1, maxDelta: maxDelta) }
         if code & 1 == 1 { return (code >> 1, 1) }
         let freqAt = r.offset
         let f = try r.readVInt()
-        guard f <= UInt64(UInt32.max) else {
-            throw r.damage("a frequency is \(f), more than its limit \(UInt32.max)", at: freqAt, search: "bad term frequency \(f)")
-        }
-        guard f > 1 else {
-            throw r.damage("a frequency of \(f) is written out (1 is flagged in the document code, 0 is impossible)", at: at,
-                           search: "bad term frequency \(f)")
-        }
+        guard f > 1, f <= UInt64(UInt32.max) else { throw tailFailure(r, at: f > 1 ? freqAt : at, freq: f) }
         return (code >> 1, UInt32(f))
+    }
+
+    /// The failure of a tail posting whose delta exceeds `maxDelta` (the posting at `at`), out of line.
+    @inline(never)
+    static func tailFailure(_ r: ByteReader, at: Int, delta: UInt64, maxDelta: UInt64) -> Damage {
+        r.damage("a document delta of \(delta) is larger than the segment (\(maxDelta) documents)", at: at,
+                 search: "a document delta of \(delta) is larger than the segment")
+    }
+
+    /// The failure of a tail posting's written-out frequency `f` (0, 1 or past 32 bits; at `at`,
+    /// the posting's start or, past 32 bits, the frequency's), out of line.
+    @inline(never)
+    static func tailFailure(_ r: ByteReader, at: Int, freq f: UInt64) -> Damage {
+        if f > 1 {
+            return r.damage("a frequency is \(f), more than its limit \(UInt32.max)", at: at, search: "bad term frequency \(f)")
+        }
+        return r.damage("a frequency of \(f) is written out (1 is flagged in the document code, 0 is impossible)", at: at,
+                        search: "bad term frequency \(f)")
     }
 
     /// Where ``positions(_:_:at:end:roomy:base:into:)`` stopped: at VInt `k` (counted from the

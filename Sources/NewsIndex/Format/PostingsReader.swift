@@ -342,9 +342,15 @@ final class PostingsCursor {
         do {
             return try PostingsDecoding.positions(bytes, f, at: &at, end: end, roomy: roomy, into: posBuf.unsafelyUnwrapped)
         } catch {
-            if error.overflows { throw corrupt("a position overflows 31 bits at offset \(error.start + 4)") }
-            throw corrupt("truncated positions at offset \(error.at)")
+            throw positionsError(error)
         }
+    }
+
+    /// The search-time error of positions that did not decode, out of line.
+    @inline(never)
+    private func positionsError(_ failure: PostingsDecoding.PositionsFailure) -> NewsIndexError {
+        if failure.overflows { return corrupt("a position overflows 31 bits at offset \(failure.start + 4)") }
+        return corrupt("truncated positions at offset \(failure.at)")
     }
 
     /// ``decodePositions(_:at:end:roomy:)`` with a bound check per position, out of line.
