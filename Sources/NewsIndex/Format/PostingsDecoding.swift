@@ -30,7 +30,7 @@ enum PostingsDecoding {
     /// then the frequency as a VInt when it is not 1 (more than 1, at most `UInt32.max`). A delta
     /// above `maxDelta` is refused too (the check's bound; the cursor passes `UInt64.max`).
     /// Throws ``Damage`` in the check's words, with the search-time wording as its search detail.
-    @inline(__always)
+    @_transparent
     static func tailPosting(_ r: inout ByteReader, maxDelta: UInt64) throws -> (delta: UInt64, freq: UInt32) {
         let at = r.offset
         let code = try r.readVInt()
