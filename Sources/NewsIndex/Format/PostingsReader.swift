@@ -117,17 +117,12 @@ final class PostingsCursor {
         var doc: UInt64 = 0
         var best = -Float.infinity
         for _ in 0..<info.docFreq {
-            let v = try r.readVInt()
-            doc &+= v >> 1
-            var f: UInt64 = 1
-            if v & 1 == 0 {
-                f = try r.readVInt()
-                guard f > 1, f <= UInt64(UInt32.max) else { throw corrupt("bad term frequency \(f) at offset \(r.offset)") }
-            }
+            let (delta, f) = try PostingsDecoding.tailPosting(&r, maxDelta: .max)
+            doc &+= delta
             guard doc < UInt64(maxDoc) else {
                 throw corrupt("a posting names document \(doc), beyond the segment's \(maxDoc) documents")
             }
-            best = max(best, score(Int32(doc), UInt32(f)))
+            best = max(best, score(Int32(doc), f))
         }
         return best
     }
@@ -173,12 +168,15 @@ final class PostingsCursor {
             throw corrupt("a postings block at offset \(start) lies outside the file")
         }
         if b < fullBlocks {
-            let w1 = Int(file[start])
-            guard w1 <= 32, start + 1 + 16 * w1 + 1 <= limit else { throw corrupt("bad packed block at offset \(start)") }
+            // The deltas' run leaves room for the frequencies' width byte before the limit.
+            guard case .sound(let w1) = PostingsDecoding.packedRun(file, at: start, limit: limit - 1) else {
+                throw corrupt("bad packed block at offset \(start)")
+            }
             base = BitPacking.unpackDeltas(file.baseAddress! + start + 1, width: w1, base: base, into: docBuf)
             let at2 = start + 1 + 16 * w1
-            let w2 = Int(file[at2])
-            guard w2 <= 32, at2 + 1 + 16 * w2 <= limit else { throw corrupt("bad packed block at offset \(at2)") }
+            guard case .sound = PostingsDecoding.packedRun(file, at: at2, limit: limit) else {
+                throw corrupt("bad packed block at offset \(at2)")
+            }
             // Frequencies are unpacked when first asked for: seeks often pass over blocks
             // (or land in them only to leave) without needing them.
             pendingFreqs = at2
@@ -205,14 +203,10 @@ final class PostingsCursor {
         var base = base
         var r = ByteReader(file, file: fileName, from: start, to: limit)
         for i in 0..<n {
-            let v = try r.readVInt()
-            base &+= v >> 1
+            let (delta, f) = try PostingsDecoding.tailPosting(&r, maxDelta: .max)
+            base &+= delta
             docBuf[i] = UInt32(truncatingIfNeeded: base)
-            if v & 1 == 1 { freqBuf[i] = 1 } else {
-                let f = try r.readVInt()
-                guard f > 1, f <= UInt64(UInt32.max) else { throw corrupt("bad term frequency \(f) at offset \(r.offset)") }
-                freqBuf[i] = UInt32(f)
-            }
+            freqBuf[i] = f
         }
         return base
     }
@@ -314,7 +308,9 @@ final class PostingsCursor {
             // Skip the positions of earlier documents of this block that were never read.
             var skip = 0
             for k in posDoc..<bufIndex { skip += Int(freqBuf[k]) }
-            at = try skipVInts(skip, from: at, end: end)
+            let (after, left) = PostingsDecoding.skipVInts(posFile, skip, from: at, end: end)
+            guard left == 0 else { throw corrupt("truncated positions at offset \(after)") }
+            at = after
             posDoc = bufIndex
         }
         lastPosStart = at
@@ -338,59 +334,29 @@ final class PostingsCursor {
         return UnsafeBufferPointer(start: posBuf, count: f)
     }
 
-    /// Decodes `f` position deltas from `at` into the positions buffer; returns the last position.
-    /// A one-byte delta (the common case) takes a single branch; longer ones go through
-    /// ``VInt/decode(_:at:end:maxBytes:)``. `roomy` says that `5 * f` bytes remain before `end`,
-    /// so no position needs a bound check. A delta fits 31 bits (positions are Int32 in the span
-    /// code): at most 5 bytes, the fifth at most 0x07.
+    /// Decodes `f` positions from `at` into the positions buffer
+    /// (``PostingsDecoding/positions(_:_:at:end:roomy:base:into:)``); returns the last position.
     @inline(__always)
     private func decodePositions(_ f: Int, at: inout Int, end: Int, roomy: Bool) throws -> UInt64 {
-        let posBuf = posBuf.unsafelyUnwrapped
         let bytes = posFile.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        var p: UInt64 = 0
-        for k in 0..<f {
-            if !roomy && at >= end { throw corrupt("truncated positions at offset \(at)") }
-            let b0 = bytes[at]
-            if b0 < 0x80 {
-                at += 1
-                p &+= UInt64(b0)
-            } else {
-                let start = at
-                guard let v = VInt.decode(bytes, at: &at, end: roomy ? Int.max : end, maxBytes: 5), v <= UInt64(Int32.max) else {
-                    if at - start >= 5 { throw corrupt("a position overflows 31 bits at offset \(start + 4)") }
-                    throw corrupt("truncated positions at offset \(at)")
-                }
-                p &+= v
-            }
-            posBuf[k] = UInt32(truncatingIfNeeded: p)
+        do {
+            return try PostingsDecoding.positions(bytes, f, at: &at, end: end, roomy: roomy, into: posBuf.unsafelyUnwrapped)
+        } catch {
+            throw positionsError(error)
         }
-        return p
+    }
+
+    /// The search-time error of positions that did not decode, out of line.
+    @inline(never)
+    private func positionsError(_ failure: PostingsDecoding.PositionsFailure) -> NewsIndexError {
+        if failure.overflows { return corrupt("a position overflows 31 bits at offset \(failure.start + 4)") }
+        return corrupt("truncated positions at offset \(failure.at)")
     }
 
     /// ``decodePositions(_:at:end:roomy:)`` with a bound check per position, out of line.
     @inline(never)
     private func decodePositionsNearEnd(_ f: Int, at: inout Int, end: Int) throws -> UInt64 {
         try decodePositions(f, at: &at, end: end, roomy: false)
-    }
-
-    /// The offset after `count` VInts starting at `offset` in the positions file: counts the
-    /// bytes that end a VInt (high bit clear), eight bytes at a time.
-    private func skipVInts(_ count: Int, from offset: Int, end: Int) throws -> Int {
-        var need = count
-        var at = offset
-        while need > 0 && end - at >= 8 {
-            let w = UInt64(littleEndian: posFile.loadUnaligned(fromByteOffset: at, as: UInt64.self))
-            let ends = (~w & 0x8080_8080_8080_8080).nonzeroBitCount
-            if ends >= need { break }
-            need -= ends
-            at += 8
-        }
-        while need > 0 {
-            guard at < end else { throw corrupt("truncated positions at offset \(at)") }
-            if posFile[at] < 0x80 { need -= 1 }
-            at += 1
-        }
-        return at
     }
 }
 

@@ -249,7 +249,7 @@ extension SegmentCheck {
             d: ByteReader(docBytes, file: doc.path, from: t.docOffset, to: docLimit ?? docBytes.count - FormatConstants.footerSize),
             p: ByteReader(pos.bytes, file: pos.path, from: t.posOffset, to: posLimit ?? pos.bytes.count - FormatConstants.footerSize),
             docCount: docCount, norms: fieldNorms, bounded: bounded, isID: field == Int(IndexedField.id.rawValue),
-            docs: termDocs, freqs: termFreqs, sums: termPositionSums)
+            scratch: positionScratch, docs: termDocs, freqs: termFreqs, sums: termPositionSums)
         termDocs = []; termFreqs = []; termPositionSums = []
         w.docs.removeAll(keepingCapacity: true)
         w.freqs.removeAll(keepingCapacity: true)
@@ -307,9 +307,15 @@ extension SegmentCheck {
     func unpack(_ d: inout ByteReader, _ block: Int, _ what: String, into buffer: UnsafeMutablePointer<UInt32>,
                 _ docBytes: UnsafeRawBufferPointer) throws {
         let at = d.offset
-        let width = Int(try d.readU8())
-        guard width <= 32 else { throw d.damage("the bit width of block \(block)'s \(what) is \(width), more than 32", at: at) }
-        try d.need(16 * width, "packed block \(block)")
+        let width: Int
+        switch PostingsDecoding.packedRun(docBytes, at: at, limit: d.end) {
+        case .sound(let w): width = w
+        // `need` throws in these two cases, in the words the check's own reads always had.
+        case .missingWidth: try d.need(1, "a byte"); return
+        case .tooWide(let w): throw d.damage("the bit width of block \(block)'s \(what) is \(w), more than 32", at: at)
+        case .short(let w): d.offset += 1; try d.need(16 * w, "packed block \(block)"); return
+        }
+        d.offset += 1
         // The cursor ends at least a footer (8 bytes) before the file's end, as unpacking needs.
         BitPacking.unpack(docBytes.baseAddress! + d.offset, width: width, into: buffer)
         d.offset += 16 * width
@@ -319,16 +325,8 @@ extension SegmentCheck {
     func walkTailBlock(_ left: Int, _ w: inout PostingsWalk) throws -> Int {
         for _ in 0..<left {
             let at = w.d.offset
-            let code = try w.d.readVInt()
-            guard code >> 1 <= UInt64(docCount) else {
-                throw w.d.damage("a document delta of \(code >> 1) is larger than the segment (\(docCount) documents)", at: at)
-            }
-            var f = 1
-            if code & 1 == 0 {
-                f = try w.d.readVInt(max: Int(UInt32.max), "a frequency")
-                guard f > 1 else { throw w.d.damage("a frequency of \(f) is written out (1 is flagged in the document code, 0 is impossible)", at: at) }
-            }
-            try w.posting(Int(code >> 1), f, at: at)
+            let (delta, f) = try PostingsDecoding.tailPosting(&w.d, maxDelta: UInt64(docCount))
+            try w.posting(Int(delta), Int(f), at: at)
         }
         return left
     }
@@ -385,76 +383,4 @@ extension SegmentCheck {
         }
     }
 
-}
-
-/// One term's walk over its postings and positions for ``SegmentCheck/walkPostings``: the two
-/// cursors, the checks of each posting and its positions, and the term's tallies.
-struct PostingsWalk {
-    var d: ByteReader
-    var p: ByteReader
-    let docCount: Int
-    /// The field's norm bytes, when the .nrm file was sound.
-    let norms: UnsafeRawBufferPointer?
-    /// Whether positions must lie below the length the norm byte gives.
-    let bounded: Bool
-    let isID: Bool
-    var docs: [Int]
-    var freqs: [Int]
-    var sums: [Int]
-    var prev = -1
-    var total = 0
-    var maxFreq = 0
-    var minNorm = 255
-
-    /// Checks one posting (a document delta and frequency, the posting at `at` in .doc) and its positions.
-    @inline(__always)
-    mutating func posting(_ delta: Int, _ freq: Int, at: Int) throws {
-        let docNo = prev < 0 ? delta : prev + delta
-        if prev >= 0 && delta == 0 {
-            throw Damage(file: d.file, offset: at, message: "document \(docNo) follows itself (document numbers must strictly increase)")
-        }
-        if docNo >= docCount {
-            throw Damage(file: d.file, offset: at, message: "document \(docNo) is beyond the segment's \(docCount) documents")
-        }
-        prev = docNo
-        // Every position takes at least one byte.
-        if freq > p.remaining {
-            throw p.damage("the \(freq) positions of document \(docNo) run past the term's positions (\(p.remaining) bytes left)")
-        }
-        let sum = try positions(freq, of: docNo)
-        total += freq
-        maxFreq = max(maxFreq, freq)
-        if let norms { minNorm = min(minNorm, Int(norms[docNo])) }
-        docs.append(docNo)
-        freqs.append(freq)
-        sums.append(sum)
-    }
-
-    /// Decodes and checks the `freq` positions of document `docNo`; returns their sum.
-    @inline(__always)
-    mutating func positions(_ freq: Int, of docNo: Int) throws -> Int {
-        let norm = norms.map { Int($0[docNo]) } ?? 0
-        let limit = bounded ? SegmentCheck.positionLimit[norm] : Int.max
-        var position = 0
-        var sum = 0
-        for k in 0..<freq {
-            let at = p.offset
-            let v = try p.readVInt()
-            guard v <= UInt64(Int32.max) else { throw p.damage("a position delta of \(v) in document \(docNo) is too large", at: at) }
-            if k == 0 {
-                position = Int(v)
-            } else {
-                guard v > 0 else { throw p.damage("position \(position) of document \(docNo) repeats (positions must strictly increase)", at: at) }
-                position += Int(v)
-            }
-            if position >= limit {
-                throw p.damage("position \(position) in document \(docNo) lies beyond the field's length (its norm byte \(norm) allows positions below \(limit))", at: at)
-            }
-            if isID && position != 0 {
-                throw p.damage("the id term sits at position \(position) of document \(docNo), not at 0", at: at)
-            }
-            sum += position
-        }
-        return sum
-    }
 }

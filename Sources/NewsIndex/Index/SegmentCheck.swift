@@ -47,6 +47,8 @@ final class SegmentCheck {
     var termPositionSums: [Int] = []
     let deltaBuffer = UnsafeMutablePointer<UInt32>.allocate(capacity: FormatConstants.blockSize)
     let freqBuffer = UnsafeMutablePointer<UInt32>.allocate(capacity: FormatConstants.blockSize)
+    /// Where the postings walk decodes a document's positions.
+    let positionScratch = PositionScratch()
 
     /// For a norm byte b, one more than the largest position a word of that field can have:
     /// the true length L satisfies decode(b) ≤ L < decode(b + 1), and positions are < L.
