@@ -107,6 +107,7 @@ package struct QueryFuzzer {
             options.order = variant % 3 == 1 ? .date : .score
             options.countAllMatches = variant % 2 == 0
             options.entityFacets = variant % 5 == 2
+            options.sourceFacets = variant % 5 >= 2
             options.explain = variant % 11 == 5
             options.snippets = variant % 13 != 0
             do {

@@ -77,8 +77,8 @@ struct TopDateCollector: TopCollector {
 }
 
 /// Counts the entities mentioned in the matching documents (documents and mentions per entity
-/// term) and, when asked, their sources (documents per source).
-struct FacetCollector: Collector {
+/// term) and, when asked, their sources (documents per source): the facets of a search.
+struct EntityFacetCollector: Collector {
     /// What to count.
     let entities: Bool, sources: Bool
     /// Documents and mentions per entity term.
@@ -115,11 +115,11 @@ struct FacetCollector: Collector {
 struct SearchCollectors<Top: TopCollector>: Collector {
     var count = CountCollector()
     var top: Top
-    var facets: FacetCollector?
+    var facets: EntityFacetCollector?
 
     init(top: Top, entityFacets: Bool, sourceFacets: Bool) {
         self.top = top
-        self.facets = entityFacets || sourceFacets ? FacetCollector(entities: entityFacets, sources: sourceFacets) : nil
+        self.facets = entityFacets || sourceFacets ? EntityFacetCollector(entities: entityFacets, sources: sourceFacets) : nil
     }
 
     var needsScores: Bool { top.needsScores }

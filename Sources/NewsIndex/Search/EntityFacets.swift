@@ -32,7 +32,7 @@ extension IndexReader {
     /// - Throws: `NewsIndexError.Kind.badQuery` as ``search(_:options:)`` does.
     public func entityCounts(matching query: Query? = nil, options: SearchOptions = SearchOptions()) throws -> [EntityCount] {
         let plan = try query.map { try self.plan($0, options: options) }
-        var facets = FacetCollector()
+        var facets = EntityFacetCollector()
         for seg in segments {
             if let plan {
                 try evaluate(plan, in: seg, into: &facets)
