@@ -163,6 +163,7 @@ package final class IndexFuzzer {
             options.order = k % 3 == 1 ? .date : .score
             options.countAllMatches = k % 2 == 0
             options.entityFacets = k % 4 == 2
+            options.sourceFacets = k % 4 == 1
             options.explain = k % 5 == 3
             _ = try index.search(try Query.parse(text), options: options)
         }

@@ -8,14 +8,14 @@ package struct QueryFuzzer {
     package static let seeds = FuzzFixture.queries + [
         "\"never closed", "((harbour)", "harbour)", "a AND", "OR b", "NOT NOT x", "-", "+x -y", "date:now-7d",
         "date:>2022-12-30T10:00Z", "date:..2023", "date:2023-02-30", "x NEAR/0 y", "x NEAR/10001 y", "NEAR/3",
-        "title:(a OR \"b c\")", "url:x", "entity:Putin NEAR/2 xi", "“curly quotes”", "word~3", "*", "a**", "title:",
+        "title:(a OR \"b c\")", "url:x", "source:www.bbc.co.uk", "source:\"Al Jazeera\"", "source:(a.com OR b*)", "entity:Putin NEAR/2 xi", "“curly quotes”", "word~3", "*", "a**", "title:",
         "x:y", "\"a\"~", "\"a b\"~99999999999999999999", "date:", "date:<=now-100000y", "date:9999-12-31..",
         "(((a) OR (b)) AND NOT (c OR d))", "putin NEAR/3 (xi)", "日本語 テスト", "emoji 👨‍👩‍👧 ok",
     ]
 
     /// Pieces of syntax the generator glues together.
     static let fragments = ["(", ")", "\"", "“", "”", "AND", "OR", "NOT", "NEAR", "NEAR/", "NEAR/3", "-", "+", "*", "~", "~2",
-                            ":", "title:", "body:", "entity:", "date:", "url:", "..", ">=", "<", "now-3d", "2022", "2022-12-31",
+                            ":", "title:", "body:", "entity:", "date:", "url:", "source:", "..", ">=", "<", "now-3d", "2022", "2022-12-31",
                             "harbour", "strike", "putin", "Xi Jinping", "strat", " ", "  ", "\t", "\n", "\u{0}", "\u{FFFD}",
                             "é", "e\u{301}", "\u{200D}", "🇦🇺", "ß", "İ", "99999999999999999999", "-1", "0"]
 
@@ -107,6 +107,7 @@ package struct QueryFuzzer {
             options.order = variant % 3 == 1 ? .date : .score
             options.countAllMatches = variant % 2 == 0
             options.entityFacets = variant % 5 == 2
+            options.sourceFacets = variant % 5 >= 2
             options.explain = variant % 11 == 5
             options.snippets = variant % 13 != 0
             do {

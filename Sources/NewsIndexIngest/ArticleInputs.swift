@@ -200,8 +200,11 @@ public enum ArticleInputs {
     /// ``forEachArticle(in:maxBytes:_:)``, also telling `body` how many bytes of the file are
     /// read so far, for progress: compressed bytes for gzip, input bytes of the documents else.
     static func forEachArticle(in file: InputFile, maxBytes: Int, dateOrder: ArticleDate.Order = .mdy,
-                               progress body: (Result<Article, BadDocument>, _ location: DocumentLocation,
-                                               _ inputBytes: Int, _ fileBytesRead: Int) throws -> Void) throws {
+                               progress given: (Result<Article, BadDocument>, _ location: DocumentLocation,
+                                                _ inputBytes: Int, _ fileBytesRead: Int) throws -> Void) throws {
+        func body(_ result: Result<Article, BadDocument>, _ location: DocumentLocation, _ size: Int, _ read: Int) throws {
+            try given(result.map(withSource), location, size, read)
+        }
         switch file.kind {
         case .text:
             let location = DocumentLocation(path: file.path)
@@ -242,6 +245,15 @@ public enum ArticleInputs {
                          DocumentLocation(path: file.path, line: lines), size, progress(size))
             }) {}
         }
+    }
+
+    /// `article` with its URL's host (lower-cased, without `www.`) as its source when the input
+    /// named no source.
+    static func withSource(_ article: Article) -> Article {
+        guard article.source == nil, let url = article.url, let host = SourceName.host(ofURL: url) else { return article }
+        var a = article
+        a.source = host
+        return a
     }
 
     private static func tooLarge(_ location: DocumentLocation, _ size: Int, _ maxBytes: Int) -> BadDocument {

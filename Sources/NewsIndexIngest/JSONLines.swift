@@ -13,7 +13,7 @@ import NewsIndexCore
 /// Each object needs `id` (a string, or an integer taken as its decimal text) and `body` (a
 /// non-empty string); `title` (string), `date` (string in a format `ArticleDate` reads, an integer Unix time in seconds or milliseconds,
 /// or null; a date no form reads leaves the article undated, in `Article.unreadableDate`) and
-/// `url` (string or null) are optional; other keys are ignored, whatever their value. Blank lines
+/// `url` and `source` (strings or null) are optional; other keys are ignored, whatever their value. Blank lines
 /// are skipped. A line that is not such an object is reported with its line number and column, and
 /// reading goes on with the next line.
 public enum JSONLines {
@@ -112,7 +112,7 @@ struct LineParser {
     enum Value { case string(String), integer(String), null, other }
 
     mutating func article(dateOrder: ArticleDate.Order = .mdy) throws -> Article {
-        var id: String?, title: String?, body: String?, date: String?, url: String?
+        var id: String?, title: String?, body: String?, date: String?, url: String?, source: String?
         var dateIsNumber = false
         skipSpace()
         if i < bytes.count && bytes[i] != UInt8(ascii: "{") {
@@ -153,6 +153,7 @@ struct LineParser {
                 case .date:
                     if case .integer(let n) = v { date = n; dateIsNumber = true } else { date = try text("date"); dateIsNumber = false }
                 case .url: url = try text("url")
+                case .source: source = try text("source")
                 case .other: break
                 }
                 skipSpace()
@@ -171,7 +172,7 @@ struct LineParser {
         }
         // A date no known form reads does not cost the article: it is indexed undated, and the
         // ingest run warns about it. A number is a Unix time (see `ArticleDate.seconds(fromUnixTime:)`).
-        var article = Article(id: id, title: title ?? "", body: body, url: url)
+        var article = Article(id: id, title: title ?? "", body: body, url: url, source: source)
         if let date, !date.isEmpty {
             if dateIsNumber, let n = Int64(date) {
                 article.date = ArticleDate(secondsSinceEpoch: ArticleDate.seconds(fromUnixTime: n), text: date)
@@ -185,7 +186,7 @@ struct LineParser {
     }
 
     /// The keys an article is read from.
-    enum Key { case id, title, body, date, url, other }
+    enum Key { case id, title, body, date, url, source, other }
 
     /// Reads a quoted key; one without escapes (all of them, in practice) is matched as bytes.
     mutating func key() throws -> Key {
@@ -198,6 +199,7 @@ struct LineParser {
             case "body": return .body
             case "date": return .date
             case "url": return .url
+            case "source": return .source
             default: return .other
             }
         }
@@ -209,6 +211,7 @@ struct LineParser {
         case 4 where k.elementsEqual("body".utf8): return .body
         case 4 where k.elementsEqual("date".utf8): return .date
         case 5 where k.elementsEqual("title".utf8): return .title
+        case 6 where k.elementsEqual("source".utf8): return .source
         default:
             guard UTF8Text.firstInvalid(k) == nil else { throw Failure(reason: .notUTF8, message: "invalid UTF-8 in a string at column \(start + 1)") }
             return .other

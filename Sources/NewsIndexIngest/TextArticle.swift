@@ -11,7 +11,8 @@ import NewsIndex
 ///   comparing straight and curly quotes alike: the in-page form wins over the HTML title;
 /// - +2 for the first line when it has no sentence-final period (it is usually the page title).
 /// The best score wins, the earlier line on ties; without any candidate the first line is the title.
-/// A byline found under the headline gives `Article.byline` and, when it carries one, the date.
+/// A byline found under the headline gives `Article.byline` and, when it carries one, the date;
+/// a line that is a URL alone gives `Article.source`, its host.
 /// The body is the article's own text: paragraphs that read as prose (at least three words ending
 /// like a sentence, or twenty words or more) and short questions used as subheadings. Everything else
 /// is set aside (stored, shown by `newsindex show`, never searched): lines before the headline,
@@ -96,7 +97,16 @@ public enum TextArticle {
             }
         }
         return Article(id: id, title: String(title), body: body.joined(separator: "\n\n"), date: date, byline: byline,
-                       setAside: aside.isEmpty ? nil : aside.joined(separator: "\n"))
+                       source: urlLineHost(lines), setAside: aside.isEmpty ? nil : aside.joined(separator: "\n"))
+    }
+
+    /// The host of the page's first line that is a URL and nothing else (`https://www.bbc.co.uk/news/…`
+    /// gives `bbc.co.uk`), or nil.
+    static func urlLineHost(_ lines: [Substring]) -> String? {
+        for l in lines where (l.hasPrefix("http://") || l.hasPrefix("https://")) && !l.contains(where: \.isWhitespace) {
+            if let host = SourceName.host(ofURL: String(l)) { return host }
+        }
+        return nil
     }
 
     /// What a line of a scraped page is.

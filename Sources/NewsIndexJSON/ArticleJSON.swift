@@ -20,6 +20,8 @@ public struct ArticleJSON: Codable, Sendable, Equatable {
     @Nullable public var date: String?
     /// The URL, or nil (`null`).
     @Nullable public var url: String?
+    /// The source (site or outlet), or nil (`null`).
+    @Nullable public var source: String?
     /// The recognized entities, most mentioned first.
     public var entities: [Mentions]
     /// The searchable text.
@@ -28,7 +30,7 @@ public struct ArticleJSON: Codable, Sendable, Equatable {
     @Nullable public var setAside: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, title, byline, date, url, entities, body, setAside = "set_aside"
+        case id, title, byline, date, url, source, entities, body, setAside = "set_aside"
     }
 
     /// The JSON form of a stored article.
@@ -38,6 +40,7 @@ public struct ArticleJSON: Codable, Sendable, Equatable {
         byline = a.byline
         date = a.date.map { ArticleDate(secondsSinceEpoch: $0, text: a.dateText ?? "").isoDay }
         url = a.url
+        source = a.source
         entities = a.entities.map { Mentions(name: $0.name, mentions: $0.mentions) }
         body = a.body
         setAside = a.setAside

@@ -14,6 +14,8 @@ public struct SearchHitJSON: Codable, Sendable, Equatable {
     @Nullable public var date: String?
     /// The URL, or nil (`null`).
     @Nullable public var url: String?
+    /// The source (site or outlet), or nil (`null`).
+    @Nullable public var source: String?
     /// The best passage of the body ("" when snippets are off).
     public var snippet: String
     /// The matched words in ``snippet``: `[start, end)` offsets in Unicode scalars.
@@ -22,7 +24,7 @@ public struct SearchHitJSON: Codable, Sendable, Equatable {
     public var explanation: ExplanationJSON?
 
     enum CodingKeys: String, CodingKey {
-        case rank, id, score, title, date, url, snippet, highlights, explanation
+        case rank, id, score, title, date, url, source, snippet, highlights, explanation
     }
 
     /// The JSON form of a library hit.
@@ -33,6 +35,7 @@ public struct SearchHitJSON: Codable, Sendable, Equatable {
         title = hit.title
         date = hit.date?.isoDay
         url = hit.url
+        source = hit.source
         let text = hit.snippet.text
         snippet = text
         highlights = hit.snippet.highlights.map { r in
@@ -73,9 +76,11 @@ public struct SearchResultsJSON: Codable, Sendable, Equatable {
     public var hits: [SearchHitJSON]
     /// Entities mentioned in the matching documents, most documents first (empty without facets).
     public var entities: [EntityCountJSON]
+    /// The sources of the matching documents, most documents first (empty without facets).
+    public var sources: [SourceCountJSON]
 
     enum CodingKeys: String, CodingKey {
-        case totalHits = "total_hits", totalHitsExact = "total_hits_exact", hits, entities
+        case totalHits = "total_hits", totalHitsExact = "total_hits_exact", hits, entities, sources
     }
 
     /// The JSON form of library search results.
@@ -84,5 +89,20 @@ public struct SearchResultsJSON: Codable, Sendable, Equatable {
         totalHitsExact = results.totalHitsIsExact
         hits = results.hits.map(SearchHitJSON.init)
         entities = results.entities.map(EntityCountJSON.init)
+        sources = results.sources.map(SourceCountJSON.init)
+    }
+}
+
+/// How many matching documents come from one source (an item of ``SearchResultsJSON/sources``).
+public struct SourceCountJSON: Codable, Sendable, Equatable {
+    /// The source as facets show it (`bbc.co.uk`, `Al Jazeera`).
+    public var name: String
+    /// Documents from that source.
+    public var documents: Int
+
+    /// The JSON form of a library source count.
+    public init(_ c: SourceCount) {
+        name = c.name
+        documents = c.documents
     }
 }

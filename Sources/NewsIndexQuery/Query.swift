@@ -29,6 +29,11 @@ import NewsIndexCore
 ///   (`entity:xi NEAR/10 cooperation`). An unknown name is an error listing the closest known ones.
 /// - `field:value` with the fields `title`, `body`, `id` (the exact id), `url` and `date`;
 ///   the value can be a word, a phrase or a group: `title:(putin OR xi)`.
+/// - `source:bbc.co.uk`, `source:"Al Jazeera"`: articles from a site or outlet, case-insensitive.
+///   A host matches itself and its subdomains (`news.bbc.co.uk`, `www.bbc.co.uk`; `www.` is
+///   dropped), and a parent domain of two labels or more too (`source:co.uk` matches every
+///   `.co.uk` host); a name matches the whole name, white space aside (`source:"bbc news"`, not
+///   `source:bbc`). `source:` filters: it does not add to the score.
 /// - `prefix*`: every word that starts with the prefix (`strateg*`); a prefix that stands for more
 ///   than ``maxPrefixExpansions`` different words is refused. Inside a phrase, `"harbour stri*"`
 ///   works too, and a lone `*` stands for any one word: `"the * of"`.
@@ -51,6 +56,9 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         case url
         /// Mentions of a known entity, by canonical name or alias (case-insensitive): `entity:putin`.
         case entity
+        /// The site or outlet (case-insensitive, a filter that does not score): `source:bbc.co.uk`
+        /// matches that host and its subdomains (`news.bbc.co.uk`), `source:"Al Jazeera"` that exact name.
+        case source
     }
 
     package indirect enum Node: Sendable, Equatable {

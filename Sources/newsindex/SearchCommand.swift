@@ -111,6 +111,7 @@ struct SearchCommand: ParsableCommand {
         options.explain = explain
         options.snippets = !count
         options.entityFacets = !count && !json
+        options.sourceFacets = !count && !json
         let results = try index.search(full, options: options)
         if count {
             Terminal.out(String(results.totalHits))
@@ -152,6 +153,16 @@ struct SearchCommand: ParsableCommand {
                              + items.map { "\($0.displayName) \($0.documents)" }.joined(separator: " · "))
             }
         }
+        printSources(results, color: color)
+    }
+
+    /// The source facets under the hits: the top sources of all matches, most documents first.
+    private func printSources(_ results: SearchResults, color: Bool) {
+        guard !results.sources.isEmpty else { return }
+        let n = results.totalHits
+        Terminal.out("")
+        Terminal.out(Terminal.style("Sources of the \(Format.count(n)) match\(n == 1 ? "" : "es") (documents):", "2", color: color))
+        Terminal.out("  " + results.sources.prefix(10).map { "\($0.name) \($0.documents)" }.joined(separator: " · "))
     }
 
     /// The snippet with matches in bold yellow on a terminal, unchanged otherwise.

@@ -50,6 +50,7 @@ struct ShowCommand: ParsableCommand {
         if let d = day, let raw = a.dateText, raw != d { dateText = "\(d) (\(raw))" }
         field("date", dateText)
         field("url", a.url)
+        field("source", a.source)
         field("entities", a.entities.isEmpty ? nil : a.entities.map { "\($0.name) ×\($0.mentions)" }.joined(separator: " · "))
         Terminal.out("")
         Terminal.out(a.body)

@@ -195,7 +195,7 @@ struct CLITests {
         let strict = try CLI.run(["search", "putin \"strategic cooperation", "--index", index, "--count"])
         #expect(strict.status == 64 && strict.out.isEmpty)
         let field = try CLI.run(["search", "author:smith", "--index", index])
-        #expect(field.status == 64 && field.err.contains("The fields are title, body, id, url, entity, date"))
+        #expect(field.status == 64 && field.err.contains("The fields are title, body, id, url, entity, source, date"))
         let prefix = try CLI.run(["search", "a*", "--index", index, "--count"])
         // The seeds have fewer than 1,000 words starting with a, so the prefix runs (the refusal is a QueryTests case).
         #expect(prefix.status == 0 && (Int(prefix.out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) == 5, "\(prefix.err)")

@@ -69,7 +69,7 @@ import NewsIndexTestSupport
         try FixtureTests.buildSamples(at: dir)
     }
 
-    /// Queries and their answers in the version-5 fixture: ids best first, with the BM25 scores
+    /// Queries and their answers in the version-5 fixture (and the version-6 one): ids best first, with the BM25 scores
     /// the code computed when the fixture was written (an entity filter scores its mentions).
     static let expected: [(query: String, hits: [(String, Float)])] = [
         ("\"harbour strike\"", [("wire-002", 2.3691645), ("harbour-strike", 1.4975123), ("wire-003", 0.5640661)]),
@@ -88,6 +88,60 @@ import NewsIndexTestSupport
         options.limit = 100
         options.snippets = false
         return try index.search(try Query.parse(text), options: options).hits.map { ($0.id, $0.score) }
+    }
+
+    /// Queries on sources in the version-6 fixture (the wire articles' source is their URL's host;
+    /// the text pages have none), with their answers when it was written: filters, so 0 alone.
+    static let expectedSources: [(query: String, hits: [(String, Float)])] = [
+        ("source:example.org", [("wire-002", 0), ("wire-003", 0)]),
+        ("harbour source:EXAMPLE.org", [("wire-002", 1.1845822), ("wire-003", 0.28203306)]),
+        ("harbour -source:example.org", [("harbour-strike", 1.0283508)]),
+    ]
+
+    @Test("the committed version-6 fixture opens, checks clean and answers as it did when written, sources too")
+    func theVersion6FixtureAnswers() throws {
+        let dir = FixtureTests.fixture(6)
+        let index = try IndexReader(path: dir)
+        #expect(index.documentCount == 5)
+        #expect(try IndexCheck.run(path: dir).problems.isEmpty)
+        #expect(try index.article(id: "wire-002")?.source == "example.org")
+        #expect(try index.article(id: "harbour-strike")?.source == nil)
+        #expect(try index.sourceCounts() == [SourceCount(name: "example.org", documents: 2)])
+        for (query, hits) in FixtureTests.expected + FixtureTests.expectedSources {
+            let got = try answers(index, query)
+            #expect(got.map(\.0) == hits.map(\.0), "\(query)")
+            #expect(got.map(\.1) == hits.map(\.1), "\(query)")
+        }
+    }
+
+    @Test("a version-5 index takes version-6 segments beside its own: sources of the new ones are found, and a merge makes one version-6 segment")
+    func appendingToTheVersion5Fixture() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: FixtureTests.fixture(5), toPath: dir)
+        let v5 = try IndexReader(path: dir)
+        #expect(try v5.search("source:example.org").totalHits == 0)
+        #expect(try v5.article(id: "wire-002")?.source == nil)
+        #expect(try v5.sourceCounts().isEmpty)
+        var options = IndexWriter.Options()
+        options.mode = .append
+        let w = try IndexWriter(path: dir, options: options)
+        try w.add(Article(id: "new-1", title: "Harbour reopens", body: "The harbour reopened.", source: "news.bbc.co.uk"))
+        #expect(try w.delete(id: "wire-003"))
+        try w.commit()
+        let mixed = try IndexReader(path: dir)
+        #expect(try IndexCheck.run(path: dir).problems.isEmpty)
+        #expect(try mixed.search("source:bbc.co.uk").hits.map(\.id) == ["new-1"])
+        #expect(try mixed.search("harbour").hits.map(\.id).contains("new-1"))
+        #expect(try mixed.sourceCounts() == [SourceCount(name: "news.bbc.co.uk", documents: 1)])
+        let m = try IndexWriter(path: dir, options: options)
+        m.merge(maxSegments: 1)
+        try m.commit()
+        let merged = try IndexReader(path: dir)
+        #expect(merged.segments.count == 1 && merged.documentCount == 5)
+        #expect(try IndexCheck.run(path: dir).problems.isEmpty)
+        #expect(try merged.search("source:bbc.co.uk").hits.map(\.id) == ["new-1"])
+        #expect(try merged.article(id: "wire-002")?.source == nil)
     }
 
     @Test("the committed version-5 fixture opens, checks clean and answers as it did when written")

@@ -9,14 +9,14 @@ struct JSONOutputTests {
     func hit(date: ArticleDate?, url: String?, explanation: Explanation? = nil) -> SearchHit {
         let text = "née à Paris / Lyon"
         let start = text.range(of: "Paris")!
-        return SearchHit(rank: 1, score: 2, id: "a\"1", title: "T\n", date: date, url: url,
+        return SearchHit(rank: 1, score: 2, id: "a\"1", title: "T\n", date: date, url: url, source: nil,
                          snippet: Snippet(text: text, highlights: [start]), documentNumber: 0, explanation: explanation)
     }
 
     @Test("a hit without date, url and explanation: nulls, no explanation key, sorted keys")
     func hitWithoutOptionals() throws {
         let line = try JSONOutput.line(SearchHitJSON(hit(date: nil, url: nil)))
-        #expect(line == #"{"date":null,"highlights":[[6,11]],"id":"a\"1","rank":1,"score":2,"snippet":"née à Paris / Lyon","title":"T\n","url":null}"#)
+        #expect(line == #"{"date":null,"highlights":[[6,11]],"id":"a\"1","rank":1,"score":2,"snippet":"née à Paris / Lyon","source":null,"title":"T\n","url":null}"#)
     }
 
     @Test("a hit with date, url and explanation round-trips through JSONDecoder")

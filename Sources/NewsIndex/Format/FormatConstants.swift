@@ -6,7 +6,7 @@ package enum FormatConstants {
     /// First four bytes of every footer: "XEND".
     package static let footerMagic: UInt32 = 0x444E_4558
     /// The format version this build writes.
-    static let currentVersion: UInt32 = 5
+    static let currentVersion: UInt32 = 6
     /// The oldest format version this build reads.
     static let oldestReadableVersion: UInt32 = 5
     /// Header: magic u32, file type 4 bytes, version u32, segment id u64.
@@ -81,6 +81,14 @@ enum IndexedField: UInt8, CaseIterable {
     case id = 2
     /// The URL, split like the `simple` analyzer does (lower-cased runs of letters and digits), for `url:` queries.
     case url = 3
+    /// The source (site or outlet) as exact terms (a host also as its parent domains), and one
+    /// facet term, byte 0x01 and the form to show, for `source:` queries and source counts.
+    case source = 4
+
+    /// The fields of a segment of format `version`: version 5 had no `source`.
+    static func fields(inVersion version: UInt32) -> [IndexedField] {
+        version < 6 ? [.title, .body, .id, .url] : allCases
+    }
 
     var name: String {
         switch self {
@@ -88,6 +96,7 @@ enum IndexedField: UInt8, CaseIterable {
         case .body: return "body"
         case .id: return "id"
         case .url: return "url"
+        case .source: return "source"
         }
     }
 }
@@ -104,4 +113,6 @@ enum StoredField: UInt8 {
     case setAside = 6
     /// The entities recognized in the article: one `canonical name<TAB>mentions` line each.
     case entities = 7
+    /// The site or outlet the article came from, as the input gave it.
+    case source = 8
 }

@@ -158,8 +158,10 @@ enum NormsFormat {
                          _ problems: ProblemList, into fields: inout [FieldNorms?]) throws {
         var c = ByteReader(bytes, file: file, from: FormatConstants.headerSize, to: bytes.count - FormatConstants.footerSize)
         let (fieldCount, countAt) = try readFieldCount(&c, docCount: docCount, segment: segment)
-        if fieldCount != IndexedField.allCases.count {
-            problems.add(file, countAt, "FieldCount is \(fieldCount), but every segment has norms for the \(IndexedField.allCases.count) indexed fields")
+        let version = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        let expected = IndexedField.fields(inVersion: version).count
+        if fieldCount != expected {
+            problems.add(file, countAt, "FieldCount is \(fieldCount), but every segment of format version \(version) has norms for the \(expected) indexed fields")
         }
         for k in 0..<fieldCount {
             let h = try readFieldHeader(&c) { field, at in

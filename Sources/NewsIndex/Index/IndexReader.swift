@@ -148,7 +148,7 @@ public final class IndexReader: @unchecked Sendable {
             return StoredArticle.EntityMentions(name: String(cols[0]), mentions: n)
         }
         return StoredArticle(id: f[.id] ?? "", title: f[.title] ?? "", body: f[.body] ?? "",
-                             dateText: f[.date], url: f[.url], byline: f[.byline], setAside: f[.setAside],
+                             dateText: f[.date], url: f[.url], byline: f[.byline], source: f[.source], setAside: f[.setAside],
                              entities: entities, date: seg.date(local), documentNumber: doc)
     }
 
@@ -189,6 +189,8 @@ public struct StoredArticle: Sendable {
     public var url: String?
     /// The author line, when known.
     public var byline: String?
+    /// The site or outlet, as the input gave it (or the host of the URL), when known.
+    public var source: String?
     /// Page text kept out of the index (navigation, share buttons, lists of other stories).
     public var setAside: String?
     /// The entities recognized in the title and body, most mentioned first.

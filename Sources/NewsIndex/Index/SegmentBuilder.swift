@@ -70,12 +70,14 @@ final class SegmentBuilder {
             }
         }
         lengths[Int(IndexedField.url.rawValue)].append(UInt32(urlTerms))
+        lengths[Int(IndexedField.source.rawValue)].append(UInt32(indexSource(article.source)))
         dates.append(article.date?.secondsSinceEpoch ?? FormatConstants.noDate)
         var fields: [(StoredField, String)] = [(.id, article.id), (.title, article.title), (.body, article.body)]
         if let d = article.date { fields.append((.date, d.text)) }
         if let u = article.url { fields.append((.url, u)) }
         if let b = article.byline { fields.append((.byline, b)) }
         if let a = article.setAside { fields.append((.setAside, a)) }
+        if let s = article.source { fields.append((.source, s)) }
         if !perEntity.isEmpty {
             let names = recognizer.gazetteer.entities
             let lines = perEntity.sorted { $0.value > $1.value || ($0.value == $1.value && names[$0.key].name < names[$1.key].name) }
@@ -84,6 +86,16 @@ final class SegmentBuilder {
         }
         stored.add(fields)
         docCount += 1
+    }
+
+    /// Indexes a source's terms (``SourceName``) and its facet term (0x01 and the form to show),
+    /// all at position 0; returns how many terms that is (the field's length).
+    private func indexSource(_ source: String?) -> Int {
+        guard let source, let (display, terms) = SourceName.analyze(source) else { return 0 }
+        for var t in terms + ["\u{1}" + display] {
+            _ = t.withUTF8 { inverter.addTerm(field: .source, $0, position: 0) }
+        }
+        return terms.count + 1
     }
 
     /// Term ids in key order: field byte, then UTF-8 bytes. The first eight bytes, big-endian,

@@ -102,11 +102,11 @@ final class SegmentCheck {
             }
             meter.add(f.bytes.count)
         }
-        // Every document has a norm byte for each of the 4 fields in .nrm and an id posting of at
+        // Every document has a norm byte for each field (4 in format version 5) in .nrm and an id posting of at
         // least a byte in .doc, so a document count those files cannot hold is a damaged manifest
         // (and must not size the tallies).
         var plausible = files.values.map(\.bytes.count).max() ?? 0
-        for (type, bytesPerDoc) in [(FileType.norms, IndexedField.allCases.count), (.postings, 1)] where sound.contains(type) {
+        for (type, bytesPerDoc) in [(FileType.norms, IndexedField.fields(inVersion: FormatConstants.oldestReadableVersion).count), (.postings, 1)] where sound.contains(type) {
             plausible = min(plausible, files[type]!.bytes.count / bytesPerDoc)
         }
         guard docCount <= plausible else {

@@ -133,7 +133,7 @@ final class SegmentReader {
     func article(_ doc: Int, fields f: [StoredField: String]) -> Article {
         Article(id: f[.id] ?? "", title: f[.title] ?? "", body: f[.body] ?? "",
                 date: date(doc).map { ArticleDate(secondsSinceEpoch: $0, text: f[.date] ?? "") },
-                url: f[.url], byline: f[.byline], setAside: f[.setAside])
+                url: f[.url], byline: f[.byline], source: f[.source], setAside: f[.setAside])
     }
 
     /// The article of local document `doc`, as given to the writer.

@@ -76,11 +76,22 @@ struct TopDateCollector: TopCollector {
     func sorted() -> [TopDocs.Entry] { top.sorted() }
 }
 
-/// Counts the entities mentioned in the matching documents (documents and mentions per entity term).
+/// Counts the entities mentioned in the matching documents (documents and mentions per entity
+/// term) and, when asked, their sources (documents per source): the facets of a search.
 struct EntityFacetCollector: Collector {
+    /// What to count.
+    let entities: Bool, sources: Bool
+    /// Documents and mentions per entity term.
     private(set) var totals: [String: (documents: Int, mentions: Int)] = [:]
+    /// Documents per source, as facets show it.
+    private(set) var sourceTotals: [String: Int] = [:]
     private var matched: [UInt64] = []
     var needsScores: Bool { false }
+    /// A collector of entity counts, source counts, or both.
+    init(entities: Bool = true, sources: Bool = false) {
+        self.entities = entities
+        self.sources = sources
+    }
     mutating func begin(_ seg: SegmentReader) throws {
         matched = [UInt64](repeating: 0, count: (seg.docCount + 63) / 64)
     }
@@ -88,25 +99,27 @@ struct EntityFacetCollector: Collector {
         matched[Int(doc) >> 6] |= 1 << UInt64(doc & 63)
     }
     mutating func end(_ seg: SegmentReader) throws {
-        try IndexReader.countEntities(in: seg, matches: matched, into: &totals)
+        if entities { try IndexReader.countEntities(in: seg, matches: matched, into: &totals) }
+        if sources { try IndexReader.countSources(in: seg, matches: matched, into: &sourceTotals) }
         matched = []
     }
-    /// Counts the entities of every live document of `seg` (no query).
+    /// Counts the entities and sources of every live document of `seg` (no query).
     mutating func countAll(in seg: SegmentReader) throws {
-        try IndexReader.countEntities(in: seg, matches: nil, into: &totals)
+        if entities { try IndexReader.countEntities(in: seg, matches: nil, into: &totals) }
+        if sources { try IndexReader.countSources(in: seg, matches: nil, into: &sourceTotals) }
     }
 }
 
 /// The collectors of ``IndexReader/search(_:options:)``: the count, the best hits and, when
-/// asked for, the entity facets.
+/// asked for, the entity and source facets.
 struct SearchCollectors<Top: TopCollector>: Collector {
     var count = CountCollector()
     var top: Top
     var facets: EntityFacetCollector?
 
-    init(top: Top, facets: Bool) {
+    init(top: Top, entityFacets: Bool, sourceFacets: Bool) {
         self.top = top
-        self.facets = facets ? EntityFacetCollector() : nil
+        self.facets = entityFacets || sourceFacets ? EntityFacetCollector(entities: entityFacets, sources: sourceFacets) : nil
     }
 
     var needsScores: Bool { top.needsScores }

@@ -57,6 +57,7 @@ struct QueryPlanner {
         case .body?: return [.body]
         case .id?: return [.id]
         case .url?: return [.url]
+        case .source?: return [.source]
         }
     }
 
@@ -111,14 +112,21 @@ struct QueryPlanner {
                 // A prefix on its own scores as the OR of its words.
                 if words.isEmpty { return .nothing }
                 let leaves = try words.map { Plan.leaf(try leaf(label: $0, span: .term($0), fields: fs)) }
-                return leaves.count == 1 ? leaves[0] : .or(leaves)
+                return filtering(field, leaves.count == 1 ? leaves[0] : .or(leaves))
             }
-            return .leaf(try leaf(label: Query.describe(.prefix(text, nil), nested: true), span: span, fields: fs))
+            return filtering(field, .leaf(try leaf(label: Query.describe(.prefix(text, nil), nested: true), span: span, fields: fs)))
         case .term, .phrase, .near:
-            let fs = fields(QueryParser.field(of: node))
+            let field = QueryParser.field(of: node)
+            let fs = fields(field)
             guard let span = try spanPlan(node, fields: fs) else { return nil }
-            return .leaf(try leaf(label: QueryPlanner.label(node, span), span: span, fields: fs))
+            return filtering(field, .leaf(try leaf(label: QueryPlanner.label(node, span), span: span, fields: fs)))
         }
+    }
+
+    /// `plan` as a filter when it searches the source: a source says where an article is from,
+    /// not what it is about, so it does not score.
+    private func filtering(_ field: Query.Field?, _ plan: Plan) -> Plan {
+        field == .source ? .filter(plan) : plan
     }
 
     /// The part as written, without field prefixes (the scorer adds the field it searches).
@@ -231,6 +239,8 @@ struct QueryPlanner {
             return text.isEmpty ? [] : [Token(term: text, position: 0, byteRange: 0..<text.utf8.count)]
         case .url?:
             return Analyzer.simple.tokens(text)
+        case .source?:
+            return SourceName.queryTerm(text).map { [Token(term: $0, position: 0, byteRange: 0..<text.utf8.count)] } ?? []
         default:
             return index.analyzer.tokens(text)
         }

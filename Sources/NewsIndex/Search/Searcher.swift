@@ -29,6 +29,8 @@ public struct SearchOptions: Sendable {
     public var explain: Bool = false
     /// Whether to count the entities mentioned in all matching documents (``SearchResults/entities``).
     public var entityFacets: Bool = false
+    /// Whether to count the sources of all matching documents (``SearchResults/sources``).
+    public var sourceFacets: Bool = false
     /// Whether ``SearchResults/totalHits`` must count every match. When false, queries made of
     /// words or phrases joined by OR or by AND (one word, `a OR b`, a prefix, `"a b"`, `a AND b`)
     /// skip documents that cannot reach the top hits, and `totalHits` is only a lower bound
@@ -54,6 +56,9 @@ public struct SearchResults: Sendable {
     /// The entities mentioned in all matching documents, most documents first, when
     /// ``SearchOptions/entityFacets`` is on (empty otherwise).
     public var entities: [EntityCount] = []
+    /// The sources of all matching documents, most documents first, when
+    /// ``SearchOptions/sourceFacets`` is on (empty otherwise).
+    public var sources: [SourceCount] = []
 }
 
 /// One matching article.
@@ -70,6 +75,8 @@ public struct SearchHit: Sendable {
     public let date: ArticleDate?
     /// The article's URL, when it has one.
     public let url: String?
+    /// The article's source (site or outlet), when it has one.
+    public let source: String?
     /// The best passage of the body with the matched words marked (empty when snippets are off).
     public let snippet: Snippet
     /// The internal document number (stable for one commit of the index only).
@@ -116,10 +123,12 @@ extension IndexReader {
         let results: SearchResults
         switch options.order {
         case .score:
-            results = try search(plan, SearchCollectors(top: TopScoreCollector(capacity: wanted), facets: options.entityFacets),
+            results = try search(plan, SearchCollectors(top: TopScoreCollector(capacity: wanted), entityFacets: options.entityFacets,
+                                                   sourceFacets: options.sourceFacets),
                                  options: options, cache: cache)
         case .date:
-            results = try search(plan, SearchCollectors(top: TopDateCollector(capacity: wanted), facets: options.entityFacets),
+            results = try search(plan, SearchCollectors(top: TopDateCollector(capacity: wanted), entityFacets: options.entityFacets,
+                                                   sourceFacets: options.sourceFacets),
                                  options: options, cache: cache)
         }
         return results
@@ -130,9 +139,10 @@ extension IndexReader {
                                            cache: QueryTerms) throws -> SearchResults {
         var collectors = collectors
         let wanted = collectors.top.needsScores
-        let prune = !options.countAllMatches && options.order == .score && wanted && !options.entityFacets
+        let faceted = options.entityFacets || options.sourceFacets
+        let prune = !options.countAllMatches && options.order == .score && wanted && !faceted
         // Sums of parts by score go through PrunedTopK's flat loop, pruning or not.
-        let flat = options.flatEvaluation && options.order == .score && !options.entityFacets
+        let flat = options.flatEvaluation && options.order == .score && !faceted
         var exact = true
         for seg in segments {
             if flat, let c = try PrunedTopK.clauses(plan, in: seg, index: self, cache: cache),
@@ -145,7 +155,10 @@ extension IndexReader {
         }
         var results = SearchResults(totalHits: collectors.count.count, hits: try hits(collectors.top.sorted(), plan: plan, options: options))
         results.totalHitsIsExact = exact
-        if let facets = collectors.facets { results.entities = entityCounts(from: facets.totals) }
+        if let facets = collectors.facets {
+            results.entities = entityCounts(from: facets.totals)
+            results.sources = sourceCounts(from: facets.sourceTotals)
+        }
         return results
     }
 
@@ -156,7 +169,7 @@ extension IndexReader {
         let highlighter = options.snippets ? Highlighter(parts: highlightParts(plan), analyzer: analyzer, recognizer: recognizer) : nil
         for (i, entry) in ranked[options.offset...].enumerated() {
             guard options.fetchArticles else {
-                hits.append(SearchHit(rank: options.offset + i + 1, score: entry.score, id: "", title: "", date: nil, url: nil,
+                hits.append(SearchHit(rank: options.offset + i + 1, score: entry.score, id: "", title: "", date: nil, url: nil, source: nil,
                                       snippet: Snippet(text: "", highlights: []), documentNumber: Int(entry.doc), explanation: nil))
                 continue
             }
@@ -165,7 +178,7 @@ extension IndexReader {
             let snippet = highlighter?.snippet(title: stored.title, body: stored.body) ?? Snippet(text: "", highlights: [])
             let explanation = options.explain ? try explain(plan, documentNumber: Int(entry.doc)) : nil
             hits.append(SearchHit(rank: options.offset + i + 1, score: entry.score, id: stored.id, title: stored.title,
-                                  date: date, url: stored.url, snippet: snippet, documentNumber: Int(entry.doc),
+                                  date: date, url: stored.url, source: stored.source, snippet: snippet, documentNumber: Int(entry.doc),
                                   explanation: explanation))
         }
         return hits
