@@ -14,6 +14,7 @@ struct Boilerplate {
     init(_ tree: HTMLTree, markupOnly: Bool = false) {
         skipped = [Bool](repeating: false, count: tree.count)
         let holdsArticle = Boilerplate.articleHolders(tree)
+        var judged: [String: Bool] = [:]   // pages repeat their class names
         for n in 0..<tree.count where !tree.isText(n) {
             if Boilerplate.isHidden(tree, n) { skipped[n] = true; continue }
             if markupOnly || holdsArticle[n] { continue }
@@ -23,7 +24,11 @@ struct Boilerplate {
                 skipped[n] = true; continue
             }
             let names = (tree.attribute(n, "class") ?? "") + " " + (tree.attribute(n, "id") ?? "")
-            if Boilerplate.namesFurniture(names) { skipped[n] = true }
+            if names.utf8.count <= 1 { continue }
+            if let known = judged[names] { skipped[n] = known; continue }
+            let furniture = Boilerplate.namesFurniture(names)
+            judged[names] = furniture
+            skipped[n] = furniture
         }
     }
 
@@ -82,23 +87,26 @@ struct Boilerplate {
 
     /// Whether class and id `names` mark furniture.
     static func namesFurniture(_ names: String) -> Bool {
-        let lower = names.lowercased()
-        guard !lower.trimmingSpaces.isEmpty else { return false }
-        for word in lower.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
-            let w = String(word)
-            if furnitureWords.contains(w) { return true }
-            let pieces = w.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
-            for p in pieces where furnitureWords.contains(p) && !(p == "ad" && pieces.count == 1 && w != "ad") {
+        let lower = names.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        for word in lower.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            if furnitureWordBytes.contains(Array(word)) { return true }
+            let pieces = word.split(whereSeparator: { !(($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 >= 0x80) })
+            for p in pieces where furnitureWordBytes.contains(Array(p)) {
+                // A lone "ad" piece counts only as the whole word (not "ad" in "ad-free" layouts… nor "head").
+                if p.elementsEqual("ad".utf8) && pieces.count > 1 { continue }
                 return true
             }
-            for part in furnitureParts where w.contains(part) {
+            for part in furniturePartBytes where ASCII.contains(word, part) {
                 // "commentary" is an opinion article, not comments.
-                if part == "comment" && w.contains("commentary") { continue }
+                if part.elementsEqual("comment".utf8) && ASCII.contains(word, Array("commentary".utf8)) { continue }
                 return true
             }
         }
         return false
     }
+
+    static let furnitureWordBytes: Set<[UInt8]> = Set(furnitureWords.map { Array($0.utf8) })
+    static let furniturePartBytes: [[UInt8]] = furnitureParts.map { Array($0.utf8) }
 
     /// Whether a short block is a call to act rather than text ("Share this article", "Read more").
     static func isCallToAction(_ text: String) -> Bool {
@@ -111,10 +119,21 @@ struct Boilerplate {
     }
 }
 
-extension String {
-    /// The string without leading and trailing spaces.
-    var trimmingSpaces: Substring {
-        let t = drop { $0 == " " }
-        return t.reversed().drop { $0 == " " }.isEmpty ? "" : t[...t.lastIndex { $0 != " " }!]
+/// Byte-level text tests for ASCII words (the standard library's substring search is slow).
+enum ASCII {
+    /// Whether `needle` occurs in `hay`.
+    static func contains<C: Collection>(_ hay: C, _ needle: [UInt8]) -> Bool where C.Element == UInt8, C.Index == Int {
+        guard let first = needle.first, needle.count <= hay.count else { return false }
+        var i = hay.startIndex
+        let last = hay.endIndex - needle.count
+        while i <= last {
+            if hay[i] == first {
+                var k = 1
+                while k < needle.count && hay[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 }

@@ -48,13 +48,17 @@ struct Candidates {
         let name = tree.name(n)
         if name == "article" || tree.attribute(n, "itemprop")?.lowercased() == "articlebody" { w += 25 }
         let names = ((tree.attribute(n, "class") ?? "") + " " + (tree.attribute(n, "id") ?? "")).lowercased()
-        for word in ["article", "body", "content", "entry", "main", "post", "story", "text", "prose", "blog"] where names.contains(word) {
+        let bytes = Array(names.utf8)
+        for word in Candidates.contentWords where ASCII.contains(bytes, word) {
             w += 25
             break
         }
         if Boilerplate.namesFurniture(names) { w -= 25 }
         return w
     }
+
+    /// Class and id words that name the article's container.
+    static let contentWords = ["article", "body", "content", "entry", "main", "post", "story", "text", "prose", "blog"].map { Array($0.utf8) }
 
     /// The final score of element `n`: its paragraphs' score less the share of links in its text.
     func finalScore(_ n: Int) -> Double {

@@ -24,6 +24,8 @@ public struct HTMLTree: Sendable {
 
     /// The nodes; node 0 is the root.
     private(set) var nodes: [Node]
+    /// The elements of each name, in document order.
+    private var byName: [String: [Int]] = [:]
 
     /// The number of nodes.
     var count: Int { nodes.count }
@@ -42,6 +44,7 @@ public struct HTMLTree: Sendable {
         guard let doc else { return }
         defer { xmlFreeDoc(doc) }
         copy(from: doc.pointee.children)
+        for n in nodes.indices where !nodes[n].name.isEmpty { byName[nodes[n].name, default: []].append(n) }
     }
 
     /// Copies libxml2's nodes from `first` (the root's first child) on, without recursion.
@@ -128,7 +131,7 @@ public struct HTMLTree: Sendable {
 
     /// The elements named `name` in the page, in document order.
     func elements(named name: String) -> [Int] {
-        descendants(of: 0).filter { nodes[$0].name == name }
+        byName[name] ?? []
     }
 
     /// All the text below node `n`, whitespace collapsed, without that of `script`, `style`
@@ -152,7 +155,7 @@ public struct HTMLTree: Sendable {
     }
 
     /// Elements whose content is never shown as text.
-    static let invisible: Set<String> = ["script", "style", "noscript", "template", "svg", "math", "head", "iframe",
+    static let invisible: Set<String> = ["script", "style", "template", "svg", "math", "head", "iframe",
                                          "object", "embed", "canvas", "select", "option", "button", "input", "textarea"]
 
     /// Elements that break text into blocks.

@@ -69,7 +69,7 @@ struct PageMetadata {
     static func author(meta: [String: String], ld: LinkedData, tree: HTMLTree) -> String? {
         var found: [String?] = [meta["author"], ld.author, meta["article:author"], meta["byl"], meta["dc.creator"],
                                 meta["parsely-author"], meta["sailthru.author"]]
-        for n in tree.descendants(of: 0) where !tree.isText(n) {
+        for n in 1..<tree.count where !tree.isText(n) {
             if tree.attribute(n, "rel")?.lowercased() == "author" || tree.attribute(n, "itemprop") == "author" {
                 found.append(tree.text(n))
                 break
