@@ -20,6 +20,8 @@ public struct HTMLTree: Sendable {
         var parent: Int
         /// The children's numbers, in document order.
         var children: [Int]
+        /// A text node's length in characters (Unicode scalars), leading and trailing white space left out.
+        var length: Int32 = 0
     }
 
     /// The nodes; node 0 is the root.
@@ -64,7 +66,8 @@ public struct HTMLTree: Sendable {
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 let text = HTMLTree.string(node.pointee.content)
                 guard !text.isEmpty else { continue }
-                nodes.append(Node(name: "", text: text, attributes: [], parent: parent, children: []))
+                nodes.append(Node(name: "", text: text, attributes: [], parent: parent, children: [],
+                                  length: HTMLTree.trimmedLength(text)))
                 nodes[parent].children.append(nodes.count - 1)
             default:
                 continue
@@ -95,7 +98,23 @@ public struct HTMLTree: Sendable {
         return String(cString: p)
     }
 
+    /// The length of `text` in Unicode scalars without leading and trailing ASCII white space.
+    static func trimmedLength(_ text: String) -> Int32 {
+        // Scalars are counted by their first bytes; only ASCII white space is trimmed.
+        var count: Int32 = 0, lastNonSpace: Int32 = 0
+        for b in text.utf8 where b & 0xC0 != 0x80 {
+            let space = b == 0x20 || (b >= 0x09 && b <= 0x0D)
+            if space && count == 0 { continue }
+            count += 1
+            if !space { lastNonSpace = count }
+        }
+        return lastNonSpace
+    }
+
     // MARK: Reading the tree
+
+    /// The trimmed length of text node `n` (0 for an element).
+    func textLength(_ n: Int) -> Int32 { nodes[n].length }
 
     /// The element name of node `n` (empty for text).
     func name(_ n: Int) -> String { nodes[n].name }

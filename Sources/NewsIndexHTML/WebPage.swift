@@ -58,7 +58,7 @@ public struct WebPage: Sendable {
         paragraphs = body.paragraphs
         setAside = body.setAside
         byline = meta.byline ?? body.byline
-        dates = meta.dates + (body.bylineDate.map { [$0] } ?? [])
+        dates = meta.dates
         modified = meta.modified
         self.url = meta.url
         source = meta.source
@@ -72,6 +72,6 @@ public struct WebPage: Sendable {
         bytes += Array(html.utf8)
         bytes += Array("</body></html>".utf8)
         let tree = bytes.withUnsafeBytes { HTMLTree(parsing: $0, encoding: "UTF-8") }
-        return ArticleBody.blocks(tree, under: 0).map(\.text).filter { !$0.isEmpty }
+        return ArticleBody.blocks(tree, under: 0, skipping: [Bool](repeating: false, count: tree.count)).map(\.text)
     }
 }
