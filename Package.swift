@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsIndexTests",
-            dependencies: ["NewsIndex", "NewsIndexIngest", "NewsIndexFuzzing", "NewsIndexJSON", "NewsIndexTestSupport"],
+            dependencies: ["NewsIndex", "NewsIndexIngest", "NewsIndexHTML", "NewsIndexFuzzing", "NewsIndexJSON", "NewsIndexTestSupport"],
             path: "Tests/NewsIndexTests",
             exclude: ["Fixtures"]   // read from disk by the tests (the Porter2 fixture)
         ),
