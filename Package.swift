@@ -34,6 +34,13 @@ let package = Package(
             path: "Sources/CStemmer",
             providers: [.apt(["libstemmer-dev"])]
         ),
+        // libxml2's HTML and XML parsers (Debian: libxml2-dev), for web pages and feeds.
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         // One compiler builtin (cache prefetch) for the indexing hot path, as a header-only module.
         .systemLibrary(
             name: "CPrefetch",
@@ -65,16 +72,22 @@ let package = Package(
             dependencies: ["NewsIndexCore", "NewsIndexAnalysis", "NewsIndexQuery", "CZlib", "CPrefetch"],
             path: "Sources/NewsIndex"
         ),
-        // Article sources (text pages, JSON Lines) and the ingest policy.
+        // Web pages → the article's text and metadata (and HTML fragments → text). Knows nothing of indexes.
+        .target(
+            name: "NewsIndexHTML",
+            dependencies: ["NewsIndexCore", "CLibXML2"],
+            path: "Sources/NewsIndexHTML"
+        ),
+        // Article sources (text pages, JSON Lines, web pages) and the ingest policy.
         .target(
             name: "NewsIndexIngest",
-            dependencies: ["NewsIndex"],
+            dependencies: ["NewsIndex", "NewsIndexHTML"],
             path: "Sources/NewsIndexIngest"
         ),
         // The JSON that the tool prints (and an HTTP API can answer with): Codable types.
         .target(
             name: "NewsIndexJSON",
-            dependencies: ["NewsIndex", "NewsIndexIngest"],
+            dependencies: ["NewsIndex", "NewsIndexIngest", "NewsIndexHTML"],
             path: "Sources/NewsIndexJSON"
         ),
         .executableTarget(
@@ -82,6 +95,7 @@ let package = Package(
             dependencies: [
                 "NewsIndex",
                 "NewsIndexIngest",
+                "NewsIndexHTML",
                 "NewsIndexJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -111,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsIndexTests",
-            dependencies: ["NewsIndex", "NewsIndexIngest", "NewsIndexFuzzing", "NewsIndexJSON", "NewsIndexTestSupport"],
+            dependencies: ["NewsIndex", "NewsIndexIngest", "NewsIndexHTML", "NewsIndexFuzzing", "NewsIndexJSON", "NewsIndexTestSupport"],
             path: "Tests/NewsIndexTests",
             exclude: ["Fixtures"]   // read from disk by the tests (the Porter2 fixture)
         ),

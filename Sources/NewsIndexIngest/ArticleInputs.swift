@@ -12,6 +12,8 @@ public struct InputFile: Sendable, Equatable {
         case text
         /// JSON Lines (`.jsonl`, `.ndjson`): one article per line.
         case jsonLines
+        /// A web page (`.html`, `.htm`, `.xhtml`): the article found in it.
+        case html
     }
     /// The file's path as given or found.
     public var path: String
@@ -76,6 +78,7 @@ public enum ArticleInputs {
         if lower.hasSuffix(".gz") { lower.removeLast(3) }
         if lower.hasSuffix(".txt") { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines }
+        if PageArticle.isPage(lower) { return .html }
         return nil
     }
 
@@ -224,6 +227,8 @@ public enum ArticleInputs {
                 var (bytes, size) = try readAll(source, limit: maxBytes)
                 try textArticle(&bytes, size: size, file: file, maxBytes: maxBytes, dateOrder: dateOrder) { try body($0, location, size, source.consumed) }
             }
+        case .html:
+            try pageArticle(file, maxBytes: maxBytes, dateOrder: dateOrder) { try body($0, DocumentLocation(path: file.path), $1, $2) }
         case .jsonLines:
             // Read in blocks of whole lines: memory stays bounded whatever the file's size, and a
             // line over the limit is read past, never held.

@@ -3,7 +3,7 @@ import NewsIndexCore
 
 extension InputFile.Kind {
     /// The names `--format` takes, by kind: `jsonl` and `text`.
-    public static let formatNames: [(name: String, kind: InputFile.Kind)] = [("jsonl", .jsonLines), ("text", .text)]
+    public static let formatNames: [(name: String, kind: InputFile.Kind)] = [("jsonl", .jsonLines), ("text", .text), ("html", .html)]
 
     /// The kind a `--format` name stands for (`jsonl`, `text`), or `nil` for another name.
     public init?(formatName: String) {

@@ -33,7 +33,7 @@ struct NewsIndexCommand: ParsableCommand {
           75  the index is locked by another newsindex process; try again later
         """,
         version: NewsIndexVersion.string,
-        subcommands: [BuildCommand.self, AddCommand.self, DeleteCommand.self, MergeCommand.self, SearchCommand.self, ShowCommand.self,
+        subcommands: [BuildCommand.self, AddCommand.self, DeleteCommand.self, MergeCommand.self, SearchCommand.self, ShowCommand.self, ExtractCommand.self,
                       EntitiesCommand.self, CheckCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,174 @@
+/// Finds the article in a page:
+/// 1. furniture is removed by its markup (``Boilerplate``);
+/// 2. the container is the element that best holds the page's paragraph text without link lists
+///    and other short text (``Measures/score(_:)``);
+/// 3. inside it, short blocks without paragraph text and link-heavy lists are removed;
+/// 4. its text is cut into blocks (paragraphs, headings, list items, quotes, table cells), and
+///    "read more" lines, date lines and short lines at either end are left out.
+///
+/// When that leaves under 250 characters, the page is read again without its class names, and
+/// the longer result is kept. A page whose JSON-LD `articleBody` is more than twice as long as
+/// what the markup gave (text put together by scripts) gives that text instead.
+struct ArticleBody {
+    var paragraphs: [String] = []
+    var setAside: [String] = []
+    /// A "By …" line found at the head of the article (and taken out of its text).
+    var byline: String?
+
+    /// The article's shortest text before the page is read again without class names.
+    static let retryLength = 250
+
+    init(_ tree: HTMLTree, hint: String?, title: String?) {
+        var blocks = ArticleBody.article(tree, classNames: true)
+        if blocks.reduce(0, { $0 + $1.text.count }) < ArticleBody.retryLength {
+            let again = ArticleBody.article(tree, classNames: false)
+            if again.reduce(0, { $0 + $1.text.count }) > blocks.reduce(0, { $0 + $1.text.count }) { blocks = again }
+        }
+        if let title { blocks.removeAll { $0.isHeading && $0.text == title } }
+        byline = ArticleBody.takeByline(&blocks)
+        paragraphs = blocks.map(\.text)
+        if let hint, hint.count >= 400, hint.count > 2 * paragraphs.reduce(0, { $0 + $1.count }) {
+            paragraphs = hint.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { Whitespace.collapse(String($0)) }.filter { !$0.isEmpty }
+        }
+        let kept = Set(paragraphs)
+        var shown = [Bool](repeating: false, count: tree.count)
+        for n in 1..<tree.count where !tree.isText(n) && Boilerplate.dropTags.contains(tree.name(n)) { shown[n] = true }
+        Boilerplate.inherit(tree, &shown)
+        setAside = ArticleBody.blocks(tree, under: 0, skipping: shown).map(\.text).filter { !kept.contains($0) }
+    }
+
+    /// The article's blocks, reading class and id names or not.
+    static func article(_ tree: HTMLTree, classNames: Bool) -> [Block] {
+        var removed = Boilerplate(tree, classNames: classNames).removed
+        let body = tree.elements(named: "body").first ?? 0
+        guard !removed[body] else { return [] }
+        var m = Measures(tree, removed: removed)
+        var best = body, bestScore = m.score(body)
+        for n in body..<tree.count where !removed[n] && !tree.isText(n) && m.score(n) > bestScore && ArticleBody.isUnder(tree, n, body) {
+            best = n
+            bestScore = m.score(n)
+        }
+        ArticleBody.dropShortUnreadBlocks(tree, in: best, m, &removed)
+        m = Measures(tree, removed: removed)
+        ArticleBody.dropLinkLists(tree, in: best, m, &removed)
+        return filter(blocks(tree, under: best, skipping: removed))
+    }
+
+    /// Whether `n` is `root` or below it.
+    static func isUnder(_ tree: HTMLTree, _ n: Int, _ root: Int) -> Bool {
+        var a = n
+        while a > root { a = tree.parent(a) }
+        return a == root
+    }
+
+    /// Inside the container: removes `div`, `section`, `figure` and `aside` elements without
+    /// paragraph text and with under 200 characters (share bars, info boxes, author lines).
+    static func dropShortUnreadBlocks(_ tree: HTMLTree, in root: Int, _ m: Measures, _ removed: inout [Bool]) {
+        for n in (root + 1)..<tree.count where !tree.isText(n) && isUnder(tree, n, root) {
+            if removed[tree.parent(n)] { removed[n] = true; continue }
+            guard !removed[n], ["div", "section", "figure", "aside"].contains(tree.name(n)) else { continue }
+            if m.good[n] == 0 && m.text[n] > 0 && m.text[n] < 200 { removed[n] = true }
+        }
+    }
+
+    /// Inside the container: removes empty containers, paragraphs that are a link ("Read more:
+    /// …"), and lists, tables and divisions that are mostly links.
+    static func dropLinkLists(_ tree: HTMLTree, in root: Int, _ m: Measures, _ removed: inout [Bool]) {
+        for n in (root + 1)..<tree.count where !tree.isText(n) && isUnder(tree, n, root) {
+            if removed[tree.parent(n)] { removed[n] = true; continue }
+            guard !removed[n] else { continue }
+            let name = tree.name(n), length = m.text[n], density = m.linkDensity(n)
+            let container = ["ul", "ol", "div", "section", "dl", "table"].contains(name)
+            if length == 0 {
+                if container && !tree.descendants(of: n).contains(where: { tree.name($0) == "img" }) { removed[n] = true }
+            } else if name == "p" && density >= 0.9 && length < 200 {
+                removed[n] = true
+            } else if container && (density > 0.5 || (density > 0.2 && length < 300)) {
+                removed[n] = true
+            }
+        }
+    }
+
+    /// The blocks of the text under `root` in reading order, skipping the subtrees `skip` marks.
+    static func blocks(_ tree: HTMLTree, under root: Int, skipping skip: [Bool]) -> [Block] {
+        var cutter = BlockCutter(tree: tree, skip: skip)
+        cutter.walk(root)
+        cutter.flush()
+        return cutter.blocks
+    }
+
+    /// The blocks without "read more" and credit lines, date lines, and short lines at the ends.
+    static func filter(_ blocks: [Block]) -> [Block] {
+        var out = blocks.filter { b in
+            !(b.text.count < 160 && BlockPhrases.isJunk(b.text)) && !(b.text.count < 50 && BlockPhrases.isDateLine(b.text))
+        }
+        let listLike: Set<String> = ["li", "td", "th", "pre", "dd"]
+        while let last = out.last, last.text.count < 60, !listLike.contains(last.tag) { out.removeLast() }
+        while let first = out.first, first.text.count < 60, !first.isHeading, !listLike.contains(first.tag) { out.removeFirst() }
+        while let last = out.last, last.isHeading { out.removeLast() }
+        return out
+    }
+
+    /// Takes a "By …" line out of the first blocks; returns the name.
+    static func takeByline(_ blocks: inout [Block]) -> String? {
+        for i in 0..<min(blocks.count, 3) {
+            let t = blocks[i].text
+            if t.count <= 80, t.lowercased().hasPrefix("by "), t.split(separator: " ").count <= 8 {
+                blocks.remove(at: i)
+                return String(t.dropFirst(3))
+            }
+        }
+        return nil
+    }
+}
+
+/// One block of a page's text.
+struct Block {
+    /// The name of the block element that holds the text.
+    var tag: String
+    /// The text, whitespace collapsed.
+    var text: String
+    /// Whether the block is a heading.
+    var isHeading: Bool { tag.count == 2 && tag.first == "h" && tag.last.map { $0 >= "1" && $0 <= "6" } == true }
+}
+
+/// Cuts a page's text into ``Block``s at block elements.
+struct BlockCutter {
+    let tree: HTMLTree
+    let skip: [Bool]
+    var blocks: [Block] = []
+    private var buffer = ""
+
+    init(tree: HTMLTree, skip: [Bool]) {
+        self.tree = tree
+        self.skip = skip
+    }
+
+    /// Walks `root`'s subtree (iteratively: pages can nest deeply).
+    mutating func walk(_ root: Int) {
+        // (node, entering) pairs; entering or leaving a block element ends the block before it.
+        var stack: [(Int, Bool)] = [(root, true)]
+        var tags: [String] = []
+        while let (n, entering) = stack.popLast() {
+            if tree.isText(n) { buffer += tree.ownText(n); continue }
+            let name = tree.name(n)
+            let isBlock = HTMLTree.blocks.contains(name)
+            if !entering {
+                if isBlock { flush(tags.last ?? ""); tags.removeLast() }
+                continue
+            }
+            if n != root && (skip[n] || HTMLTree.invisible.contains(name)) { continue }
+            if name == "br" || name == "hr" { buffer += " "; continue }
+            if isBlock { flush(tags.last ?? ""); tags.append(name) }
+            stack.append((n, false))
+            for c in tree.children(n).reversed() { stack.append((c, true)) }
+        }
+    }
+
+    /// Ends the current block.
+    mutating func flush(_ tag: String = "") {
+        let text = Whitespace.collapse(buffer)
+        if !text.isEmpty { blocks.append(Block(tag: tag, text: text)) }
+        buffer = ""
+    }
+}

@@ -1,0 +1,217 @@
+internal import CLibXML2
+import NewsIndexCore
+
+/// A parsed web page: elements with their lower-cased names and attributes, and text, in a
+/// compact tree of numbered nodes (node 0 is the root, the document itself).
+///
+/// The page is parsed by libxml2's HTML parser, which repairs broken markup the way browsers
+/// mostly do and decodes the character set (see ``TextEncoding``); the libxml2 document is
+/// freed once the tree is copied out of it.
+public struct HTMLTree: Sendable {
+    /// One node: an element, or a run of text.
+    struct Node: Sendable {
+        /// The element's lower-cased name; empty for text.
+        var name: String
+        /// The text of a text node (entities decoded); empty for elements.
+        var text: String
+        /// The element's attributes, names lower-cased, in document order.
+        var attributes: [(name: String, value: String)]
+        /// The parent's number (-1 for the root).
+        var parent: Int
+        /// The children's numbers, in document order.
+        var children: [Int]
+        /// A text node's length in characters (Unicode scalars), leading and trailing white space left out.
+        var length: Int32 = 0
+    }
+
+    /// The nodes; node 0 is the root.
+    private(set) var nodes: [Node]
+    /// The elements of each name, in document order.
+    private var byName: [String: [Int]] = [:]
+
+    /// The number of nodes.
+    var count: Int { nodes.count }
+
+    /// Parses `bytes` as an HTML page in `encoding` (see ``TextEncoding/detect(_:declared:)``).
+    ///
+    /// Never fails: bytes that are not HTML give a tree with whatever text they hold.
+    public init(parsing bytes: UnsafeRawBufferPointer, encoding: String) {
+        nodes = [Node(name: "#document", text: "", attributes: [], parent: -1, children: [])]
+        guard bytes.count > 0, bytes.count <= Int(Int32.max), let base = bytes.baseAddress else { return }
+        newsindex_xml_quiet()
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+        var doc = htmlReadMemory(base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, encoding, options)
+        if doc == nil { doc = htmlReadMemory(base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, nil, options) }
+        guard let doc else { return }
+        defer { xmlFreeDoc(doc) }
+        copy(from: doc.pointee.children)
+        for n in nodes.indices where !nodes[n].name.isEmpty { byName[nodes[n].name, default: []].append(n) }
+    }
+
+    /// Copies libxml2's nodes from `first` (the root's first child) on, without recursion.
+    private mutating func copy(from first: xmlNodePtr?) {
+        // (libxml2 node, parent number) pairs still to copy, the next sibling of each pushed after it.
+        var stack: [(xmlNodePtr, Int)] = []
+        if let first { stack.append((first, 0)) }
+        while let (node, parent) = stack.popLast() {
+            if let next = node.pointee.next { stack.append((next, parent)) }
+            switch node.pointee.type {
+            case XML_ELEMENT_NODE:
+                let number = nodes.count
+                nodes.append(Node(name: HTMLTree.string(node.pointee.name).lowercased(), text: "",
+                                  attributes: HTMLTree.attributes(of: node), parent: parent, children: []))
+                nodes[parent].children.append(number)
+                if let child = node.pointee.children { stack.append((child, number)) }
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                let text = HTMLTree.string(node.pointee.content)
+                guard !text.isEmpty else { continue }
+                nodes.append(Node(name: "", text: text, attributes: [], parent: parent, children: [],
+                                  length: HTMLTree.trimmedLength(text)))
+                nodes[parent].children.append(nodes.count - 1)
+            default:
+                continue
+            }
+        }
+    }
+
+    /// The attributes of an element, names lower-cased.
+    private static func attributes(of node: xmlNodePtr) -> [(name: String, value: String)] {
+        var out: [(name: String, value: String)] = []
+        var a = node.pointee.properties
+        while let attr = a {
+            var value = ""
+            var child = attr.pointee.children
+            while let c = child {
+                value += string(c.pointee.content)
+                child = c.pointee.next
+            }
+            out.append((string(attr.pointee.name).lowercased(), value))
+            a = attr.pointee.next
+        }
+        return out
+    }
+
+    /// A libxml2 string (UTF-8) as a Swift string.
+    private static func string(_ p: UnsafePointer<xmlChar>?) -> String {
+        guard let p else { return "" }
+        return String(cString: p)
+    }
+
+    /// The length of `text` in Unicode scalars without leading and trailing ASCII white space.
+    static func trimmedLength(_ text: String) -> Int32 {
+        // Scalars are counted by their first bytes; only ASCII white space is trimmed.
+        var count: Int32 = 0, lastNonSpace: Int32 = 0
+        for b in text.utf8 where b & 0xC0 != 0x80 {
+            let space = b == 0x20 || (b >= 0x09 && b <= 0x0D)
+            if space && count == 0 { continue }
+            count += 1
+            if !space { lastNonSpace = count }
+        }
+        return lastNonSpace
+    }
+
+    // MARK: Reading the tree
+
+    /// The trimmed length of text node `n` (0 for an element).
+    func textLength(_ n: Int) -> Int32 { nodes[n].length }
+
+    /// The element name of node `n` (empty for text).
+    func name(_ n: Int) -> String { nodes[n].name }
+
+    /// Whether node `n` is text.
+    func isText(_ n: Int) -> Bool { nodes[n].name.isEmpty }
+
+    /// The children of node `n`.
+    func children(_ n: Int) -> [Int] { nodes[n].children }
+
+    /// The parent of node `n` (-1 for the root).
+    func parent(_ n: Int) -> Int { nodes[n].parent }
+
+    /// The value of attribute `name` (lower-case) of node `n`, nil when it has none.
+    func attribute(_ n: Int, _ name: String) -> String? {
+        for a in nodes[n].attributes where a.name == name { return a.value }
+        return nil
+    }
+
+    /// The text of node `n` (a text node's own; nothing for an element).
+    func ownText(_ n: Int) -> String { nodes[n].text }
+
+    /// Every node below `n` (not `n` itself) in document order.
+    func descendants(of n: Int) -> [Int] {
+        var out: [Int] = []
+        var stack = nodes[n].children.reversed() as [Int]
+        while let m = stack.popLast() {
+            out.append(m)
+            stack.append(contentsOf: nodes[m].children.reversed())
+        }
+        return out
+    }
+
+    /// The elements named `name` in the page, in document order.
+    func elements(named name: String) -> [Int] {
+        byName[name] ?? []
+    }
+
+    /// All the text below node `n`, whitespace collapsed, without that of `script`, `style`
+    /// and other elements that hold no visible text.
+    func text(_ n: Int) -> String {
+        var out = ""
+        appendText(n, to: &out)
+        return Whitespace.collapse(out)
+    }
+
+    /// Appends the raw text below `n` (blocks separated by a space) to `out`.
+    func appendText(_ n: Int, to out: inout String) {
+        var stack = [n]
+        while let m = stack.popLast() {
+            let node = nodes[m]
+            if node.name.isEmpty { out += node.text; continue }
+            if HTMLTree.invisible.contains(node.name) { continue }
+            if node.name == "br" || HTMLTree.blocks.contains(node.name) { out += " " }
+            stack.append(contentsOf: node.children.reversed())
+        }
+    }
+
+    /// Elements whose content is never shown as text.
+    static let invisible: Set<String> = ["script", "style", "template", "svg", "math", "head", "iframe",
+                                         "object", "embed", "canvas", "select", "option", "button", "input", "textarea"]
+
+    /// Elements that break text into blocks.
+    static let blocks: Set<String> = ["p", "div", "section", "article", "main", "header", "footer", "aside", "nav",
+                                      "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+                                      "blockquote", "pre", "table", "tr", "td", "th", "thead", "tbody", "tfoot",
+                                      "caption", "figure", "figcaption", "form", "fieldset", "address", "hr",
+                                      "details", "summary", "center", "body", "html", "title"]
+}
+
+/// Whitespace handling for text taken out of pages.
+enum Whitespace {
+    /// `s` with every run of whitespace (including no-break spaces) made one space, trimmed.
+    static func collapse(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        var pendingSpace = false
+        for ch in s.unicodeScalars {
+            if isSpace(ch) {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.unicodeScalars.append(" ") }
+                pendingSpace = false
+                out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// Whether `c` is whitespace in page text (ASCII spaces, no-break and other Unicode spaces,
+    /// zero-width spaces).
+    static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF:
+            return true
+        default:
+            return false
+        }
+    }
+}

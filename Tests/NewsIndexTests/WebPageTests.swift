@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+@testable import NewsIndex
+@testable import NewsIndexIngest
+import NewsIndexHTML
+import NewsIndexTestSupport
+
+/// A news page of our own, with the furniture real pages have around the article.
+private let storyPage = """
+<!DOCTYPE html>
+<html lang="en-GB"><head>
+<meta charset="utf-8">
+<title>Harbour strike ends after talks | Coastline Courier</title>
+<meta property="og:title" content="Harbour strike ends after talks – Coastline Courier">
+<meta property="og:site_name" content="Coastline Courier">
+<meta name="author" content="Mara Lindqvist">
+<link rel="canonical" href="/news/2023/04/12/harbour-strike-ends">
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",
+ "headline":"Harbour strike ends after talks","datePublished":"2023-04-12T08:30:00+01:00",
+ "dateModified":"2023-04-13T10:00:00+01:00","author":[{"@type":"Person","name":"Mara Lindqvist"}]}</script>
+</head><body>
+<header class="site-header"><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav></header>
+<div class="cookie-banner">We use cookies to improve your experience. Accept all cookies?</div>
+<main><article class="story">
+<h1>Harbour strike ends after talks</h1>
+<div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div>
+<p>Dock workers at the northern harbour returned to work on Wednesday after nine days of strikes, once the union and the port authority agreed on a new shift plan.</p>
+<p>The agreement, reached late on Tuesday night, raises night-shift pay by six per cent and limits weekend shifts to two a month, the union&#8217;s negotiator said.</p>
+<h2>Ships waiting offshore</h2>
+<p>More than forty container ships had been waiting offshore, and some freight companies had moved their cargo to ports further south, at a cost that traders put in the millions.</p>
+<ul><li>Night shifts: six per cent more pay for every worker on the rota</li><li>Weekend shifts: at most two a month, and never two in a row</li></ul>
+<blockquote><p>&ldquo;This is a fair deal for the people who keep the harbour running,&rdquo; the negotiator told reporters outside the port office.</p></blockquote>
+<figure><img src="ships.jpg"><figcaption>Container ships at anchor. Photo: Harbour Authority</figcaption></figure>
+<p>The port authority said traffic would be back to normal by the weekend, once the backlog of ships waiting at anchor had been cleared.</p>
+<div class="newsletter-signup"><p>Sign up for our morning briefing and never miss a story from the coast.</p></div>
+</article>
+<aside class="related"><h3>Related stories</h3><ul><li><a href="/a">Ferry prices rise again this summer</a></li><li><a href="/b">New crane arrives at the harbour</a></li></ul></aside>
+<section id="comments"><p>Reader1: About time this strike was settled, the whole town depends on that port.</p></section>
+</main>
+<footer class="site-footer"><p>© 2023 Coastline Courier. All rights reserved. Contact us at the newsroom.</p></footer>
+</body></html>
+"""
+
+private func page(_ html: String, url: String? = nil, contentType: String? = nil) -> WebPage {
+    Array(html.utf8).withUnsafeBytes { WebPage(html: $0, url: url, contentType: contentType) }
+}
+
+private func page(bytes: [UInt8], contentType: String? = nil) -> WebPage {
+    bytes.withUnsafeBytes { WebPage(html: $0, contentType: contentType) }
+}
+
+@Suite("web pages")
+struct WebPageTests {
+    @Test("the article's paragraphs, heading, list and quote are kept; navigation, share bar, caption, newsletter, related list, comments and footer are not")
+    func articleBody() {
+        let p = page(storyPage, url: "https://courier.example/news/2023/04/12/harbour-strike-ends")
+        let body = p.body
+        for kept in ["Dock workers at the northern harbour", "union\u{2019}s negotiator", "Ships waiting offshore",
+                     "Night shifts: six per cent", "\u{201C}This is a fair deal", "back to normal by the weekend"] {
+            #expect(body.contains(kept), "missing: \(kept)")
+        }
+        for left in ["Home", "cookies", "Share on Facebook", "Photo: Harbour Authority", "morning briefing",
+                     "Ferry prices", "Reader1", "All rights reserved"] {
+            #expect(!body.contains(left), "kept: \(left)")
+        }
+        #expect(p.paragraphs.first?.hasPrefix("Dock workers") == true)
+        #expect(p.setAside.contains { $0.contains("Ferry prices") })
+    }
+
+    @Test("metadata: title without the site suffix, byline, JSON-LD dates, canonical URL made absolute, site name, language")
+    func metadata() {
+        let p = page(storyPage, url: "https://courier.example/news/2023/04/12/harbour-strike-ends?utm=x")
+        #expect(p.title == "Harbour strike ends after talks")
+        #expect(p.byline == "Mara Lindqvist")
+        #expect(p.dates.first == "2023-04-12T08:30:00+01:00")
+        #expect(p.modified == "2023-04-13T10:00:00+01:00")
+        #expect(p.url == "https://courier.example/news/2023/04/12/harbour-strike-ends")
+        #expect(p.source == "Coastline Courier")
+        #expect(p.language == "en-GB")
+    }
+
+    @Test("without metadata: the h1, a \"By\" line, <time datetime>, the date in the URL, the host as source")
+    func fallbacks() {
+        let html = """
+        <html><body><div id="wrap"><h1>Council approves river bridge</h1><p>By Tomas Ferreira</p>
+        <time datetime="2021-06-02">2 June</time>
+        <p>The city council approved the new river bridge on Tuesday evening, after a debate that lasted more than four hours and ended in a narrow vote.</p>
+        <p>Building work is to begin next spring, and the bridge should open to cyclists and walkers two years later, the council's planning office said.</p></div></body></html>
+        """
+        let p = page(html, url: "https://www.rivertown.example/2021/06/02/bridge.html")
+        #expect(p.title == "Council approves river bridge")
+        #expect(p.byline == "Tomas Ferreira")
+        #expect(p.dates == ["2021-06-02", "2021-06-02"])
+        #expect(p.source == "rivertown.example")
+        #expect(!p.body.contains("Tomas Ferreira"))
+        #expect(p.body.contains("approved the new river bridge"))
+    }
+
+    @Test("encodings: meta charset Latin-1 read as Windows-1252, an HTTP charset, a UTF-8 BOM, undeclared non-UTF-8 bytes")
+    func encodings() {
+        let text = "Le caf\u{E9} du port a rouvert ses portes \u{2013} les habitu\u{E9}s sont revenus d\u{E8}s le premier matin, contents."
+        let body = "<p>\(text)</p><p>\(text)</p><p>\(text)</p>"
+        // Windows-1252: é E9, è E8, – 96 (Latin-1 has no en dash there: browsers read such pages as Windows-1252).
+        func cp1252(_ s: String) -> [UInt8] {
+            s.unicodeScalars.map { $0 == "\u{2013}" ? 0x96 : UInt8($0.value) }
+        }
+        let latin = page(bytes: cp1252("<html><head><meta charset=\"ISO-8859-1\"></head><body>\(body)</body></html>"))
+        #expect(latin.body.contains(text))
+        let undeclared = page(bytes: cp1252("<html><body>\(body)</body></html>"))
+        #expect(undeclared.body.contains(text))
+        let http = page(bytes: cp1252("<html><head><meta charset=\"utf-8\"></head><body>\(body)</body></html>"),
+                        contentType: "text/html; charset=windows-1252")
+        #expect(http.body.contains(text))
+        let bom = page(bytes: [0xEF, 0xBB, 0xBF] + Array("<html><head><meta charset=\"iso-8859-1\"></head><body>\(body)</body></html>".utf8))
+        #expect(bom.body.contains(text))
+        #expect(TextEncoding.charset(ofContentType: "text/html;charset=\"Shift_JIS\"") == "shift_jis")
+    }
+
+    @Test("broken markup and entities: unclosed tags, stray end tags, named and numeric entities")
+    func brokenMarkup() {
+        let html = "<html><body><div class=content><p>Fishermen &amp; farmers met on Monday &#8212; for the first time since the flood &ndash; to plan the repairs of the old sea wall together<p>The meeting</b> lasted until late, and a second one is planned for the first week of next month in the town hall<div></body>"
+        let p = page(html)
+        #expect(p.body.contains("Fishermen & farmers met on Monday \u{2014} for the first time since the flood \u{2013} to plan"))
+        #expect(p.paragraphs.count == 2)
+        let empty = page("")
+        #expect(empty.paragraphs.isEmpty && empty.title == nil)
+        let binary = page(bytes: (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) })
+        _ = binary.body   // no crash: the parser recovers from anything
+    }
+
+    @Test("an HTML fragment (a feed item's content) as paragraphs")
+    func fragment() {
+        #expect(WebPage.paragraphs(ofFragment: "<p>One &amp; two</p><ul><li>three</li></ul>four") == ["One & two", "three", "four"])
+    }
+
+    @Test("build reads .html and .html.gz pages: the id is the file name, the source and date come from the page")
+    func buildPages() throws {
+        let dir = temporaryDirectory("pages")
+        let pages = dir + "/in"
+        try FileManager.default.createDirectory(atPath: pages, withIntermediateDirectories: true)
+        try Data(storyPage.utf8).write(to: URL(fileURLWithPath: pages + "/harbour-strike.html"))
+        let second = storyPage.replacingOccurrences(of: "Dock workers", with: "Crane drivers")
+        try Data(Gzip.compress(Array(second.utf8))).write(to: URL(fileURLWithPath: pages + "/crane.htm.gz"))
+        let index = dir + "/index"
+        let build = try CLI.run(["build", pages, "--index", index, "--quiet"])
+        #expect(build.status == 0, "\(build.stderr)")
+        #expect(try CLI.ids("\"crane drivers\"", index: index) == ["crane"])
+        #expect(try CLI.ids("\"dock workers\"", index: index) == ["harbour-strike"])
+        #expect(try CLI.ids("cookies", index: index).isEmpty)
+        let show = try CLI.run(["show", "harbour-strike", "--index", index, "--json"])
+        let json = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]
+        #expect(json?["source"] as? String == "Coastline Courier")
+        #expect(json?["title"] as? String == "Harbour strike ends after talks")
+        #expect((json?["date"] as? String)?.hasPrefix("2023-04-12") == true)
+    }
+
+    @Test("a page without article text is a bad document, reported with its path", .serialized)
+    func noText() throws {
+        let dir = temporaryDirectory("pages-empty")
+        try Data("<html><body><nav><a href=/>Home</a></nav></body></html>".utf8).write(to: URL(fileURLWithPath: dir + "/empty.html"))
+        try Data(storyPage.utf8).write(to: URL(fileURLWithPath: dir + "/story.html"))
+        let build = try CLI.run(["build", dir, "--index", dir + "/index"])
+        #expect(build.status == 0)
+        #expect(build.stderr.contains("empty.html") && build.stderr.contains("no article text"))
+    }
+
+    @Test("the shared development pages: snippet F1 of at least 0.88 on the first 150 (0.917 on all 990 with scripts/eval-extraction)", .needsSharedCorpus)
+    func developmentSet() throws {
+        let dir = SharedCorpus.corpus.appendingPathComponent("html")
+        let annotations = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("annotations.json"))) as! [String: [String: Any]]
+        var tp = 0, fn = 0, fp = 0
+        func norm(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        for name in annotations.keys.sorted().prefix(150) {
+            let page = try PageArticle.readPage(path: dir.appendingPathComponent("pages/\(name).gz").path)
+            let body = norm(page.body)
+            for s in annotations[name]?["with"] as? [String] ?? [] { if body.contains(norm(s)) { tp += 1 } else { fn += 1 } }
+            for s in annotations[name]?["without"] as? [String] ?? [] where body.contains(norm(s)) { fp += 1 }
+        }
+        let precision = Double(tp) / Double(tp + fp), recall = Double(tp) / Double(tp + fn)
+        let f1 = 2 * precision * recall / (precision + recall)
+        #expect(f1 >= 0.88, "F1 \(f1) (precision \(precision), recall \(recall))")
+    }
+}
