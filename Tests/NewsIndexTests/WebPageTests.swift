@@ -155,7 +155,7 @@ struct WebPageTests {
         #expect(date.hasPrefix("2023-04-12"))
     }
 
-    @Test("a page without article text is a bad document, reported with its path", .serialized)
+    @Test("a page without article text is a bad document, reported with its path")
     func noText() throws {
         let dir = temporaryDirectory("pages-empty")
         try Data("<html><body><nav><a href=/>Home</a></nav></body></html>".utf8).write(to: URL(fileURLWithPath: dir + "/empty.html"))
