@@ -1,3 +1,5 @@
+import NewsIndexCore
+
 /// A JSON value, as the JSON-LD blocks of pages hold them (`<script type="application/ld+json">`).
 ///
 /// Parsed leniently where pages are sloppy (a trailing comma, raw control characters in a
@@ -126,22 +128,16 @@ private struct JSONScanner {
             guard at < bytes.count else { return nil }
             let e = bytes[at]
             at += 1
-            switch e {
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "b"), UInt8(ascii: "f"): out.append(0x20)
-            case UInt8(ascii: "u"):
-                guard var code = hex4() else { return nil }
-                if code >= 0xD800 && code < 0xDC00, at + 1 < bytes.count, bytes[at] == UInt8(ascii: "\\"),
-                   bytes[at + 1] == UInt8(ascii: "u") {
-                    at += 2
-                    guard let low = hex4(), low >= 0xDC00 && low < 0xE000 else { return nil }
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                }
-                out.append(contentsOf: Array(String(Character(Unicode.Scalar(code) ?? "\u{FFFD}")).utf8))
-            default: out.append(e)
+            if let plain = JSONEscape.simple(e) { out.append(plain); continue }
+            guard e == UInt8(ascii: "u") else { out.append(e); continue }
+            guard var code = hex4() else { return nil }
+            if code >= 0xD800 && code < 0xDC00, at + 1 < bytes.count, bytes[at] == UInt8(ascii: "\\"),
+               bytes[at + 1] == UInt8(ascii: "u") {
+                at += 2
+                guard let low = hex4(), let pair = JSONEscape.pair(code, low) else { return nil }
+                code = pair
             }
+            out.append(contentsOf: Array(String(Character(Unicode.Scalar(code) ?? "\u{FFFD}")).utf8))
         }
         return nil
     }

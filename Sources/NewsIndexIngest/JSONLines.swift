@@ -333,15 +333,13 @@ struct LineParser {
             guard i < bytes.count else { break }
             let e = bytes[i]
             i += 1
+            if let plain = JSONEscape.simple(e) {
+                out.append(plain)
+                s = i
+                i = plainEnd(from: i)
+                continue
+            }
             switch e {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 var cp = try hex4()
                 if cp >= 0xD800 && cp < 0xDC00 {
@@ -349,9 +347,8 @@ struct LineParser {
                         throw fail("unpaired surrogate \\u\(String(cp, radix: 16))")
                     }
                     i += 2
-                    let lo = try hex4()
-                    guard lo >= 0xDC00 && lo < 0xE000 else { throw fail("invalid low surrogate") }
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
+                    guard let pair = JSONEscape.pair(cp, try hex4()) else { throw fail("invalid low surrogate") }
+                    cp = pair
                 } else if cp >= 0xDC00 && cp < 0xE000 {
                     throw fail("unpaired surrogate \\u\(String(cp, radix: 16))")
                 }
