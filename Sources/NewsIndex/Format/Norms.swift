@@ -219,14 +219,10 @@ enum DatesFormat {
         return w.bytes
     }
 
-    /// Where a segment's packed dates are and how to read them.
+    /// Where a segment's packed dates are and how to read them: the codes start at `offset`,
+    /// code 1 stands for the date `base`, and each code takes `width` bits.
     struct Column {
-        /// The offset of the packed codes.
-        let offset: Int
-        /// The date of code 1.
-        let base: Int64
-        /// The bits of one code.
-        let width: Int
+        let offset: Int, base: Int64, width: Int
 
         /// The code of document `doc` (0: no date), for a column whose width is not 0.
         @inline(__always)
