@@ -104,7 +104,7 @@ let package = Package(
         // Fuzzing (scripts/fuzz): the harness, shared by the tests' short run and the long runs.
         .target(
             name: "NewsIndexFuzzing",
-            dependencies: ["NewsIndex"],
+            dependencies: ["NewsIndex", "NewsIndexIngest", "NewsIndexHTML"],
             path: "Sources/NewsIndexFuzzing"
         ),
         // libFuzzer's driver entry point, declared only (compiler-rt provides it under -sanitize=fuzzer).

@@ -197,23 +197,38 @@ public enum ArticleInputs {
     /// ``forEachArticle(in:withSizes:)`` with another limit than ``maxDocumentBytes`` (for tests).
     static func forEachArticle(in file: InputFile, maxBytes: Int,
                                _ body: (Result<Article, BadDocument>, _ location: DocumentLocation, _ inputBytes: Int) throws -> Void) throws {
-        try forEachArticle(in: file, maxBytes: maxBytes, progress: { result, location, size, _ in try body(result, location, size) })
+        var options = ReadOptions()
+        options.maxDocumentBytes = maxBytes
+        try forEachArticle(in: file, options: options, progress: { result, location, size, _ in try body(result, location, size) })
     }
 
     /// ``forEachArticle(in:maxBytes:_:)``, also telling `body` how many bytes of the file are
     /// read so far, for progress: compressed bytes for gzip, input bytes of the documents else.
-    static func forEachArticle(in file: InputFile, maxBytes: Int, dateOrder: ArticleDate.Order = .mdy,
-                               progress given: (Result<Article, BadDocument>, _ location: DocumentLocation,
-                                                _ inputBytes: Int, _ fileBytesRead: Int) throws -> Void) throws {
-        func body(_ result: Result<Article, BadDocument>, _ location: DocumentLocation, _ size: Int, _ read: Int) throws {
-            try given(result.map(withSource), location, size, read)
+    /// Pages are extracted here, one after the other; ``IngestRun`` extracts them on every core.
+    static func forEachArticle(in file: InputFile, options: ReadOptions,
+                               progress body: (Result<Article, BadDocument>, _ location: DocumentLocation,
+                                               _ inputBytes: Int, _ fileBytesRead: Int) throws -> Void) throws {
+        try readDocuments(in: file, options: options) { document, location, size, read in
+            try body(document.article(), location, size, read)
+        }
+    }
+
+    /// Reads the documents of `file` as its kind says, handing each over with its location, the
+    /// input bytes it was read from and the bytes of the file read so far. Web pages (files, WARC
+    /// records) are handed over unextracted, as ``ReadDocument/page(_:)``.
+    static func readDocuments(in file: InputFile, options: ReadOptions,
+                              _ body: (ReadDocument, _ location: DocumentLocation, _ inputBytes: Int, _ fileBytesRead: Int) throws -> Void) throws {
+        let maxBytes = options.maxDocumentBytes
+        let dateOrder = options.dateOrder
+        func ready(_ result: Result<Article, BadDocument>, _ location: DocumentLocation, _ size: Int, _ read: Int) throws {
+            try body(.article(result), location, size, read)
         }
         switch file.kind {
         case .text:
             let location = DocumentLocation(path: file.path)
             if !file.isGzip && !file.isStandardInput {
                 if file.size > maxBytes {
-                    try body(.failure(tooLarge(location, file.size, maxBytes)), location, file.size, file.size)
+                    try ready(.failure(tooLarge(location, file.size, maxBytes)), location, file.size, file.size)
                     return
                 }
                 var bytes: [UInt8]
@@ -221,14 +236,14 @@ public enum ArticleInputs {
                     throw NewsIndexError(.inputNotFound, e.message)
                 }
                 let size = bytes.count
-                try textArticle(&bytes, size: size, file: file, maxBytes: maxBytes, dateOrder: dateOrder) { try body($0, location, size, size) }
+                try textArticle(&bytes, size: size, file: file, maxBytes: maxBytes, dateOrder: dateOrder) { try ready($0, location, size, size) }
             } else {
                 let source = try openSource(file)
                 var (bytes, size) = try readAll(source, limit: maxBytes)
-                try textArticle(&bytes, size: size, file: file, maxBytes: maxBytes, dateOrder: dateOrder) { try body($0, location, size, source.consumed) }
+                try textArticle(&bytes, size: size, file: file, maxBytes: maxBytes, dateOrder: dateOrder) { try ready($0, location, size, source.consumed) }
             }
         case .html:
-            try pageArticle(file, maxBytes: maxBytes, dateOrder: dateOrder) { try body($0, DocumentLocation(path: file.path), $1, $2) }
+            try pageDocument(file, options: options) { try body($0, DocumentLocation(path: file.path), $1, $2) }
         case .jsonLines:
             // Read in blocks of whole lines: memory stays bounded whatever the file's size, and a
             // line over the limit is read past, never held.
@@ -242,12 +257,12 @@ public enum ArticleInputs {
             }
             while try reader.next({ block in
                 try JSONLines.parse(block, file: file.path, linesBefore: &lines, maxBytes: maxBytes, dateOrder: dateOrder) { result, line, size in
-                    try body(result, DocumentLocation(path: file.path, line: line), size, progress(size))
+                    try ready(result, DocumentLocation(path: file.path, line: line), size, progress(size))
                 }
             }, tooLong: { size in
                 lines += 1
-                try body(.failure(JSONLines.tooLarge(file: file.path, line: lines, bytes: size, limit: maxBytes)),
-                         DocumentLocation(path: file.path, line: lines), size, progress(size))
+                try ready(.failure(JSONLines.tooLarge(file: file.path, line: lines, bytes: size, limit: maxBytes)),
+                          DocumentLocation(path: file.path, line: lines), size, progress(size))
             }) {}
         }
     }

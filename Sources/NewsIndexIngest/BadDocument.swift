@@ -4,17 +4,26 @@ import NewsIndexCore
 public struct DocumentLocation: Sendable, Hashable, CustomStringConvertible {
     /// The file's path as given or found.
     public var path: String
-    /// The 1-based line of a JSON Lines file; `nil` for a text file, which is one document.
+    /// The 1-based line where the document starts in a file of many (JSON Lines, CSV, a feed);
+    /// `nil` for a file that is one document.
     public var line: Int?
+    /// The byte offset where the document starts in a file of records (a WARC record, counted
+    /// in the uncompressed stream); `nil` elsewhere.
+    public var offset: Int?
 
     /// Creates a location.
-    public init(path: String, line: Int? = nil) {
+    public init(path: String, line: Int? = nil, offset: Int? = nil) {
         self.path = path
         self.line = line
+        self.offset = offset
     }
 
-    /// `path:line`, or the path alone for a whole file.
-    public var description: String { line.map { "\(path):\($0)" } ?? path }
+    /// `path:line`, `path@offset`, or the path alone for a whole file.
+    public var description: String {
+        if let line { return "\(path):\(line)" }
+        if let offset { return "\(path)@\(offset)" }
+        return path
+    }
 }
 
 /// A document of the input that cannot be indexed: where it is, why, and what is wrong with it.

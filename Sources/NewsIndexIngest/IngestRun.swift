@@ -98,7 +98,7 @@ public struct IngestRun {
     public private(set) var report = IngestReport()
 
     private let strict: Bool
-    private let dateOrder: ArticleDate.Order
+    private let readOptions: ReadOptions
     private let indexPath: String
 
     /// Collects the input files under `paths`, for the index at `indexPath` (named in messages).
@@ -118,7 +118,9 @@ public struct IngestRun {
         ignored = inputs.ignored
         totalBytes = inputs.files.reduce(0) { $0 + $1.size }
         self.strict = strict
-        self.dateOrder = dateOrder
+        var readOptions = ReadOptions()
+        readOptions.dateOrder = dateOrder
+        self.readOptions = readOptions
         self.indexPath = indexPath
     }
 
@@ -139,7 +141,7 @@ public struct IngestRun {
         var firstSeen: [Int: (file: Int32, line: Int32)] = [:]
         var done = 0          // bytes of finished files
         for (fileNumber, file) in files.enumerated() {
-            try ArticleInputs.forEachArticle(in: file, maxBytes: ArticleInputs.maxDocumentBytes, dateOrder: dateOrder, progress: { result, location, size, inFile in
+            try ArticleInputs.forEachArticle(in: file, options: readOptions, progress: { result, location, size, inFile in
                 switch result {
                 case .success(let article):
                     let undated = try readDate(of: article, at: location)

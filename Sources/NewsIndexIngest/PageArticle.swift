@@ -46,23 +46,20 @@ public enum PageArticle {
 }
 
 extension ArticleInputs {
-    /// The article of the web page in `file`, or why there is none.
-    static func pageArticle(_ file: InputFile, maxBytes: Int, dateOrder: ArticleDate.Order,
-                            _ body: (Result<Article, BadDocument>, _ inputBytes: Int, _ fileBytesRead: Int) throws -> Void) throws {
+    /// The web page in `file`, to extract, or why it cannot be read.
+    static func pageDocument(_ file: InputFile, options: ReadOptions,
+                             _ body: (ReadDocument, _ inputBytes: Int, _ fileBytesRead: Int) throws -> Void) throws {
         let location = DocumentLocation(path: file.path)
         let source = try openSource(file)
-        let limit = min(maxBytes, PageArticle.maxPageBytes)
+        let limit = min(options.maxDocumentBytes, PageArticle.maxPageBytes)
         let (bytes, size) = try readAll(source, limit: limit)
         if size > limit {
-            try body(.failure(BadDocument(.tooLarge, at: location, "the page is \(sizeText(size)), over the limit of \(sizeText(limit)) for one document")), size, source.consumed)
+            try body(.article(.failure(BadDocument(.tooLarge, at: location, "the page is \(sizeText(size)), over the limit of \(sizeText(limit)) for one document"))), size, source.consumed)
             return
         }
-        let page = bytes.withUnsafeBytes { WebPage(html: $0) }
-        guard let article = PageArticle.article(page, id: PageArticle.id(ofFile: file.path), dateOrder: dateOrder) else {
-            try body(.failure(BadDocument(.noBody, at: location, "no article text found in the page")), size, source.consumed)
-            return
-        }
-        try body(.success(article), size, source.consumed)
+        let page = PendingPage(bytes: bytes, id: PageArticle.id(ofFile: file.path), url: nil, contentType: nil,
+                               fallbackDate: nil, dateOrder: options.dateOrder, location: location)
+        try body(.page(page), size, source.consumed)
     }
 }
 
