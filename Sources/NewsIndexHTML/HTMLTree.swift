@@ -1,6 +1,11 @@
 internal import CLibXML2
 import NewsIndexCore
 
+/// libxml2 set up once, before any parse: libxml2 2.9 wants `xmlInitParser` called before
+/// threads parse at the same time (pages are extracted on every core). A global's initializer
+/// runs exactly once, whichever thread gets there first.
+let libxml2Ready: Void = xmlInitParser()
+
 /// A parsed web page: elements with their lower-cased names and attributes, and text, in a
 /// compact tree of numbered nodes (node 0 is the root, the document itself).
 ///
@@ -38,6 +43,7 @@ public struct HTMLTree: Sendable {
     public init(parsing bytes: UnsafeRawBufferPointer, encoding: String) {
         nodes = [Node(name: "#document", text: "", attributes: [], parent: -1, children: [])]
         guard bytes.count > 0, bytes.count <= Int(Int32.max), let base = bytes.baseAddress else { return }
+        _ = libxml2Ready
         newsindex_xml_quiet()
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
                             | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)

@@ -96,6 +96,9 @@ public struct IngestRun {
     public let totalBytes: Int
     /// What the run has done so far.
     public private(set) var report = IngestReport()
+    /// The threads that find the articles of web pages while the input is read (default: one
+    /// per core). The documents reach the writer in input order whatever the number.
+    public var pageThreads = OrderedExtraction.cores
 
     private let strict: Bool
     private let readOptions: ReadOptions
@@ -135,40 +138,50 @@ public struct IngestRun {
     ///   reading throws.
     public mutating func run(_ add: (Article, _ inputBytes: Int) throws -> Void,
                              onEvent: (IngestEvent) -> Void = { _ in }) throws {
-        // Where each id was first seen (the file's number and the line, 0 for a text file), by
-        // the hash of its bytes: ids are compared as bytes, as the index does. The writer refuses
-        // an id it was given before; only then is its first place looked up here.
-        var firstSeen: [Int: (file: Int32, line: Int32)] = [:]
+        // Where each id was first seen (the file's number, and the line or byte offset; 0 for a
+        // whole file), by the hash of its bytes: ids are compared as bytes, as the index does.
+        // The writer refuses an id it was given before; only then is its first place looked up here.
+        var firstSeen: [Int: (file: Int32, line: Int32, offset: Int)] = [:]
+        func deliver(_ result: Result<Article, BadDocument>, _ place: OrderedExtraction.Place) throws {
+            let location = place.location
+            switch result {
+            case .success(let article):
+                let undated = try readDate(of: article, at: location)
+                let key = IngestRun.idKey(article.id)
+                do {
+                    try add(article, place.inputBytes)
+                    if let undated {
+                        onEvent(.undated(undated))
+                        report.undated += 1
+                    }
+                    firstSeen[key] = (Int32(place.fileNumber), Int32(clamping: location.line ?? 0), location.offset ?? -1)
+                    report.indexed += 1
+                } catch let refused as Rejected {
+                    var detail = refused.detail
+                    if refused.reason == .repeatedID, let first = firstSeen[key] {
+                        let there = DocumentLocation(path: files[Int(first.file)].path, line: first.line == 0 ? nil : Int(first.line),
+                                                     offset: first.offset < 0 ? nil : first.offset)
+                        detail = "id \"\(article.id)\" was first used at \(there); ids must be unique within the input"
+                    }
+                    try skip(BadDocument(refused.reason, at: location, detail), onEvent)
+                }
+            case .failure(let bad):
+                try skip(bad, onEvent)
+            }
+            onEvent(.progress(documents: report.indexed, bytesRead: place.bytesRead, totalBytes: totalBytes))
+        }
+        // Pages are extracted on every core; the documents come back here in input order.
+        var extraction = OrderedExtraction(threads: pageThreads)
         var done = 0          // bytes of finished files
         for (fileNumber, file) in files.enumerated() {
-            try ArticleInputs.forEachArticle(in: file, options: readOptions, progress: { result, location, size, inFile in
-                switch result {
-                case .success(let article):
-                    let undated = try readDate(of: article, at: location)
-                    let key = IngestRun.idKey(article.id)
-                    do {
-                        try add(article, size)
-                        if let undated {
-                            onEvent(.undated(undated))
-                            report.undated += 1
-                        }
-                        firstSeen[key] = (Int32(fileNumber), Int32(clamping: location.line ?? 0))
-                        report.indexed += 1
-                    } catch let refused as Rejected {
-                        var detail = refused.detail
-                        if refused.reason == .repeatedID, let first = firstSeen[key] {
-                            let there = DocumentLocation(path: files[Int(first.file)].path, line: first.line == 0 ? nil : Int(first.line))
-                            detail = "id \"\(article.id)\" was first used at \(there); ids must be unique within the input"
-                        }
-                        try skip(BadDocument(refused.reason, at: location, detail), onEvent)
-                    }
-                case .failure(let bad):
-                    try skip(bad, onEvent)
-                }
-                onEvent(.progress(documents: report.indexed, bytesRead: done + min(inFile, file.size), totalBytes: totalBytes))
-            })
+            try ArticleInputs.readDocuments(in: file, options: readOptions) { document, location, size, inFile in
+                let place = OrderedExtraction.Place(location: location, inputBytes: size, fileNumber: fileNumber,
+                                                    bytesRead: done + min(inFile, file.size))
+                try extraction.add(document, at: place, deliver: deliver)
+            }
             done += file.size
         }
+        try extraction.drain(deliver)
         if report.indexed == 0 {
             throw NewsIndexError(.badInput, report.skippedCount == 0
                 ? "the input holds no documents, so the index at \(indexPath) was left unchanged; give .txt articles or JSON Lines with \"id\" and \"body\""

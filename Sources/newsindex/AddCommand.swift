@@ -53,7 +53,7 @@ struct AddCommand: ParsableCommand {
         var options = ingest.writerOptions(inputBytes: run.expectedInputBytes)
         options.mode = .append
         let writer = try IndexWriter(path: location.path, options: options)
-        try run.runShowingProgress(into: writer, showProgress: showProgress)
+        try run.runShowingProgress(into: writer, showProgress: showProgress, threads: ingest.threads)
         let summary = try writer.commit()
         if showProgress {
             var line = "Added \(Format.count(summary.addedCount)) documents (\(Format.count(summary.deletedCount)) replacing earlier versions) in \(Format.duration(Terminal.now() - start)) → \(location.path) (\(Format.count(summary.documentCount)) documents, \(summary.segmentCount) segment\(summary.segmentCount == 1 ? "" : "s"), \(Format.bytes(summary.indexBytes)))"

@@ -83,7 +83,7 @@ struct BuildCommand: ParsableCommand {
             options.entityDefinitions.append((source: file, text: text))
         }
         let writer = try IndexWriter(path: location.path, options: options)
-        try run.runShowingProgress(into: writer, showProgress: showProgress)
+        try run.runShowingProgress(into: writer, showProgress: showProgress, threads: ingest.threads)
         let summary = try writer.commit()
         let elapsed = Terminal.now() - start
         if showProgress {

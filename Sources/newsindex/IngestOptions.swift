@@ -8,7 +8,7 @@ struct IngestOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Memory in MB for the segments being built or merged (their postings and compressed articles, held until each is written); the process uses about 150 MB more.", valueName: "MB"))
     var memory = 256
 
-    @Option(name: .long, help: ArgumentHelp("Segments built at the same time, each on its own thread (default: one per core).", valueName: "N"))
+    @Option(name: .long, help: ArgumentHelp("Threads to use: segments built at the same time, each on its own thread, and web pages read at the same time (default: one per core).", valueName: "N"))
     var threads: Int?
 
     @Flag(name: .long, help: "Stop at the first bad document instead of skipping it; the index is left unchanged.")
@@ -49,8 +49,10 @@ struct IngestOptions: ParsableArguments {
 
 extension IngestRun {
     /// Runs the input into `writer` as the CLI shows it: each skipped document as a warning on
-    /// stderr, and the progress line (documents, MB/s, time left) when `showProgress`.
-    mutating func runShowingProgress(into writer: IndexWriter, showProgress: Bool) throws {
+    /// stderr, and the progress line (documents, MB/s, time left) when `showProgress`. Web pages
+    /// are extracted on `threads` threads (`--threads`; one per core when nil).
+    mutating func runShowingProgress(into writer: IndexWriter, showProgress: Bool, threads: Int?) throws {
+        if let threads { pageThreads = threads }
         let started = Terminal.now()
         var progress = ProgressLine(enabled: showProgress)
         defer { progress.clear() }
