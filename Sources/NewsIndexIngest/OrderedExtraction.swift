@@ -37,12 +37,15 @@ struct OrderedExtraction {
     /// The most documents waiting at once.
     let capacity: Int
     private let workers = DispatchQueue(label: "newsindex.page-extraction", attributes: .concurrent)
+    /// Lets `threads` extractions run at once.
+    private let running: DispatchSemaphore
     private var window: [Slot] = []
     private var head = 0
 
     /// A window for `threads` extraction threads (the cores, by default).
     init(threads: Int = OrderedExtraction.cores) {
         capacity = 4 * max(1, threads)
+        running = DispatchSemaphore(value: max(1, threads))
     }
 
     /// The number of cores online.
@@ -66,8 +69,10 @@ struct OrderedExtraction {
             slot.result = document.article()
             slot.ready.signal()
         case .page:
-            workers.async {
+            workers.async { [running] in
+                running.wait()
                 slot.result = document.article()
+                running.signal()
                 slot.ready.signal()
             }
         }

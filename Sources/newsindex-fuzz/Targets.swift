@@ -3,8 +3,21 @@ import NewsIndex
 import NewsIndexFuzzing
 
 /// The fuzz targets, each set up once per process.
-enum Target: String {
-    case query, index, gzip
+enum Target: String, CaseIterable {
+    case query, index, gzip, html
+
+    /// The targets' names, for usage lines: `query|index|…`.
+    static var names: String { allCases.map(\.rawValue).joined(separator: "|") }
+
+    /// What a target reads, for `--help`.
+    var summary: String {
+        switch self {
+        case .query: "the query parser and the search over a fixture index"
+        case .index: "the index readers, on damaged index files"
+        case .gzip: "the gzip reader, on damaged gzip of JSON Lines"
+        case .html: "the web-page reader and article extraction, on damaged pages"
+        }
+    }
 
     static func setUp(_ target: Target) -> (FuzzRandom) -> (description: String, run: () -> FuzzFailure?) {
         let scratch = NSTemporaryDirectory() + "newsindex-fuzz-\(ProcessInfo.processInfo.processIdentifier)"
@@ -18,6 +31,12 @@ enum Target: String {
                     let c = GzipFuzzer.generate(&rng)
                     let variant = rng.below(1 << 20)
                     return ("gzip \(c.mutation)", { GzipFuzzer.check(c.bytes, mutation: c.mutation, variant: variant) })
+                }
+            case .html:
+                return { rng in
+                    var rng = rng
+                    let c = HTMLFuzzer.generate(&rng)
+                    return ("html \(c.mutation)", { HTMLFuzzer.check(c.bytes, mutation: c.mutation) })
                 }
             case .query:
                 try FuzzFixture.build(at: scratch)
@@ -50,6 +69,8 @@ enum Target: String {
             switch target {
             case .gzip:
                 return { bytes in GzipFuzzer.check(Array(bytes), mutation: "libFuzzer input", variant: bytes.count) }
+            case .html:
+                return { bytes in HTMLFuzzer.check(Array(bytes), mutation: "libFuzzer input") }
             case .query:
                 try FuzzFixture.build(at: scratch)
                 let fuzzer = QueryFuzzer(index: try IndexReader(path: scratch))
@@ -76,6 +97,8 @@ enum Target: String {
         switch target {
         case .gzip:
             inputs = GzipFuzzer.seeds
+        case .html:
+            inputs = HTMLFuzzer.seeds
         case .query:
             inputs = QueryFuzzer.seeds.map { Array($0.utf8) }
         case .index:

@@ -1,11 +1,11 @@
-// newsindex-fuzz: the fuzz targets for the query parser, the index readers and the gzip reader.
+// newsindex-fuzz: the fuzz targets for the query parser, the index readers and the input readers.
 //
-//   newsindex-fuzz query|index|gzip [--runs N] [--seconds S] [--seed N] [--timeout S]
+//   newsindex-fuzz TARGET [--runs N] [--seconds S] [--seed N] [--timeout S]
 //       Seeded random campaign (any build). Prints executions, failures, hangs; a trap ends the
 //       process, and the input it was working on is in the file named by --last-input.
-//   newsindex-fuzz seeds query|index|gzip DIR
+//   newsindex-fuzz seeds TARGET DIR
 //       Writes libFuzzer's starting corpus.
-//   NEWSINDEX_FUZZ_TARGET=query|index|gzip newsindex-fuzz [libFuzzer flags] CORPUS
+//   NEWSINDEX_FUZZ_TARGET=TARGET newsindex-fuzz [libFuzzer flags] CORPUS
 //       Built with -sanitize=fuzzer -DNEWSINDEX_LIBFUZZER (scripts/fuzz): coverage-guided by
 //       libFuzzer. Which main the linker keeps (this file's or libFuzzer's) varies; both end in
 //       LibFuzzerEntry.testOneInput.
@@ -20,17 +20,17 @@ func fail(_ message: String, status: Int32 = 2) -> Never {
     exit(status)
 }
 
-let usage = "usage: newsindex-fuzz query|index|gzip [--runs N] [--seconds S] [--seed N] [--timeout S] [--last-input FILE]"
+let usage = "usage: newsindex-fuzz \(Target.names) [--runs N] [--seconds S] [--seed N] [--timeout S] [--last-input FILE]"
 var args = Array(CommandLine.arguments.dropFirst())
 
 if args.first == "-h" || args.first == "--help" {
     print("""
     \(usage)
-           newsindex-fuzz seeds query|index|gzip DIR
+           newsindex-fuzz seeds \(Target.names) DIR
 
-    Runs the seeded fuzz campaign against the query parser (query), the index readers (index)
-    or the gzip reader (gzip) and prints executions, failures and hangs; `seeds` writes
-    libFuzzer's starting corpus.
+    Runs the seeded fuzz campaign against one target and prints executions, failures and
+    hangs; `seeds` writes libFuzzer's starting corpus. The targets:
+    \(Target.allCases.map { "  \($0.rawValue): \($0.summary)" }.joined(separator: "\n"))
     scripts/fuzz is the usual way in (it also builds the libFuzzer version).
 
     Examples:
@@ -38,11 +38,12 @@ if args.first == "-h" || args.first == "--help" {
       newsindex-fuzz index --runs 500 --seed 7 --last-input /tmp/last
       newsindex-fuzz index --seed 2214 --runs 1      # replay one input a run reported
       newsindex-fuzz gzip --runs 5000
+      newsindex-fuzz html --seconds 120
     """)
     exit(0)
 }
 if args.first == "seeds" {
-    guard args.count == 3, let target = Target(rawValue: args[1]) else { fail("usage: newsindex-fuzz seeds query|index|gzip DIR") }
+    guard args.count == 3, let target = Target(rawValue: args[1]) else { fail("usage: newsindex-fuzz seeds \(Target.names) DIR") }
     do { try Target.writeSeeds(target, to: args[2]) } catch { fail("cannot write the seeds to \(args[2]): \(error)") }
     exit(0)
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import NewsIndex
 import NewsIndexFuzzing
+import NewsIndexHTML
 import NewsIndexTestSupport
 
 /// How many inputs a short run tries: `NEWSINDEX_FUZZ_SCALE` multiplies the defaults (for a
@@ -81,6 +82,24 @@ struct FuzzTests {
         }
         #expect(failures.isEmpty, "\(failures.count) failures, first: \(failures.first ?? "")")
         #expect(damaged > count / 2)
+    }
+
+    @Test("web pages, damaged, nested deep or random: read, never a trap; the same page twice; no blank paragraph; the undamaged page keeps its article")
+    func htmlShortRun() throws {
+        var rng = FuzzRandom(seed: 7_311)
+        var failures: [String] = []
+        var articles = 0
+        let count = scaled(300)
+        for _ in 0..<count {
+            let c = HTMLFuzzer.generate(&rng)
+            if let page = Optional(c.bytes.withUnsafeBytes { WebPage(html: $0) }), !page.body.isEmpty { articles += 1 }
+            if let f = testWatchdog.run("html \(c.mutation)", { HTMLFuzzer.check(c.bytes, mutation: c.mutation) }) {
+                failures.append(f.description)
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) failures, first: \(failures.first ?? "")")
+        // Most damaged pages still give an article, and some give none: both sides are reached.
+        #expect(articles > count / 3 && articles < count, "\(articles) of \(count) pages gave an article")
     }
 
     @Test("damaged index files: rejected naming the file as is; with a matching CRC-32 they open and search, or throw NewsIndexError")
