@@ -65,10 +65,11 @@ public struct HTMLTree: Sendable {
             switch node.pointee.type {
             case XML_ELEMENT_NODE:
                 let number = nodes.count
-                nodes.append(Node(name: HTMLTree.string(node.pointee.name).lowercased(), text: "",
-                                  attributes: HTMLTree.attributes(of: node), parent: parent, children: []))
+                let element = Node(name: HTMLTree.string(node.pointee.name).lowercased(), text: "",
+                                   attributes: HTMLTree.attributes(of: node), parent: parent, children: [])
+                nodes.append(element)
                 nodes[parent].children.append(number)
-                if let child = node.pointee.children { stack.append((child, number)) }
+                if let child = node.pointee.children, HTMLTree.keepsText(element) { stack.append((child, number)) }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 let text = HTMLTree.string(node.pointee.content)
                 guard !text.isEmpty else { continue }
@@ -78,6 +79,16 @@ public struct HTMLTree: Sendable {
             default:
                 continue
             }
+        }
+    }
+
+    /// Whether the text inside `element` is copied: not for style sheets and scripts, which
+    /// are often most of a page's bytes and never its text, except JSON data (JSON-LD).
+    private static func keepsText(_ element: Node) -> Bool {
+        switch element.name {
+        case "style": return false
+        case "script": return element.attributes.contains { $0.name == "type" && $0.value.lowercased().contains("json") }
+        default: return true
         }
     }
 
@@ -195,19 +206,36 @@ public struct HTMLTree: Sendable {
 enum Whitespace {
     /// `s` with every run of whitespace (including no-break spaces) made one space, trimmed.
     static func collapse(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        var pendingSpace = false
-        for ch in s.unicodeScalars {
-            if isSpace(ch) {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out.unicodeScalars.append(" ") }
-                pendingSpace = false
-                out.unicodeScalars.append(ch)
+        var s = s
+        return s.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                // The length of the scalar that starts here (the input is valid UTF-8).
+                let length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+                let end = min(i + length, bytes.count)
+                let space = b < 0x80 ? (b == 0x20 || (b >= 0x09 && b <= 0x0D)) : isSpace(scalar(bytes, i, end))
+                if space {
+                    pendingSpace = !out.isEmpty
+                } else {
+                    if pendingSpace { out.append(0x20) }
+                    pendingSpace = false
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<end]))
+                }
+                i = end
             }
+            return String(decoding: out, as: UTF8.self)
         }
-        return out
+    }
+
+    /// The scalar of the multi-byte UTF-8 sequence `bytes[start..<end]`.
+    private static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Unicode.Scalar {
+        var value = UInt32(bytes[start]) & (end - start == 2 ? 0x1F : end - start == 3 ? 0x0F : 0x07)
+        for k in (start + 1)..<end { value = value << 6 | UInt32(bytes[k] & 0x3F) }
+        return Unicode.Scalar(value) ?? " "
     }
 
     /// Whether `c` is whitespace in page text (ASCII spaces, no-break and other Unicode spaces,

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import NewsIndex
 @testable import NewsIndexIngest
-import NewsIndexHTML
+@testable import NewsIndexHTML
 import NewsIndexTestSupport
 
 /// A news page of our own, with the furniture real pages have around the article.
@@ -181,5 +181,17 @@ struct WebPageTests {
         let precision = Double(tp) / Double(tp + fp), recall = Double(tp) / Double(tp + fn)
         let f1 = 2 * precision * recall / (precision + recall)
         #expect(f1 >= 0.88, "F1 \(f1) (precision \(precision), recall \(recall))")
+    }
+}
+
+@Suite("page text white space")
+struct WhitespaceTests {
+    @Test("runs of ASCII and Unicode spaces become one space, trimmed; other characters of every length are kept")
+    func collapse() {
+        #expect(Whitespace.collapse("  a \t\n b  ") == "a b")
+        #expect(Whitespace.collapse("\u{A0}caf\u{E9}\u{2009}\u{200B}au\u{A0}lait\u{3000}") == "caf\u{E9} au lait")
+        #expect(Whitespace.collapse("\u{4E2D}\u{6587}  \u{1F4F0} news\u{FEFF}") == "\u{4E2D}\u{6587} \u{1F4F0} news")
+        #expect(Whitespace.collapse("\u{2028}\u{2029}\u{85}") == "")
+        #expect(Whitespace.collapse("\u{E9}") == "\u{E9}")
     }
 }
