@@ -54,6 +54,9 @@ public struct BadDocument: Error, Sendable, CustomStringConvertible {
         case tooLarge
         /// An id that an earlier document of the same input already used.
         case repeatedID
+        /// Damaged data (compressed data cut short or corrupt) that ends the reading of a file:
+        /// the documents before it are read, the rest of the file cannot be.
+        case damaged
 
         /// The reason as a summary counts it, e.g. "not valid JSON" in "2 not valid JSON, 1 with a repeated id".
         public var description: String {
@@ -68,6 +71,7 @@ public struct BadDocument: Error, Sendable, CustomStringConvertible {
             case .binary: return "binary (NUL bytes)"
             case .tooLarge: return "too large"
             case .repeatedID: return "with a repeated id"
+            case .damaged: return "lost to damaged data (the rest of a file)"
             }
         }
     }

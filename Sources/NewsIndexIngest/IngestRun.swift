@@ -131,7 +131,9 @@ public struct IngestRun {
     /// number of input bytes it was read from. A bad document, or one `add` refuses by throwing
     /// ``Rejected``, is reported through `onEvent` and counted, or in strict mode ends the run;
     /// `add` must refuse an id it was given before (as `IndexWriter` does), which is reported
-    /// with its first place.
+    /// with its first place. Damaged data that ends a file's reading (gzip cut short or corrupt)
+    /// is reported as one ``BadDocument/Reason/damaged`` document, after the documents before it,
+    /// and the run goes on with the next file.
     ///
     /// - Throws: in strict mode, the first bad document as a `NewsIndexError.Kind.badInput`
     ///   error; the same when no document at all could be indexed; whatever else `add` or
@@ -174,10 +176,25 @@ public struct IngestRun {
         var extraction = OrderedExtraction(threads: pageThreads)
         var done = 0          // bytes of finished files
         for (fileNumber, file) in files.enumerated() {
-            try ArticleInputs.readDocuments(in: file, options: readOptions) { document, location, size, inFile in
-                let place = OrderedExtraction.Place(location: location, inputBytes: size, fileNumber: fileNumber,
-                                                    bytesRead: done + min(inFile, file.size))
-                try extraction.add(document, at: place, deliver: deliver)
+            do {
+                try ArticleInputs.readDocuments(in: file, options: readOptions) { document, location, size, inFile in
+                    let place = OrderedExtraction.Place(location: location, inputBytes: size, fileNumber: fileNumber,
+                                                        bytesRead: done + min(inFile, file.size))
+                    do { try extraction.add(document, at: place, deliver: deliver) } catch { throw Handling(error: error) }
+                }
+            } catch let stop as Handling {
+                throw stop.error
+            } catch let damage as NewsIndexError where damage.kind == .badInput {
+                // Damaged data ends this file (gzip cut short or corrupt): what came before it is
+                // indexed, the damage is reported as a bad document, and the run goes on.
+                try extraction.drain(deliver)
+                var detail = damage.message
+                for name in [file.path, "standard input"] where detail.hasPrefix(name + ": ") {
+                    detail.removeFirst(name.count + 2)
+                    break
+                }
+                try skip(BadDocument(.damaged, at: DocumentLocation(path: file.path),
+                                     detail + " The documents before the damage are indexed; the rest of the file cannot be read."), onEvent)
             }
             done += file.size
         }
@@ -200,6 +217,12 @@ public struct IngestRun {
                 throw Rejected(reason: article.id.isEmpty ? .missingID : .repeatedID, detail: e.message)
             }
         }, onEvent: onEvent)
+    }
+
+    /// An error thrown while a document was handled (not while the file was read), passed
+    /// through the reader unchanged.
+    private struct Handling: Error {
+        var error: any Error
     }
 
     /// The report of a date that cannot be read (the article goes on undated, reported once it is

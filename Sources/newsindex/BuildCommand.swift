@@ -26,7 +26,8 @@ struct BuildCommand: ParsableCommand {
         A new index replaces the one at --index only once it is complete: if the build fails or is \
         interrupted, the previous index stays as it was. Bad documents (a line that is not a JSON \
         object, no id, no body, a field of the wrong type, text that is not \
-        UTF-8 or holds NUL bytes, more than 64 MB, an id used earlier in the input) are reported \
+        UTF-8 or holds NUL bytes, more than 64 MB, an id used earlier in the input, gzip data that \
+        ends early or is damaged, which ends that file) are reported \
         with their file and line and skipped, and the summary counts them by reason (exit code 1); \
         --strict stops at the first one and changes nothing (exit code 65). A date that no known \
         form reads costs only the date: the article is indexed undated, with a warning (exit code \

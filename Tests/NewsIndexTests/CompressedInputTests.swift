@@ -28,8 +28,8 @@ private func jsonLines(_ count: Int, prefix: String = "a") -> String {
 
 /// Indexes `paths` into a new index at `dir`; the report, and the progress events' bytes.
 @discardableResult
-private func ingest(_ paths: [String], at dir: String, mode: IndexWriter.Mode? = nil) throws -> (report: IngestReport, progress: [Int], total: Int) {
-    var run = try IngestRun(paths: paths, indexPath: dir, strict: false)
+private func ingest(_ paths: [String], at dir: String, mode: IndexWriter.Mode? = nil, strict: Bool = false) throws -> (report: IngestReport, progress: [Int], total: Int) {
+    var run = try IngestRun(paths: paths, indexPath: dir, strict: strict)
     var options = IndexWriter.Options()
     if let mode { options.mode = mode }
     let writer = try IndexWriter(path: dir, options: options)
@@ -113,7 +113,7 @@ struct CompressedInputTests {
         #expect(read.articles.map(\.id) == (0..<30).map { "x\($0)" } + (0..<20).map { "y\($0)" })
     }
 
-    @Test("a truncated .jsonl.gz: the error names the file and the offset; the index already there is unchanged (build and add)")
+    @Test("a truncated .jsonl.gz: the reader stops naming the file and the offset; a run indexes what came before, reports the damage and goes on; --strict leaves the index unchanged")
     func truncated() throws {
         let dir = temporaryDirectory("newsindex-gz-cut")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -126,21 +126,28 @@ struct CompressedInputTests {
         #expect(error.kind == .badInput)
         #expect(error.message.contains(path) && error.message.contains("at byte \(cut) ") && error.message.contains("truncated"))
         #expect(error.message.contains("gzip -t"))
-        // The documents before the damage were read (the run then stops, as for any unreadable file).
+        // The documents before the damage were read.
         #expect(read.articles.count > 100 && read.articles.count < 2_000)
         #expect(read.articles.map(\.id) == (0..<read.articles.count).map { "a\($0)" })
 
         try write(Array(jsonLines(5, prefix: "old").utf8), to: dir + "/old.jsonl")
+        try write(Array(jsonLines(7, prefix: "z").utf8), to: dir + "/z-after.jsonl")
         let idx = dir + "/idx"
         try ingest([dir + "/old.jsonl"], at: idx)
         let before = try answers(idx)
         let files = try FileManager.default.contentsOfDirectory(atPath: idx).sorted()
+        // Strict: the damage stops the run, and the index is as it was.
         for mode in [IndexWriter.Mode.append, .create] {
-            #expect(throws: NewsIndexError.self) { try ingest([path], at: idx, mode: mode) }
+            #expect(throws: NewsIndexError.self) { try ingest([path], at: idx, mode: mode, strict: true) }
         }
         #expect(try answers(idx) == before)
         #expect(try IndexReader(path: idx).documentCount == 5)
         #expect(try FileManager.default.contentsOfDirectory(atPath: idx).sorted() == files)
+        // Not strict: the documents before the damage and the next file are indexed, the damage is one bad document.
+        let run = try ingest([path, dir + "/z-after.jsonl"], at: idx, mode: .append)
+        #expect(run.report.skipped == [.damaged: 1])
+        #expect(run.report.indexed == read.articles.count + 7)
+        #expect(try IndexReader(path: idx).documentCount == 5 + read.articles.count + 7)
     }
 
     @Test("corrupt gzip: damaged data, or a .gz that is not gzip, is badInput naming the file and an offset")
@@ -215,10 +222,14 @@ struct StandardInputTests {
         let bad = try CLI.run(["add", "-", "--index", idx], input: "{\"id\":\"z1\",\"body\":\"fine\"}\n{not json\n")
         #expect(bad.status == 1)
         #expect(bad.err.contains("skipped -:2: "), "\(bad.err)")
-        let cut = try CLI.run(["add", "-", "--index", idx], inputData: Data(gz.prefix(gz.count / 3)))
-        #expect(cut.status == 65)
-        #expect(cut.err.contains("standard input") && cut.err.contains("at byte "), "\(cut.err)")
-        #expect(try IndexReader(path: idx).documentCount == 36)
+        // Gzip cut short: the documents before the damage are added, the damage is reported, exit 1.
+        let long = Gzip.compress(Array(jsonLines(400, prefix: "c").utf8))
+        let cut = try CLI.run(["add", "-", "--index", idx], inputData: Data(long.prefix(long.count / 2)))
+        #expect(cut.status == 1)
+        #expect(cut.err.contains("skipped -: the gzip data ends too early") && cut.err.contains("at byte "), "\(cut.err)")
+        #expect(cut.err.contains("1 lost to damaged data"), "\(cut.err)")
+        let added = try IndexReader(path: idx).documentCount - 36
+        #expect(added > 50 && added < 400, "\(added) added")
     }
 
     @Test("--format text reads one article (id stdin); an unknown --format is a usage error naming the formats")

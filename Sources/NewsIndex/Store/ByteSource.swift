@@ -189,8 +189,8 @@ package final class GzipByteSource: ByteSource {
     }
 
     private func damaged(_ what: String, at offset: Int? = nil) -> NewsIndexError {
-        let fileAdvice = "Check it with `gzip -t \(path)` and fetch or compress it again; to index what can be read, decompress it first (`zcat \(path) > FILE` stops at the damage) and index that."
-        return NewsIndexError(.badInput, "\(path): \(what) at byte \(offset ?? consumed) of the compressed data; the index was left unchanged. \(advice ?? fileAdvice)")
+        let fileAdvice = "Check it with `gzip -t \(path)` and fetch or compress it again."
+        return NewsIndexError(.badInput, "\(path): \(what) at byte \(offset ?? consumed) of the compressed data. \(advice ?? fileAdvice)")
     }
 }
 
