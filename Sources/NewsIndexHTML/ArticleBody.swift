@@ -12,8 +12,10 @@
 struct ArticleBody {
     var paragraphs: [String] = []
     var setAside: [String] = []
-    /// A "By …" line found at the head of the article (and taken out of its text).
+    /// A "By …" line found at the head of the article (and taken out of its text): its names.
     var byline: String?
+    /// The date that followed the names in that line, if any.
+    var bylineDate: String?
 
     /// The article's shortest text before the page is read again without class names.
     static let retryLength = 250
@@ -25,7 +27,10 @@ struct ArticleBody {
             if again.reduce(0, { $0 + $1.text.count }) > blocks.reduce(0, { $0 + $1.text.count }) { blocks = again }
         }
         if let title { blocks.removeAll { $0.isHeading && $0.text == title } }
-        byline = ArticleBody.takeByline(&blocks)
+        if let found = ArticleBody.takeByline(&blocks) {
+            byline = found.name
+            bylineDate = found.date
+        }
         paragraphs = blocks.map(\.text)
         if let hint, hint.count >= 400, hint.count > 2 * paragraphs.reduce(0, { $0 + $1.count }) {
             paragraphs = hint.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { Whitespace.collapse(String($0)) }.filter { !$0.isEmpty }
@@ -110,15 +115,53 @@ struct ArticleBody {
     }
 
     /// Takes a "By …" line out of the first blocks; returns the name.
-    static func takeByline(_ blocks: inout [Block]) -> String? {
+    static func takeByline(_ blocks: inout [Block]) -> (name: String, date: String?)? {
         for i in 0..<min(blocks.count, 3) {
             let t = blocks[i].text
-            if t.count <= 80, t.lowercased().hasPrefix("by "), t.split(separator: " ").count <= 8 {
+            guard t.count <= 120, t.lowercased().hasPrefix("by ") else { continue }
+            let (name, date) = splitByline(String(t.dropFirst(3)))
+            if !name.isEmpty, name.split(separator: " ").count <= 8 {
                 blocks.remove(at: i)
-                return String(t.dropFirst(3))
+                return (name, date)
             }
         }
         return nil
+    }
+
+    /// A byline's names and the date that follows them, if one does: `Ines Varga, 2 May 2024`
+    /// gives `Ines Varga` and `2 May 2024`. The date is the text from the first part (cut at
+    /// `,`, `|`, `·` or a dash between spaces) that holds a digit, when it also holds a year or a
+    /// numeric date; else the whole line is names.
+    static func splitByline(_ line: String) -> (name: String, date: String?) {
+        var cuts: [String.Index] = []
+        var i = line.startIndex
+        while i < line.endIndex {
+            let c = line[i]
+            if c == "," || c == "|" || c == "\u{00B7}" { cuts.append(i) }
+            if (c == "-" || c == "\u{2013}" || c == "\u{2014}"), i > line.startIndex, line[line.index(before: i)] == " " { cuts.append(i) }
+            i = line.index(after: i)
+        }
+        for cut in cuts {
+            let rest = line[line.index(after: cut)...].drop { $0 == " " }
+            guard rest.prefix(while: { $0 != "," }).contains(where: \.isNumber), hasYear(rest) else { continue }
+            return (Whitespace.collapse(String(line[..<cut])), String(rest))
+        }
+        return (line, nil)
+    }
+
+    /// Whether `text` holds a four-digit year (1900–2099) or a numeric date such as `12/30/22`.
+    private static func hasYear(_ text: Substring) -> Bool {
+        let u = Array(text.utf8)
+        var k = 0
+        while k < u.count {
+            guard u[k] >= 0x30 && u[k] <= 0x39 else { k += 1; continue }
+            var e = k
+            while e < u.count && u[e] >= 0x30 && u[e] <= 0x39 { e += 1 }
+            if e - k == 4 && (u[k] == 0x31 && u[k + 1] == 0x39 || u[k] == 0x32 && u[k + 1] == 0x30) { return true }
+            if e < u.count && (u[e] == 0x2F || u[e] == 0x2E), e + 1 < u.count, u[e + 1] >= 0x30 && u[e + 1] <= 0x39 { return true }
+            k = e
+        }
+        return false
     }
 }
 

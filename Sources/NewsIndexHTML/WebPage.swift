@@ -19,7 +19,8 @@ public struct WebPage: Sendable {
     /// The author line, from meta author, JSON-LD author, `rel=author`, or a "By …" line.
     public var byline: String?
     /// Texts that may give the publication date, best first: JSON-LD `datePublished`,
-    /// `article:published_time` and other meta dates, `<time datetime>`, a date in the URL.
+    /// `article:published_time` and other meta dates, `<time datetime>`, a date in the URL, the
+    /// date in a "By …" line.
     /// The first that reads as a date is the article's.
     public var dates: [String]
     /// The date the page says the article was last modified, when it says (kept apart from the
@@ -58,7 +59,7 @@ public struct WebPage: Sendable {
         paragraphs = body.paragraphs
         setAside = body.setAside
         byline = meta.byline ?? body.byline
-        dates = meta.dates
+        dates = meta.dates + (body.bylineDate.map { [$0] } ?? [])
         modified = meta.modified
         self.url = meta.url
         source = meta.source

@@ -195,3 +195,27 @@ struct WhitespaceTests {
         #expect(Whitespace.collapse("\u{E9}") == "\u{E9}")
     }
 }
+
+@Suite("bylines")
+struct BylineTests {
+    @Test("a \"By …\" line gives its names as the byline and the date after them as the last date candidate")
+    func bylineDate() throws {
+        let html = """
+        <html><body><article><h1>Ferry timetable changes</h1>
+        <p>By Ines Varga, Transport Reporter, December 30, 2022, 7:55 AM ET</p>
+        <p>The ferry company will run fewer crossings in January while two of its boats are repaired, it said on Friday, and passengers should check times before they travel.</p>
+        <p>Crossings at night will stop for three weeks, and the first morning boat will leave half an hour later than it does now, the company's spokesman said.</p>
+        </article></body></html>
+        """
+        let p = Array(html.utf8).withUnsafeBytes { WebPage(html: $0) }
+        #expect(p.byline == "Ines Varga, Transport Reporter")
+        #expect(p.dates == ["December 30, 2022, 7:55 AM ET"])
+        #expect(!p.body.contains("Ines Varga"))
+        let article = try #require(PageArticle.article(p, id: "ferry"))
+        #expect(article.date?.secondsSinceEpoch == ArticleDate(parsing: "2022-12-30T12:55:00Z")?.secondsSinceEpoch)
+        #expect(ArticleBody.splitByline("Ines Varga and Tom Li").date == nil)
+        #expect(ArticleBody.splitByline("Ines Varga | 12/30/22").date == "12/30/22")
+        #expect(ArticleBody.splitByline("Ines Varga, 3 hours ago").date == nil)
+        #expect(ArticleBody.splitByline("Ines Varga - 2 May 2024").name == "Ines Varga")
+    }
+}
