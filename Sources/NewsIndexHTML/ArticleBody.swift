@@ -6,8 +6,9 @@
 /// 4. its text is cut into blocks (paragraphs, headings, list items, quotes, table cells), and
 ///    "read more" lines, date lines and short lines at either end are left out.
 ///
-/// When that leaves under 250 characters, the page is read again without its class names, and
-/// the longer result is kept. A page whose JSON-LD `articleBody` is more than twice as long as
+/// When cleaning leaves too little of the best element, the next best elements outside it are
+/// tried. When that leaves under 250 characters, the page is read again without its class names,
+/// then with its `<noscript>` content shown, and the longest result is kept. A page whose JSON-LD `articleBody` is more than twice as long as
 /// what the markup gave (text put together by scripts) gives that text instead.
 struct ArticleBody {
     var paragraphs: [String] = []
@@ -22,9 +23,18 @@ struct ArticleBody {
 
     init(_ tree: HTMLTree, hint: String?, title: String?) {
         var blocks = ArticleBody.article(tree, classNames: true)
-        if blocks.reduce(0, { $0 + $1.text.count }) < ArticleBody.retryLength {
+        func length(_ blocks: [Block]) -> Int { blocks.reduce(0) { $0 + $1.text.count } }
+        if length(blocks) < ArticleBody.retryLength {
             let again = ArticleBody.article(tree, classNames: false)
-            if again.reduce(0, { $0 + $1.text.count }) > blocks.reduce(0, { $0 + $1.text.count }) { blocks = again }
+            if length(again) > length(blocks) { blocks = again }
+        }
+        // Still too little, and the page has <noscript> content: the article may be there, for
+        // readers without scripts.
+        if length(blocks) < ArticleBody.retryLength, !tree.elements(named: "noscript").isEmpty {
+            for classNames in [true, false] {
+                let shown = ArticleBody.article(tree, classNames: classNames, noscript: true)
+                if length(shown) > length(blocks) { blocks = shown }
+            }
         }
         if let title { blocks.removeAll { $0.isHeading && $0.text == title } }
         if let found = ArticleBody.takeByline(&blocks) {
@@ -42,21 +52,44 @@ struct ArticleBody {
         setAside = ArticleBody.blocks(tree, under: 0, skipping: shown).map(\.text).filter { !kept.contains($0) }
     }
 
-    /// The article's blocks, reading class and id names or not.
-    static func article(_ tree: HTMLTree, classNames: Bool) -> [Block] {
-        var removed = Boilerplate(tree, classNames: classNames).removed
-        let body = tree.elements(named: "body").first ?? 0
+    /// The article's blocks, reading class and id names or not, and `<noscript>` content or not.
+    static func article(_ tree: HTMLTree, classNames: Bool, noscript: Bool = false) -> [Block] {
+        let removed = Boilerplate(tree, classNames: classNames, noscript: noscript).removed
+        let m = Measures(tree, removed: removed)
+        // The body, unless the parser left most of the page's text outside it (markup that
+        // breaks the document's structure): then the whole document.
+        var body = tree.elements(named: "body").first ?? 0
+        if body != 0 && m.text[body] * 2 < m.text[0] { body = 0 }
         guard !removed[body] else { return [] }
-        var m = Measures(tree, removed: removed)
-        var best = body, bestScore = m.score(body)
-        for n in body..<tree.count where !removed[n] && !tree.isText(n) && m.score(n) > bestScore && ArticleBody.isUnder(tree, n, body) {
-            best = n
-            bestScore = m.score(n)
+        // The best-scoring element is the article; when cleaning leaves too little of it, the
+        // next best elements outside it are tried, and the longest text kept.
+        var candidates: [(node: Int, score: Double)] = []
+        for n in body..<tree.count where !removed[n] && !tree.isText(n) && ArticleBody.isUnder(tree, n, body) {
+            let score = m.score(n)
+            guard n == body || score > 0 else { continue }
+            candidates.append((n, score))
         }
-        ArticleBody.dropShortUnreadBlocks(tree, in: best, m, &removed)
-        m = Measures(tree, removed: removed)
-        ArticleBody.dropLinkLists(tree, in: best, m, &removed)
-        return filter(blocks(tree, under: best, skipping: removed))
+        candidates.sort { $0.score != $1.score ? $0.score > $1.score : $0.node < $1.node }
+        var best: [Block] = []
+        var tried: [Int] = []
+        for (n, _) in candidates {
+            guard tried.count < 4 else { break }
+            if tried.contains(where: { isUnder(tree, n, $0) || isUnder(tree, $0, n) }) { continue }
+            tried.append(n)
+            let found = cleaned(tree, container: n, m, removed)
+            if found.reduce(0, { $0 + $1.text.count }) > best.reduce(0, { $0 + $1.text.count }) { best = found }
+            if best.reduce(0, { $0 + $1.text.count }) >= retryLength { break }
+        }
+        return best
+    }
+
+    /// The blocks of `container` once short unread blocks and link lists are dropped from it.
+    static func cleaned(_ tree: HTMLTree, container: Int, _ before: Measures, _ removed: [Bool]) -> [Block] {
+        var removed = removed
+        ArticleBody.dropShortUnreadBlocks(tree, in: container, before, &removed)
+        let m = Measures(tree, removed: removed)
+        ArticleBody.dropLinkLists(tree, in: container, m, &removed)
+        return filter(blocks(tree, under: container, skipping: removed))
     }
 
     /// Whether `n` is `root` or below it.
@@ -77,7 +110,8 @@ struct ArticleBody {
     }
 
     /// Inside the container: removes empty containers, paragraphs that are a link ("Read more:
-    /// …"), and lists, tables and divisions that are mostly links.
+    /// …"), and lists, tables and divisions that are mostly links, unless they hold half of the
+    /// container's paragraph text.
     static func dropLinkLists(_ tree: HTMLTree, in root: Int, _ m: Measures, _ removed: inout [Bool]) {
         for n in (root + 1)..<tree.count where !tree.isText(n) && isUnder(tree, n, root) {
             if removed[tree.parent(n)] { removed[n] = true; continue }
@@ -88,7 +122,9 @@ struct ArticleBody {
                 if container && !tree.descendants(of: n).contains(where: { tree.name($0) == "img" }) { removed[n] = true }
             } else if name == "p" && density >= 0.9 && length < 200 {
                 removed[n] = true
-            } else if container && (density > 0.5 || (density > 0.2 && length < 300)) {
+            } else if container && (density > 0.5 || (density > 0.2 && length < 300)) && m.good[n] * 2 < m.good[root] {
+                // (A wrapper that holds half of the container's paragraph text or more stays,
+                // however many menus and link lists it holds besides.)
                 removed[n] = true
             }
         }

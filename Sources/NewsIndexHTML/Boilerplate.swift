@@ -11,11 +11,15 @@ struct Boilerplate {
     private(set) var removed: [Bool]
 
     /// Marks the furniture of `tree`; without `classNames`, class and id names are not read
-    /// (for pages whose article wrapper has a furniture-sounding name).
-    init(_ tree: HTMLTree, classNames: Bool = true) {
+    /// (for pages whose article wrapper has a furniture-sounding name); with `noscript`, the
+    /// content of `<noscript>` counts as shown (for pages whose scripts put the article in place).
+    init(_ tree: HTMLTree, classNames: Bool = true, noscript: Bool = false) {
         removed = [Bool](repeating: false, count: tree.count)
         // The measures before cleaning, with only what is never shown left out.
-        for n in 1..<tree.count where !tree.isText(n) && Boilerplate.dropTags.contains(tree.name(n)) { removed[n] = true }
+        for n in 1..<tree.count where !tree.isText(n) && Boilerplate.dropTags.contains(tree.name(n)) {
+            if noscript && tree.name(n) == "noscript" { continue }
+            removed[n] = true
+        }
         Boilerplate.inherit(tree, &removed)
         let before = Measures(tree, removed: removed)
         let (protected, held, total) = Boilerplate.protectedNodes(tree, removed: removed)

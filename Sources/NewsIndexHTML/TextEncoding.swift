@@ -23,6 +23,23 @@ public enum TextEncoding {
         }
     }
 
+    /// The bytes of a page that is UTF-8 but for a few bad bytes, with each bad sequence made
+    /// U+FFFD; nil when the page is valid UTF-8, is labelled with another charset, or is not
+    /// mostly UTF-8 (then ``detect(_:declared:)`` reads it as Windows-1252). A stray Latin-1
+    /// byte in a UTF-8 page must not turn all of its accented letters into mojibake.
+    static func repairedUTF8(_ bytes: UnsafeRawBufferPointer, declared: String? = nil) -> [UInt8]? {
+        let u = bytes.bindMemory(to: UInt8.self)
+        guard UTF8Text.firstInvalid(u) != nil, !u.starts(with: [0xFF, 0xFE]), !u.starts(with: [0xFE, 0xFF]) else { return nil }
+        let label = declared.flatMap(normalized) ?? metaCharset(u).flatMap(normalized)
+        guard label == nil || label == "UTF-8" else { return nil }
+        let text = String(decoding: u, as: UTF8.self)
+        var good = 0, bad = 0
+        for scalar in text.unicodeScalars where scalar.value >= 0x80 {
+            if scalar == "\u{FFFD}" { bad += 1 } else { good += 1 }
+        }
+        return good > 2 * bad ? Array(text.utf8) : nil
+    }
+
     /// The charset named by a `charset` parameter of an HTTP `Content-Type` value
     /// (`text/html; charset=ISO-8859-1`), nil when it names none.
     public static func charset(ofContentType value: String) -> String? {

@@ -46,9 +46,12 @@ public struct WebPage: Sendable {
     ///   - contentType: the HTTP `Content-Type` the page was served with, when known (its charset
     ///     wins over the page's own).
     public init(html: UnsafeRawBufferPointer, url: String? = nil, contentType: String? = nil) {
-        let encoding = TextEncoding.detect(html, declared: contentType.flatMap(TextEncoding.charset(ofContentType:)))
-        let tree = HTMLTree(parsing: html, encoding: encoding)
-        self.init(tree: tree, url: url)
+        let declared = contentType.flatMap(TextEncoding.charset(ofContentType:))
+        if let repaired = TextEncoding.repairedUTF8(html, declared: declared) {
+            self.init(tree: repaired.withUnsafeBytes { HTMLTree(parsing: $0, encoding: "UTF-8") }, url: url)
+        } else {
+            self.init(tree: HTMLTree(parsing: html, encoding: TextEncoding.detect(html, declared: declared)), url: url)
+        }
     }
 
     /// Reads a parsed page.

@@ -219,3 +219,50 @@ struct BylineTests {
         #expect(ArticleBody.splitByline("Ines Varga - 2 May 2024").name == "Ines Varga")
     }
 }
+
+/// Paragraphs of our own for the fallback tests: `count` of them, each a sentence or two.
+private func storyParagraphs(_ count: Int, topic: String) -> String {
+    (0..<count).map { k in
+        "<p>Part \(k) of the \(topic) story: the regional council met on Thursday and voted to keep the service running through the winter months, after residents had written in by the hundred.</p>"
+    }.joined()
+}
+
+@Suite("web pages: fallbacks for unusual layouts")
+struct PageFallbackTests {
+    @Test("a wrapper around the whole page (an ASP.NET form) that holds many menus is not dropped as a link list")
+    func linkHeavyWrapper() {
+        let menu = "<ul>" + (0..<80).map { "<li><a href=\"/s\($0)\">Section number \($0) of the site menu</a></li>" }.joined() + "</ul>"
+        let html = "<html><body><div id=\"wrapper\"><form id=\"aspnetForm\">\(menu)<div class=\"main\"><article>\(storyParagraphs(5, topic: "ferry"))</article></div>\(menu)</form></div></body></html>"
+        let p = Array(html.utf8).withUnsafeBytes { WebPage(html: $0) }
+        #expect(p.paragraphs.count == 5, "\(p.paragraphs.prefix(3))")
+        #expect(p.body.contains("Part 4 of the ferry story") && !p.body.contains("Section number"))
+    }
+
+    @Test("an article that only the <noscript> content holds is found there; with the article outside it, noscript text stays out")
+    func noscriptArticle() {
+        let scripted = "<html><body><div id=\"app\"></div><noscript><div class=\"content\">\(storyParagraphs(4, topic: "bridge"))</div></noscript></body></html>"
+        let p = Array(scripted.utf8).withUnsafeBytes { WebPage(html: $0) }
+        #expect(p.paragraphs.count == 4)
+        let plain = "<html><body><article>\(storyParagraphs(3, topic: "library"))</article><noscript><p>Please turn on JavaScript to see the comments and the video player below this article.</p></noscript></body></html>"
+        let q = Array(plain.utf8).withUnsafeBytes { WebPage(html: $0) }
+        #expect(q.paragraphs.count == 3 && !q.body.contains("JavaScript"))
+    }
+
+    @Test("a UTF-8 page with one stray Latin-1 byte keeps its accents; a page of Latin-1 bytes labelled UTF-8 is read as Windows-1252")
+    func mostlyUTF8() {
+        let text = "<p>Les élèves du lycée ont présenté leur projet à la mairie, où le conseil a voté la rénovation de la cantine et du gymnase avant l’été prochain.</p>"
+        var bytes = Array("<html><head><meta charset=\"utf-8\"><title>Rénovation</title></head><body><article>".utf8)
+        for _ in 0..<3 { bytes += Array(text.utf8) }
+        bytes += [0xE9] + Array(" fin</article></body></html>".utf8)   // one Latin-1 é
+        let p = bytes.withUnsafeBytes { WebPage(html: $0) }
+        #expect(p.title == "Rénovation")
+        #expect(p.body.contains("Les élèves du lycée ont présenté"))
+        let repaired = bytes.withUnsafeBytes { TextEncoding.repairedUTF8($0) }
+        #expect(repaired.map { String(decoding: $0, as: UTF8.self).hasSuffix("\u{FFFD} fin</article></body></html>") } == true)
+        let latin1 = Array("<html><head><meta charset=\"utf-8\"></head><body><article><p>Caf".utf8) + [0xE9]
+            + Array(" de la gare: le nouveau propri".utf8) + [0xE9] + Array("taire ouvre la terrasse d".utf8) + [0xE8]
+            + Array("s lundi, et les habitants du quartier attendent avec impatience le retour des concerts.</p></article></body></html>".utf8)
+        let q = latin1.withUnsafeBytes { WebPage(html: $0) }
+        #expect(q.body.hasPrefix("Café de la gare: le nouveau propriétaire ouvre la terrasse dès lundi"))
+    }
+}
