@@ -99,7 +99,8 @@ struct Boilerplate {
     /// Elements that hold no article text.
     static let dropTags: Set<String> = ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object",
                                         "embed", "button", "select", "input", "textarea", "option", "link", "meta",
-                                        "head", "map", "audio", "video", "source", "picture", "dialog", "menu", "title"]
+                                        "head", "map", "audio", "video", "source", "picture", "dialog", "menu", "title",
+                                        "rt", "rp"]   // ruby annotations: the readings printed over the text
 
     /// Page structure that is not the article.
     static let structureTags: Set<String> = ["nav", "footer", "aside", "form", "figcaption"]

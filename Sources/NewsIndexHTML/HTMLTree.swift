@@ -204,7 +204,8 @@ public struct HTMLTree: Sendable {
 
 /// Whitespace handling for text taken out of pages.
 enum Whitespace {
-    /// `s` with every run of whitespace (including no-break spaces) made one space, trimmed.
+    /// `s` with every run of whitespace (including no-break spaces) made one space, trimmed, and
+    /// without soft hyphens.
     static func collapse(_ s: String) -> String {
         var s = s
         return s.withUTF8 { bytes in
@@ -218,7 +219,9 @@ enum Whitespace {
                 let length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
                 let end = min(i + length, bytes.count)
                 let space = b < 0x80 ? (b == 0x20 || (b >= 0x09 && b <= 0x0D)) : isSpace(scalar(bytes, i, end))
-                if space {
+                if b == 0xC2 && end == i + 2 && bytes[i + 1] == 0xAD {
+                    // A soft hyphen is a place to break a word, not part of it.
+                } else if space {
                     pendingSpace = !out.isEmpty
                 } else {
                     if pendingSpace { out.append(0x20) }

@@ -193,6 +193,7 @@ struct WhitespaceTests {
         #expect(Whitespace.collapse("\u{4E2D}\u{6587}  \u{1F4F0} news\u{FEFF}") == "\u{4E2D}\u{6587} \u{1F4F0} news")
         #expect(Whitespace.collapse("\u{2028}\u{2029}\u{85}") == "")
         #expect(Whitespace.collapse("\u{E9}") == "\u{E9}")
+        #expect(Whitespace.collapse("Mit\u{AD}tel\u{AD}al\u{AD}ter") == "Mittelalter")
     }
 }
 
@@ -246,6 +247,14 @@ struct PageFallbackTests {
         let plain = "<html><body><article>\(storyParagraphs(3, topic: "library"))</article><noscript><p>Please turn on JavaScript to see the comments and the video player below this article.</p></noscript></body></html>"
         let q = Array(plain.utf8).withUnsafeBytes { WebPage(html: $0) }
         #expect(q.paragraphs.count == 3 && !q.body.contains("JavaScript"))
+    }
+
+    @Test("ruby annotations (the readings over Japanese text) are left out of the body")
+    func ruby() {
+        let sentence = "<ruby>子<rt>こ</rt></ruby>どもの<ruby>教育<rp>(</rp><rt>きょういく</rt><rp>)</rp></ruby>について、市の委員会が新しい計画を発表しました。"
+        let html = "<html><body><article>" + String(repeating: "<p>\(sentence)\(sentence)</p>", count: 4) + "</article></body></html>"
+        let p = Array(html.utf8).withUnsafeBytes { WebPage(html: $0) }
+        #expect(p.paragraphs.first?.hasPrefix("子どもの教育について、市の委員会が") == true, "\(p.paragraphs.first ?? "")")
     }
 
     @Test("a UTF-8 page with one stray Latin-1 byte keeps its accents; a page of Latin-1 bytes labelled UTF-8 is read as Windows-1252")
