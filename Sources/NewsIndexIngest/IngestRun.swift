@@ -111,7 +111,7 @@ public struct IngestRun {
     ///   - indexPath: the index being built, named in messages.
     ///   - strict: stop at the first bad document or unreadable date (the run throws it) instead
     ///     of skipping the document or indexing it undated.
-    ///   - dateOrder: how all-numeric dates such as `03/04/2022` are read (see ``ArticleDate/Order``).
+    ///   - dateOrder: how all-numeric dates such as `03/04/2022` are read (see `ArticleDate.Order`).
     ///   - standardInput: what the path `-` (standard input) holds: JSON Lines unless told.
     /// - Throws: `NewsIndexError` when a path does not exist or holds no article files.
     public init(paths: [String], indexPath: String, strict: Bool, dateOrder: ArticleDate.Order = .mdy,

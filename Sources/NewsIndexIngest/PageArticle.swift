@@ -1,17 +1,17 @@
 import NewsIndex
 import NewsIndexHTML
 
-/// Articles from web pages: the article that ``WebPage`` finds, as an ``Article`` to index.
+/// Articles from web pages: the article that `WebPage` (NewsIndexHTML) finds, as an `Article` to index.
 public enum PageArticle {
     /// The largest page read (bigger ones are bad documents): 32 MiB, far above any article page.
     public static let maxPageBytes = 32 << 20
 
     /// The article of a page whose body, title and metadata `page` holds.
     ///
-    /// The date is the first of the page's ``WebPage/dates`` that ``ArticleDate`` reads, else
+    /// The date is the first of the page's `WebPage.dates` that `ArticleDate` reads, else
     /// `fallbackDate` (a WARC record's date); when the page gives dates and none reads, the
-    /// article is undated with ``Article/unreadableDate`` set. The text the page holds besides
-    /// the article is kept as ``Article/setAside``.
+    /// article is undated with `Article.unreadableDate` set. The text the page holds besides
+    /// the article is kept as `Article.setAside`.
     ///
     /// - Returns: nil when the page has no article text.
     public static func article(_ page: WebPage, id: String, fallbackDate: ArticleDate? = nil,
@@ -66,7 +66,9 @@ extension ArticleInputs {
 extension PageArticle {
     /// Reads the web page at `path` (gzip-compressed when it ends in `.gz`; `-` for standard input).
     ///
-    /// - Parameter url: where the page came from, when known.
+    /// - Parameters:
+    ///   - path: the page's file.
+    ///   - url: where the page came from, when known.
     /// - Throws: `NewsIndexError.Kind.inputNotFound` when it cannot be read,
     ///   `NewsIndexError.Kind.badInput` when it is larger than ``maxPageBytes`` or is damaged gzip data.
     public static func readPage(path: String, url: String? = nil) throws -> WebPage {
