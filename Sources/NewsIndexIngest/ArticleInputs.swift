@@ -14,6 +14,10 @@ public struct InputFile: Sendable, Equatable {
         case jsonLines
         /// A web page (`.html`, `.htm`, `.xhtml`): the article found in it.
         case html
+        /// CSV with a header row (`.csv`): one article per row.
+        case csv
+        /// TSV with a header row (`.tsv`): one article per row.
+        case tsv
     }
     /// The file's path as given or found.
     public var path: String
@@ -79,6 +83,8 @@ public enum ArticleInputs {
         if lower.hasSuffix(".txt") { return .text }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines }
         if PageArticle.isPage(lower) { return .html }
+        if lower.hasSuffix(".csv") { return .csv }
+        if lower.hasSuffix(".tsv") { return .tsv }
         return nil
     }
 
@@ -244,6 +250,8 @@ public enum ArticleInputs {
             }
         case .html:
             try pageDocument(file, options: options) { try body($0, DocumentLocation(path: file.path), $1, $2) }
+        case .csv, .tsv:
+            try CSVArticles.read(file, separator: file.kind == .csv ? UInt8(ascii: ",") : 0x09, options: options, body)
         case .jsonLines:
             // Read in blocks of whole lines: memory stays bounded whatever the file's size, and a
             // line over the limit is read past, never held.
@@ -256,7 +264,7 @@ public enum ArticleInputs {
                 return file.isGzip || file.isStandardInput ? source.consumed : read
             }
             while try reader.next({ block in
-                try JSONLines.parse(block, file: file.path, linesBefore: &lines, maxBytes: maxBytes, dateOrder: dateOrder) { result, line, size in
+                try JSONLines.parse(block, file: file.path, linesBefore: &lines, maxBytes: maxBytes, dateOrder: dateOrder, fields: options.fields) { result, line, size in
                     try ready(result, DocumentLocation(path: file.path, line: line), size, progress(size))
                 }
             }, tooLong: { size in

@@ -54,6 +54,9 @@ public struct BadDocument: Error, Sendable, CustomStringConvertible {
         case tooLarge
         /// An id that an earlier document of the same input already used.
         case repeatedID
+        /// A CSV or TSV row that cannot be read as one: another number of fields than the header,
+        /// or a quote never closed.
+        case malformedRow
         /// Damaged data (compressed data cut short or corrupt) that ends the reading of a file:
         /// the documents before it are read, the rest of the file cannot be.
         case damaged
@@ -71,6 +74,7 @@ public struct BadDocument: Error, Sendable, CustomStringConvertible {
             case .binary: return "binary (NUL bytes)"
             case .tooLarge: return "too large"
             case .repeatedID: return "with a repeated id"
+            case .malformedRow: return "not a well-formed row"
             case .damaged: return "lost to damaged data (the rest of a file)"
             }
         }

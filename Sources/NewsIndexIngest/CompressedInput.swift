@@ -2,10 +2,11 @@ import NewsIndex
 import NewsIndexCore
 
 extension InputFile.Kind {
-    /// The names `--format` takes, by kind: `jsonl` and `text`.
-    public static let formatNames: [(name: String, kind: InputFile.Kind)] = [("jsonl", .jsonLines), ("text", .text), ("html", .html)]
+    /// The names `--format` takes, by kind: `jsonl`, `text`, `html`, `csv`, `tsv`.
+    public static let formatNames: [(name: String, kind: InputFile.Kind)] = [("jsonl", .jsonLines), ("text", .text), ("html", .html),
+                                                                           ("csv", .csv), ("tsv", .tsv)]
 
-    /// The kind a `--format` name stands for (`jsonl`, `text`), or `nil` for another name.
+    /// The kind a `--format` name stands for (one of ``formatNames``), or `nil` for another name.
     public init?(formatName: String) {
         guard let kind = InputFile.Kind.formatNames.first(where: { $0.name == formatName.lowercased() })?.kind else { return nil }
         self = kind

@@ -113,9 +113,10 @@ public struct IngestRun {
     ///     of skipping the document or indexing it undated.
     ///   - dateOrder: how all-numeric dates such as `03/04/2022` are read (see `ArticleDate.Order`).
     ///   - standardInput: what the path `-` (standard input) holds: JSON Lines unless told.
+    ///   - fields: which JSON keys and CSV columns the article's fields come from.
     /// - Throws: `NewsIndexError` when a path does not exist or holds no article files.
     public init(paths: [String], indexPath: String, strict: Bool, dateOrder: ArticleDate.Order = .mdy,
-                standardInput: InputFile.Kind = .jsonLines) throws {
+                standardInput: InputFile.Kind = .jsonLines, fields: FieldMapping = FieldMapping()) throws {
         let inputs = try ArticleInputs.collect(paths, standardInput: standardInput)
         files = inputs.files
         ignored = inputs.ignored
@@ -123,6 +124,7 @@ public struct IngestRun {
         self.strict = strict
         var readOptions = ReadOptions()
         readOptions.dateOrder = dateOrder
+        readOptions.fields = fields
         self.readOptions = readOptions
         self.indexPath = indexPath
     }

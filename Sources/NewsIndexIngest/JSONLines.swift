@@ -30,7 +30,7 @@ public enum JSONLines {
     /// `body` also gets the line's length in bytes (with its line feed). A line longer than
     /// `maxBytes` (line feed included) is reported as ``BadDocument/Reason/tooLarge`` unread.
     static func parse(_ u: UnsafeBufferPointer<UInt8>, file: String, linesBefore: inout Int,
-                      maxBytes: Int = .max, dateOrder: ArticleDate.Order = .mdy,
+                      maxBytes: Int = .max, dateOrder: ArticleDate.Order = .mdy, fields: FieldMapping = FieldMapping(),
                       _ body: (Result<Article, BadDocument>, _ line: Int, _ bytes: Int) throws -> Void) throws {
         var lineNo = linesBefore
         defer { linesBefore = lineNo }
@@ -52,7 +52,7 @@ public enum JSONLines {
             if size > maxBytes {
                 try body(.failure(tooLarge(file: file, line: lineNo, bytes: size, limit: maxBytes)), lineNo, size)
             } else if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                var p = LineParser(bytes: line)
+                var p = LineParser(bytes: line, fields: fields)
                 let result: Result<Article, BadDocument>
                 do {
                     result = .success(try p.article(dateOrder: dateOrder))
@@ -94,8 +94,13 @@ struct LineParser {
 
     let bytes: UnsafeBufferPointer<UInt8>
     var i = 0
+    /// Where the article's fields are read from.
+    let fields: FieldMapping
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>, fields: FieldMapping = FieldMapping()) {
+        self.bytes = bytes
+        self.fields = fields
+    }
 
     func fail(_ what: String) -> Failure { Failure(message: "invalid JSON at column \(i + 1): \(what)") }
 
@@ -111,9 +116,40 @@ struct LineParser {
 
     enum Value { case string(String), integer(String), null, other }
 
+    /// The best value found so far for each field of an article, by rank.
+    struct FoundFields {
+        private var values: [String?] = [nil, nil, nil, nil, nil, nil, nil]
+        private var ranks: [Int] = [.max, .max, .max, .max, .max, .max, .max]
+        /// Whether the date found is a number (a Unix time).
+        private(set) var dateIsNumber = false
+
+        /// The text of `field`, if the document has it.
+        func text(_ field: FieldMapping.Field) -> String? { values[field.slot] }
+
+        /// Takes `v` for `field` when it ranks better than what was found. A value of the wrong
+        /// type is an error for a strict name (the field's own, or a mapped one), passed over else.
+        mutating func offer(_ v: Value, field: FieldMapping.Field, rank: Int, fields: FieldMapping) throws {
+            let k = field.slot
+            guard rank < ranks[k] else { return }
+            let numberAllowed = field == .id || field == .date
+            let text: String
+            switch v {
+            case .string(let s): text = s
+            case .integer(let s) where numberAllowed: text = s
+            case .null: return
+            default:
+                guard fields.isStrict(field, rank: rank) else { return }
+                throw Failure(reason: .wrongFieldType, message: "field \"\(fields.pathText(field, rank: rank))\" must be a string\(numberAllowed ? " or integer" : "")")
+            }
+            values[k] = text
+            ranks[k] = rank
+            if field == .date { if case .integer = v { dateIsNumber = true } else { dateIsNumber = false } }
+        }
+    }
+
     mutating func article(dateOrder: ArticleDate.Order = .mdy) throws -> Article {
-        var id: String?, title: String?, body: String?, date: String?, url: String?, source: String?
-        var dateIsNumber = false
+        // The best value found so far for each field, by rank (0: the field's own name).
+        var found = FoundFields()
         skipSpace()
         if i < bytes.count && bytes[i] != UInt8(ascii: "{") {
             // Valid JSON of another kind, or not JSON at all?
@@ -137,24 +173,20 @@ struct LineParser {
                 let keyEnd = i - 1
                 try expect(UInt8(ascii: ":"), "':' after the key \"\(Self.text(of: UnsafeBufferPointer(rebasing: keyBytes[..<keyEnd])))\"")
                 skipSpace()
-                let v = try value()
-                func text(_ name: String, allowInteger: Bool = false) throws -> String? {
-                    switch v {
-                    case .string(let s): return s
-                    case .integer(let s) where allowInteger: return s
-                    case .null: return nil
-                    default: throw Failure(reason: .wrongFieldType, message: "field \"\(name)\" must be a string\(allowInteger ? " or integer" : "")")
-                    }
-                }
                 switch key {
-                case .id: id = try text("id", allowInteger: true)
-                case .title: title = try text("title")
-                case .body: body = try text("body")
-                case .date:
-                    if case .integer(let n) = v { date = n; dateIsNumber = true } else { date = try text("date"); dateIsNumber = false }
-                case .url: url = try text("url")
-                case .source: source = try text("source")
-                case .other: break
+                case .field(let field, let rank):
+                    try found.offer(try value(), field: field, rank: rank, fields: fields)
+                case .named(let name):
+                    let targets = fields.targets(ofKey: name)
+                    if targets.isEmpty { _ = try value(); break }
+                    if targets.allSatisfy({ $0.rest.isEmpty }) {
+                        let v = try value()
+                        for t in targets { try found.offer(v, field: t.field, rank: t.rank, fields: fields) }
+                    } else {
+                        try nested(targets.map { ($0.field, $0.rank, $0.rest) }, &found)
+                    }
+                case .other:
+                    _ = try value()
                 }
                 skipSpace()
                 guard i < bytes.count else { throw fail("expected ',' or '}' (the line ends inside the object)") }
@@ -165,16 +197,18 @@ struct LineParser {
         }
         skipSpace()
         if i < bytes.count { throw fail("unexpected text after the object") }
-        guard let id else { throw Failure(reason: .missingID, message: "missing required field \"id\"") }
-        guard !id.isEmpty else { throw Failure(reason: .missingID, message: "the required field \"id\" is empty") }
-        guard let body, !body.allSatisfy({ $0.isWhitespace }) else {
-            throw Failure(reason: .noBody, message: "document \"\(id)\" has no body (the field \"body\" is missing, null or blank)")
+        let idName = fields.pathText(.id, rank: 0), bodyName = fields.pathText(.body, rank: 0)
+        guard let id = found.text(.id) else { throw Failure(reason: .missingID, message: "missing required field \"\(idName)\"") }
+        guard !id.isEmpty else { throw Failure(reason: .missingID, message: "the required field \"\(idName)\" is empty") }
+        guard let body = found.text(.body), !body.allSatisfy({ $0.isWhitespace }) else {
+            throw Failure(reason: .noBody, message: "document \"\(id)\" has no body (the field \"\(bodyName)\" is missing, null or blank)")
         }
         // A date no known form reads does not cost the article: it is indexed undated, and the
         // ingest run warns about it. A number is a Unix time (see `ArticleDate.seconds(fromUnixTime:)`).
-        var article = Article(id: id, title: title ?? "", body: body, url: url, source: source)
-        if let date, !date.isEmpty {
-            if dateIsNumber, let n = Int64(date) {
+        var article = Article(id: id, title: found.text(.title) ?? "", body: body, url: found.text(.url),
+                              byline: found.text(.byline), source: found.text(.source))
+        if let date = found.text(.date), !date.isEmpty {
+            if found.dateIsNumber, let n = Int64(date) {
                 article.date = ArticleDate(secondsSinceEpoch: ArticleDate.seconds(fromUnixTime: n), text: date)
             } else if let d = ArticleDate(parsing: date, order: dateOrder) {
                 article.date = d
@@ -185,37 +219,72 @@ struct LineParser {
         return article
     }
 
-    /// The keys an article is read from.
-    enum Key { case id, title, body, date, url, source, other }
+    /// Reads a value whose keys lead on along dotted paths (`content.text`): each path's value
+    /// is offered to its field, the rest skipped.
+    mutating func nested(_ targets: [(field: FieldMapping.Field, rank: Int, rest: ArraySlice<String>)], _ found: inout FoundFields,
+                         depth: Int = 0) throws {
+        let done = targets.filter { $0.rest.isEmpty }
+        let deeper = targets.filter { !$0.rest.isEmpty }
+        guard !deeper.isEmpty, i < bytes.count, bytes[i] == UInt8(ascii: "{"), depth < 32 else {
+            let v = try value()
+            for t in done { try found.offer(v, field: t.field, rank: t.rank, fields: fields) }
+            return
+        }
+        i += 1
+        skipSpace()
+        if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1; return }
+        while true {
+            skipSpace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
+            let key = try string()
+            try expect(UInt8(ascii: ":"), "':'")
+            skipSpace()
+            let next = deeper.filter { $0.rest.first == key }.map { ($0.field, $0.rank, $0.rest.dropFirst()) }
+            if next.isEmpty { _ = try value(depth: depth + 1) } else { try nested(next, &found, depth: depth + 1) }
+            skipSpace()
+            guard i < bytes.count else { throw fail("the line ends inside a nested value") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return }
+            throw fail("expected ',' or '}'")
+        }
+    }
+
+    /// What a key stands for: a field at a rank (the fast path, for the usual names), a name to
+    /// look up in a `--field` mapping, or nothing.
+    enum Key { case field(FieldMapping.Field, rank: Int), named(String), other }
 
     /// Reads a quoted key; one without escapes (all of them, in practice) is matched as bytes.
     mutating func key() throws -> Key {
         let start = i + 1
         let end = plainEnd(from: start)
         guard end < bytes.count && bytes[end] == UInt8(ascii: "\"") else {
-            switch try string() {
-            case "id": return .id
-            case "title": return .title
-            case "body": return .body
-            case "date": return .date
-            case "url": return .url
-            case "source": return .source
-            default: return .other
-            }
+            let name = try string()
+            return fields.isDefault ? Self.usualKey(Array(name.utf8)[...]) : .named(name)
         }
         i = end + 1
         let k = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        guard UTF8Text.firstInvalid(k) == nil else { throw Failure(reason: .notUTF8, message: "invalid UTF-8 in a string at column \(start + 1)") }
+        guard fields.isDefault else { return .named(String(decoding: k, as: UTF8.self)) }
         switch k.count {
-        case 2 where k[0] == UInt8(ascii: "i") && k[1] == UInt8(ascii: "d"): return .id
-        case 3 where k.elementsEqual("url".utf8): return .url
-        case 4 where k.elementsEqual("body".utf8): return .body
-        case 4 where k.elementsEqual("date".utf8): return .date
-        case 5 where k.elementsEqual("title".utf8): return .title
-        case 6 where k.elementsEqual("source".utf8): return .source
-        default:
-            guard UTF8Text.firstInvalid(k) == nil else { throw Failure(reason: .notUTF8, message: "invalid UTF-8 in a string at column \(start + 1)") }
-            return .other
+        case 2 where k[0] == UInt8(ascii: "i") && k[1] == UInt8(ascii: "d"): return .field(.id, rank: 0)
+        case 3 where k.elementsEqual("url".utf8): return .field(.url, rank: 0)
+        case 4 where k.elementsEqual("body".utf8): return .field(.body, rank: 0)
+        case 4 where k.elementsEqual("date".utf8): return .field(.date, rank: 0)
+        case 5 where k.elementsEqual("title".utf8): return .field(.title, rank: 0)
+        case 6 where k.elementsEqual("source".utf8): return .field(.source, rank: 0)
+        default: return Self.usualKey(k[...])
         }
+    }
+
+    /// The usual names other than the six above, as bytes, with their field and rank.
+    static let usualKeys: [(name: [UInt8], field: FieldMapping.Field, rank: Int)] = FieldMapping.usualNames.flatMap { field, names in
+        names.enumerated().map { (Array($0.element.utf8), field, $0.offset) }
+    }
+
+    /// The field and rank of a usual name, or `.other`.
+    static func usualKey<C: Collection>(_ k: C) -> Key where C.Element == UInt8 {
+        for u in usualKeys where u.name.count == k.count && u.name.elementsEqual(k) { return .field(u.field, rank: u.rank) }
+        return .other
     }
 
     /// Bytes of the line for a message, with anything that is not UTF-8 replaced.

@@ -7,6 +7,8 @@ public struct ReadOptions: Sendable {
     public var dateOrder: ArticleDate.Order = .mdy
     /// The most bytes one document may take (see ``ArticleInputs/maxDocumentBytes``).
     public var maxDocumentBytes = ArticleInputs.maxDocumentBytes
+    /// Which JSON keys and CSV columns the article's fields come from.
+    public var fields = FieldMapping()
 
     /// The defaults: US date order, documents up to ``ArticleInputs/maxDocumentBytes``.
     public init() {}

@@ -49,7 +49,7 @@ struct AddCommand: ParsableCommand {
         let start = Terminal.now()
         let showProgress = ingest.showProgress
         var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict, dateOrder: ingest.dateOrder,
-                                standardInput: ingest.standardInput)
+                                standardInput: ingest.standardInput, fields: try ingest.fieldMapping())
         var options = ingest.writerOptions(inputBytes: run.expectedInputBytes)
         options.mode = .append
         let writer = try IndexWriter(path: location.path, options: options)

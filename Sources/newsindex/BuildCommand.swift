@@ -76,7 +76,7 @@ struct BuildCommand: ParsableCommand {
         let start = Terminal.now()
         let showProgress = ingest.showProgress
         var run = try IngestRun(paths: paths, indexPath: location.path, strict: ingest.strict, dateOrder: ingest.dateOrder,
-                                standardInput: ingest.standardInput)
+                                standardInput: ingest.standardInput, fields: try ingest.fieldMapping())
         var options = ingest.writerOptions(inputBytes: run.expectedInputBytes)
         options.analyzer = Analyzer(named: analyzer)!
         for file in entities {

@@ -20,8 +20,16 @@ struct IngestOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")
     var quiet = false
 
-    @Option(name: .long, help: ArgumentHelp("What standard input (the path -) holds: jsonl (JSON Lines, the default) or text (one article); gzip is recognised by itself.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("What standard input (the path -) holds: \(InputFile.Kind.formatNames.map(\.name).joined(separator: ", ")) (default jsonl); gzip is recognised by itself. Example: --format csv", valueName: "format"))
     var format = "jsonl"
+
+    @Option(name: .customLong("field"), help: ArgumentHelp("Read an article field from another JSON key or CSV column, or a dotted path into nested JSON; repeatable. The fields: id, title, body, date, url, source, byline. Without it the usual names are read (text, content or article for the body, headline for the title, published or published_at for the date, link for the url, publication or site for the source). Example: --field body=content.text --field date=published_at", valueName: "field=name"))
+    var fields: [String] = []
+
+    /// The field mapping `--field` gives.
+    func fieldMapping() throws -> FieldMapping {
+        do { return try FieldMapping(fields) } catch let e as NewsIndexError { throw ValidationError(e.message) }
+    }
 
     /// What the path `-` holds, from `--format`.
     var standardInput: InputFile.Kind { InputFile.Kind(formatName: format) ?? .jsonLines }
@@ -29,8 +37,9 @@ struct IngestOptions: ParsableArguments {
     func validate() throws {
         if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256 (got \(threads))") }
         if InputFile.Kind(formatName: format) == nil {
-            throw ValidationError("unknown --format \"\(format)\"; the formats standard input can hold are \(InputFile.Kind.formatNames.map(\.name).joined(separator: " and "))")
+            throw ValidationError("unknown --format \"\(format)\"; the formats standard input can hold are \(InputFile.Kind.formatNames.map(\.name).joined(separator: ", "))")
         }
+        _ = try fieldMapping()
         if memory < 16 || memory > 1 << 20 { throw ValidationError("--memory must be between 16 and 1048576 MB (got \(memory))") }
     }
 
