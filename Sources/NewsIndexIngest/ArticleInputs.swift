@@ -18,6 +18,8 @@ public struct InputFile: Sendable, Equatable {
         case csv
         /// TSV with a header row (`.tsv`): one article per row.
         case tsv
+        /// A web archive (`.warc`): the pages of its response and resource records.
+        case warc
     }
     /// The file's path as given or found.
     public var path: String
@@ -62,11 +64,11 @@ public enum ArticleInputs {
                 let before = files.count
                 try walk(path, &files, &ignored)
                 if files.count == before {
-                    throw NewsIndexError(.inputNotFound, "no .txt or .jsonl files under \(path); nothing to index there.")
+                    throw NewsIndexError(.inputNotFound, "no article files (.txt, .jsonl, .html, .csv, .tsv, .warc, each also .gz) under \(path); nothing to index there.")
                 }
             } else {
                 guard let kind = kind(of: path) else {
-                    throw NewsIndexError(.badInput, "\(path) is not an article file: newsindex reads .txt (one article per file) and .jsonl or .ndjson (one JSON article per line), each also gzip-compressed (.txt.gz, .jsonl.gz), and - for standard input.")
+                    throw NewsIndexError(.badInput, "\(path) is not an article file: newsindex reads .txt (one article per file), .jsonl or .ndjson (one JSON article per line), .html, .htm or .xhtml (web pages), .csv or .tsv (one article per row) and .warc (web archives), each also gzip-compressed (.jsonl.gz, .warc.gz, …), and - for standard input.")
                 }
                 guard access(path, R_OK) == 0 else {
                     throw NewsIndexError(.inputNotFound, "cannot read \(path): \(FileIO.errnoText()).")
@@ -85,6 +87,7 @@ public enum ArticleInputs {
         if PageArticle.isPage(lower) { return .html }
         if lower.hasSuffix(".csv") { return .csv }
         if lower.hasSuffix(".tsv") { return .tsv }
+        if lower.hasSuffix(".warc") { return .warc }
         return nil
     }
 
@@ -215,7 +218,8 @@ public enum ArticleInputs {
                                progress body: (Result<Article, BadDocument>, _ location: DocumentLocation,
                                                _ inputBytes: Int, _ fileBytesRead: Int) throws -> Void) throws {
         try readDocuments(in: file, options: options) { document, location, size, read in
-            try body(document.article(), location, size, read)
+            guard let result = document.article() else { return }
+            try body(result, location, size, read)
         }
     }
 
@@ -250,6 +254,8 @@ public enum ArticleInputs {
             }
         case .html:
             try pageDocument(file, options: options) { try body($0, DocumentLocation(path: file.path), $1, $2) }
+        case .warc:
+            try WARCArticles.read(file, options: options, body)
         case .csv, .tsv:
             try CSVArticles.read(file, separator: file.kind == .csv ? UInt8(ascii: ",") : 0x09, options: options, body)
         case .jsonLines:

@@ -75,7 +75,7 @@ public struct BadDocument: Error, Sendable, CustomStringConvertible {
             case .tooLarge: return "too large"
             case .repeatedID: return "with a repeated id"
             case .malformedRow: return "not a well-formed row"
-            case .damaged: return "lost to damaged data (the rest of a file)"
+            case .damaged: return "in damaged data"
             }
         }
     }

@@ -2,9 +2,9 @@ import NewsIndex
 import NewsIndexCore
 
 extension InputFile.Kind {
-    /// The names `--format` takes, by kind: `jsonl`, `text`, `html`, `csv`, `tsv`.
+    /// The names `--format` takes, by kind: `jsonl`, `text`, `html`, `csv`, `tsv`, `warc`.
     public static let formatNames: [(name: String, kind: InputFile.Kind)] = [("jsonl", .jsonLines), ("text", .text), ("html", .html),
-                                                                           ("csv", .csv), ("tsv", .tsv)]
+                                                                           ("csv", .csv), ("tsv", .tsv), ("warc", .warc)]
 
     /// The kind a `--format` name stands for (one of ``formatNames``), or `nil` for another name.
     public init?(formatName: String) {

@@ -20,6 +20,19 @@ public struct IngestReport: Sendable, Equatable {
     public var skipped: [BadDocument.Reason: Int] = [:]
     /// Documents indexed without a date because theirs could not be read (counted in ``indexed`` too).
     public var undated = 0
+    /// Records passed over because they are not articles and are not meant to be (WARC requests,
+    /// redirects, images…), by what they are.
+    public var notArticles: [String: Int] = [:]
+
+    /// `3 records that are not articles passed over: 2 WARC request record, 1 HTTP 3xx response`;
+    /// nil when there were none.
+    public var notArticleSummary: String? {
+        let total = notArticles.values.reduce(0, +)
+        guard total > 0 else { return nil }
+        let kinds = notArticles.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        return "\(IngestReport.count(total)) record\(total == 1 ? "" : "s") that \(total == 1 ? "is" : "are") not an article passed over: "
+            + kinds.map { "\(IngestReport.count($0.value)) \($0.key)" }.joined(separator: ", ")
+    }
 
     /// Documents skipped in all.
     public var skippedCount: Int { skipped.values.reduce(0, +) }
@@ -182,6 +195,10 @@ public struct IngestRun {
                 try ArticleInputs.readDocuments(in: file, options: readOptions) { document, location, size, inFile in
                     let place = OrderedExtraction.Place(location: location, inputBytes: size, fileNumber: fileNumber,
                                                         bytesRead: done + min(inFile, file.size))
+                    if case .notArticle(let what) = document {
+                        report.notArticles[what, default: 0] += 1
+                        return
+                    }
                     do { try extraction.add(document, at: place, deliver: deliver) } catch { throw Handling(error: error) }
                 }
             } catch let stop as Handling {

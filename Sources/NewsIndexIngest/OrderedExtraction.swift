@@ -58,14 +58,15 @@ struct OrderedExtraction {
     /// a page, and hands `deliver` what is done at the front; while the window is full, it
     /// first waits for the oldest. A finished document with nothing before it goes straight through.
     mutating func add(_ document: ReadDocument, at place: Place, deliver: Deliver) throws {
-        if case .article = document, isEmpty {
-            try deliver(document.article(), place)
+        if case .notArticle = document { return }   // counted by the run, nothing to deliver
+        if case .article(let result) = document, isEmpty {
+            try deliver(result.map(ArticleInputs.withSource), place)
             return
         }
         while window.count - head >= capacity { try deliverOldest(deliver) }
         let slot = Slot(place)
         switch document {
-        case .article:
+        case .article, .notArticle:
             slot.result = document.article()
             slot.ready.signal()
         case .page:

@@ -22,12 +22,17 @@ enum ReadDocument: Sendable {
     case article(Result<Article, BadDocument>)
     /// A page to extract.
     case page(PendingPage)
+    /// A record that is not an article and is not meant to be one (a WARC request, a redirect,
+    /// an image): counted by what it is, not reported.
+    case notArticle(String)
 
     /// The article, extracting a page here; an article without a source takes its URL's host.
-    func article() -> Result<Article, BadDocument> {
+    /// Nil for a record that is not an article.
+    func article() -> Result<Article, BadDocument>? {
         switch self {
         case .article(let result): return result.map(ArticleInputs.withSource)
         case .page(let page): return page.extract().map(ArticleInputs.withSource)
+        case .notArticle: return nil
         }
     }
 }

@@ -62,6 +62,6 @@ struct AddCommand: ParsableCommand {
             if !run.ignored.isEmpty { line += "; \(Format.count(run.ignored.count)) other files ignored" }
             Terminal.err(line)
         }
-        try run.finish()
+        try run.finish(quiet: ingest.quiet)
     }
 }

@@ -94,6 +94,6 @@ struct BuildCommand: ParsableCommand {
             if !run.ignored.isEmpty { line += "; \(Format.count(run.ignored.count)) other files ignored" }
             Terminal.err(line)
         }
-        try run.finish()
+        try run.finish(quiet: ingest.quiet)
     }
 }

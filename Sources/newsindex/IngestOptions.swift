@@ -84,10 +84,14 @@ extension IngestRun {
         }
     }
 
-    /// After the writer has committed: warns with the count of documents indexed undated, and
+    /// After the writer has committed: tells (unless `quiet`) how many records were not articles,
+    /// warns with the count of documents indexed undated, and
     /// with the skip summary and exits with code 1 when documents were skipped. Undated
     /// documents alone leave the exit code 0: they are indexed.
-    func finish() throws {
+    func finish(quiet: Bool) throws {
+        if let passed = report.notArticleSummary, !quiet {
+            Terminal.err("newsindex: \(passed)")
+        }
         if let undated = report.undatedSummary {
             Terminal.warning("\(undated); see the warnings above")
         }

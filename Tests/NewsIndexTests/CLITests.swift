@@ -244,7 +244,7 @@ struct CLITests {
         #expect(nope.status == 66 && nope.err.contains("missing"))
         try FileManager.default.createDirectory(atPath: dir + "/empty", withIntermediateDirectories: true)
         let empty = try CLI.run(["build", dir + "/empty", "--index", index])
-        #expect(empty.status == 66 && empty.err.contains("no .txt or .jsonl files"))
+        #expect(empty.status == 66 && empty.err.contains("no article files (.txt, .jsonl"))
         try Data([0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0xFF]).write(to: URL(fileURLWithPath: dir + "/archive.txt"))
         let binary = try CLI.run(["build", dir + "/archive.txt", "--index", index])
         #expect(binary.status == 65 && binary.err.contains("binary"))

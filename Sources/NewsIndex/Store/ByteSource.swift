@@ -230,8 +230,50 @@ package enum Gzip {
         return trailer.reversed().reduce(0) { $0 << 8 | Int($1) }
     }
 
+    /// `bytes` inflated: gzip or zlib data (told by its header), else raw deflate data (what
+    /// some servers send as `Content-Encoding: deflate`). Data damaged or cut short gives what
+    /// inflated before the damage; nil when that is nothing, or more than `limit` bytes.
+    package static func inflate(_ bytes: [UInt8], limit: Int) -> [UInt8]? {
+        if let out = inflate(bytes, windowBits: 15 + 32, limit: limit) { return out }
+        return inflate(bytes, windowBits: -15, limit: limit)
+    }
+
+    private static func inflate(_ bytes: [UInt8], windowBits: Int32, limit: Int) -> [UInt8]? {
+        var stream = z_stream()
+        guard newsindex_inflateInit2(&stream, windowBits) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        var input = bytes
+        return input.withUnsafeMutableBufferPointer { inp -> [UInt8]? in
+            stream.next_in = inp.baseAddress
+            stream.avail_in = UInt32(min(inp.count, Int(UInt32.max)))
+            while true {
+                let (rc, produced) = chunk.withUnsafeMutableBufferPointer { c -> (Int32, Int) in
+                    stream.next_out = c.baseAddress
+                    stream.avail_out = UInt32(c.count)
+                    let rc = zlibInflate(&stream)
+                    return (rc, c.count - Int(stream.avail_out))
+                }
+                out.append(contentsOf: chunk[0..<produced])
+                if out.count > limit { return nil }
+                switch rc {
+                case Z_STREAM_END: return out
+                case Z_OK: continue
+                // Damaged, or the input ends early (Z_BUF_ERROR): what inflated before is kept
+                // (a page cut short still holds its article), unless that is nothing.
+                default: return out.isEmpty ? nil : out
+                }
+            }
+        }
+    }
+
     /// Whether `bytes` start as gzip data does (the magic bytes 1f 8b).
     package static func hasMagic(_ bytes: UnsafeRawBufferPointer) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 }
+
+/// zlib's `inflate`, under a name that a static method called `inflate` does not hide.
+@inline(__always)
+private func zlibInflate(_ stream: inout z_stream) -> Int32 { inflate(&stream, Z_NO_FLUSH) }
