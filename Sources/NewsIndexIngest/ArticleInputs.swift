@@ -20,6 +20,9 @@ public struct InputFile: Sendable, Equatable {
         case tsv
         /// A web archive (`.warc`): the pages of its response and resource records.
         case warc
+        /// A news feed (`.rss`, `.atom`, `.rdf`; `.xml` and `.json` when named as a file): one
+        /// article per item.
+        case feed
     }
     /// The file's path as given or found.
     public var path: String
@@ -67,8 +70,9 @@ public enum ArticleInputs {
                     throw NewsIndexError(.inputNotFound, "no article files (.txt, .jsonl, .html, .csv, .tsv, .warc, each also .gz) under \(path); nothing to index there.")
                 }
             } else {
-                guard let kind = kind(of: path) else {
-                    throw NewsIndexError(.badInput, "\(path) is not an article file: newsindex reads .txt (one article per file), .jsonl or .ndjson (one JSON article per line), .html, .htm or .xhtml (web pages), .csv or .tsv (one article per row) and .warc (web archives), each also gzip-compressed (.jsonl.gz, .warc.gz, …), and - for standard input.")
+                // A folder's .xml and .json files are many things; named, they are read as feeds.
+                guard let kind = kind(of: path) ?? namedFeed(path) else {
+                    throw NewsIndexError(.badInput, "\(path) is not an article file: newsindex reads .txt (one article per file), .jsonl or .ndjson (one JSON article per line), .html, .htm or .xhtml (web pages), .csv or .tsv (one article per row), .warc (web archives) and .rss, .atom, .rdf (feeds; .xml and .json named as files), each also gzip-compressed (.jsonl.gz, .warc.gz, …), and - for standard input.")
                 }
                 guard access(path, R_OK) == 0 else {
                     throw NewsIndexError(.inputNotFound, "cannot read \(path): \(FileIO.errnoText()).")
@@ -77,6 +81,13 @@ public enum ArticleInputs {
             }
         }
         return (files, ignored)
+    }
+
+    /// `.feed` for a file named `.xml` or `.json` (each also `.gz`).
+    static func namedFeed(_ path: String) -> InputFile.Kind? {
+        var lower = path.lowercased()
+        if lower.hasSuffix(".gz") { lower.removeLast(3) }
+        return lower.hasSuffix(".xml") || lower.hasSuffix(".json") ? .feed : nil
     }
 
     static func kind(of path: String) -> InputFile.Kind? {
@@ -88,6 +99,7 @@ public enum ArticleInputs {
         if lower.hasSuffix(".csv") { return .csv }
         if lower.hasSuffix(".tsv") { return .tsv }
         if lower.hasSuffix(".warc") { return .warc }
+        if FeedArticles.isFeed(lower) { return .feed }
         return nil
     }
 
@@ -256,6 +268,8 @@ public enum ArticleInputs {
             try pageDocument(file, options: options) { try body($0, DocumentLocation(path: file.path), $1, $2) }
         case .warc:
             try WARCArticles.read(file, options: options, body)
+        case .feed:
+            try FeedArticles.read(file, options: options, body)
         case .csv, .tsv:
             try CSVArticles.read(file, separator: file.kind == .csv ? UInt8(ascii: ",") : 0x09, options: options, body)
         case .jsonLines:

@@ -57,6 +57,8 @@ public struct BadDocument: Error, Sendable, CustomStringConvertible {
         /// A CSV or TSV row that cannot be read as one: another number of fields than the header,
         /// or a quote never closed.
         case malformedRow
+        /// A file read as a feed that holds no RSS channel, Atom feed or JSON Feed.
+        case notAFeed
         /// Damaged data (compressed data cut short or corrupt) that ends the reading of a file:
         /// the documents before it are read, the rest of the file cannot be.
         case damaged
@@ -75,6 +77,7 @@ public struct BadDocument: Error, Sendable, CustomStringConvertible {
             case .tooLarge: return "too large"
             case .repeatedID: return "with a repeated id"
             case .malformedRow: return "not a well-formed row"
+            case .notAFeed: return "not a feed"
             case .damaged: return "in damaged data"
             }
         }

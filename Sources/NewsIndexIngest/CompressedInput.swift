@@ -2,9 +2,10 @@ import NewsIndex
 import NewsIndexCore
 
 extension InputFile.Kind {
-    /// The names `--format` takes, by kind: `jsonl`, `text`, `html`, `csv`, `tsv`, `warc`.
+    /// The names `--format` takes, by kind: `jsonl`, `text`, `html`, `csv`, `tsv`, `warc`, and `rss`, `atom` or `feed` for any feed.
     public static let formatNames: [(name: String, kind: InputFile.Kind)] = [("jsonl", .jsonLines), ("text", .text), ("html", .html),
-                                                                           ("csv", .csv), ("tsv", .tsv), ("warc", .warc)]
+                                                                           ("csv", .csv), ("tsv", .tsv), ("warc", .warc),
+                                                                           ("rss", .feed), ("atom", .feed), ("feed", .feed)]
 
     /// The kind a `--format` name stands for (one of ``formatNames``), or `nil` for another name.
     public init?(formatName: String) {
