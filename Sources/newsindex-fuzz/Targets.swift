@@ -4,7 +4,7 @@ import NewsIndexFuzzing
 
 /// The fuzz targets, each set up once per process.
 enum Target: String, CaseIterable {
-    case query, index, gzip, html
+    case query, index, gzip, html, csv, warc, feed
 
     /// The targets' names, for usage lines: `query|index|…`.
     static var names: String { allCases.map(\.rawValue).joined(separator: "|") }
@@ -16,6 +16,9 @@ enum Target: String, CaseIterable {
         case .index: "the index readers, on damaged index files"
         case .gzip: "the gzip reader, on damaged gzip of JSON Lines"
         case .html: "the web-page reader and article extraction, on damaged pages"
+        case .csv: "the CSV and TSV reader, on damaged tables"
+        case .warc: "the WARC reader, on damaged web archives"
+        case .feed: "the RSS, Atom and JSON Feed reader, on damaged feeds"
         }
     }
 
@@ -37,6 +40,13 @@ enum Target: String, CaseIterable {
                     var rng = rng
                     let c = HTMLFuzzer.generate(&rng)
                     return ("html \(c.mutation)", { HTMLFuzzer.check(c.bytes, mutation: c.mutation) })
+                }
+            case .csv, .warc, .feed:
+                let fuzzer = try InputFuzzer(InputFuzzer.Format(rawValue: target.rawValue)!, directory: scratch)
+                return { rng in
+                    var rng = rng
+                    let c = fuzzer.generate(&rng)
+                    return ("\(target.rawValue) \(c.mutation)", { fuzzer.check(c.bytes, mutation: c.mutation) })
                 }
             case .query:
                 try FuzzFixture.build(at: scratch)
@@ -71,6 +81,9 @@ enum Target: String, CaseIterable {
                 return { bytes in GzipFuzzer.check(Array(bytes), mutation: "libFuzzer input", variant: bytes.count) }
             case .html:
                 return { bytes in HTMLFuzzer.check(Array(bytes), mutation: "libFuzzer input") }
+            case .csv, .warc, .feed:
+                let fuzzer = try InputFuzzer(InputFuzzer.Format(rawValue: target.rawValue)!, directory: scratch)
+                return { bytes in fuzzer.check(Array(bytes), mutation: "libFuzzer input") }
             case .query:
                 try FuzzFixture.build(at: scratch)
                 let fuzzer = QueryFuzzer(index: try IndexReader(path: scratch))
@@ -99,6 +112,8 @@ enum Target: String, CaseIterable {
             inputs = GzipFuzzer.seeds
         case .html:
             inputs = HTMLFuzzer.seeds
+        case .csv, .warc, .feed:
+            inputs = InputFuzzer.seeds(InputFuzzer.Format(rawValue: target.rawValue)!)
         case .query:
             inputs = QueryFuzzer.seeds.map { Array($0.utf8) }
         case .index:

@@ -102,6 +102,26 @@ struct FuzzTests {
         #expect(articles > count / 3 && articles < count, "\(articles) of \(count) pages gave an article")
     }
 
+    @Test("CSV, WARC and feed readers on damaged files: never a trap, only NewsIndexError, the same documents plain or gzip-compressed", arguments: ["csv", "warc", "feed"])
+    func inputShortRun(_ name: String) throws {
+        let dir = temporaryDirectory("newsindex-fuzz-\(name)")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fuzzer = try InputFuzzer(InputFuzzer.Format(rawValue: name)!, directory: dir)
+        var rng = FuzzRandom(seed: 4_711)
+        var failures: [String] = []
+        var damaged = 0
+        let count = scaled(150)
+        for _ in 0..<count {
+            let c = fuzzer.generate(&rng)
+            if !c.mutation.hasSuffix("as is") { damaged += 1 }
+            if let f = testWatchdog.run("\(name) \(c.mutation)", { fuzzer.check(c.bytes, mutation: c.mutation) }) {
+                failures.append(f.description)
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) failures, first: \(failures.first ?? "")")
+        #expect(damaged > count / 2)
+    }
+
     @Test("damaged index files: rejected naming the file as is; with a matching CRC-32 they open and search, or throw NewsIndexError")
     func indexShortRun() throws {
         let dir = temporaryDirectory("newsindex-fuzz-index")
