@@ -7,8 +7,9 @@ struct AddCommand: ParsableCommand {
         commandName: "add",
         abstract: "Add articles to an existing index; an article whose id is there replaces it.",
         discussion: """
-        Reads .txt files, .jsonl files (either also gzip-compressed, .gz), folders, and standard \
-        input (-, JSON Lines unless --format text says one text article) as `newsindex build` does and adds their \
+        Reads the files `newsindex build` reads (text, JSON Lines, web pages, CSV and TSV, WARC, \
+        feeds, each also gzip-compressed), folders, and standard input (-, JSON Lines unless \
+        --format says otherwise) as `newsindex build` does and adds their \
         articles to the index as new segments, analyzed with the index's own analyzer and entity \
         list. An article whose id is already in the index replaces the old one (update). In the \
         same run, segments are merged by a size-tiered policy (ten neighbours of about the same \

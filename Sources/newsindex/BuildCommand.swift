@@ -5,13 +5,17 @@ import NewsIndexIngest
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Index articles from .txt files, .jsonl files and folders.",
+        abstract: "Index articles from text, JSON Lines, web pages, CSV, web archives, feeds and folders.",
         discussion: """
         Folders are walked recursively; .txt files are scraped articles (the id is the file name \
         without extension, the headline is found in the page), .jsonl files hold one JSON object per \
-        line with "id", "title", "body" and optional "date" and "url". Each may be gzip-compressed \
-        (.txt.gz, .jsonl.gz), read as it is inflated. The path - reads standard input: JSON Lines, \
-        or one text article with --format text; gzip on standard input is recognised by itself.
+        line with "id", "title", "body" and optional "date", "url" and "source" (or the usual names \
+        of news dumps, or what --field maps); .html pages give the article found in them; .csv and \
+        .tsv files one article per row under a header; .warc web archives the pages of their \
+        responses (id: the URL); .rss, .atom and .rdf feeds (and .xml or .json named as files) one \
+        article per item. Each may be gzip-compressed (.jsonl.gz, .warc.gz, …), read as it is \
+        inflated. The path - reads standard input: JSON Lines, or what --format says; gzip on \
+        standard input is recognised by itself.
 
         Analyzers (--analyzer, stored in the index; searches use the index's own): news, the \
         default, folds case and accents, keeps numbers and acronyms whole and splits hyphenated \
