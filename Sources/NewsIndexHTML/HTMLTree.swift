@@ -60,14 +60,20 @@ public struct HTMLTree: Sendable {
         // (libxml2 node, parent number) pairs still to copy, the next sibling of each pushed after it.
         var stack: [(xmlNodePtr, Int)] = []
         if let first { stack.append((first, 0)) }
+        var depth = [0]   // of each node copied
         while let (node, parent) = stack.popLast() {
             if let next = node.pointee.next { stack.append((next, parent)) }
             switch node.pointee.type {
+            case XML_ELEMENT_NODE where depth[parent] >= HTMLTree.maxDepth:
+                // Past the depth limit, elements are left out and their content joins the
+                // element above: the tree's walks stay linear on pages nested thousands deep.
+                if let child = node.pointee.children { stack.append((child, parent)) }
             case XML_ELEMENT_NODE:
                 let number = nodes.count
                 let element = Node(name: HTMLTree.string(node.pointee.name).lowercased(), text: "",
                                    attributes: HTMLTree.attributes(of: node), parent: parent, children: [])
                 nodes.append(element)
+                depth.append(depth[parent] + 1)
                 nodes[parent].children.append(number)
                 if let child = node.pointee.children, HTMLTree.keepsText(element) { stack.append((child, number)) }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
@@ -75,12 +81,16 @@ public struct HTMLTree: Sendable {
                 guard !text.isEmpty else { continue }
                 nodes.append(Node(name: "", text: text, attributes: [], parent: parent, children: [],
                                   length: HTMLTree.trimmedLength(text)))
+                depth.append(depth[parent] + 1)
                 nodes[parent].children.append(nodes.count - 1)
             default:
                 continue
             }
         }
     }
+
+    /// The deepest element kept (real pages nest a few dozen deep).
+    static let maxDepth = 256
 
     /// Whether the text inside `element` is copied: not for style sheets and scripts, which
     /// are often most of a page's bytes and never its text, except JSON data (JSON-LD).
