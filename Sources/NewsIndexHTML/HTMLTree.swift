@@ -104,6 +104,11 @@ public struct HTMLTree: Sendable {
 
     /// The attributes of an element, names lower-cased.
     private static func attributes(of node: xmlNodePtr) -> [(name: String, value: String)] {
+        attributes(of: node) { string($0.pointee.name).lowercased() }
+    }
+
+    /// The attributes of an element (HTML or XML), named by `name`, with their values.
+    static func attributes(of node: xmlNodePtr, name: (xmlAttrPtr) -> String) -> [(name: String, value: String)] {
         var out: [(name: String, value: String)] = []
         var a = node.pointee.properties
         while let attr = a {
@@ -113,14 +118,14 @@ public struct HTMLTree: Sendable {
                 value += string(c.pointee.content)
                 child = c.pointee.next
             }
-            out.append((string(attr.pointee.name).lowercased(), value))
+            out.append((name(attr), value))
             a = attr.pointee.next
         }
         return out
     }
 
     /// A libxml2 string (UTF-8) as a Swift string.
-    private static func string(_ p: UnsafePointer<xmlChar>?) -> String {
+    static func string(_ p: UnsafePointer<xmlChar>?) -> String {
         guard let p else { return "" }
         return String(cString: p)
     }

@@ -55,8 +55,8 @@ struct XMLTree {
         var stack: [(xmlNodePtr, Int)] = [(root, -1)]
         while let (node, parent) = stack.popLast() {
             let number = elements.count
-            var e = Element(namespace: node.pointee.ns.map { XMLTree.string($0.pointee.href) } ?? "",
-                            name: XMLTree.string(node.pointee.name), attributes: XMLTree.attributes(of: node),
+            var e = Element(namespace: node.pointee.ns.map { HTMLTree.string($0.pointee.href) } ?? "",
+                            name: HTMLTree.string(node.pointee.name), attributes: XMLTree.attributes(of: node),
                             text: "", children: [], parent: parent, line: Int(xmlGetLineNo(node)))
             var children: [xmlNodePtr] = []
             var child = node.pointee.children
@@ -66,7 +66,7 @@ struct XMLTree {
                     children.append(c)
                     e.content.append(.element(-children.count))   // numbered once copied, below
                 case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                    let t = XMLTree.string(c.pointee.content)
+                    let t = HTMLTree.string(c.pointee.content)
                     e.text += t
                     e.content.append(.text(t))
                 default: break
@@ -86,26 +86,11 @@ struct XMLTree {
         }
     }
 
+    /// The attributes of an element, by qualified name (`xml:base`, `rdf:about`).
     private static func attributes(of node: xmlNodePtr) -> [(name: String, value: String)] {
-        var out: [(name: String, value: String)] = []
-        var a = node.pointee.properties
-        while let attr = a {
-            var value = ""
-            var child = attr.pointee.children
-            while let c = child {
-                value += string(c.pointee.content)
-                child = c.pointee.next
-            }
-            let prefix = attr.pointee.ns.flatMap { $0.pointee.prefix }.map { string($0) + ":" } ?? ""
-            out.append((prefix + string(attr.pointee.name), value))
-            a = attr.pointee.next
+        HTMLTree.attributes(of: node) { attr in
+            (attr.pointee.ns.flatMap { $0.pointee.prefix }.map { HTMLTree.string($0) + ":" } ?? "") + HTMLTree.string(attr.pointee.name)
         }
-        return out
-    }
-
-    private static func string(_ p: UnsafePointer<xmlChar>?) -> String {
-        guard let p else { return "" }
-        return String(cString: p)
     }
 
     // MARK: Reading the tree
