@@ -22,13 +22,17 @@ public struct SearchHitJSON: Codable, Sendable, Equatable {
     public var highlights: [[Int]]
     /// How the score was made; only with `--explain` (the key is absent otherwise).
     public var explanation: ExplanationJSON?
+    /// The directory of the index that holds the article; only in a search of several indexes
+    /// (the key is absent otherwise).
+    public var index: String?
 
     enum CodingKeys: String, CodingKey {
-        case rank, id, score, title, date, url, source, snippet, highlights, explanation
+        case rank, id, score, title, date, url, source, snippet, highlights, explanation, index
     }
 
-    /// The JSON form of a library hit.
-    public init(_ hit: SearchHit) {
+    /// The JSON form of a library hit; `index` names the index it came from, in a search of several.
+    public init(_ hit: SearchHit, index: String? = nil) {
+        self.index = index
         rank = hit.rank
         id = hit.id
         score = hit.score
@@ -87,7 +91,7 @@ public struct SearchResultsJSON: Codable, Sendable, Equatable {
     public init(_ results: SearchResults) {
         totalHits = results.totalHits
         totalHitsExact = results.totalHitsIsExact
-        hits = results.hits.map(SearchHitJSON.init)
+        hits = results.hits.map { SearchHitJSON($0) }
         entities = results.entities.map(EntityCountJSON.init)
         sources = results.sources.map(SourceCountJSON.init)
     }

@@ -43,8 +43,10 @@ struct IndexLocation: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Index directory (default: $NEWSINDEX_INDEX or ./newsindex).", valueName: "dir"))
     var index: String?
 
-    var path: String {
-        if let index { return index }
+    var path: String { index ?? IndexLocation.defaultPath }
+
+    /// Where the index is when no --index says: $NEWSINDEX_INDEX, else ./newsindex.
+    static var defaultPath: String {
         if let env = Terminal.environment("NEWSINDEX_INDEX"), !env.isEmpty { return env }
         return "newsindex"
     }

@@ -48,13 +48,33 @@ struct SearchCommand: ParsableCommand {
           newsindex search '"strategic cooperation"' --entity CCTV
           newsindex search 'C++ "unbalanced' --lenient
           newsindex search "harbour strike" --index /srv/news-index --json | jq .id
+          newsindex search "flood" --index news-2022-11 --index news-2022-12
+          newsindex search "flood date:2022-12" --archive indexes.txt
+
+        Several indexes (--index repeated, or --archive FILE listing one index directory per \
+        line; # starts a comment, relative paths are read from the file's directory) are \
+        searched as one: scores, ranks and counts are those one index of all their articles \
+        would give, ties going to the index listed first. Indexes whose dates all lie outside \
+        a date filter are passed over. The text output names each hit's index; --json adds \
+        an "index" key.
+
+        Opening an index reads its headers, footers and small files only. --verify also \
+        checks the CRC-32 of every file, which reads the whole index (newsindex check reports \
+        every problem instead).
         """
     )
 
     @Argument(help: ArgumentHelp("The query (see the syntax above).", valueName: "query"))
     var query: String
 
-    @OptionGroup var location: IndexLocation
+    @Option(name: .long, help: ArgumentHelp("Index directory (default: $NEWSINDEX_INDEX or ./newsindex); repeat to search several as one.", valueName: "dir"))
+    var index: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("A file that lists index directories, one per line, to search as one.", valueName: "file"))
+    var archive: String?
+
+    @Flag(name: .long, help: "Check the CRC-32 of every index file before searching (reads the whole index).")
+    var verify = false
 
     @Option(name: [.short, .long], help: "Show at most this many hits.")
     var limit = 10
@@ -103,7 +123,9 @@ struct SearchCommand: ParsableCommand {
         if let until { parts.append(try Query.published(until: until)) }
         for name in entity { parts.append(Query.filter(Query.entity(name))) }
         let full = parts.count == 1 ? parsed : Query.all(parts)
-        let index = try IndexReader(path: location.path)
+        let paths = try indexPaths()
+        let single = paths.count == 1 ? try IndexReader(path: paths[0], verify: verify) : nil
+        let archive = single == nil ? try Archive(paths: paths, verify: verify) : nil
         var options = SearchOptions()
         options.limit = count ? 0 : limit
         options.offset = offset
@@ -112,13 +134,14 @@ struct SearchCommand: ParsableCommand {
         options.snippets = !count
         options.entityFacets = !count && !json
         options.sourceFacets = !count && !json
-        let results = try index.search(full, options: options)
+        let results = try single?.search(full, options: options) ?? archive!.search(full, options: options)
         if count {
             Terminal.out(String(results.totalHits))
             return
         }
+        func source(_ hit: SearchHit) -> String? { archive.map { $0.indexes[hit.indexNumber].path } }
         if json {
-            for line in try JSONOutput.lines(results.hits.map(SearchHitJSON.init)) { Terminal.out(line) }
+            for line in try JSONOutput.lines(results.hits.map { SearchHitJSON($0, index: source($0)) }) { Terminal.out(line) }
             return
         }
         let color = Terminal.colorOnStdout
@@ -128,6 +151,7 @@ struct SearchCommand: ParsableCommand {
         for hit in results.hits {
             var line = "\(hit.rank). " + Terminal.style(hit.id, "1", color: color) + "  score " + Format.fixed(Double(hit.score), 3)
             if let d = hit.date { line += "  " + d.isoDay }
+            if let from = source(hit) { line += "  " + Terminal.style("[\(from)]", "2", color: color) }
             Terminal.out("")
             Terminal.out(line)
             if !hit.title.isEmpty { Terminal.out("   " + Terminal.style(hit.title, "1;36", color: color)) }
@@ -154,6 +178,28 @@ struct SearchCommand: ParsableCommand {
             }
         }
         printSources(results, color: color)
+    }
+
+    /// The index directories to search: each --index, then those --archive lists; the default
+    /// location when there is neither.
+    private func indexPaths() throws -> [String] {
+        var paths = index
+        if let archive {
+            let text: String
+            do { text = try String(contentsOfFile: archive, encoding: .utf8) } catch {
+                throw NewsIndexError(.inputNotFound, "cannot read the list of indexes \(archive): \(error.localizedDescription). Give a text file with one index directory per line.")
+            }
+            let base = (archive as NSString).deletingLastPathComponent
+            for raw in text.split(whereSeparator: \.isNewline) {
+                let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmingCharacters(in: .whitespaces)
+                if line.isEmpty { continue }
+                paths.append(line.hasPrefix("/") || base.isEmpty ? line : base + "/" + line)
+            }
+            if paths.count == index.count {
+                throw NewsIndexError(.badInput, "the list of indexes \(archive) names no index. Write one index directory per line.")
+            }
+        }
+        return paths.isEmpty ? [IndexLocation.defaultPath] : paths
     }
 
     /// The source facets under the hits: the top sources of all matches, most documents first.

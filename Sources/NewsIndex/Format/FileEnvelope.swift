@@ -47,6 +47,23 @@ enum FileEnvelope {
         func actualCRC(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
             Zlib.crc32(UnsafeRawBufferPointer(rebasing: bytes[0..<(footerAt + 4)]))
         }
+
+        /// Throws when the stored CRC-32 is not that of `bytes`.
+        func verifyChecksum(_ bytes: UnsafeRawBufferPointer, file: String) throws {
+            let actual = actualCRC(bytes)
+            guard actual == storedCRC else {
+                throw NewsIndexError.corrupt(file, "checksum mismatch (stored CRC-32 0x\(String(storedCRC, radix: 16)), computed 0x\(String(actual, radix: 16)))")
+            }
+        }
+    }
+
+    /// Checks the footer and the CRC-32 of a whole file (every byte is read), and nothing else.
+    static func verifyChecksum(_ bytes: UnsafeRawBufferPointer, file: String) throws {
+        guard let e = Fields(bytes) else { throw NewsIndexError.corrupt(file, tooShort(bytes.count)) }
+        guard e.footerMagic == FormatConstants.footerMagic else {
+            throw NewsIndexError.corrupt(file, "its footer is missing; the file was probably truncated")
+        }
+        try e.verifyChecksum(bytes, file: file)
     }
 
     /// The size of a header and footer: no index file is shorter.
@@ -73,12 +90,7 @@ enum FileEnvelope {
         guard e.footerMagic == FormatConstants.footerMagic else {
             throw NewsIndexError.corrupt(file, "its footer is missing; the file was probably truncated")
         }
-        if verifyChecksum {
-            let actual = e.actualCRC(bytes)
-            guard actual == e.storedCRC else {
-                throw NewsIndexError.corrupt(file, "checksum mismatch (stored CRC-32 0x\(String(e.storedCRC, radix: 16)), computed 0x\(String(actual, radix: 16)))")
-            }
-        }
+        if verifyChecksum { try e.verifyChecksum(bytes, file: file) }
         if let problem = versionProblem(e.version) {
             throw NewsIndexError(.incompatibleIndex, "index file \(file) \(problem)")
         }

@@ -97,7 +97,7 @@ struct TermDictionaryReader {
     }
 
     private init(reading bytes: UnsafeRawBufferPointer, file: String, segmentID: UInt64, docFileSize: Int, posFileSize: Int) throws {
-        let r = try FileEnvelope.open(bytes, file: file, type: .termDictionary, segmentID: segmentID)
+        let r = try FileEnvelope.open(bytes, file: file, type: .termDictionary, segmentID: segmentID, verifyChecksum: false)
         self.bytes = bytes
         self.file = file
         self.docFileSize = docFileSize

@@ -47,7 +47,7 @@ extension IndexWriter {
         let deleted = work.reduce(0) { $0 + $1.newlyDeleted.count }
         var mergedAway = try takeBackgroundMerges(into: &work)
         for entry in added {
-            let reader = try SegmentReader(directory: directory, entry: entry, docBase: 0)
+            let reader = try SegmentReader(directory: directory, entry: entry, docBase: 0, verify: false)
             work.append(try WorkingSegment(entry: entry, reader: reader))
         }
         mergedAway += try runMerges(&work)
@@ -73,7 +73,7 @@ extension IndexWriter {
     private func takeBackgroundMerges(into work: inout [WorkingSegment]) throws -> Int {
         var mergedAway = 0
         for (range, entry) in background.finished.reversed() {
-            let merged = try WorkingSegment(entry: entry, reader: try SegmentReader(directory: directory, entry: entry, docBase: 0))
+            let merged = try WorkingSegment(entry: entry, reader: try SegmentReader(directory: directory, entry: entry, docBase: 0, verify: false))
             var next = 0
             for source in work[range] {
                 for d in 0..<source.entry.docCount where !source.reader.isDeleted(Int32(d)) {
@@ -116,7 +116,7 @@ extension IndexWriter {
                 let (entry, _) = try finished[k]!.get()
                 mergedAway += range.count - (entry.docCount > 0 ? 1 : 0)
                 if entry.docCount > 0 {
-                    next.append(try WorkingSegment(entry: entry, reader: try SegmentReader(directory: directory, entry: entry, docBase: 0)))
+                    next.append(try WorkingSegment(entry: entry, reader: try SegmentReader(directory: directory, entry: entry, docBase: 0, verify: false)))
                 }
             }
             next.append(contentsOf: work[at...])

@@ -144,6 +144,8 @@ enum SegmentMerger {
     /// the (non-zero) id `segmentID`.
     static func merge(_ sources: [WorkingSegment], directory: String, name: String, segmentID: UInt64,
                       analyzer: Analyzer, recognizer: Recognizer, onDocument: () throws -> Void = {}) throws -> (Manifest.Segment, [String]) {
+        // A merge reads every byte of its sources anyway: this is where their checksums are checked.
+        for s in sources { try s.reader.verifyChecksums() }
         let builder = SegmentBuilder(segmentID: segmentID, analyzer: analyzer, recognizer: recognizer)
         for s in sources {
             try s.reader.forEachArticle { d, article in

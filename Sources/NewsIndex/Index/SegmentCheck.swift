@@ -141,7 +141,7 @@ final class SegmentCheck {
         // The statistics can be compared only when the rest of the segment is sound.
         guard sound.count == FileType.segmentFiles.count, problems.count(p) == 0 else { return }
         do {
-            let reader = try SegmentReader(directory: directory, entry: entry, docBase: 0)
+            let reader = try SegmentReader(directory: directory, entry: entry, docBase: 0, verify: false)
             guard let del = reader.deletes, let analyzer else { return }
             let recorded = try del.load(docCount: docCount)
             let recognizer = Recognizer(gazetteer: try Gazetteer.parse(entities, source: directory + "/" + FormatConstants.manifestName), analyzer: analyzer)

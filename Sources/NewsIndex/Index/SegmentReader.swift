@@ -1,4 +1,10 @@
-/// Read access to one segment: its files mapped into memory and validated on open.
+/// Read access to one segment: its files mapped into memory.
+///
+/// Opening reads what is constant in size, or small: each file's header and footer, the term
+/// dictionary's block index, the stored fields' trailer and the deletions. The CRC-32 of the large
+/// files (postings, positions, norms, stored fields, dates, term dictionary) is computed only when
+/// `verify` asks for it, or by ``verifyChecksums()``; without it every decoder still checks its
+/// bounds, so a damaged byte gives an error or a plausible value, never a crash.
 final class SegmentReader {
     let name: String
     let id: UInt64
@@ -27,7 +33,7 @@ final class SegmentReader {
     private let storedFields: StoredFieldsReader
     private let dates: DatesFormat.Column
 
-    init(directory: String, entry: Manifest.Segment, docBase: Int, ordinal: Int = 0) throws {
+    init(directory: String, entry: Manifest.Segment, docBase: Int, ordinal: Int = 0, verify: Bool) throws {
         self.ordinal = ordinal
         name = entry.name
         id = entry.id
@@ -40,8 +46,9 @@ final class SegmentReader {
         nrm = try MappedFile(path: path(.norms))
         fdt = try MappedFile(path: path(.storedFields))
         dat = try MappedFile(path: path(.dates))
-        _ = try FileEnvelope.open(docFile.bytes, file: docFile.path, type: .postings, segmentID: id)
-        _ = try FileEnvelope.open(posFile.bytes, file: posFile.path, type: .positions, segmentID: id)
+        if verify { try SegmentReader.verifyChecksums([tdi, docFile, posFile, nrm, fdt, dat]) }
+        _ = try FileEnvelope.open(docFile.bytes, file: docFile.path, type: .postings, segmentID: id, verifyChecksum: false)
+        _ = try FileEnvelope.open(posFile.bytes, file: posFile.path, type: .positions, segmentID: id, verifyChecksum: false)
         dictionary = try TermDictionaryReader(bytes: tdi.bytes, file: tdi.path, segmentID: id,
                                               docFileSize: docFile.bytes.count, posFileSize: posFile.bytes.count)
         normOffsets = try NormsFormat.read(nrm.bytes, file: nrm.path, segmentID: id, docCount: docCount)
@@ -60,6 +67,18 @@ final class SegmentReader {
             deletes = nil
             deletedWords = []
         }
+    }
+
+    /// Computes the CRC-32 of every file of the segment and compares it with the footer's: reads
+    /// every byte. Merges call it on their sources; `newsindex check` and `--verify` go through it.
+    ///
+    /// - Throws: `NewsIndexError.Kind.corruptIndex` naming the first file that does not match.
+    func verifyChecksums() throws {
+        try SegmentReader.verifyChecksums([tdi, docFile, posFile, nrm, fdt, dat] + (del.map { [$0] } ?? []))
+    }
+
+    private static func verifyChecksums(_ files: [MappedFile]) throws {
+        for f in files { try FileEnvelope.verifyChecksum(f.bytes, file: f.path) }
     }
 
     /// Statistics of a field over the segment's live documents.
@@ -122,6 +141,35 @@ final class SegmentReader {
     func date(_ doc: Int) -> Int64? {
         dates.date(doc, in: dat.bytes)
     }
+
+    /// Whether some document of the segment may have a date in `lower..<upper`. The column's
+    /// header bounds its dates (from `Base` to `Base` + 2^`Width` − 2) at no cost; only when that
+    /// bound meets the range are the dates read, once, for the exact first and last.
+    func mayHaveDates(from lower: Int64, below upper: Int64) -> Bool {
+        guard dates.width > 0, lower < upper else { return false }
+        let span: Int64 = dates.width >= 63 ? .max : (1 << Int64(dates.width)) - 2
+        let (top, overflow) = dates.base.addingReportingOverflow(span)
+        guard dates.base < upper, overflow || top >= lower else { return false }
+        guard let exact = exactDateRange else { return false }
+        return exact.lowerBound < upper && exact.upperBound >= lower
+    }
+
+    /// The first and last date of the segment's documents (deleted ones too), nil when none has one.
+    private var exactDateRange: ClosedRange<Int64>? {
+        dateRange.withLock { range in
+            if let range { return range }
+            var lo = Int64.max, hi = Int64.min
+            for d in 0..<docCount {
+                guard let t = date(d) else { continue }
+                lo = min(lo, t)
+                hi = max(hi, t)
+            }
+            let found = lo <= hi ? lo...hi : nil
+            range = .some(found)
+            return found
+        }
+    }
+    private let dateRange = Locked<ClosedRange<Int64>??>(nil)
 
     /// About how many bytes of text the segment's live documents hold (their stored size).
     var liveTextBytes: Int {

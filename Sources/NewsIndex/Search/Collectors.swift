@@ -44,6 +44,12 @@ struct TopScoreCollector: TopCollector {
     private(set) var top: TopDocs
     private var base: Int32 = 0
     init(capacity: Int) { top = TopDocs(capacity: capacity) }
+    /// Takes in the scores of hits found before, elsewhere: placeholders that rank above any
+    /// document of this index with the same score (ties go to what was searched first), so that
+    /// a document enters only by beating them and pruning starts at the best of them.
+    mutating func compete(with scores: [Float]) {
+        for (k, s) in scores.prefix(top.capacity).enumerated() { top.insert(score: s, doc: Int32.min + Int32(k)) }
+    }
     var needsScores: Bool { top.capacity > 0 }
     mutating func begin(_ seg: SegmentReader) throws { base = Int32(seg.docBase) }
     @inline(__always) mutating func collect(doc: Int32, score: Float) {
@@ -52,7 +58,7 @@ struct TopScoreCollector: TopCollector {
     mutating func collectFlat(_ clauses: PrunedTopK.Clauses, in seg: SegmentReader, prune: Bool) throws -> Int? {
         try PrunedTopK.collect(clauses, base: Int32(seg.docBase), deleted: seg.deletedWords, into: &top, prune: prune)
     }
-    func sorted() -> [TopDocs.Entry] { top.sorted() }
+    func sorted() -> [TopDocs.Entry] { top.sorted().filter { $0.doc >= 0 } }
 }
 
 /// The best hits by publication date, newest first, undated last (ties to the better score).

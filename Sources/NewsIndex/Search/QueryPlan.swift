@@ -45,10 +45,10 @@ struct QueryPlanner {
     let now: Int64
     /// A lenient query drops what has nothing to search for instead of failing.
     let lenient: Bool
-    /// BM25's length tables per field of `index`.
+    /// BM25's length tables per field.
     let normTables: [IndexedField: BM25.NormTable]
-    /// Keeps the term dictionary entries looked up for document frequencies, for the scorers.
-    var cache: QueryTerms? = nil
+    /// The document frequencies and field totals to score with (and the query's term cache).
+    let statistics: PlanStatistics
 
     func fields(_ f: Query.Field?) -> [IndexedField] {
         switch f {
@@ -271,20 +271,17 @@ struct QueryPlanner {
     func leaf(label: String, span: SpanPlan, fields fs: [IndexedField]) throws -> PlanLeaf {
         var weighted: [(field: IndexedField, bm25: BM25)] = []
         weighted.reserveCapacity(fs.count)
-        func docFreq(_ f: IndexedField, _ t: String) throws -> Int {
-            if let cache { return try cache.docFreq(f, t, in: index) }
-            return try index.docFreq(f, t)
-        }
         for f in fs {
-            let stats = index.fieldStats(f)
+            let stats = statistics.fieldStats(f)
             var parts: [(label: String, docFreq: Int)] = []
             for slot in span.slots {
                 switch slot {
                 case .term(let t):
-                    parts.append((label: f.name + ":" + t, docFreq: try docFreq(f, t)))
+                    parts.append((label: f.name + ":" + t, docFreq: try statistics.docFreq(f, t)))
                 case .union(let words, let l):
-                    var n = 0
-                    for w in words { n += try docFreq(f, w) }
+                    var own = 0
+                    for w in words { own += try statistics.docFreq(f, w) }
+                    let n = statistics.prefixFreq(f, label: l, own: own)
                     parts.append((label: "\(f.name):\(l)", docFreq: min(n, stats.docCount)))
                 default:
                     break
@@ -303,6 +300,7 @@ extension IndexReader {
         case .nothing:
             return nil
         case .date(let lo, let hi, let label):
+            guard seg.mayHaveDates(from: lo, below: hi) else { return nil }
             return DateFilterScorer(segment: seg, lower: lo, upper: hi, label: label)
         case .filter(let inner):
             return try scorer(inner, in: seg, cache: cache).map { FilterScorer($0) }

@@ -41,6 +41,9 @@ public struct SearchOptions: Sendable {
     package var flatEvaluation: Bool = true
     /// The current time, for relative dates such as `date:>=now-7d`.
     public var now: Date = Date()
+    /// Statistics to score with in place of the index's own: those of several indexes taken as
+    /// one (``SearchStatistics/init(merging:)``), so that each scores as their union would.
+    public var statistics: SearchStatistics? = nil
     /// Creates the default options: 10 hits by score, no offset, title ×2, snippets on.
     public init() {}
 }
@@ -83,6 +86,9 @@ public struct SearchHit: Sendable {
     public let documentNumber: Int
     /// How the score was made, when ``SearchOptions/explain`` is on.
     public let explanation: Explanation?
+    /// In a search of an ``Archive``, the position of the index that holds the article in
+    /// ``Archive/indexes`` (0 for a search of one index).
+    public internal(set) var indexNumber: Int = 0
 }
 
 /// A short passage of an article with the query's matches marked.
@@ -120,23 +126,43 @@ extension IndexReader {
         // Never more than the index holds (and no overflow for huge limits or offsets).
         let wanted = options.limit == 0 || options.offset >= documentCount ? 0
             : min(documentCount, options.offset + min(options.limit, documentCount))
-        let results: SearchResults
-        switch options.order {
-        case .score:
-            results = try search(plan, SearchCollectors(top: TopScoreCollector(capacity: wanted), entityFacets: options.entityFacets,
-                                                   sourceFacets: options.sourceFacets),
-                                 options: options, cache: cache)
-        case .date:
-            results = try search(plan, SearchCollectors(top: TopDateCollector(capacity: wanted), entityFacets: options.entityFacets,
-                                                   sourceFacets: options.sourceFacets),
-                                 options: options, cache: cache)
-        }
+        let found = try collect(plan, options: options, capacity: wanted, cache: cache)
+        var results = SearchResults(totalHits: found.totalHits, hits: try hits(found.entries, plan: plan, options: options))
+        results.totalHitsIsExact = found.totalHitsIsExact
+        results.entities = found.entities
+        results.sources = found.sources
         return results
     }
 
-    /// Runs `plan` segment by segment into `collectors` and makes the results from them.
-    private func search<Top: TopCollector>(_ plan: Plan, _ collectors: SearchCollectors<Top>, options: SearchOptions,
-                                           cache: QueryTerms) throws -> SearchResults {
+    /// What collecting a plan over every segment gave: the best entries, best first, and the counts.
+    struct Collected {
+        var entries: [TopDocs.Entry]
+        var totalHits: Int
+        var totalHitsIsExact: Bool
+        var entities: [EntityCount]
+        var sources: [SourceCount]
+    }
+
+    /// Runs `plan` over every segment, keeping the best `capacity` entries in the options' order.
+    /// `competing` are the scores of better hits found elsewhere (in indexes searched before this
+    /// one, which win ties): a document must beat them to be kept, and pruning starts from them.
+    func collect(_ plan: Plan, options: SearchOptions, capacity: Int, competing: [Float] = [], cache: QueryTerms) throws -> Collected {
+        let facets = (entities: options.entityFacets, sources: options.sourceFacets)
+        switch options.order {
+        case .score:
+            var top = TopScoreCollector(capacity: capacity)
+            top.compete(with: competing)
+            return try collect(plan, SearchCollectors(top: top, entityFacets: facets.entities, sourceFacets: facets.sources),
+                               options: options, cache: cache)
+        case .date:
+            return try collect(plan, SearchCollectors(top: TopDateCollector(capacity: capacity), entityFacets: facets.entities,
+                                                      sourceFacets: facets.sources), options: options, cache: cache)
+        }
+    }
+
+    /// Runs `plan` segment by segment into `collectors`.
+    private func collect<Top: TopCollector>(_ plan: Plan, _ collectors: SearchCollectors<Top>, options: SearchOptions,
+                                            cache: QueryTerms) throws -> Collected {
         var collectors = collectors
         let wanted = collectors.top.needsScores
         let faceted = options.entityFacets || options.sourceFacets
@@ -153,35 +179,41 @@ extension IndexReader {
             }
             try evaluate(plan, in: seg, cache: cache, into: &collectors)
         }
-        var results = SearchResults(totalHits: collectors.count.count, hits: try hits(collectors.top.sorted(), plan: plan, options: options))
-        results.totalHitsIsExact = exact
+        var found = Collected(entries: collectors.top.sorted(), totalHits: collectors.count.count, totalHitsIsExact: exact,
+                              entities: [], sources: [])
         if let facets = collectors.facets {
-            results.entities = entityCounts(from: facets.totals)
-            results.sources = sourceCounts(from: facets.sourceTotals)
+            found.entities = entityCounts(from: facets.totals)
+            found.sources = sourceCounts(from: facets.sourceTotals)
         }
-        return results
+        return found
     }
 
     /// The requested page of `ranked` (best first) as hits, with their articles when asked for.
     private func hits(_ ranked: [TopDocs.Entry], plan: Plan, options: SearchOptions) throws -> [SearchHit] {
-        var hits: [SearchHit] = []
-        guard ranked.count > options.offset else { return hits }
-        let highlighter = options.snippets ? Highlighter(parts: highlightParts(plan), analyzer: analyzer, recognizer: recognizer) : nil
-        for (i, entry) in ranked[options.offset...].enumerated() {
-            guard options.fetchArticles else {
-                hits.append(SearchHit(rank: options.offset + i + 1, score: entry.score, id: "", title: "", date: nil, url: nil, source: nil,
-                                      snippet: Snippet(text: "", highlights: []), documentNumber: Int(entry.doc), explanation: nil))
-                continue
-            }
-            let stored = try storedArticle(Int(entry.doc))
-            let date = stored.date.map { ArticleDate(secondsSinceEpoch: $0, text: stored.dateText ?? "") }
-            let snippet = highlighter?.snippet(title: stored.title, body: stored.body) ?? Snippet(text: "", highlights: [])
-            let explanation = options.explain ? try explain(plan, documentNumber: Int(entry.doc)) : nil
-            hits.append(SearchHit(rank: options.offset + i + 1, score: entry.score, id: stored.id, title: stored.title,
-                                  date: date, url: stored.url, source: stored.source, snippet: snippet, documentNumber: Int(entry.doc),
-                                  explanation: explanation))
+        guard ranked.count > options.offset else { return [] }
+        let highlighter = self.highlighter(plan, options: options)
+        return try ranked[options.offset...].enumerated().map { i, entry in
+            try hit(entry, rank: options.offset + i + 1, plan: plan, highlighter: highlighter, options: options)
         }
-        return hits
+    }
+
+    /// What marks the plan's words in snippets, when the options ask for snippets.
+    func highlighter(_ plan: Plan, options: SearchOptions) -> Highlighter? {
+        options.snippets ? Highlighter(parts: highlightParts(plan), analyzer: analyzer, recognizer: recognizer) : nil
+    }
+
+    /// One ranked entry as a hit, with its article when the options ask for it.
+    func hit(_ entry: TopDocs.Entry, rank: Int, plan: Plan, highlighter: Highlighter?, options: SearchOptions) throws -> SearchHit {
+        guard options.fetchArticles else {
+            return SearchHit(rank: rank, score: entry.score, id: "", title: "", date: nil, url: nil, source: nil,
+                             snippet: Snippet(text: "", highlights: []), documentNumber: Int(entry.doc), explanation: nil)
+        }
+        let stored = try storedArticle(Int(entry.doc))
+        let date = stored.date.map { ArticleDate(secondsSinceEpoch: $0, text: stored.dateText ?? "") }
+        let snippet = highlighter?.snippet(title: stored.title, body: stored.body) ?? Snippet(text: "", highlights: [])
+        let explanation = options.explain ? try explain(plan, documentNumber: Int(entry.doc)) : nil
+        return SearchHit(rank: rank, score: entry.score, id: stored.id, title: stored.title, date: date, url: stored.url,
+                         source: stored.source, snippet: snippet, documentNumber: Int(entry.doc), explanation: explanation)
     }
 
     /// Explains how `query` scores the document with internal number `documentNumber`
@@ -192,10 +224,13 @@ extension IndexReader {
     }
 
     func plan(_ query: Query, options: SearchOptions, cache: QueryTerms? = nil) throws -> Plan {
-        let planner = QueryPlanner(index: self, titleBoost: options.titleBoost,
-                                   now: Int64(options.now.timeIntervalSince1970.rounded(.down)), lenient: query.lenient,
-                                   normTables: normTables, cache: cache)
-        return try planner.plan(query)
+        let stats = PlanStatistics(index: self, cache: cache, given: options.statistics)
+        return try planner(options: options, lenient: query.lenient, statistics: stats).plan(query)
+    }
+
+    func planner(options: SearchOptions, lenient: Bool, statistics: PlanStatistics) -> QueryPlanner {
+        QueryPlanner(index: self, titleBoost: options.titleBoost, now: Int64(options.now.timeIntervalSince1970.rounded(.down)),
+                     lenient: lenient, normTables: statistics.normTables(), statistics: statistics)
     }
 
     func explain(_ plan: Plan, documentNumber: Int) throws -> Explanation? {
