@@ -31,8 +31,8 @@ struct FormatTests {
     /// Writes one term's postings (after a filler term, so offsets are not trivial) and opens a cursor on it.
     func roundTrip(_ p: RandomPostings, maxDoc: Int, _ body: (PostingsCursor) throws -> Void) throws {
         var w = PostingsWriter(segmentID: 7)
-        _ = w.addTerm(docs: [0], freqs: [1], positions: [3], norms: p.norms)
-        let info = w.addTerm(docs: p.docs, freqs: p.freqs, positions: p.positions.flatMap { $0 }, norms: p.norms)
+        _ = try w.addTerm(docs: [0], freqs: [1], positions: [3], norms: p.norms)
+        let info = try w.addTerm(docs: p.docs, freqs: p.freqs, positions: p.positions.flatMap { $0 }, norms: p.norms)
         #expect(info.docFreq == p.docs.count)
         #expect(info.totalTermFreq == p.freqs.reduce(0) { $0 + Int($1) })
         let (doc, pos) = w.finish()

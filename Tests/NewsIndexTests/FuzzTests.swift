@@ -278,7 +278,7 @@ struct FuzzRegressionTests {
     @Test("a position past Int32.max is reported, not handed to the span code (which trapped converting it)")
     func positionPastInt32() throws {
         var w = PostingsWriter(segmentID: 7)
-        let info = w.addTerm(docs: [0, 1], freqs: [2, 1], positions: [1, 0x8000_0005, 4], norms: [1, 1])
+        let info = try w.addTerm(docs: [0, 1], freqs: [2, 1], positions: [1, 0x8000_0005, 4], norms: [1, 1])
         let (doc, pos) = w.finish()
         try doc.withUnsafeBytes { d in
             try pos.withUnsafeBytes { p in

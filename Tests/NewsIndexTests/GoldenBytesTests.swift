@@ -74,7 +74,7 @@ import Testing
     @Test("postings tail and positions")
     func postingsAndPositions() throws {
         var w = PostingsWriter(segmentID: 3)
-        let info = w.addTerm(docs: [7, 11], freqs: [1, 3], positions: [4, 2, 9, 30], norms: [UInt8](repeating: 10, count: 12))
+        let info = try w.addTerm(docs: [7, 11], freqs: [1, 3], positions: [4, 2, 9, 30], norms: [UInt8](repeating: 10, count: 12))
         let (doc, pos) = w.finish()
         #expect(info == TermInfo(docFreq: 2, totalTermFreq: 4, docOffset: 20, posOffset: 20))
         #expect(Array(doc[20..<(doc.count - 8)]) == [0x0F, 0x08, 0x03])

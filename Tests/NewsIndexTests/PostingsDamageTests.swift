@@ -17,7 +17,7 @@ struct PostingsDamageTests {
         let written = Int(docs.last ?? 0) + 1
         let n = maxDoc ?? written
         var w = PostingsWriter(segmentID: 7)
-        let info = w.addTerm(docs: docs, freqs: freqs, positions: positions, norms: [UInt8](repeating: 1, count: written))
+        let info = try w.addTerm(docs: docs, freqs: freqs, positions: positions, norms: [UInt8](repeating: 1, count: written))
         var (doc, pos) = w.finish()
         edit(&doc, &pos)
         return try doc.withUnsafeBytes { d in

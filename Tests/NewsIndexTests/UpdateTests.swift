@@ -122,9 +122,53 @@ func topScores(_ index: IndexReader, _ queries: [String]) throws -> [String: [Fl
         #expect(merged.segments.count == 1 && merged.segments[0].deletes == nil)
         #expect(merged.documentCount == reference.documentCount)
         #expect(try allMatches(merged, UpdateTests.queries) == expected)
+        #expect(try topScores(merged, UpdateTests.queries) == (try topScores(reference, UpdateTests.queries)))
+        try expectSameArticles(merged, reference)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir)
         #expect(!files.contains { $0.hasSuffix(".del") })
         #expect(files.filter { $0.hasSuffix(".tdi") }.count == 1)
+    }
+
+    /// Every article of `reference` is in `index` with the same stored fields and date, and the
+    /// facets of all articles agree.
+    func expectSameArticles(_ index: IndexReader, _ reference: IndexReader) throws {
+        for doc in 0..<reference.maxDocument {
+            let want = try reference.storedArticle(doc)
+            let got = try #require(try index.article(id: want.id), "\(want.id) is in the merged index")
+            #expect(got.title == want.title && got.body == want.body && got.url == want.url && got.source == want.source)
+            #expect(got.date == want.date && got.dateText == want.dateText && got.entities == want.entities)
+        }
+        #expect(try index.entityCounts() == reference.entityCounts())
+        #expect(try index.sourceCounts() == reference.sourceCounts())
+    }
+
+    @Test("a merge in the commit that deletes articles: postings copied, the deleted ones left out, scores as a fresh build", .needsSharedCorpus)
+    func aMergeInTheCommitThatDeletesEqualsAFreshBuild() throws {
+        let all = try leeArticles()
+        let dir = temporaryDirectory(), fresh = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: fresh) }
+        try build(Array(all[0..<120]), at: dir)
+        for range in [120..<240, 240..<350] {
+            let w = try appendWriter(dir)
+            for a in all[range] { try w.add(a) }
+            try w.commit()
+        }
+        #expect(try IndexReader(path: dir).segments.count >= 3)
+        // Deleted in the same commit as the merge: their statistics are not in any .del file yet.
+        let gone = Set(stride(from: 5, to: 350, by: 7).map { all[$0].id })
+        let w = try appendWriter(dir)
+        for id in gone { #expect(try w.delete(id: id)) }
+        w.merge(maxSegments: 1)
+        #expect(try w.commit().segmentCount == 1)
+        let merged = try IndexReader(path: dir)
+        try build(all.filter { !gone.contains($0.id) }, at: fresh)
+        let reference = try IndexReader(path: fresh)
+        #expect(merged.documentCount == reference.documentCount)
+        for f in IndexedField.allCases { #expect(merged.fieldStats(f) == reference.fieldStats(f), "\(f)") }
+        #expect(try allMatches(merged, UpdateTests.queries) == (try allMatches(reference, UpdateTests.queries)))
+        #expect(try topScores(merged, UpdateTests.queries) == (try topScores(reference, UpdateTests.queries)))
+        try expectSameArticles(merged, reference)
+        #expect(try IndexCheck.run(path: dir).problems.isEmpty)
     }
 
     @Test(.needsSharedCorpus) func mergesRunWhileArticlesAreAddedAndDeletionsFollowThem() throws {

@@ -25,6 +25,11 @@ struct SkipEntry {
     var minNorm: UInt8
 }
 
+/// How much a writer with a ``FileSink`` gathers in memory before it writes to disk.
+enum FileSinkLimits {
+    static let spillBytes = 4 << 20
+}
+
 /// Writes the postings (.doc) and positions (.pos) of one term at a time.
 ///
 /// ```
@@ -37,20 +42,45 @@ struct SkipEntry {
 /// ```
 /// Doc deltas are taken from the previous document of the term (the first from 0); position deltas
 /// restart at 0 for each document.
+///
+/// With sinks, the bytes go to disk between terms, once a few MiB have gathered, so that memory
+/// holds one term's postings at most beyond that.
 struct PostingsWriter {
     var doc = ByteWriter()
     var pos = ByteWriter()
+    private let sinks: (doc: FileSink, pos: FileSink)?
+    /// Bytes already drained to the sinks.
+    private var docBase = 0, posBase = 0
 
-    init(segmentID: UInt64) {
+    init(segmentID: UInt64, sinks: (doc: FileSink, pos: FileSink)? = nil) {
+        self.sinks = sinks
         FileEnvelope.writeHeader(&doc, type: .postings, segmentID: segmentID)
         FileEnvelope.writeHeader(&pos, type: .positions, segmentID: segmentID)
     }
 
+    /// Drains to the sinks, when there are sinks and enough bytes have gathered.
+    private mutating func spill() throws {
+        guard let sinks, doc.count + pos.count >= FileSinkLimits.spillBytes else { return }
+        docBase += doc.count
+        posBase += pos.count
+        try sinks.doc.drain(&doc)
+        try sinks.pos.drain(&pos)
+    }
+
+    /// Writes what is left and the footers to the sinks (a writer made with sinks ends here).
+    mutating func finish(toSinks: Void) throws {
+        guard let sinks else { preconditionFailure("a postings writer without sinks") }
+        try sinks.doc.drain(&doc)
+        try sinks.pos.drain(&pos)
+        try sinks.doc.finish()
+        try sinks.pos.finish()
+    }
+
     /// Appends one term. `positions` holds each document's positions back to back (`freqs[i]` of them for doc `i`).
     /// `norms` are the encoded lengths of the field, indexed by document.
-    mutating func addTerm(docs: [UInt32], freqs: [UInt32], positions: [UInt32], norms: [UInt8]) -> TermInfo {
+    mutating func addTerm(docs: [UInt32], freqs: [UInt32], positions: [UInt32], norms: [UInt8]) throws -> TermInfo {
         var p = 0   // index into positions
-        return addTerm(docs: docs, freqs: freqs, totalTermFreq: positions.count, norms: norms) { i, out in
+        return try addTerm(docs: docs, freqs: freqs, totalTermFreq: positions.count, norms: norms) { i, out in
             var prev: UInt32 = 0
             for _ in 0..<Int(freqs[i]) {
                 let v = positions[p]
@@ -64,10 +94,10 @@ struct PostingsWriter {
     /// Appends one term whose positions `writePositions(i, &out)` writes for document `i` (called
     /// once per document, in order): `freqs[i]` VInts of position deltas, from 0 in each document.
     mutating func addTerm(docs: [UInt32], freqs: [UInt32], totalTermFreq: Int, norms: [UInt8],
-                          writePositions body: (Int, inout ByteWriter) -> Void) -> TermInfo {
+                          writePositions body: (Int, inout ByteWriter) throws -> Void) throws -> TermInfo {
         let df = docs.count
         precondition(df > 0 && freqs.count == df)
-        let info = TermInfo(docFreq: df, totalTermFreq: totalTermFreq, docOffset: doc.count, posOffset: pos.count)
+        let info = TermInfo(docFreq: df, totalTermFreq: totalTermFreq, docOffset: docBase + doc.count, posOffset: posBase + pos.count)
         let bs = FormatConstants.blockSize
         let fullBlocks = df / bs
         let skipCount = df < bs ? 0 : (df + bs - 1) / bs
@@ -80,14 +110,15 @@ struct PostingsWriter {
         var skips: [SkipEntry] = []
         skips.reserveCapacity(skipCount)
         for b in 0..<fullBlocks {
-            skips.append(writeFullBlock(from: b * bs, docs: docs, freqs: freqs, norms: norms,
+            skips.append(try writeFullBlock(from: b * bs, docs: docs, freqs: freqs, norms: norms,
                                         scratch: &scratch, state: &block, writePositions: body))
         }
         if fullBlocks * bs < df {
-            let skip = writeTail(from: fullBlocks * bs, docs: docs, freqs: freqs, norms: norms, state: &block, writePositions: body)
+            let skip = try writeTail(from: fullBlocks * bs, docs: docs, freqs: freqs, norms: norms, state: &block, writePositions: body)
             if skipCount > 0 { skips.append(skip) }
         }
         fillSkipTable(skips, at: skipStart)
+        try spill()
         return info
     }
 
@@ -101,7 +132,7 @@ struct PostingsWriter {
     /// Writes the packed block of the `blockSize` documents from `lo` and their positions; returns its skip entry.
     private mutating func writeFullBlock(from lo: Int, docs: [UInt32], freqs: [UInt32], norms: [UInt8],
                                          scratch: inout [UInt32], state: inout BlockState,
-                                         writePositions body: (Int, inout ByteWriter) -> Void) -> SkipEntry {
+                                         writePositions body: (Int, inout ByteWriter) throws -> Void) throws -> SkipEntry {
         let bs = FormatConstants.blockSize
         var maxFreq: UInt32 = 0
         var minNorm: UInt8 = 255
@@ -114,13 +145,13 @@ struct PostingsWriter {
         pack(scratch)
         for i in 0..<bs { scratch[i] = freqs[lo + i] - 1 }
         pack(scratch)
-        for i in 0..<bs { body(lo + i, &pos) }
+        for i in 0..<bs { try body(lo + i, &pos) }
         return skipEntry(state, maxFreq: maxFreq, minNorm: minNorm)
     }
 
     /// Writes the documents from `tailStart` to the end as VInts, with their positions; returns the tail's skip entry.
     private mutating func writeTail(from tailStart: Int, docs: [UInt32], freqs: [UInt32], norms: [UInt8],
-                                    state: inout BlockState, writePositions body: (Int, inout ByteWriter) -> Void) -> SkipEntry {
+                                    state: inout BlockState, writePositions body: (Int, inout ByteWriter) throws -> Void) throws -> SkipEntry {
         var maxFreq: UInt32 = 0
         var minNorm: UInt8 = 255
         for i in tailStart..<docs.count {
@@ -135,7 +166,7 @@ struct PostingsWriter {
             }
             maxFreq = max(maxFreq, f)
             minNorm = min(minNorm, norms[Int(docs[i])])
-            body(i, &pos)
+            try body(i, &pos)
         }
         return skipEntry(state, maxFreq: maxFreq, minNorm: minNorm)
     }

@@ -9,7 +9,10 @@ import NewsIndexCore
 /// Trailer      --> DocCount:u32, ChunkCount:u32, ChunkIndexOffset:u64
 /// ```
 /// A chunk is closed once it holds 32 KiB of records or 128 documents, so showing one hit inflates
-/// at most 32 KiB more than the document itself.
+/// at most 32 KiB more than the document itself. A merge copies its sources' chunks as they are
+/// (``appendChunk(compressed:documents:uncompressed:)``) when none of their documents is deleted.
+///
+/// With a sink, chunks go to disk once a few MiB have gathered; memory holds the chunk index.
 struct StoredFieldsWriter {
     private var out = ByteWriter()
     private var chunk = ByteWriter()
@@ -17,8 +20,12 @@ struct StoredFieldsWriter {
     private var docsInChunk = 0
     private var docCount = 0
     private var index: [(UInt32, UInt64, UInt32, UInt32)] = []
+    private let sink: FileSink?
+    /// Bytes already drained to the sink.
+    private var outBase = 0
 
-    init(segmentID: UInt64) {
+    init(segmentID: UInt64, sink: FileSink? = nil) {
+        self.sink = sink
         FileEnvelope.writeHeader(&out, type: .storedFields, segmentID: segmentID)
     }
 
@@ -28,6 +35,16 @@ struct StoredFieldsWriter {
             chunk.write(f.rawValue)
             chunk.writeString(v)
         }
+        addedRecord()
+    }
+
+    /// Adds one document's record as stored (`FieldCount`, then the fields), copied from a source.
+    mutating func add(record: UnsafeRawBufferPointer) {
+        chunk.write(bytes: record)
+        addedRecord()
+    }
+
+    private mutating func addedRecord() {
         docsInChunk += 1
         docCount += 1
         if chunk.count >= FormatConstants.storedChunkBytes || docsInChunk >= FormatConstants.storedChunkMaxDocs {
@@ -35,27 +52,58 @@ struct StoredFieldsWriter {
         }
     }
 
+    /// Appends a whole chunk compressed before (by a source segment's writer) that holds
+    /// `documents` records, `uncompressed` bytes of them once inflated.
+    mutating func appendChunk(compressed: UnsafeRawBufferPointer, documents: Int, uncompressed: Int) throws {
+        flushChunk()
+        index.append((UInt32(docCount), UInt64(outBase + out.count), UInt32(compressed.count), UInt32(uncompressed)))
+        out.write(bytes: compressed)
+        docCount += documents
+        chunkFirstDoc = docCount
+        try spill()
+    }
+
     private mutating func flushChunk() {
         guard docsInChunk > 0 else { return }
         let compressed = chunk.bytes.withUnsafeBytes { Zlib.compress($0, level: FormatConstants.storedCompressionLevel) }
-        index.append((UInt32(chunkFirstDoc), UInt64(out.count), UInt32(compressed.count), UInt32(chunk.count)))
+        index.append((UInt32(chunkFirstDoc), UInt64(outBase + out.count), UInt32(compressed.count), UInt32(chunk.count)))
         out.write(bytes: compressed)
         chunk = ByteWriter()
         chunkFirstDoc = docCount
         docsInChunk = 0
     }
 
-    mutating func finish() -> [UInt8] {
+    /// Drains to the sink, when there is one and enough bytes have gathered.
+    private mutating func spill() throws {
+        guard let sink, out.count >= FileSinkLimits.spillBytes else { return }
+        outBase += out.count
+        try sink.drain(&out)
+    }
+
+    private mutating func writeTrailer() {
         flushChunk()
-        let indexOffset = out.count
+        let indexOffset = outBase + out.count
         for (d, o, c, u) in index {
             out.write(d); out.write(o); out.write(c); out.write(u)
         }
         out.write(UInt32(docCount))
         out.write(UInt32(index.count))
         out.write(UInt64(indexOffset))
+    }
+
+    mutating func finish() -> [UInt8] {
+        precondition(sink == nil, "a stored-fields writer with a sink ends with finish(toSink:)")
+        writeTrailer()
         FileEnvelope.writeFooter(&out)
         return out.bytes
+    }
+
+    /// Writes what is left, the chunk index and the footer to the sink.
+    mutating func finish(toSink: Void) throws {
+        guard let sink else { preconditionFailure("a stored-fields writer without a sink") }
+        writeTrailer()
+        try sink.drain(&out)
+        try sink.finish()
     }
 }
 
@@ -286,6 +334,38 @@ extension StoredFieldsReader {
 }
 
 extension StoredFieldsReader {
+    /// Copies the records of the documents `deleted` does not name into `writer`, in order: a
+    /// chunk without deleted documents as it is compressed, the others record by record.
+    func copyLive(into writer: inout StoredFieldsWriter, deleted: (Int) -> Bool) throws {
+        var doc = 0
+        for c in 0..<layout.chunkCount {
+            let e = layout.entry(c, in: bytes)
+            let next = c + 1 < layout.chunkCount ? layout.entry(c + 1, in: bytes).firstDoc : docCount
+            guard e.firstDoc == doc, next > doc, next <= docCount, e.lies(before: layout.indexAt) else {
+                throw NewsIndexError.corrupt(file, "chunk \(c) of the stored fields is out of place")
+            }
+            if !(doc..<next).contains(where: deleted) {
+                try writer.appendChunk(compressed: e.data(in: bytes), documents: next - doc, uncompressed: e.uncompressed)
+                doc = next
+                continue
+            }
+            let raw = try inflate(e, inPlace: true, misplaced: "chunk \(c) of the stored fields is out of place",
+                                  limit: 1 << 31, oversized: "chunk \(c) of the stored fields is out of place")
+            try Damage.surfacing { try raw.withUnsafeBytes { buf in
+                var r = ByteReader(buf, file: file)
+                while !r.isAtEnd {
+                    let start = r.offset
+                    try StoredRecord.read(&r, strict: false) { _ in }
+                    guard doc < next else { throw NewsIndexError.corrupt(file, "chunk \(c) of the stored fields holds more documents than its place") }
+                    if !deleted(doc) { writer.add(record: UnsafeRawBufferPointer(rebasing: buf[start..<r.offset])) }
+                    doc += 1
+                }
+            } }
+            guard doc == next else { throw NewsIndexError.corrupt(file, "chunk \(c) of the stored fields holds fewer documents than its place") }
+        }
+        guard doc == docCount else { throw NewsIndexError.corrupt(file, "\(doc) stored documents where \(docCount) were expected") }
+    }
+
     /// One record as the validating pass decodes it: its stored id and whether it stores a date text.
     struct CheckedRecord {
         /// The bytes of its (last) id value, nil when it has none.

@@ -15,6 +15,8 @@ import NewsIndexCore
 /// Trailer    --> TermCount:u64, BlockCount:u32, BlockIndexOffset:u64
 /// ```
 /// `ExtraFreq` is TotalTermFreq − DocFreq; offset deltas are from the previous term of the block.
+///
+/// With a sink, the blocks go to disk once a few MiB have gathered; memory holds the block index.
 struct TermDictionaryWriter {
     private(set) var out = ByteWriter()
     private var blockOffsets: [UInt64] = []
@@ -22,9 +24,28 @@ struct TermDictionaryWriter {
     private var inBlock = 0
     private var prevKey: [UInt8] = []
     private var prevInfo = TermInfo(docFreq: 0, totalTermFreq: 0, docOffset: 0, posOffset: 0)
+    private let sink: FileSink?
+    /// Bytes already drained to the sink.
+    private var outBase = 0
 
-    init(segmentID: UInt64) {
+    init(segmentID: UInt64, sink: FileSink? = nil) {
+        self.sink = sink
         FileEnvelope.writeHeader(&out, type: .termDictionary, segmentID: segmentID)
+    }
+
+    /// Drains to the sink, when there is one and enough bytes have gathered.
+    mutating func spill() throws {
+        guard let sink, out.count >= FileSinkLimits.spillBytes else { return }
+        outBase += out.count
+        try sink.drain(&out)
+    }
+
+    /// Writes what is left, the block index, the trailer and the footer to the sink.
+    mutating func finish(toSink: Void) throws {
+        guard let sink else { preconditionFailure("a term dictionary writer without a sink") }
+        writeIndex()
+        try sink.drain(&out)
+        try sink.finish()
     }
 
     /// Adds a term; keys must arrive in strictly increasing byte order.
@@ -36,7 +57,7 @@ struct TermDictionaryWriter {
     mutating func add(key: UnsafeBufferPointer<UInt8>, info: TermInfo) {
         precondition(termCount == 0 || prevKey.lexicographicallyPrecedes(key), "terms out of order")
         if inBlock == 0 || inBlock == FormatConstants.termsPerDictionaryBlock {
-            blockOffsets.append(UInt64(out.count))
+            blockOffsets.append(UInt64(outBase + out.count))
             inBlock = 0
             out.writeVInt(key.count)
             out.write(bytes: key)
@@ -63,12 +84,17 @@ struct TermDictionaryWriter {
         prevInfo = info
     }
 
-    mutating func finish() -> [UInt8] {
-        let indexOffset = UInt64(out.count)
+    private mutating func writeIndex() {
+        let indexOffset = UInt64(outBase + out.count)
         for o in blockOffsets { out.write(o) }
         out.write(termCount)
         out.write(UInt32(blockOffsets.count))
         out.write(indexOffset)
+    }
+
+    mutating func finish() -> [UInt8] {
+        precondition(sink == nil, "a term dictionary writer with a sink ends with finish(toSink:)")
+        writeIndex()
         FileEnvelope.writeFooter(&out)
         return out.bytes
     }
@@ -268,6 +294,58 @@ struct TermDictionaryReader {
 }
 
 extension TermDictionaryReader {
+    /// Every term of a dictionary in key order, one at a time: a merge walks the dictionaries of
+    /// its sources side by side. Damage throws, naming the file; keys that do not increase too.
+    struct Walk {
+        private let reader: TermDictionaryReader
+        private var block = -1
+        private var inBlock = 0
+        private var r: ByteReader?
+        /// The current term's key (its field number, then its bytes).
+        private(set) var key: [UInt8] = []
+        /// The current term's entry.
+        private(set) var info = TermInfo(docFreq: 0, totalTermFreq: 0, docOffset: 0, posOffset: 0)
+        private var previous: [UInt8]? = nil
+
+        init(_ reader: TermDictionaryReader) { self.reader = reader }
+
+        /// Moves to the next term; false after the last.
+        mutating func next() throws -> Bool {
+            try Damage.surfacing { try step() }
+        }
+
+        private mutating func step() throws -> Bool {
+            let d = reader
+            if r == nil || inBlock == d.termsInBlock(block) {
+                block += 1
+                guard block < d.blockCount else { return false }
+                r = ByteReader(d.bytes, file: d.file, from: try d.blockOffset(block), to: d.indexOffset)
+                inBlock = 0
+            }
+            let limits = TermEntry.Limits(docOffset: d.docFileSize, posOffset: d.posFileSize, extraFreq: Int(Int64.max / 2))
+            let e = try TermEntry.read(&r!, first: inBlock == 0, key: &key, limits: limits)
+            info.docFreq = e.docFreq
+            info.totalTermFreq = e.docFreq + e.extraFreq
+            if inBlock == 0 {
+                info.docOffset = e.docOffset
+                info.posOffset = e.posOffset
+            } else {
+                info.docOffset += e.docOffset
+                info.posOffset += e.posOffset
+                guard info.docOffset <= d.docFileSize, info.posOffset <= d.posFileSize else {
+                    throw NewsIndexError.corrupt(d.file, "a term's postings offset lies outside the postings file")
+                }
+            }
+            guard info.docFreq > 0 else { throw NewsIndexError.corrupt(d.file, "a term with no documents at offset \(r!.offset)") }
+            if let previous, !previous.lexicographicallyPrecedes(key) {
+                throw NewsIndexError.corrupt(d.file, "the terms are out of order at offset \(r!.offset)")
+            }
+            previous = key
+            inBlock += 1
+            return true
+        }
+    }
+
     /// Where the parts of a term dictionary lie, as its trailer says.
     struct Layout {
         let termCount: Int

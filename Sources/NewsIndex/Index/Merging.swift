@@ -138,24 +138,3 @@ final class WorkingSegment: @unchecked Sendable {
         newlyDeleted = []
     }
 }
-
-enum SegmentMerger {
-    /// Writes the live documents of `sources`, in order, as one new segment named `name`, with
-    /// the (non-zero) id `segmentID`.
-    static func merge(_ sources: [WorkingSegment], directory: String, name: String, segmentID: UInt64,
-                      analyzer: Analyzer, recognizer: Recognizer, onDocument: () throws -> Void = {}) throws -> (Manifest.Segment, [String]) {
-        // A merge reads every byte of its sources anyway: this is where their checksums are checked.
-        for s in sources { try s.reader.verifyChecksums() }
-        let builder = SegmentBuilder(segmentID: segmentID, analyzer: analyzer, recognizer: recognizer)
-        for s in sources {
-            try s.reader.forEachArticle { d, article in
-                if !s.isDeleted(d) {
-                    builder.add(article)
-                    try onDocument()
-                }
-            }
-        }
-        let paths = try builder.flush(directory: directory, name: name)
-        return (Manifest.Segment(name: name, id: builder.segmentID, docCount: builder.docCount), paths)
-    }
-}

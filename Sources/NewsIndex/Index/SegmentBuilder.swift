@@ -190,7 +190,7 @@ final class SegmentBuilder {
                 var p = SlicePool.Reader(pool, start: inverter.starts[2 * id + 1], t.positions)
                 var total = 0
                 for f in freqs { total += Int(f) }
-                let info = postings.addTerm(docs: docs, freqs: freqs, totalTermFreq: total,
+                let info = try postings.addTerm(docs: docs, freqs: freqs, totalTermFreq: total,
                                             norms: fieldNorms[Int(table.keyBytes[Int(table.keyStart[id])])]) { i, out in
                     p.copyVInts(Int(freqs[i]), into: &out)
                 }

@@ -124,6 +124,16 @@ final class SegmentReader {
         try dictionary.scan(from: start, body)
     }
 
+    /// Every term of the segment in key order, one at a time.
+    func termWalk() -> TermDictionaryReader.Walk {
+        TermDictionaryReader.Walk(dictionary)
+    }
+
+    /// Copies the stored records of the documents `deleted` does not name into `writer`.
+    func copyStoredFields(into writer: inout StoredFieldsWriter, deleted: (Int) -> Bool) throws {
+        try storedFields.copyLive(into: &writer, deleted: deleted)
+    }
+
     func postings(_ info: TermInfo) throws -> PostingsCursor {
         try PostingsCursor(info: info, doc: docFile.bytes, pos: posFile.bytes, fileName: docFile.path, maxDoc: docCount)
     }

@@ -301,3 +301,63 @@ package final class WriteLock {
         close(fd)
     }
 }
+
+/// A file written front to back in pieces, keeping the CRC-32 of what it was given: index files
+/// too large to assemble in memory (a merge's postings and stored fields) go to disk as they are
+/// made. ``finish()`` writes the footer, fsyncs and closes the file.
+final class FileSink {
+    let path: String
+    private var fd: Int32
+    /// Bytes written so far.
+    private(set) var count = 0
+    private var crc: UInt32 = 0
+
+    /// Creates (or truncates) the file at `path`.
+    init(path: String) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { throw FileIO.ioError("create", path) }
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Writes the bytes of `w` and empties it (keeping its capacity).
+    func drain(_ w: inout ByteWriter) throws {
+        try w.bytes.withUnsafeBytes { try append($0) }
+        w.bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes `raw`.
+    func append(_ raw: UnsafeRawBufferPointer) throws {
+        guard raw.count > 0 else { return }
+        crc = Zlib.crc32(raw, crc: crc)
+        var done = 0
+        while done < raw.count {
+            let n = write(fd, raw.baseAddress! + done, raw.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileIO.ioError("write", path)
+            }
+            done += n
+        }
+        count += raw.count
+    }
+
+    /// Writes the footer (the footer magic, then the CRC-32 of every byte before it), fsyncs and
+    /// closes the file.
+    func finish() throws {
+        var footer = ByteWriter()
+        footer.write(FormatConstants.footerMagic)
+        try footer.bytes.withUnsafeBytes { try append($0) }
+        footer = ByteWriter()
+        footer.write(crc)
+        try footer.bytes.withUnsafeBytes { raw in
+            let n = write(fd, raw.baseAddress!, raw.count)
+            if n != raw.count { throw FileIO.ioError("write", path) }
+        }
+        count += 4
+        if fsync(fd) != 0 { throw FileIO.ioError("sync", path) }
+        close(fd)
+        fd = -1
+    }
+}
