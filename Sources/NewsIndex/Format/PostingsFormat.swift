@@ -80,21 +80,24 @@ struct PostingsWriter {
     /// `norms` are the encoded lengths of the field, indexed by document.
     mutating func addTerm(docs: [UInt32], freqs: [UInt32], positions: [UInt32], norms: [UInt8]) throws -> TermInfo {
         var p = 0   // index into positions
-        return try addTerm(docs: docs, freqs: freqs, totalTermFreq: positions.count, norms: norms) { i, out in
-            var prev: UInt32 = 0
-            for _ in 0..<Int(freqs[i]) {
-                let v = positions[p]
-                out.writeVInt(UInt64(v - prev))
-                prev = v
-                p += 1
+        return try addTerm(docs: docs, freqs: freqs, totalTermFreq: positions.count, norms: norms) { run, out in
+            for i in run {
+                var prev: UInt32 = 0
+                for _ in 0..<Int(freqs[i]) {
+                    let v = positions[p]
+                    out.writeVInt(UInt64(v - prev))
+                    prev = v
+                    p += 1
+                }
             }
         }
     }
 
-    /// Appends one term whose positions `writePositions(i, &out)` writes for document `i` (called
-    /// once per document, in order): `freqs[i]` VInts of position deltas, from 0 in each document.
+    /// Appends one term whose positions `writePositions(run, &out)` writes for the documents of
+    /// `run` (called for consecutive runs, in order, a block's documents or the tail's at a time):
+    /// `freqs[i]` VInts of position deltas for each document `i`, from 0 in each document.
     mutating func addTerm(docs: [UInt32], freqs: [UInt32], totalTermFreq: Int, norms: [UInt8],
-                          writePositions body: (Int, inout ByteWriter) throws -> Void) throws -> TermInfo {
+                          writePositions body: (Range<Int>, inout ByteWriter) throws -> Void) throws -> TermInfo {
         let df = docs.count
         precondition(df > 0 && freqs.count == df)
         let info = TermInfo(docFreq: df, totalTermFreq: totalTermFreq, docOffset: docBase + doc.count, posOffset: posBase + pos.count)
@@ -122,6 +125,17 @@ struct PostingsWriter {
         return info
     }
 
+    /// Appends a term of fewer than a block's documents from bytes made elsewhere (a merge's
+    /// sources, renumbered): `tail` holds its TailDoc entries, `positions` its TermPositions.
+    mutating func addTail(docFreq: Int, totalTermFreq: Int, tail: ByteWriter, positions: [UnsafeRawBufferPointer]) throws -> TermInfo {
+        precondition(docFreq > 0 && docFreq < FormatConstants.blockSize)
+        let info = TermInfo(docFreq: docFreq, totalTermFreq: totalTermFreq, docOffset: docBase + doc.count, posOffset: posBase + pos.count)
+        doc.write(bytes: tail.bytes)
+        for p in positions { pos.write(bytes: p) }
+        try spill()
+        return info
+    }
+
     /// Where the term's blocks and positions began, and the last document written.
     private struct BlockState {
         let blocksStart: Int
@@ -132,7 +146,7 @@ struct PostingsWriter {
     /// Writes the packed block of the `blockSize` documents from `lo` and their positions; returns its skip entry.
     private mutating func writeFullBlock(from lo: Int, docs: [UInt32], freqs: [UInt32], norms: [UInt8],
                                          scratch: inout [UInt32], state: inout BlockState,
-                                         writePositions body: (Int, inout ByteWriter) throws -> Void) throws -> SkipEntry {
+                                         writePositions body: (Range<Int>, inout ByteWriter) throws -> Void) throws -> SkipEntry {
         let bs = FormatConstants.blockSize
         var maxFreq: UInt32 = 0
         var minNorm: UInt8 = 255
@@ -145,13 +159,13 @@ struct PostingsWriter {
         pack(scratch)
         for i in 0..<bs { scratch[i] = freqs[lo + i] - 1 }
         pack(scratch)
-        for i in 0..<bs { try body(lo + i, &pos) }
+        try body(lo..<(lo + bs), &pos)
         return skipEntry(state, maxFreq: maxFreq, minNorm: minNorm)
     }
 
     /// Writes the documents from `tailStart` to the end as VInts, with their positions; returns the tail's skip entry.
     private mutating func writeTail(from tailStart: Int, docs: [UInt32], freqs: [UInt32], norms: [UInt8],
-                                    state: inout BlockState, writePositions body: (Int, inout ByteWriter) throws -> Void) throws -> SkipEntry {
+                                    state: inout BlockState, writePositions body: (Range<Int>, inout ByteWriter) throws -> Void) throws -> SkipEntry {
         var maxFreq: UInt32 = 0
         var minNorm: UInt8 = 255
         for i in tailStart..<docs.count {
@@ -166,8 +180,8 @@ struct PostingsWriter {
             }
             maxFreq = max(maxFreq, f)
             minNorm = min(minNorm, norms[Int(docs[i])])
-            try body(i, &pos)
         }
+        try body(tailStart..<docs.count, &pos)
         return skipEntry(state, maxFreq: maxFreq, minNorm: minNorm)
     }
 

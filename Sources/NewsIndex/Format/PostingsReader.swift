@@ -293,6 +293,26 @@ final class PostingsCursor {
         out.append(contentsOf: try currentPositions())
     }
 
+    /// The current document's positions as stored (VInt deltas from 0), for a merge to copy; to
+    /// be asked for once per document at most, and not mixed with ``currentPositions()``.
+    func currentPositionBytes() throws -> UnsafeRawBufferPointer {
+        if pendingFreqs >= 0 { unpackFreqs() }
+        let end = posFile.count - FormatConstants.footerSize
+        var at = posCursor
+        if posDoc < bufIndex {
+            var skip = 0
+            for k in posDoc..<bufIndex { skip += Int(freqBuf[k]) }
+            let (after, left) = PostingsDecoding.skipVInts(posFile, skip, from: at, end: end)
+            guard left == 0 else { throw corrupt("truncated positions at offset \(after)") }
+            at = after
+        }
+        let (after, left) = PostingsDecoding.skipVInts(posFile, Int(freqBuf[bufIndex]), from: at, end: end)
+        guard left == 0 else { throw corrupt("truncated positions at offset \(after)") }
+        posCursor = after
+        posDoc = bufIndex + 1
+        return UnsafeRawBufferPointer(rebasing: posFile[at..<after])
+    }
+
     /// The current document's positions (ascending), in a buffer the cursor owns: valid until
     /// the cursor moves or is asked for positions again.
     func currentPositions() throws -> UnsafeBufferPointer<UInt32> {

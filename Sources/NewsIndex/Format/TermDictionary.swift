@@ -305,7 +305,7 @@ extension TermDictionaryReader {
         private(set) var key: [UInt8] = []
         /// The current term's entry.
         private(set) var info = TermInfo(docFreq: 0, totalTermFreq: 0, docOffset: 0, posOffset: 0)
-        private var previous: [UInt8]? = nil
+        private var previous: [UInt8] = []
 
         init(_ reader: TermDictionaryReader) { self.reader = reader }
 
@@ -337,10 +337,11 @@ extension TermDictionaryReader {
                 }
             }
             guard info.docFreq > 0 else { throw NewsIndexError.corrupt(d.file, "a term with no documents at offset \(r!.offset)") }
-            if let previous, !previous.lexicographicallyPrecedes(key) {
+            if block > 0 || inBlock > 0, !previous.lexicographicallyPrecedes(key) {
                 throw NewsIndexError.corrupt(d.file, "the terms are out of order at offset \(r!.offset)")
             }
-            previous = key
+            previous.removeAll(keepingCapacity: true)
+            previous.append(contentsOf: key)
             inBlock += 1
             return true
         }

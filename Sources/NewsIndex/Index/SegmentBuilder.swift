@@ -191,8 +191,10 @@ final class SegmentBuilder {
                 var total = 0
                 for f in freqs { total += Int(f) }
                 let info = try postings.addTerm(docs: docs, freqs: freqs, totalTermFreq: total,
-                                            norms: fieldNorms[Int(table.keyBytes[Int(table.keyStart[id])])]) { i, out in
-                    p.copyVInts(Int(freqs[i]), into: &out)
+                                            norms: fieldNorms[Int(table.keyBytes[Int(table.keyStart[id])])]) { run, out in
+                    var n = 0
+                    for i in run { n += Int(freqs[i]) }
+                    p.copyVInts(n, into: &out)
                 }
                 table.withKey(id) { dict.add(key: $0, info: info) }
             }

@@ -17,6 +17,7 @@ enum SegmentMerger {
         // A merge reads every byte of its sources anyway: this is where their checksums are checked.
         for s in sources { try s.reader.verifyChecksums() }
         let numbering = Renumbering(sources)
+        defer { withExtendedLifetime(numbering) {} }
         var paths: [String] = []
         var finished = false
         defer { if !finished { for p in paths { FileIO.remove(p) } } }
@@ -99,6 +100,9 @@ enum SegmentMerger {
         var out = PostingsWriter(segmentID: segmentID, sinks: (doc: sinks.0, pos: sinks.1))
         var docs: [UInt32] = [], freqs: [UInt32] = []
         var holders: [(source: Int, info: TermInfo)] = []
+        var positions: [UnsafeRawBufferPointer] = []
+        var tail = ByteWriter()
+        var key: [UInt8] = []
         while true {
             // The smallest current key, and the sources that hold it.
             var smallest: Int? = nil
@@ -107,48 +111,47 @@ enum SegmentMerger {
                 smallest = k
             }
             guard let m = smallest else { break }
-            let key = walks[m].key
+            key.removeAll(keepingCapacity: true)
+            key.append(contentsOf: walks[m].key)
             holders.removeAll(keepingCapacity: true)
             for k in walks.indices where live[k] && walks[k].key == key { holders.append((k, walks[k].info)) }
 
+            positions.removeAll(keepingCapacity: true)
+            if let info = try copyTails(holders, sources, numbering, into: &out, tail: &tail, positions: &positions) {
+                dict.add(key: key, info: info)
+                try dict.spill()
+                for (k, _) in holders { live[k] = try walks[k].next() }
+                continue
+            }
+            positions.removeAll(keepingCapacity: true)
             docs.removeAll(keepingCapacity: true)
             freqs.removeAll(keepingCapacity: true)
             var total = 0
             for (k, info) in holders {
                 let cursor = try sources[k].reader.postings(info)
+                let map = numbering.map(k), base = numbering.base(k)
+                // The positions as stored (deltas from 0 in each document), in the mapped source:
+                // all of the term's in a source without deletions, else each live document's.
+                if map == nil { positions.append(try allPositions(info, in: sources[k].reader)) }
                 var d = try cursor.advance()
                 while d != PostingsCursor.noMoreDocs {
-                    let n = numbering.new(k, Int(d))
+                    let n = map.map { Int($0[Int(d)]) } ?? base + Int(d)
                     if n >= 0 {
                         docs.append(UInt32(n))
                         let f = cursor.freq
                         freqs.append(f)
                         total += Int(f)
+                        if map != nil { positions.append(try cursor.currentPositionBytes()) }
                     }
                     d = try cursor.advance()
                 }
             }
             if !docs.isEmpty {
-                // The positions, read again document by document as the writer asks for them.
-                var h = 0
-                var cursor: PostingsCursor? = nil
-                let info = try out.addTerm(docs: docs, freqs: freqs, totalTermFreq: total, norms: norms[Int(key[0])]) { _, pos in
-                    while true {
-                        if cursor == nil { cursor = try sources[holders[h].source].reader.postings(holders[h].info) }
-                        let d = try cursor!.advance()
-                        if d == PostingsCursor.noMoreDocs {
-                            h += 1
-                            cursor = nil
-                            continue
-                        }
-                        guard numbering.new(holders[h].source, Int(d)) >= 0 else { continue }
-                        var previous: UInt32 = 0
-                        for p in try cursor!.currentPositions() {
-                            pos.writeVInt(UInt64(p &- previous))
-                            previous = p
-                        }
-                        return
-                    }
+                var copier = VIntCopier(positions)
+                let info = try out.addTerm(docs: docs, freqs: freqs, totalTermFreq: total, norms: norms[Int(key[0])]) { run, pos in
+                    var n = 0
+                    for i in run { n += Int(freqs[i]) }
+                    try copier.copy(n, into: &pos)
                 }
                 dict.add(key: key, info: info)
                 try dict.spill()
@@ -160,27 +163,124 @@ enum SegmentMerger {
     }
 }
 
+extension SegmentMerger {
+    /// The common case, a term with fewer than a block's documents in sources without deleted
+    /// documents, copied without decoding its postings: each source's tail of (doc delta, freq)
+    /// entries as it is, but for its first delta, and its positions as they are. Nil (and
+    /// nothing written) for any other term.
+    fileprivate static func copyTails(_ holders: [(source: Int, info: TermInfo)], _ sources: [WorkingSegment], _ numbering: Renumbering,
+                                      into out: inout PostingsWriter, tail: inout ByteWriter,
+                                      positions: inout [UnsafeRawBufferPointer]) throws -> TermInfo? {
+        var docFreq = 0, totalTermFreq = 0
+        for (k, info) in holders {
+            guard numbering.map(k) == nil else { return nil }
+            docFreq += info.docFreq
+            totalTermFreq += info.totalTermFreq
+        }
+        guard docFreq < FormatConstants.blockSize else { return nil }
+        tail.bytes.removeAll(keepingCapacity: true)
+        var last = 0   // the new number of the last document written
+        try Damage.surfacing {
+            for (h, (k, info)) in holders.enumerated() {
+                let reader = sources[k].reader
+                let (docFile, posFile) = reader.postingsFiles
+                let limit = docFile.bytes.count - FormatConstants.footerSize
+                var r = ByteReader(docFile.bytes, file: docFile.path, from: info.docOffset, to: limit)
+                // The first entry, renumbered: its delta was from 0 in the source.
+                let first = try r.readVInt()
+                var doc = Int(truncatingIfNeeded: first >> 1)
+                var freq: UInt64 = 1
+                if first & 1 == 0 { freq = try r.readVInt() }
+                guard doc < reader.docCount else { throw r.corrupt("a posting beyond the segment's documents") }
+                let renumbered = numbering.base(k) + doc
+                let delta = UInt64(renumbered - (h == 0 ? 0 : last))
+                if freq == 1 {
+                    tail.writeVInt(delta << 1 | 1)
+                } else {
+                    tail.writeVInt(delta << 1)
+                    tail.writeVInt(freq)
+                }
+                // The rest as it is: deltas within the source stay deltas within the merged term.
+                let rest = r.offset
+                for _ in 1..<max(1, info.docFreq) {
+                    let v = try r.readVInt()
+                    doc += Int(truncatingIfNeeded: v >> 1)
+                    if v & 1 == 0 { _ = try r.readVInt() }
+                }
+                guard doc < reader.docCount else { throw r.corrupt("a posting beyond the segment's documents") }
+                tail.write(bytes: UnsafeRawBufferPointer(rebasing: docFile.bytes[rest..<r.offset]))
+                last = numbering.base(k) + doc
+                positions.append(try allPositions(info, in: reader))
+            }
+        }
+        return try out.addTail(docFreq: docFreq, totalTermFreq: totalTermFreq, tail: tail, positions: positions)
+    }
+}
+
+extension SegmentMerger {
+    /// All the positions of a term in one source, as stored: its `TotalTermFreq` VInts.
+    fileprivate static func allPositions(_ info: TermInfo, in reader: SegmentReader) throws -> UnsafeRawBufferPointer {
+        let posFile = reader.postingsFiles.pos
+        let end = posFile.bytes.count - FormatConstants.footerSize
+        guard info.posOffset >= FormatConstants.headerSize, info.posOffset <= end else {
+            throw NewsIndexError.corrupt(posFile.path, "a term's positions offset \(info.posOffset) lies outside the file")
+        }
+        let (after, left) = PostingsDecoding.skipVInts(posFile.bytes, info.totalTermFreq, from: info.posOffset, end: end)
+        guard left == 0 else { throw NewsIndexError.corrupt(posFile.path, "truncated positions at offset \(after)") }
+        return UnsafeRawBufferPointer(rebasing: posFile.bytes[info.posOffset..<after])
+    }
+}
+
+/// Copies VInts from a list of byte ranges, in order, a run of them at a time.
+private struct VIntCopier {
+    private let ranges: [UnsafeRawBufferPointer]
+    private var range = 0, at = 0
+
+    init(_ ranges: [UnsafeRawBufferPointer]) { self.ranges = ranges }
+
+    /// Writes the next `count` VInts to `out`.
+    mutating func copy(_ count: Int, into out: inout ByteWriter) throws {
+        var need = count
+        while need > 0 {
+            while range < ranges.count && at == ranges[range].count {
+                range += 1
+                at = 0
+            }
+            guard range < ranges.count else { throw NewsIndexError(.corruptIndex, "a term's positions are fewer than its frequencies say") }
+            let r = ranges[range]
+            let (after, left) = PostingsDecoding.skipVInts(r, need, from: at, end: r.count)
+            out.write(bytes: UnsafeRawBufferPointer(rebasing: r[at..<after]))
+            need = left
+            at = after
+        }
+    }
+}
+
 /// The new numbers of the sources' live documents: each source's in turn, in order.
-private struct Renumbering {
+private final class Renumbering {
     /// Per source: the new number of each document (-1 when deleted), or nil when the source
-    /// has no deleted document (then it is `bases[k]` plus the old number).
-    private let maps: [[Int32]?]
+    /// has no deleted document (then it is its base plus the old number).
+    private let maps: [UnsafeMutableBufferPointer<Int32>?]
     private let bases: [Int]
     private let counts: [Int]
     /// Live documents in all.
     let docCount: Int
 
     init(_ sources: [WorkingSegment]) {
-        var maps: [[Int32]?] = [], bases: [Int] = [], counts: [Int] = []
+        var maps: [UnsafeMutableBufferPointer<Int32>?] = [], bases: [Int] = [], counts: [Int] = []
         var next = 0
         for s in sources {
             bases.append(next)
             let n = s.entry.docCount
             if (0..<n).contains(where: { s.isDeleted($0) }) {
-                var m = [Int32](repeating: -1, count: n)
-                for d in 0..<n where !s.isDeleted(d) {
-                    m[d] = Int32(next)
-                    next += 1
+                let m = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
+                for d in 0..<n {
+                    if s.isDeleted(d) {
+                        m[d] = -1
+                    } else {
+                        m[d] = Int32(next)
+                        next += 1
+                    }
                 }
                 maps.append(m)
             } else {
@@ -192,15 +292,17 @@ private struct Renumbering {
         (self.maps, self.bases, self.counts, docCount) = (maps, bases, counts, next)
     }
 
-    /// The new number of document `d` of source `k`, or -1 when it is deleted.
-    @inline(__always)
-    func new(_ k: Int, _ d: Int) -> Int {
-        if let m = maps[k] { return d < m.count ? Int(m[d]) : -1 }
-        return bases[k] + d
-    }
+    deinit { for m in maps { m?.deallocate() } }
+
+    /// Source `k`'s numbers (nil when none of its documents is deleted), valid while this lives.
+    /// Postings cursors never return a document past their segment's count.
+    func map(_ k: Int) -> UnsafeBufferPointer<Int32>? { maps[k].map { UnsafeBufferPointer($0) } }
+
+    /// The new number of source `k`'s first live document.
+    func base(_ k: Int) -> Int { bases[k] }
 
     @inline(__always)
-    func isDeleted(_ k: Int, _ d: Int) -> Bool { new(k, d) < 0 }
+    func isDeleted(_ k: Int, _ d: Int) -> Bool { maps[k].map { $0[d] < 0 } ?? false }
 
     /// The live documents of source `k`.
     func liveCount(_ k: Int) -> Int { counts[k] }

@@ -124,6 +124,9 @@ final class SegmentReader {
         try dictionary.scan(from: start, body)
     }
 
+    /// The mapped postings (.doc) and positions (.pos) files, for a merge to copy from.
+    var postingsFiles: (doc: MappedFile, pos: MappedFile) { (docFile, posFile) }
+
     /// Every term of the segment in key order, one at a time.
     func termWalk() -> TermDictionaryReader.Walk {
         TermDictionaryReader.Walk(dictionary)
