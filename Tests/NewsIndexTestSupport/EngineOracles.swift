@@ -16,18 +16,18 @@ package func threeWays(_ index: IndexReader, _ q: Query, limit: Int) throws -> (
 
 /// The segments after `additions` additions of `documents` documents each, the merge policy
 /// applied in full after each (as `add` does), and the most segments there ever were.
-package func simulateAdditions(_ additions: Int, documents: Int, bytesPerDocument: Int, maxText: Int) -> ([MergePolicy.Candidate], Int) {
+package func simulateAdditions(_ additions: Int, documents: Int, bytesPerDocument: Int, maxBytes: Int) -> ([MergePolicy.Candidate], Int) {
     var segs: [MergePolicy.Candidate] = []
     var most = 0
     for _ in 0..<additions {
-        segs.append(MergePolicy.Candidate(live: documents, docCount: documents, textBytes: documents * bytesPerDocument))
+        segs.append(MergePolicy.Candidate(live: documents, docCount: documents, mergeBytes: documents * bytesPerDocument))
         while true {
-            let ranges = MergePolicy.select(segs, maxText: maxText)
+            let ranges = MergePolicy.select(segs, maxBytes: maxBytes)
             if ranges.isEmpty { break }
             for r in ranges.reversed() {
                 let live = segs[r].reduce(0) { $0 + $1.live }
-                let text = segs[r].reduce(0) { $0 + $1.textBytes }
-                segs.replaceSubrange(r, with: [MergePolicy.Candidate(live: live, docCount: live, textBytes: text)])
+                let bytes = segs[r].reduce(0) { $0 + $1.mergeBytes }
+                segs.replaceSubrange(r, with: [MergePolicy.Candidate(live: live, docCount: live, mergeBytes: bytes)])
             }
         }
         most = max(most, segs.count)

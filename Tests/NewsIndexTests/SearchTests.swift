@@ -440,6 +440,7 @@ struct ParallelIndexingTests {
             var options = IndexWriter.Options()
             options.threads = threads
             options.memoryBudget = 200_000
+            options.mergesSegments = false
             let writer = try IndexWriter(path: dir, options: options)
             for a in articles { try writer.add(a) }
             let summary = try writer.commit()
@@ -503,6 +504,7 @@ struct CollectorTests {
         let vocab = PruningTests.vocab
         var options = IndexWriter.Options()
         options.memoryBudget = 200_000   // several segments
+        options.mergesSegments = false
         let writer = try IndexWriter(path: dir, options: options)
         var words: [[String]] = [], dates: [Int64?] = []
         for i in 0..<3000 {
@@ -516,7 +518,10 @@ struct CollectorTests {
                                    date: date.map { ArticleDate(secondsSinceEpoch: $0, text: "") }))
         }
         try writer.commit()
-        let deleter = try appendWriter(dir)
+        var keep = IndexWriter.Options()
+        keep.mode = .append
+        keep.mergesSegments = false
+        let deleter = try IndexWriter(path: dir, options: keep)
         var deleted = Set<Int>()
         for i in 0..<3000 where Int.random(in: 0..<9, using: &rng) == 0 {
             #expect(try deleter.delete(id: "d\(i)"))

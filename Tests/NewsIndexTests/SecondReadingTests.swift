@@ -31,29 +31,41 @@ import NewsIndexTestSupport
         #expect(try IndexReader(path: dir).search("zqx*").totalHits == reference)
     }
 
-    /// The size-tiered policy at the default memory budget (256 MB, 2 threads, so 85 MB of text
-    /// per merge): ten level-2 segments (10,000+ documents each) never fit one merge, so as many
-    /// as fit are merged; the count then grows with the archive's text divided by what one merge
-    /// may hold, not with the number of additions.
-    @Test func theMergePolicyStaysLogarithmicAtTheDefaultBudget() {
-        let maxText = (256 << 20) * 2 / 3 / 2
+    /// The size-tiered policy with a budget that few segments fit (3,000 bytes a document against
+    /// the 85 MB a merge may hold at 256 MB and 2 threads): as many segments as fit are merged,
+    /// so the count grows with the archive divided by what one merge may hold, not with the
+    /// number of additions.
+    @Test func theMergePolicyStaysBoundedWhenMergesMustBeCut() {
+        let maxBytes = (256 << 20) * 2 / 3 / 2
         let bytesPerArticle = 3_000
         // 500 daily additions of 1,000 articles: half a million articles.
-        let (segs, _) = simulateAdditions(500, documents: 1000, bytesPerDocument: bytesPerArticle, maxText: maxText)
+        let (segs, _) = simulateAdditions(500, documents: 1000, bytesPerDocument: bytesPerArticle, maxBytes: maxBytes)
         #expect(segs.reduce(0) { $0 + $1.live } == 500_000)
         // No window of `factor` neighbours of one level is left whose first two would fit one
         // merge (a shorter run of one level waits for more segments, as below the budget).
         for k in 0...(segs.count - MergePolicy.factor) {
             let window = segs[k..<(k + MergePolicy.factor)]
             if window.allSatisfy({ MergePolicy.level($0.live) == MergePolicy.level(segs[k].live) }) {
-                #expect(segs[k].textBytes + segs[k + 1].textBytes > maxText, "segments \(k) and \(k + 1)")
+                #expect(segs[k].mergeBytes + segs[k + 1].mergeBytes > maxBytes, "segments \(k) and \(k + 1)")
             }
         }
-        // So the count is bounded by the text: at most two segments per `maxText`, plus fewer
+        // So the count is bounded by the text: at most two segments per `maxBytes`, plus fewer
         // than `factor` per level among the smaller ones. Without the partial merges it was 50.
-        let text = segs.reduce(0) { $0 + $1.textBytes }
-        #expect(segs.count <= 2 * text / maxText + 1 + 3 * (MergePolicy.factor - 1), "\(segs.count) segments")
+        let text = segs.reduce(0) { $0 + $1.mergeBytes }
+        #expect(segs.count <= 2 * text / maxBytes + 1 + 3 * (MergePolicy.factor - 1), "\(segs.count) segments")
         #expect(segs.count < 40, "\(segs.count) segments")
+    }
+
+    /// At the default budget, with what a postings merge holds per document, half a million
+    /// articles added a thousand a day fit every merge: fewer than `factor` segments per level.
+    @Test func theMergePolicyStaysLogarithmicAtTheDefaultBudget() {
+        let maxBytes = (256 << 20) * 2 / 3 / 2
+        let (segs, most) = simulateAdditions(500, documents: 1000, bytesPerDocument: MergePolicy.bytesPerDocument, maxBytes: maxBytes)
+        #expect(segs.reduce(0) { $0 + $1.live } == 500_000)
+        let levels = Set(segs.map { MergePolicy.level($0.live) })
+        for l in levels { #expect(segs.filter { MergePolicy.level($0.live) == l }.count < MergePolicy.factor, "level \(l)") }
+        #expect(segs.count <= (MergePolicy.factor - 1) * levels.count)
+        #expect(most <= segs.count + MergePolicy.factor * levels.count, "at most \(most) segments on the way")
     }
 
     /// Deleting every article leaves an index with no segment that still opens, searches, shows

@@ -228,6 +228,8 @@ public final class IndexWriter {
         var deleted = 0, merged = 0
         if let base {
             (segments, deleted, merged) = try changeSegments(base, added: added)
+        } else {
+            (segments, merged) = try mergeBuilt(added)
         }
         // Once the new manifest is in place the commit has happened: from then on nothing it
         // refers to may be removed, whatever fails afterwards.

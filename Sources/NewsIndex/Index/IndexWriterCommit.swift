@@ -9,10 +9,10 @@ extension IndexWriter {
     func startBackgroundMerges(_ base: IndexReader) {
         let threads = max(1, options.threads)
         let candidates = base.segments.map { seg in
-            MergePolicy.Candidate(live: seg.liveCount, docCount: seg.docCount, textBytes: seg.liveTextBytes)
+            MergePolicy.Candidate(live: seg.liveCount, docCount: seg.docCount)
         }
-        let ranges = MergePolicy.select(candidates, maxText: max(1, options.memoryBudget * 2 / 3 / threads))
-        guard !ranges.isEmpty else { return }
+        let ranges = MergePolicy.select(candidates, maxBytes: max(1, options.memoryBudget * 2 / 3 / threads))
+        guard !ranges.isEmpty, options.mergesSegments else { return }
         workers.enter()
         let name = "g\(String(generation, radix: 36))_m"
         DispatchQueue.global().async { [directory, analyzer, recognizer, workers, shared, background, entropy] in
@@ -54,6 +54,17 @@ extension IndexWriter {
         return (try writeDeletions(work), deleted, mergedAway)
     }
 
+    /// Build mode: the segments written, merged as the policy asks (so a large build ends with a
+    /// few segments, not one per memory's worth of articles), and how many were merged away.
+    func mergeBuilt(_ added: [Manifest.Segment]) throws -> ([Manifest.Segment], Int) {
+        guard added.count > 1, options.mergesSegments else { return (added, 0) }
+        var work = try added.map { entry in
+            try WorkingSegment(entry: entry, reader: try SegmentReader(directory: directory, entry: entry, docBase: 0, verify: false))
+        }
+        let mergedAway = try runMerges(&work)
+        return (work.map(\.entry), mergedAway)
+    }
+
     /// Marks the replaced articles (ids added again) and the deleted ones in the base's segments.
     private func markDeletions(in work: [WorkingSegment]) throws {
         let replaced = (0..<ids.count).map { k in ids.withKey(k) { String(decoding: $0.dropFirst(), as: UTF8.self) } }
@@ -92,16 +103,16 @@ extension IndexWriter {
     /// ``merge(maxSegments:)`` asked for). Returns the number of segments merged away.
     private func runMerges(_ work: inout [WorkingSegment]) throws -> Int {
         let threads = max(1, options.threads)
-        let maxText = max(1, options.memoryBudget * 2 / 3)
+        let maxBytes = max(1, options.memoryBudget * 2 / 3)
         var mergedAway = 0
         var round = 0
         while true {
             let candidates = work.map(\.candidate)
             let ranges: [Range<Int>]
             if let n = forcedMaxSegments {
-                ranges = round == 0 ? MergePolicy.force(candidates, maxSegments: n, maxText: maxText) : []
+                ranges = round == 0 ? MergePolicy.force(candidates, maxSegments: n, maxBytes: maxBytes) : []
             } else {
-                ranges = MergePolicy.select(candidates, maxText: maxText / threads)
+                ranges = options.mergesSegments ? MergePolicy.select(candidates, maxBytes: maxBytes / threads) : []
             }
             if ranges.isEmpty { break }
             round += 1

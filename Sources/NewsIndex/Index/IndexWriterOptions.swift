@@ -37,6 +37,10 @@ extension IndexWriter {
         /// Entity definitions to add to (or override in) the built-in list, in the entities-file
         /// format, each with a name for error messages (usually the file's path).
         public var entityDefinitions: [(source: String, text: String)] = []
+        /// Whether segments are merged as the tiered policy asks (``commit()`` of a build or an
+        /// addition, and merges alongside an addition); when false, every segment written stays
+        /// as it is until ``IndexWriter/merge(maxSegments:)`` asks (default true).
+        public var mergesSegments: Bool = true
         /// Called now and then while the merges asked for by ``IndexWriter/merge(maxSegments:)``
         /// run, on the thread that calls ``IndexWriter/commit()``, with the documents written so
         /// far and in all (for a progress display).

@@ -3,18 +3,22 @@ import Foundation
 import NewsIndexAnalysis
 /// Which segments to merge: adjacent runs, so documents keep their order.
 ///
-/// The size-tiered rule: a segment's level is the number of decimal digits of its live document
-/// count above ``minimumDocuments`` (level 0 below it). Whenever ``factor`` adjacent segments have
-/// the same level, they are merged into one, a level higher. So each level holds fewer than
-/// `factor` segments in a row, and an index of N documents has O(factor · log N) segments however
-/// many small additions made it, as long as merged segments fit the memory a merge may use
-/// (`maxText`). Past that, as many of the ten as fit (at least two) are merged, so segments
-/// grow to about `maxText` of text each and their number grows with the archive's size divided
-/// by `maxText`, not with the number of additions. A segment with more than half of its
-/// documents deleted is rewritten on its own, which purges them.
+/// The size-tiered rule: a segment's level is how many times its live document count can be
+/// divided by ``factor`` before it falls below ``minimumDocuments`` (level 0 below it). Whenever
+/// ``factor`` adjacent segments have the same level, they are merged into one, a level higher.
+/// So each level holds fewer than `factor` segments in a row, and an index of N documents has
+/// O(factor · log N) segments however many additions made it: a build whose memory filled seven
+/// times ends with three segments. A merge copies postings (``SegmentMerger``), so what it holds
+/// in memory grows with its documents (``bytesPerDocument``), not with their text; merges that
+/// would hold more than the memory a merge may use (`maxBytes`) are cut to as many sources as
+/// fit (at least two). A segment with more than half of its documents deleted is rewritten on
+/// its own, which purges them.
 package enum MergePolicy {
-    static let factor = 10
+    static let factor = 3
     static let minimumDocuments = 1000
+    /// What a merge holds in memory per document of its sources: a byte of norms per field, eight
+    /// bytes of date and four of new document number.
+    static let bytesPerDocument = IndexedField.allCases.count + 8 + 4
 
     /// One segment as the policy sees it.
     package struct Candidate {
@@ -22,27 +26,32 @@ package enum MergePolicy {
         package var live: Int
         /// Documents in all.
         package var docCount: Int
-        /// Estimated text bytes of the live documents (a merge holds them in memory).
-        package var textBytes: Int
+        /// The bytes a merge of it holds in memory.
+        package var mergeBytes: Int
 
-        /// A segment of `live` of `docCount` documents holding about `textBytes` of text.
-        package init(live: Int, docCount: Int, textBytes: Int) {
-            (self.live, self.docCount, self.textBytes) = (live, docCount, textBytes)
+        /// A segment of `live` of `docCount` documents, `mergeBytes` of memory to merge.
+        package init(live: Int, docCount: Int, mergeBytes: Int) {
+            (self.live, self.docCount, self.mergeBytes) = (live, docCount, mergeBytes)
+        }
+
+        /// A segment of `live` of `docCount` documents.
+        package init(live: Int, docCount: Int) {
+            self.init(live: live, docCount: docCount, mergeBytes: docCount * MergePolicy.bytesPerDocument)
         }
     }
 
     static func level(_ live: Int) -> Int {
         var l = 0, n = live
         while n >= minimumDocuments {
-            n /= 10
+            n /= factor
             l += 1
         }
         return l
     }
 
-    /// Non-overlapping index ranges to merge (each into one segment); merges whose text exceeds
-    /// `maxText` are left out.
-    package static func select(_ segments: [Candidate], maxText: Int) -> [Range<Int>] {
+    /// Non-overlapping index ranges to merge (each into one segment); merges that would hold more
+    /// than `maxBytes` are left out.
+    package static func select(_ segments: [Candidate], maxBytes: Int) -> [Range<Int>] {
         var out: [Range<Int>] = []
         let levels = segments.map { level($0.live) }
         var i = 0
@@ -53,9 +62,9 @@ package enum MergePolicy {
                 continue
             }
             // The longest run from the window's start that fits the memory a merge may use.
-            var end = i, text = 0
-            while end < window.upperBound && text + segments[end].textBytes <= maxText {
-                text += segments[end].textBytes
+            var end = i, bytes = 0
+            while end < window.upperBound && bytes + segments[end].mergeBytes <= maxBytes {
+                bytes += segments[end].mergeBytes
                 end += 1
             }
             if end - i >= 2 {
@@ -66,27 +75,27 @@ package enum MergePolicy {
             }
         }
         for (k, s) in segments.enumerated() where s.docCount > 0 && (s.docCount - s.live) * 2 > s.docCount {
-            if !out.contains(where: { $0.contains(k) }) && s.textBytes <= maxText { out.append(k..<(k + 1)) }
+            if !out.contains(where: { $0.contains(k) }) && s.mergeBytes <= maxBytes { out.append(k..<(k + 1)) }
         }
         return out.sorted { $0.lowerBound < $1.lowerBound }
     }
 
-    /// Ranges that bring the index down to at most `maxSegments` segments (as far as `maxText`
+    /// Ranges that bring the index down to at most `maxSegments` segments (as far as `maxBytes`
     /// allows), and rewrite any segment with deletions. Adjacent groups with the smallest
-    /// combined text are joined first, so the groups come out balanced.
-    static func force(_ segments: [Candidate], maxSegments: Int, maxText: Int) -> [Range<Int>] {
+    /// combined size are joined first, so the groups come out balanced.
+    static func force(_ segments: [Candidate], maxSegments: Int, maxBytes: Int) -> [Range<Int>] {
         var groups = segments.indices.map { $0..<($0 + 1) }
-        var text = segments.map(\.textBytes)
+        var size = segments.map(\.mergeBytes)
         while groups.count > max(1, maxSegments) {
             var best = -1
-            for k in 0..<(groups.count - 1) where text[k] + text[k + 1] <= maxText {
-                if best < 0 || text[k] + text[k + 1] < text[best] + text[best + 1] { best = k }
+            for k in 0..<(groups.count - 1) where size[k] + size[k + 1] <= maxBytes {
+                if best < 0 || size[k] + size[k + 1] < size[best] + size[best + 1] { best = k }
             }
             if best < 0 { break }
             groups[best] = groups[best].lowerBound..<groups[best + 1].upperBound
-            text[best] += text[best + 1]
+            size[best] += size[best + 1]
             groups.remove(at: best + 1)
-            text.remove(at: best + 1)
+            size.remove(at: best + 1)
         }
         return groups.filter { g in g.count > 1 || segments[g.lowerBound].live < segments[g.lowerBound].docCount }
     }
@@ -121,8 +130,7 @@ final class WorkingSegment: @unchecked Sendable {
     }
 
     var candidate: MergePolicy.Candidate {
-        MergePolicy.Candidate(live: live, docCount: entry.docCount,
-                              textBytes: entry.docCount == 0 ? 0 : Int(Double(reader.liveTextBytes) * Double(live) / Double(max(1, reader.liveCount))))
+        MergePolicy.Candidate(live: live, docCount: entry.docCount)
     }
 
     /// Folds the new deletions into ``deleted``, with the statistics of the deleted documents
