@@ -336,10 +336,16 @@ extension StoredFieldsReader {
 extension StoredFieldsReader {
     /// Copies the records of the documents `deleted` does not name into `writer`, in order: a
     /// chunk without deleted documents as it is compressed, the others record by record.
-    func copyLive(into writer: inout StoredFieldsWriter, deleted: (Int) -> Bool) throws {
+    /// `done(offset)` is told now and then that the chunks before `offset` are copied.
+    func copyLive(into writer: inout StoredFieldsWriter, deleted: (Int) -> Bool, done: (Int) -> Void = { _ in }) throws {
         var doc = 0
+        var told = 0
         for c in 0..<layout.chunkCount {
             let e = layout.entry(c, in: bytes)
+            if Int(e.offset) - told >= 8 << 20 {
+                done(Int(e.offset))
+                told = Int(e.offset)
+            }
             let next = c + 1 < layout.chunkCount ? layout.entry(c + 1, in: bytes).firstDoc : docCount
             guard e.firstDoc == doc, next > doc, next <= docCount, e.lies(before: layout.indexAt) else {
                 throw NewsIndexError.corrupt(file, "chunk \(c) of the stored fields is out of place")

@@ -102,8 +102,14 @@ enum SegmentMerger {
         var holders: [(source: Int, info: TermInfo)] = []
         var positions: [UnsafeRawBufferPointer] = []
         var tail = ByteWriter()
+        var terms = 0
         var key: [UInt8] = []
         while true {
+            // Every term before each source's current one is copied: give their pages back now and then.
+            terms += 1
+            if terms % 4096 == 0 {
+                for k in walks.indices where live[k] { sources[k].reader.releasePostings(below: walks[k].info.docOffset, walks[k].info.posOffset) }
+            }
             // The smallest current key, and the sources that hold it.
             var smallest: Int? = nil
             for k in walks.indices where live[k] {

@@ -77,8 +77,33 @@ final class SegmentReader {
         try SegmentReader.verifyChecksums([tdi, docFile, posFile, nrm, fdt, dat] + (del.map { [$0] } ?? []))
     }
 
+    /// Checks each file's CRC-32 a few MiB at a time, giving back the pages read behind it, so
+    /// that checking a large segment does not fill the memory.
     private static func verifyChecksums(_ files: [MappedFile]) throws {
-        for f in files { try FileEnvelope.verifyChecksum(f.bytes, file: f.path) }
+        for f in files {
+            guard let e = FileEnvelope.Fields(f.bytes) else { throw NewsIndexError.corrupt(f.path, FileEnvelope.tooShort(f.bytes.count)) }
+            guard e.footerMagic == FormatConstants.footerMagic else {
+                throw NewsIndexError.corrupt(f.path, "its footer is missing; the file was probably truncated")
+            }
+            let end = e.footerAt + 4, piece = 16 << 20
+            var crc: UInt32 = 0, at = 0
+            while at < end {
+                let next = min(end, at + piece)
+                crc = Zlib.crc32(UnsafeRawBufferPointer(rebasing: f.bytes[at..<next]), crc: crc)
+                f.release(below: next)
+                at = next
+            }
+            guard crc == e.storedCRC else {
+                throw NewsIndexError.corrupt(f.path, "checksum mismatch (stored CRC-32 0x\(String(e.storedCRC, radix: 16)), computed 0x\(String(crc, radix: 16)))")
+            }
+        }
+    }
+
+    /// Gives back the pages of the postings and positions before these offsets (a merge that
+    /// has copied every term before them).
+    func releasePostings(below docOffset: Int, _ posOffset: Int) {
+        docFile.release(below: docOffset)
+        posFile.release(below: posOffset)
     }
 
     /// Statistics of a field over the segment's live documents.
@@ -134,7 +159,8 @@ final class SegmentReader {
 
     /// Copies the stored records of the documents `deleted` does not name into `writer`.
     func copyStoredFields(into writer: inout StoredFieldsWriter, deleted: (Int) -> Bool) throws {
-        try storedFields.copyLive(into: &writer, deleted: deleted)
+        try storedFields.copyLive(into: &writer, deleted: deleted) { fdt.release(below: $0) }
+        fdt.release(below: fdt.bytes.count)
     }
 
     func postings(_ info: TermInfo) throws -> PostingsCursor {

@@ -264,6 +264,17 @@ package final class MappedFile: @unchecked Sendable {
             munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
         }
     }
+
+    /// Gives back the pages before `offset` (whole pages only): they leave the process's resident
+    /// memory, and are read again (from the page cache or the disk) if touched again. A merge
+    /// calls it behind its reading, so that reading a large file does not fill the memory.
+    package func release(below offset: Int) {
+        guard mapped, let base = bytes.baseAddress else { return }
+        let page = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
+        let end = min(offset, bytes.count) / page * page
+        guard end > 0 else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), end, Int32(MADV_DONTNEED))
+    }
 }
 
 /// An exclusive advisory lock on `<index>/write.lock`, held by the one writer of an index.
