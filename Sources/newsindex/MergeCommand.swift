@@ -8,9 +8,13 @@ struct MergeCommand: ParsableCommand {
         discussion: """
         Rewrites adjacent segments as one until the index has at most --max-segments, smallest \
         neighbours first, and rewrites every segment that holds deleted articles without them. \
-        Searches get a little faster with fewer segments. A merge holds the segment it writes \
-        in memory: one merged segment's text stays within about two thirds of --memory, so a \
-        large archive may keep more segments than asked (the summary says so; give more --memory).
+        Searches get a little faster with fewer segments. A merge copies the segments' \
+        postings, norms, dates and compressed articles, renumbered, without analyzing any text \
+        again, and checks the CRC-32 of every file it reads (a damaged one stops it, naming the \
+        file; the index is left as it was). It holds about 17 bytes per document in memory; a \
+        merged segment stays within about two thirds of --memory, so an archive of tens of \
+        millions of articles may keep more segments than asked (the summary says so; give more \
+        --memory).
 
         The merge is one atomic commit; searches running meanwhile see the index before or after it.
 
@@ -26,7 +30,7 @@ struct MergeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Segments to leave at most.", valueName: "N"))
     var maxSegments = 1
 
-    @Option(name: .long, help: ArgumentHelp("Memory in MB for the segment being written.", valueName: "MB"))
+    @Option(name: .long, help: ArgumentHelp("Memory in MB a merge may hold (about 17 bytes per document merged).", valueName: "MB"))
     var memory = 256
 
     @Flag(name: [.short, .long], help: "Print nothing but errors and warnings.")

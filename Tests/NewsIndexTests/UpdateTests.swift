@@ -175,6 +175,61 @@ func topScores(_ index: IndexReader, _ queries: [String]) throws -> [String: [Fl
         #expect(try IndexCheck.run(path: dir).problems.isEmpty)
     }
 
+    @Test("a build whose memory filled many times ends with at most three segments, scoring as one segment does", .needsSharedCorpus)
+    func aBuildEndsWithFewSegments() throws {
+        let all = try leeArticles()
+        let dir = temporaryDirectory(), one = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: one) }
+        var options = IndexWriter.Options()
+        options.memoryBudget = 48 << 10
+        let w = try IndexWriter(path: dir, options: options)
+        for a in all { try w.add(a) }
+        let s = try w.commit()
+        #expect(s.segmentCount <= MergePolicy.segmentsAfterBuild && s.segmentCount >= 1)
+        #expect(s.mergedSegmentCount >= 10, "the budget made many segments: \(s.mergedSegmentCount) merged away")
+        try build(all, at: one, threads: 1)
+        let index = try IndexReader(path: dir), reference = try IndexReader(path: one)
+        #expect(try allMatches(index, UpdateTests.queries) == (try allMatches(reference, UpdateTests.queries)))
+        #expect(try topScores(index, UpdateTests.queries) == (try topScores(reference, UpdateTests.queries)))
+        #expect(try IndexCheck.run(path: dir).problems.isEmpty)
+    }
+
+    @Test("a merge checks its sources' checksums: a damaged byte stops it, naming the file, and leaves the index as it was", .needsSharedCorpus)
+    func aMergeRefusesADamagedSource() throws {
+        let all = try leeArticles()
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = IndexWriter.Options()
+        options.memoryBudget = 400 << 10
+        options.mergesSegments = false
+        let w = try IndexWriter(path: dir, options: options)
+        for a in all { try w.add(a) }
+        #expect(try w.commit().segmentCount >= 2)
+        let before = try IndexReader(path: dir)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        // A byte in the middle of the last segment's positions: opening does not read it.
+        let victim = try #require(files.last { $0.hasSuffix(".pos") })
+        var bytes = try FileIO.readFile(dir + "/" + victim)
+        bytes[bytes.count / 2] ^= 0x20
+        try FileManager.default.removeItem(atPath: dir + "/" + victim)
+        try FileIO.writeFile(dir + "/" + victim, bytes)
+        let m = try appendWriter(dir)
+        m.merge(maxSegments: 1)
+        do {
+            _ = try m.commit()
+            Issue.record("the merge of a damaged segment succeeded")
+        } catch let e as NewsIndexError {
+            #expect(e.kind == .corruptIndex)
+            #expect(e.message.contains(victim) && e.message.contains("checksum"), "\(e.message)")
+        }
+        let after = try IndexReader(path: dir)
+        #expect(after.manifest.generation == before.manifest.generation)
+        #expect(after.segments.map(\.name) == before.segments.map(\.name))
+        // Nothing of the failed merge is left behind.
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { !files.contains($0) && $0 != "write.lock" }
+        #expect(left.isEmpty, "left over: \(left)")
+    }
+
     @Test(.needsSharedCorpus) func mergesRunWhileArticlesAreAddedAndDeletionsFollowThem() throws {
         let all = try leeArticles()
         let dir = temporaryDirectory(), fresh = temporaryDirectory()

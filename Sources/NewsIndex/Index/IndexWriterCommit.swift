@@ -54,14 +54,21 @@ extension IndexWriter {
         return (try writeDeletions(work), deleted, mergedAway)
     }
 
-    /// Build mode: the segments written, merged as the policy asks (so a large build ends with a
-    /// few segments, not one per memory's worth of articles), and how many were merged away.
+    /// Build mode: the segments written, merged as the policy asks and then down to
+    /// ``MergePolicy/segmentsAfterBuild`` (as far as the merge memory allows), so a large build
+    /// ends with a few segments, not one per memory's worth of articles; and how many were
+    /// merged away.
     func mergeBuilt(_ added: [Manifest.Segment]) throws -> ([Manifest.Segment], Int) {
         guard added.count > 1, options.mergesSegments else { return (added, 0) }
         var work = try added.map { entry in
             try WorkingSegment(entry: entry, reader: try SegmentReader(directory: directory, entry: entry, docBase: 0, verify: false))
         }
-        let mergedAway = try runMerges(&work)
+        var mergedAway = try runMerges(&work)
+        if work.count > MergePolicy.segmentsAfterBuild {
+            forcedMaxSegments = MergePolicy.segmentsAfterBuild
+            defer { forcedMaxSegments = nil }
+            mergedAway += try runMerges(&work)
+        }
         return (work.map(\.entry), mergedAway)
     }
 

@@ -16,6 +16,9 @@ import NewsIndexAnalysis
 package enum MergePolicy {
     static let factor = 3
     static let minimumDocuments = 1000
+    /// The segments a build leaves at most (as far as `maxBytes` allows): after the tiered
+    /// merges, the smallest neighbours are joined until no more are left.
+    static let segmentsAfterBuild = 3
     /// What a merge holds in memory per document of its sources: a byte of norms per field, eight
     /// bytes of date and four of new document number.
     static let bytesPerDocument = IndexedField.allCases.count + 8 + 4
