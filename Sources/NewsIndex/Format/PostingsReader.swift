@@ -293,19 +293,24 @@ final class PostingsCursor {
         out.append(contentsOf: try currentPositions())
     }
 
+    /// Where the current document's positions start in .pos: past those of the earlier documents
+    /// of the block that were never read.
+    private func positionsStart(end: Int) throws -> Int {
+        guard posDoc < bufIndex else { return posCursor }
+        var skip = 0
+        for k in posDoc..<bufIndex { skip += Int(freqBuf[k]) }
+        let (after, left) = PostingsDecoding.skipVInts(posFile, skip, from: posCursor, end: end)
+        guard left == 0 else { throw corrupt("truncated positions at offset \(after)") }
+        posDoc = bufIndex
+        return after
+    }
+
     /// The current document's positions as stored (VInt deltas from 0), for a merge to copy; to
     /// be asked for once per document at most, and not mixed with ``currentPositions()``.
     func currentPositionBytes() throws -> UnsafeRawBufferPointer {
         if pendingFreqs >= 0 { unpackFreqs() }
         let end = posFile.count - FormatConstants.footerSize
-        var at = posCursor
-        if posDoc < bufIndex {
-            var skip = 0
-            for k in posDoc..<bufIndex { skip += Int(freqBuf[k]) }
-            let (after, left) = PostingsDecoding.skipVInts(posFile, skip, from: at, end: end)
-            guard left == 0 else { throw corrupt("truncated positions at offset \(after)") }
-            at = after
-        }
+        let at = try positionsStart(end: end)
         let (after, left) = PostingsDecoding.skipVInts(posFile, Int(freqBuf[bufIndex]), from: at, end: end)
         guard left == 0 else { throw corrupt("truncated positions at offset \(after)") }
         posCursor = after
@@ -323,16 +328,7 @@ final class PostingsCursor {
         }
         if pendingFreqs >= 0 { unpackFreqs() }
         let end = posFile.count - FormatConstants.footerSize
-        var at = posCursor
-        if posDoc < bufIndex {
-            // Skip the positions of earlier documents of this block that were never read.
-            var skip = 0
-            for k in posDoc..<bufIndex { skip += Int(freqBuf[k]) }
-            let (after, left) = PostingsDecoding.skipVInts(posFile, skip, from: at, end: end)
-            guard left == 0 else { throw corrupt("truncated positions at offset \(after)") }
-            at = after
-            posDoc = bufIndex
-        }
+        var at = try positionsStart(end: end)
         lastPosStart = at
         let f = Int(freqBuf[bufIndex])
         // Every position takes at least one byte.

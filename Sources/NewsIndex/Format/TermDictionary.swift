@@ -264,31 +264,10 @@ struct TermDictionaryReader {
 
     private func scanBlocks(from start: [UInt8], _ body: ([UInt8], TermInfo) throws -> Bool) throws {
         guard blockCount > 0 else { return }
-        var b = try start.withUnsafeBytes { try block(for: $0) }
-        let limits = TermEntry.Limits(docOffset: docFileSize, posOffset: posFileSize, extraFreq: Int(Int64.max / 2))
-        while b < blockCount {
-            var r = ByteReader(bytes, file: file, from: try blockOffset(b), to: indexOffset)
-            var key: [UInt8] = []
-            var info = TermInfo(docFreq: 0, totalTermFreq: 0, docOffset: 0, posOffset: 0)
-            for i in 0..<termsInBlock(b) {
-                let e = try TermEntry.read(&r, first: i == 0, key: &key, limits: limits)
-                info.docFreq = e.docFreq
-                info.totalTermFreq = e.docFreq + e.extraFreq
-                if i == 0 {
-                    info.docOffset = e.docOffset
-                    info.posOffset = e.posOffset
-                } else {
-                    info.docOffset += e.docOffset
-                    info.posOffset += e.posOffset
-                    guard info.docOffset <= docFileSize, info.posOffset <= posFileSize else {
-                        throw NewsIndexError.corrupt(file, "a term's postings offset lies outside the postings file")
-                    }
-                }
-                guard info.docFreq > 0 else { throw NewsIndexError.corrupt(file, "a term with no documents at offset \(r.offset)") }
-                if key.lexicographicallyPrecedes(start) { continue }
-                if try !body(key, info) { return }
-            }
-            b += 1
+        var walk = Walk(self, from: try start.withUnsafeBytes { try block(for: $0) })
+        while try walk.step() {
+            if walk.key.lexicographicallyPrecedes(start) { continue }
+            if try !body(walk.key, walk.info) { return }
         }
     }
 }
@@ -306,15 +285,21 @@ extension TermDictionaryReader {
         /// The current term's entry.
         private(set) var info = TermInfo(docFreq: 0, totalTermFreq: 0, docOffset: 0, posOffset: 0)
         private var previous: [UInt8] = []
+        private var started = false
 
-        init(_ reader: TermDictionaryReader) { self.reader = reader }
+        /// A walk from the first term of block `first` on.
+        init(_ reader: TermDictionaryReader, from first: Int = 0) {
+            self.reader = reader
+            block = first - 1
+        }
 
         /// Moves to the next term; false after the last.
         mutating func next() throws -> Bool {
             try Damage.surfacing { try step() }
         }
 
-        private mutating func step() throws -> Bool {
+        /// ``next()`` without turning damage into the search's error (the caller does).
+        fileprivate mutating func step() throws -> Bool {
             let d = reader
             if r == nil || inBlock == d.termsInBlock(block) {
                 block += 1
@@ -337,9 +322,10 @@ extension TermDictionaryReader {
                 }
             }
             guard info.docFreq > 0 else { throw NewsIndexError.corrupt(d.file, "a term with no documents at offset \(r!.offset)") }
-            if block > 0 || inBlock > 0, !previous.lexicographicallyPrecedes(key) {
+            if started, !previous.lexicographicallyPrecedes(key) {
                 throw NewsIndexError.corrupt(d.file, "the terms are out of order at offset \(r!.offset)")
             }
+            started = true
             previous.removeAll(keepingCapacity: true)
             previous.append(contentsOf: key)
             inBlock += 1

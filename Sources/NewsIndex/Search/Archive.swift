@@ -53,9 +53,8 @@ public final class Archive: Sendable {
 
     /// Runs a query string (see `Query` for the syntax) over all the indexes.
     public func search(_ query: String, limit: Int = 10) throws -> SearchResults {
-        var options = SearchOptions()
-        options.limit = limit
-        return try search(try Query.parse(query, now: options.now), options: options)
+        let (parsed, options) = try SearchOptions.parsing(query, limit: limit)
+        return try search(parsed, options: options)
     }
 
     /// Runs a query over all the indexes, with their summed statistics (or
@@ -66,8 +65,7 @@ public final class Archive: Sendable {
         precondition(options.limit >= 0 && options.offset >= 0, "limit and offset must not be negative")
         var scoring = options
         scoring.statistics = try options.statistics ?? statistics(for: query, options: options)
-        let total = documentCount
-        let wanted = options.limit == 0 || options.offset >= total ? 0 : min(total, options.offset + min(options.limit, total))
+        let wanted = options.wanted(of: documentCount)
 
         var ranked: [(entry: TopDocs.Entry, index: Int)] = []
         var plans: [Plan?] = []

@@ -46,6 +46,19 @@ public struct SearchOptions: Sendable {
     public var statistics: SearchStatistics? = nil
     /// Creates the default options: 10 hits by score, no offset, title ×2, snippets on.
     public init() {}
+
+    /// `query` parsed as of now, and the default options with `limit`.
+    static func parsing(_ query: String, limit: Int) throws -> (Query, SearchOptions) {
+        var options = SearchOptions()
+        options.limit = limit
+        return (try Query.parse(query, now: options.now), options)
+    }
+
+    /// The hits to collect of `documents` documents: offset and limit, never more than there
+    /// are (and no overflow for huge limits or offsets).
+    func wanted(of documents: Int) -> Int {
+        limit == 0 || offset >= documents ? 0 : min(documents, offset + min(limit, documents))
+    }
 }
 
 /// The answer to a search: how many documents matched and the best of them, best first.
@@ -109,9 +122,8 @@ extension IndexReader {
     /// - Throws: `NewsIndexError.Kind.badQuery` when the query cannot be parsed or has no
     ///   searchable word; `NewsIndexError.Kind.corruptIndex` when an index file turns out damaged.
     public func search(_ query: String, limit: Int = 10) throws -> SearchResults {
-        var options = SearchOptions()
-        options.limit = limit
-        return try search(try Query.parse(query, now: options.now), options: options)
+        let (parsed, options) = try SearchOptions.parsing(query, limit: limit)
+        return try search(parsed, options: options)
     }
 
     /// Runs a parsed or built query.
@@ -123,9 +135,7 @@ extension IndexReader {
         precondition(options.limit >= 0 && options.offset >= 0, "limit and offset must not be negative")
         let cache = QueryTerms(segmentCount: segments.count)
         let plan = try self.plan(query, options: options, cache: cache)
-        // Never more than the index holds (and no overflow for huge limits or offsets).
-        let wanted = options.limit == 0 || options.offset >= documentCount ? 0
-            : min(documentCount, options.offset + min(options.limit, documentCount))
+        let wanted = options.wanted(of: documentCount)
         let found = try collect(plan, options: options, capacity: wanted, cache: cache)
         var results = SearchResults(totalHits: found.totalHits, hits: try hits(found.entries, plan: plan, options: options))
         results.totalHitsIsExact = found.totalHitsIsExact
