@@ -166,8 +166,17 @@ final class SegmentBuilder {
         let order = termOrder()
         let fieldNorms = IndexedField.allCases.map { normBytes[$0]! }
 
-        var postings = PostingsWriter(segmentID: segmentID)
-        var dict = TermDictionaryWriter(segmentID: segmentID)
+        // The postings and the dictionary go to disk as they are written, not assembled in memory.
+        var paths: [String] = []
+        var finished = false
+        defer { if !finished { for p in paths { FileIO.remove(p) } } }
+        func sink(_ type: FileType) throws -> FileSink {
+            let path = directory + "/" + name + "." + type.fileExtension
+            paths.append(path)
+            return try FileSink(path: path)
+        }
+        var dict = TermDictionaryWriter(segmentID: segmentID, sink: try sink(.termDictionary))
+        var postings = PostingsWriter(segmentID: segmentID, sinks: (doc: try sink(.postings), pos: try sink(.positions)))
         var docs: [UInt32] = [], freqs: [UInt32] = []
         do {
             let pool = inverter.pool.bytes
@@ -197,24 +206,23 @@ final class SegmentBuilder {
                     p.copyVInts(n, into: &out)
                 }
                 table.withKey(id) { dict.add(key: $0, info: info) }
+                try dict.spill()
             }
         }
+        try postings.finish(toSinks: ())
+        try dict.finish(toSink: ())
 
-        let (docFile, posFile) = postings.finish()
         let files: [(FileType, [UInt8])] = [
-            (.termDictionary, dict.finish()),
-            (.postings, docFile),
-            (.positions, posFile),
             (.norms, NormsFormat.write(segmentID: segmentID, docCount: docCount, fields: fieldStats)),
             (.storedFields, stored.finish()),
             (.dates, DatesFormat.write(segmentID: segmentID, dates: dates)),
         ]
-        var paths: [String] = []
         for (type, bytes) in files {
             let path = directory + "/" + name + "." + type.fileExtension
-            try FileIO.writeFile(path, bytes)
             paths.append(path)
+            try FileIO.writeFile(path, bytes)
         }
+        finished = true
         return paths
     }
 }
