@@ -167,16 +167,9 @@ final class SegmentBuilder {
         let fieldNorms = IndexedField.allCases.map { normBytes[$0]! }
 
         // The postings and the dictionary go to disk as they are written, not assembled in memory.
-        var paths: [String] = []
-        var finished = false
-        defer { if !finished { for p in paths { FileIO.remove(p) } } }
-        func sink(_ type: FileType) throws -> FileSink {
-            let path = directory + "/" + name + "." + type.fileExtension
-            paths.append(path)
-            return try FileSink(path: path)
-        }
-        var dict = TermDictionaryWriter(segmentID: segmentID, sink: try sink(.termDictionary))
-        var postings = PostingsWriter(segmentID: segmentID, sinks: (doc: try sink(.postings), pos: try sink(.positions)))
+        let files = SegmentFiles(directory: directory, name: name)
+        var dict = TermDictionaryWriter(segmentID: segmentID, sink: try files.sink(.termDictionary))
+        var postings = PostingsWriter(segmentID: segmentID, sinks: (doc: try files.sink(.postings), pos: try files.sink(.positions)))
         var docs: [UInt32] = [], freqs: [UInt32] = []
         do {
             let pool = inverter.pool.bytes
@@ -212,18 +205,10 @@ final class SegmentBuilder {
         try postings.finish(toSinks: ())
         try dict.finish(toSink: ())
 
-        let files: [(FileType, [UInt8])] = [
-            (.norms, NormsFormat.write(segmentID: segmentID, docCount: docCount, fields: fieldStats)),
-            (.storedFields, stored.finish()),
-            (.dates, DatesFormat.write(segmentID: segmentID, dates: dates)),
-        ]
-        for (type, bytes) in files {
-            let path = directory + "/" + name + "." + type.fileExtension
-            paths.append(path)
-            try FileIO.writeFile(path, bytes)
-        }
-        finished = true
-        return paths
+        try files.write(.norms, NormsFormat.write(segmentID: segmentID, docCount: docCount, fields: fieldStats))
+        try files.write(.storedFields, stored.finish())
+        try files.write(.dates, DatesFormat.write(segmentID: segmentID, dates: dates))
+        return files.keep()
     }
 }
 

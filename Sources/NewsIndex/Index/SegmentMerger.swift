@@ -18,14 +18,7 @@ enum SegmentMerger {
         for s in sources { try s.reader.verifyChecksums() }
         let numbering = Renumbering(sources)
         defer { withExtendedLifetime(numbering) {} }
-        var paths: [String] = []
-        var finished = false
-        defer { if !finished { for p in paths { FileIO.remove(p) } } }
-        func sink(_ type: FileType) throws -> FileSink {
-            let path = directory + "/" + name + "." + type.fileExtension
-            paths.append(path)
-            return try FileSink(path: path)
-        }
+        let files = SegmentFiles(directory: directory, name: name)
 
         // Per document: dates, norms and the field statistics, then the stored records.
         var dates: [Int64] = []
@@ -37,23 +30,18 @@ enum SegmentMerger {
             }
         }
         let fields = try fieldNorms(sources, numbering, analyzer: analyzer, recognizer: recognizer)
-        var stored = StoredFieldsWriter(segmentID: segmentID, sink: try sink(.storedFields))
+        var stored = StoredFieldsWriter(segmentID: segmentID, sink: try files.sink(.storedFields))
         for (k, s) in sources.enumerated() {
             try s.reader.copyStoredFields(into: &stored) { numbering.isDeleted(k, $0) }
         }
         try stored.finish(toSink: ())
 
         try mergePostings(sources, numbering, norms: fields.map(\.2),
-                          dictionary: try sink(.termDictionary), postings: (try sink(.postings), try sink(.positions)), segmentID: segmentID)
-
-        for (type, bytes) in [(FileType.norms, NormsFormat.write(segmentID: segmentID, docCount: numbering.docCount, fields: fields)),
-                              (.dates, DatesFormat.write(segmentID: segmentID, dates: dates))] {
-            let path = directory + "/" + name + "." + type.fileExtension
-            paths.append(path)
-            try FileIO.writeFile(path, bytes)
-        }
-        finished = true
-        return (Manifest.Segment(name: name, id: segmentID, docCount: numbering.docCount), paths)
+                          dictionary: try files.sink(.termDictionary), postings: (try files.sink(.postings), try files.sink(.positions)),
+                          segmentID: segmentID)
+        try files.write(.norms, NormsFormat.write(segmentID: segmentID, docCount: numbering.docCount, fields: fields))
+        try files.write(.dates, DatesFormat.write(segmentID: segmentID, dates: dates))
+        return (Manifest.Segment(name: name, id: segmentID, docCount: numbering.docCount), files.keep())
     }
 
     /// The norms of the live documents and the field statistics, per field.
