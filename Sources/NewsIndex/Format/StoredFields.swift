@@ -241,7 +241,7 @@ enum StoredRecord {
     }
 }
 
-/// The search-time reader of a stored-fields file: one document for showing, all for merging.
+/// The search-time reader of a stored-fields file: one document for showing, the live ones copied for merging.
 struct StoredFieldsReader {
     private let bytes: UnsafeRawBufferPointer
     private let file: String
@@ -297,39 +297,6 @@ struct StoredFieldsReader {
                 if r.isAtEnd { throw NewsIndexError.corrupt(file, "document \(doc) is missing from its chunk") }
             }
         } }
-    }
-}
-
-extension StoredFieldsReader {
-    /// The stored size of all documents, before compression (about the size of their text).
-    var uncompressedBytes: Int {
-        var n = 0
-        for c in 0..<layout.chunkCount { n += layout.entry(c, in: bytes).uncompressed }
-        return n
-    }
-
-    /// Calls `body` with every document's number and stored fields in order, inflating each chunk once.
-    func forEachDocument(_ body: (Int, [StoredField: String]) throws -> Void) throws {
-        var doc = 0
-        for c in 0..<layout.chunkCount {
-            let e = layout.entry(c, in: bytes)
-            let raw = try inflate(e, inPlace: e.firstDoc == doc, misplaced: "chunk \(c) of the stored fields is out of place",
-                                  limit: 1 << 31, oversized: "chunk \(c) of the stored fields is out of place")
-            try Damage.surfacing { try raw.withUnsafeBytes { buf in
-                var r = ByteReader(buf, file: file)
-                while !r.isAtEnd {
-                    var fields: [StoredField: String] = [:]
-                    try StoredRecord.read(&r, strict: false) { v in
-                        let s = try v.text(file: file)
-                        if let f = StoredField(rawValue: v.number) { fields[f] = s }
-                    }
-                    guard doc < docCount else { throw NewsIndexError.corrupt(file, "more stored documents than the \(docCount) expected") }
-                    try body(doc, fields)
-                    doc += 1
-                }
-            } }
-        }
-        guard doc == docCount else { throw NewsIndexError.corrupt(file, "\(doc) stored documents where \(docCount) were expected") }
     }
 }
 

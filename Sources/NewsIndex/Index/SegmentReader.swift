@@ -210,11 +210,6 @@ final class SegmentReader {
     }
     private let dateRange = Locked<ClosedRange<Int64>??>(nil)
 
-    /// About how many bytes of text the segment's live documents hold (their stored size).
-    var liveTextBytes: Int {
-        docCount == 0 ? 0 : Int(Double(storedFields.uncompressedBytes) * Double(liveCount) / Double(docCount))
-    }
-
     /// The article as it was given to the writer, rebuilt from the stored fields and the date
     /// column: indexing it again gives the same terms.
     func article(_ doc: Int, fields f: [StoredField: String]) -> Article {
@@ -226,11 +221,6 @@ final class SegmentReader {
     /// The article of local document `doc`, as given to the writer.
     func article(_ doc: Int) throws -> Article {
         article(doc, fields: try storedDocument(doc))
-    }
-
-    /// Calls `body` with each document's number and article, in order (deleted ones included).
-    func forEachArticle(_ body: (Int, Article) throws -> Void) throws {
-        try storedFields.forEachDocument { d, f in try body(d, article(d, fields: f)) }
     }
 
     /// The local number of the live document with this id, if any.
