@@ -43,27 +43,37 @@ enum FileEnvelope {
             storedCRC = u32(footerAt + 4)
         }
 
-        /// The CRC-32 of every byte before the stored one.
-        func actualCRC(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-            Zlib.crc32(UnsafeRawBufferPointer(rebasing: bytes[0..<(footerAt + 4)]))
+        /// The CRC-32 of every byte before the stored one, computed 16 MiB at a time;
+        /// `afterPiece(end)` is told when the bytes before `end` have been read.
+        func actualCRC(_ bytes: UnsafeRawBufferPointer, afterPiece: (Int) -> Void = { _ in }) -> UInt32 {
+            let end = footerAt + 4, piece = 16 << 20
+            var crc: UInt32 = 0, at = 0
+            while at < end {
+                let next = min(end, at + piece)
+                crc = Zlib.crc32(UnsafeRawBufferPointer(rebasing: bytes[at..<next]), crc: crc)
+                afterPiece(next)
+                at = next
+            }
+            return crc
         }
 
         /// Throws when the stored CRC-32 is not that of `bytes`.
-        func verifyChecksum(_ bytes: UnsafeRawBufferPointer, file: String) throws {
-            let actual = actualCRC(bytes)
+        func verifyChecksum(_ bytes: UnsafeRawBufferPointer, file: String, afterPiece: (Int) -> Void = { _ in }) throws {
+            let actual = actualCRC(bytes, afterPiece: afterPiece)
             guard actual == storedCRC else {
                 throw NewsIndexError.corrupt(file, "checksum mismatch (stored CRC-32 0x\(String(storedCRC, radix: 16)), computed 0x\(String(actual, radix: 16)))")
             }
         }
     }
 
-    /// Checks the footer and the CRC-32 of a whole file (every byte is read), and nothing else.
-    static func verifyChecksum(_ bytes: UnsafeRawBufferPointer, file: String) throws {
+    /// Checks the footer and the CRC-32 of a whole file (every byte is read), and nothing else;
+    /// `afterPiece(end)` is told as the bytes before `end` have been read (to give them back).
+    static func verifyChecksum(_ bytes: UnsafeRawBufferPointer, file: String, afterPiece: (Int) -> Void = { _ in }) throws {
         guard let e = Fields(bytes) else { throw NewsIndexError.corrupt(file, tooShort(bytes.count)) }
         guard e.footerMagic == FormatConstants.footerMagic else {
             throw NewsIndexError.corrupt(file, "its footer is missing; the file was probably truncated")
         }
-        try e.verifyChecksum(bytes, file: file)
+        try e.verifyChecksum(bytes, file: file, afterPiece: afterPiece)
     }
 
     /// The size of a header and footer: no index file is shorter.

@@ -196,9 +196,9 @@ public final class IndexWriter {
     }
 
     /// Merges segments at commit until the index has at most `maxSegments` (in append mode), as
-    /// far as the memory budget allows (a merge holds its segment in memory, so the text of one
-    /// merged segment stays within about two thirds of ``Options/memoryBudget``); segments with
-    /// deleted articles are rewritten without them.
+    /// far as the memory budget allows (a merge holds about 17 bytes per document of its
+    /// sources, and one merge stays within about two thirds of ``Options/memoryBudget``);
+    /// segments with deleted articles are rewritten without them.
     public func merge(maxSegments: Int) {
         precondition(options.mode == .append, "IndexWriter.merge needs Options.mode = .append")
         precondition(maxSegments >= 1, "maxSegments must be at least 1")

@@ -141,7 +141,7 @@ enum SegmentMerger {
                 }
             }
             if !docs.isEmpty {
-                var copier = VIntCopier(positions)
+                var copier = VIntCopier(positions, file: sources[holders[0].source].reader.postingsFiles.pos.path)
                 let info = try out.addTerm(docs: docs, freqs: freqs, totalTermFreq: total, norms: norms[Int(key[0])]) { run, pos in
                     var n = 0
                     for i in run { n += Int(freqs[i]) }
@@ -228,9 +228,11 @@ extension SegmentMerger {
 /// Copies VInts from a list of byte ranges, in order, a run of them at a time.
 private struct VIntCopier {
     private let ranges: [UnsafeRawBufferPointer]
+    private let file: String
     private var range = 0, at = 0
 
-    init(_ ranges: [UnsafeRawBufferPointer]) { self.ranges = ranges }
+    /// A copier of `ranges`, read from `file` (named when they run out).
+    init(_ ranges: [UnsafeRawBufferPointer], file: String) { (self.ranges, self.file) = (ranges, file) }
 
     /// Writes the next `count` VInts to `out`.
     mutating func copy(_ count: Int, into out: inout ByteWriter) throws {
@@ -240,7 +242,7 @@ private struct VIntCopier {
                 range += 1
                 at = 0
             }
-            guard range < ranges.count else { throw NewsIndexError(.corruptIndex, "a term's positions are fewer than its frequencies say") }
+            guard range < ranges.count else { throw NewsIndexError.corrupt(file, "a term's positions are fewer than its frequencies say") }
             let r = ranges[range]
             let (after, left) = PostingsDecoding.skipVInts(r, need, from: at, end: r.count)
             out.write(bytes: UnsafeRawBufferPointer(rebasing: r[at..<after]))

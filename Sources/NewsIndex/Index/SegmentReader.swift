@@ -81,21 +81,7 @@ final class SegmentReader {
     /// that checking a large segment does not fill the memory.
     private static func verifyChecksums(_ files: [MappedFile]) throws {
         for f in files {
-            guard let e = FileEnvelope.Fields(f.bytes) else { throw NewsIndexError.corrupt(f.path, FileEnvelope.tooShort(f.bytes.count)) }
-            guard e.footerMagic == FormatConstants.footerMagic else {
-                throw NewsIndexError.corrupt(f.path, "its footer is missing; the file was probably truncated")
-            }
-            let end = e.footerAt + 4, piece = 16 << 20
-            var crc: UInt32 = 0, at = 0
-            while at < end {
-                let next = min(end, at + piece)
-                crc = Zlib.crc32(UnsafeRawBufferPointer(rebasing: f.bytes[at..<next]), crc: crc)
-                f.release(below: next)
-                at = next
-            }
-            guard crc == e.storedCRC else {
-                throw NewsIndexError.corrupt(f.path, "checksum mismatch (stored CRC-32 0x\(String(e.storedCRC, radix: 16)), computed 0x\(String(crc, radix: 16)))")
-            }
+            try FileEnvelope.verifyChecksum(f.bytes, file: f.path) { f.release(below: $0) }
         }
     }
 
