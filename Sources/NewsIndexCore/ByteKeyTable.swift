@@ -34,6 +34,11 @@ package struct ByteKeyTable {
     /// The number of keys.
     @inlinable package var count: Int { keyStart.count - 1 }
 
+    /// The memory of the slots and the keys.
+    package var memoryBytes: Int {
+        slots.capacity * MemoryLayout<Slot>.stride + keyBytes.capacity + keyStart.capacity * 4
+    }
+
     @inlinable package init(capacity: Int = 1024) {
         var n = 16
         while n < capacity * 2 { n <<= 1 }

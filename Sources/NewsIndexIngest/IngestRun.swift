@@ -93,11 +93,15 @@ public struct IngestRun {
         public var reason: BadDocument.Reason
         /// What is wrong with it.
         public var detail: String
+        /// For a repeated id: the document that used it first, counted from 0 among those the run
+        /// indexed, so the report can say where it was.
+        public var firstUse: Int?
 
         /// Creates a refusal.
-        public init(reason: BadDocument.Reason, detail: String) {
+        public init(reason: BadDocument.Reason, detail: String, firstUse: Int? = nil) {
             self.reason = reason
             self.detail = detail
+            self.firstUse = firstUse
         }
     }
 
@@ -155,29 +159,26 @@ public struct IngestRun {
     ///   reading throws.
     public mutating func run(_ add: (Article, _ inputBytes: Int) throws -> Void,
                              onEvent: (IngestEvent) -> Void = { _ in }) throws {
-        // Where each id was first seen (the file's number, and the line or byte offset; 0 for a
-        // whole file), by the hash of its bytes: ids are compared as bytes, as the index does.
-        // The writer refuses an id it was given before; only then is its first place looked up here.
-        var firstSeen: [Int: (file: Int32, line: Int32, offset: Int)] = [:]
+        // Where each indexed document came from, eight bytes each (``PackedPlace``): when the writer
+        // refuses an id it was given before, the report names the place of its first use.
+        var places: [PackedPlace] = []
         func deliver(_ result: Result<Article, BadDocument>, _ place: OrderedExtraction.Place) throws {
             let location = place.location
             switch result {
             case .success(let article):
                 let undated = try readDate(of: article, at: location)
-                let key = IngestRun.idKey(article.id)
                 do {
                     try add(article, place.inputBytes)
                     if let undated {
                         onEvent(.undated(undated))
                         report.undated += 1
                     }
-                    firstSeen[key] = (Int32(place.fileNumber), Int32(clamping: location.line ?? 0), location.offset ?? -1)
+                    places.append(PackedPlace(file: place.fileNumber, location))
                     report.indexed += 1
                 } catch let refused as Rejected {
                     var detail = refused.detail
-                    if refused.reason == .repeatedID, let first = firstSeen[key] {
-                        let there = DocumentLocation(path: files[Int(first.file)].path, line: first.line == 0 ? nil : Int(first.line),
-                                                     offset: first.offset < 0 ? nil : first.offset)
+                    if refused.reason == .repeatedID, let first = refused.firstUse, places.indices.contains(first),
+                       let there = places[first].location(in: files) {
                         detail = "id \"\(article.id)\" was first used at \(there); ids must be unique within the input"
                     }
                     try skip(BadDocument(refused.reason, at: location, detail), onEvent)
@@ -228,12 +229,13 @@ public struct IngestRun {
     /// Runs the input into `writer`; a document the writer refuses (an empty id, or one it holds
     /// already) is reported and counted like any bad document.
     public mutating func run(into writer: IndexWriter, onEvent: (IngestEvent) -> Void = { _ in }) throws {
+        let before = writer.documentCount
         try run({ article, inputBytes in
             do {
                 try writer.add(article, inputBytes: inputBytes)
             } catch let e as NewsIndexError where e.kind == .badInput {
-                // The run catches repeats within the input first, with the place of the first use.
-                throw Rejected(reason: article.id.isEmpty ? .missingID : .repeatedID, detail: e.message)
+                let first = writer.documentNumber(ofID: article.id).map { $0 - before }
+                throw Rejected(reason: article.id.isEmpty ? .missingID : .repeatedID, detail: e.message, firstUse: first)
             }
         }, onEvent: onEvent)
     }
@@ -267,13 +269,32 @@ public struct IngestRun {
         report.skipped[bad.reason, default: 0] += 1
     }
 
-    /// The hash of an id's bytes.
-    private static func idKey(_ id: String) -> Int {
-        var id = id
-        return id.withUTF8 { bytes in
-            var hasher = Hasher()
-            hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
-            return hasher.finalize()
+}
+
+/// Where a document came from in eight bytes: its file's number (24 bits), whether the place is a
+/// line or a byte offset (1 bit), and that number (39 bits); 0 for a whole file, or a place too
+/// far into its file to keep, whose report names the file alone.
+struct PackedPlace {
+    private let bits: UInt64
+
+    init(file: Int, _ location: DocumentLocation) {
+        let fileBits = UInt64(file) << 40
+        guard file < 1 << 24 else { bits = UInt64.max; return }
+        if let line = location.line, line > 0, line < 1 << 39 {
+            bits = fileBits | UInt64(line)
+        } else if let offset = location.offset, offset >= 0, offset < 1 << 39 {
+            bits = fileBits | 1 << 39 | UInt64(offset)
+        } else {
+            bits = fileBits
         }
+    }
+
+    /// The place, among the run's `files`.
+    func location(in files: [InputFile]) -> DocumentLocation? {
+        guard bits != UInt64.max, Int(bits >> 40) < files.count else { return nil }
+        let path = files[Int(bits >> 40)].path
+        let value = Int(bits & (1 << 39 - 1))
+        if bits & 1 << 39 != 0 { return DocumentLocation(path: path, offset: value) }
+        return DocumentLocation(path: path, line: value == 0 ? nil : value)
     }
 }

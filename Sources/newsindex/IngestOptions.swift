@@ -5,7 +5,7 @@ import NewsIndexIngest
 
 /// The options of the commands that index articles (`build`, `add`).
 struct IngestOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Memory in MB for the segments being built or merged (their postings and compressed articles, held until each is written); the process uses about 150 MB more.", valueName: "MB"))
+    @Option(name: .long, help: ArgumentHelp("Memory in MB for the articles read ahead, the segments being built or merged and the ids' duplicate check (at least 32); the process's peak stays within about 100 MB more.", valueName: "MB"))
     var memory = 256
 
     @Option(name: .long, help: ArgumentHelp("Threads to use: segments built at the same time, each on its own thread, and web pages read at the same time (default: one per core).", valueName: "N"))
@@ -40,7 +40,7 @@ struct IngestOptions: ParsableArguments {
             throw ValidationError("unknown --format \"\(format)\"; the formats standard input can hold are \(InputFile.Kind.formatNames.map(\.name).joined(separator: ", "))")
         }
         _ = try fieldMapping()
-        if memory < 16 || memory > 1 << 20 { throw ValidationError("--memory must be between 16 and 1048576 MB (got \(memory))") }
+        if memory < 32 || memory > 1 << 20 { throw ValidationError("--memory must be between 32 and 1048576 MB (got \(memory))") }
     }
 
     /// Whether to show the progress line and the summary.

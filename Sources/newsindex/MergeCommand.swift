@@ -38,7 +38,7 @@ struct MergeCommand: ParsableCommand {
 
     func validate() throws {
         if maxSegments < 1 { throw ValidationError("--max-segments must be at least 1 (got \(maxSegments))") }
-        if memory < 16 || memory > 1 << 20 { throw ValidationError("--memory must be between 16 and 1048576 MB (got \(memory))") }
+        if memory < 32 || memory > 1 << 20 { throw ValidationError("--memory must be between 32 and 1048576 MB (got \(memory))") }
     }
 
     func run() throws {

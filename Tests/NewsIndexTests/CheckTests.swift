@@ -296,7 +296,7 @@ struct CheckTests {
             for doc in 0..<fx.documentCount {
                 var fields = try reader.storedDocument(doc)
                 if doc == 7 { fields[.id] = "z7" }
-                w.add(fields.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.value) })
+                try w.add(fields.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.value) })
             }
             b = w.finish()
         }

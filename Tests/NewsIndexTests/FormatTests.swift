@@ -205,7 +205,7 @@ struct FormatTests {
         var w = StoredFieldsWriter(segmentID: 9)
         let n = 300
         for i in 0..<n {
-            w.add([(.id, "doc-\(i)"), (.title, "Title \(i) — ünïcödé"), (.body, String(repeating: "word\(i) ", count: i % 50 + 1))])
+            try w.add([(.id, "doc-\(i)"), (.title, "Title \(i) — ünïcödé"), (.body, String(repeating: "word\(i) ", count: i % 50 + 1))])
         }
         let bytes = w.finish()
         try bytes.withUnsafeBytes { raw in

@@ -25,12 +25,13 @@ private func ingest(_ dir: String, pageThreads: Int) throws -> (articles: [Strin
     var run = try IngestRun(paths: [dir], indexPath: "unused", strict: false)
     run.pageThreads = pageThreads
     var articles: [String] = []
-    var seen: Set<String> = []
+    var seen: [String: Int] = [:]   // id → its document's number among those indexed
     var events: [String] = []
     try run.run({ article, bytes in
-        guard seen.insert(article.id).inserted else {
-            throw IngestRun.Rejected(reason: .repeatedID, detail: "repeated")
+        if let first = seen[article.id] {
+            throw IngestRun.Rejected(reason: .repeatedID, detail: "repeated", firstUse: first)
         }
+        seen[article.id] = articles.count
         articles.append("\(article.id)|\(article.title)|\(article.source ?? "-")|\(bytes)|\(article.body)")
     }, onEvent: { event in
         switch event {

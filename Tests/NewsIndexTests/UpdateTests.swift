@@ -236,7 +236,7 @@ func topScores(_ index: IndexReader, _ queries: [String]) throws -> [String: [Fl
         defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: fresh) }
         // A tiny memory budget makes many small segments.
         var options = IndexWriter.Options()
-        options.memoryBudget = 48 << 10
+        options.memoryBudget = 24 << 10
         options.mergesSegments = false
         let w0 = try IndexWriter(path: dir, options: options)
         for a in all[0..<300] { try w0.add(a) }

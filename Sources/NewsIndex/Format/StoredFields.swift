@@ -29,26 +29,31 @@ struct StoredFieldsWriter {
         FileEnvelope.writeHeader(&out, type: .storedFields, segmentID: segmentID)
     }
 
-    mutating func add(_ fields: [(StoredField, String)]) {
+    /// The memory of the compressed chunks not yet drained, the open chunk and the chunk index.
+    var memoryBytes: Int { out.bytes.capacity + chunk.bytes.capacity + index.capacity * 24 }
+
+    /// Adds one document's fields; with a sink, may write what has gathered (and throw its error).
+    mutating func add(_ fields: [(StoredField, String)]) throws {
         chunk.writeVInt(fields.count)
         for (f, v) in fields {
             chunk.write(f.rawValue)
             chunk.writeString(v)
         }
-        addedRecord()
+        try addedRecord()
     }
 
     /// Adds one document's record as stored (`FieldCount`, then the fields), copied from a source.
-    mutating func add(record: UnsafeRawBufferPointer) {
+    mutating func add(record: UnsafeRawBufferPointer) throws {
         chunk.write(bytes: record)
-        addedRecord()
+        try addedRecord()
     }
 
-    private mutating func addedRecord() {
+    private mutating func addedRecord() throws {
         docsInChunk += 1
         docCount += 1
         if chunk.count >= FormatConstants.storedChunkBytes || docsInChunk >= FormatConstants.storedChunkMaxDocs {
             flushChunk()
+            try spill()
         }
     }
 
@@ -330,7 +335,7 @@ extension StoredFieldsReader {
                     let start = r.offset
                     try StoredRecord.read(&r, strict: false) { _ in }
                     guard doc < next else { throw NewsIndexError.corrupt(file, "chunk \(c) of the stored fields holds more documents than its place") }
-                    if !deleted(doc) { writer.add(record: UnsafeRawBufferPointer(rebasing: buf[start..<r.offset])) }
+                    if !deleted(doc) { try writer.add(record: UnsafeRawBufferPointer(rebasing: buf[start..<r.offset])) }
                     doc += 1
                 }
             } }

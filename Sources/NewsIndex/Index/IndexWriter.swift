@@ -52,11 +52,12 @@ public final class IndexWriter {
     let workers = DispatchGroup()
     let slots: DispatchSemaphore
     /// Text read but not yet inverted: reading runs at most one segment's text ahead of inversion,
-    /// enough to keep every thread busy with a segment of its own.
+    /// enough to keep every thread busy with a segment of its own (a segment takes consecutive
+    /// articles, so the next one starts only once this one's share is read).
     let unread: ByteGate
-    /// The ids added so far, as bytes: the index compares ids byte for byte (two spellings of
-    /// "café" are two ids), where Swift's `String` equality would make them one.
-    var ids = ByteKeyTable()
+    /// The ids added so far, by the fingerprint of their bytes: the index compares ids byte for
+    /// byte (two spellings of "café" are two ids), where Swift's `String` equality would make them one.
+    var ids = IDFingerprints()
     /// Segment ids and the generation: random, or seeded for reproducible builds.
     let entropy: WriterEntropy
     let generation: UInt64
@@ -73,10 +74,9 @@ public final class IndexWriter {
     /// thread of their own while articles are added.
     let background = BackgroundMerges()
 
-    /// Text bytes a segment takes at most: a segment in flight holds its inversion and its
-    /// compressed stored articles, together about 1.5 times its text, so the segments being built
-    /// stay within the budget; and never more than 1.5 GiB, which keeps a segment's in-memory
-    /// postings far below the 4 GiB its buffer can address.
+    /// Text bytes a segment takes at most, a backstop behind ``segmentMemory`` (which counts what
+    /// its builder holds): its thread's share of the budget, and never more than 1.5 GiB, which
+    /// keeps a segment's in-memory postings far below the 4 GiB its buffer can address.
     let textLimit: Int
     /// With the input's size known: the input bytes of each segment, equal shares per thread.
     let inputShare: Int?
@@ -158,7 +158,7 @@ public final class IndexWriter {
         precondition(!committed, "IndexWriter used after commit")
         if article.id.isEmpty { throw NewsIndexError(.badInput, "the document has an empty id") }
         var id = article.id
-        guard id.withUTF8({ ids.insert(tag: 0, $0).isNew }) else {
+        guard id.withUTF8({ ids.insert($0, document: documentCount) }) == nil else {
             throw NewsIndexError(.badInput, "id \"\(article.id)\" was already used by an earlier document; ids must be unique")
         }
         if documentCount == 0, let base { startBackgroundMerges(base) }
@@ -170,6 +170,14 @@ public final class IndexWriter {
         if batchBytes >= min(portionBytes, textLimit) || inputShare.map({ (open?.input ?? 0) + batchInput >= $0 }) == true {
             try feed()
         }
+    }
+
+    /// The number of the article added with this id (0 for the first article added, and so on),
+    /// or nil when none was: where ``add(_:inputBytes:)`` refusing a repeated id can say which
+    /// article used it first.
+    public func documentNumber(ofID id: String) -> Int? {
+        var id = id
+        return id.withUTF8 { ids.document(of: $0) }
     }
 
     /// Deletes the article with this id from the index (in append mode), at commit.
@@ -222,6 +230,7 @@ public final class IndexWriter {
         shareTail()
         workers.wait()
         try rethrowFailure()
+        FreeMemory.giveBack()   // the builders' memory, before the merges
         // Segments in input order, so document numbers follow the input.
         let added = shared.withLock { $0.finished }.sorted { $0.order < $1.order }.map(\.segment)
         var segments = added

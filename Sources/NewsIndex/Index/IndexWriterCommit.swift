@@ -15,15 +15,14 @@ extension IndexWriter {
         guard !ranges.isEmpty, options.mergesSegments else { return }
         workers.enter()
         let name = "g\(String(generation, radix: 36))_m"
-        DispatchQueue.global().async { [directory, analyzer, recognizer, workers, shared, background, entropy] in
+        DispatchQueue.global().async { [directory, workers, shared, background, entropy] in
             defer { workers.leave() }
             do {
                 for (k, range) in ranges.enumerated() {
                     if background.cancelled { return }
                     let sources = try base.segments[range].map { try WorkingSegment(entry: $0.entry, reader: $0) }
                     let (entry, paths) = try SegmentMerger.merge(sources, directory: directory, name: name + "\(k)",
-                                                                 segmentID: entropy.segmentID(name: name + "\(k)"),
-                                                                 analyzer: analyzer, recognizer: recognizer) {
+                                                                 segmentID: entropy.segmentID(name: name + "\(k)")) {
                         // A writer dropped without commit stops its merge at once.
                         if background.cancelled { throw CancellationError() }
                     }
@@ -43,13 +42,13 @@ extension IndexWriter {
     /// how many segments were merged away. Writes the deletion files and merged segments.
     func changeSegments(_ base: IndexReader, added: [Manifest.Segment]) throws -> ([Manifest.Segment], Int, Int) {
         var work = try base.segments.map { try WorkingSegment(entry: $0.entry, reader: $0) }
-        try markDeletions(in: work)
+        let addedWork = try added.map { entry in
+            try WorkingSegment(entry: entry, reader: try SegmentReader(directory: directory, entry: entry, docBase: 0, verify: false))
+        }
+        try markDeletions(in: work, replacedBy: addedWork)
         let deleted = work.reduce(0) { $0 + $1.newlyDeleted.count }
         var mergedAway = try takeBackgroundMerges(into: &work)
-        for entry in added {
-            let reader = try SegmentReader(directory: directory, entry: entry, docBase: 0, verify: false)
-            work.append(try WorkingSegment(entry: entry, reader: reader))
-        }
+        work += addedWork
         mergedAway += try runMerges(&work)
         return (try writeDeletions(work), deleted, mergedAway)
     }
@@ -73,13 +72,23 @@ extension IndexWriter {
     }
 
     /// Marks the replaced articles (ids added again) and the deleted ones in the base's segments.
-    private func markDeletions(in work: [WorkingSegment]) throws {
-        let replaced = (0..<ids.count).map { k in ids.withKey(k) { String(decoding: $0.dropFirst(), as: UTF8.self) } }
-        for id in replaced + deleteIDs {
+    /// The ids added are read back from the id field of the segments written (`added`), a term
+    /// at a time: the writer keeps only their fingerprints.
+    private func markDeletions(in work: [WorkingSegment], replacedBy added: [WorkingSegment]) throws {
+        func delete(_ id: String) throws {
             for w in work {
                 if let d = try w.reader.liveDocument(id: id) { w.delete(d) }
             }
         }
+        let tag = IndexedField.id.rawValue
+        for a in added {
+            try a.reader.scanTerms(from: [tag]) { key, _ in
+                guard key.first == tag else { return false }
+                try delete(String(decoding: key.dropFirst(), as: UTF8.self))
+                return true
+            }
+        }
+        for id in deleteIDs { try delete(id) }
         for (segment, documents) in deleteDocuments {
             for d in documents { work[segment].delete(Int(d)) }
         }
@@ -154,14 +163,13 @@ extension IndexWriter {
             defer { segmentsOpened += 1 }
             return "g\(String(generation, radix: 36))_\(segmentsOpened)"
         }
-        let run: @Sendable (Int) -> Void = { [directory, analyzer, recognizer, entropy, work] (k: Int) in
+        let run: @Sendable (Int) -> Void = { [directory, entropy, work] (k: Int) in
             let sources = Array(work[ranges[k]])
             let r: MergeResult
             if sources.allSatisfy({ $0.live == 0 }) {
                 r = .success((Manifest.Segment(name: "", id: 0, docCount: 0), []))
             } else {
-                r = Result { try SegmentMerger.merge(sources, directory: directory, name: names[k], segmentID: entropy.segmentID(name: names[k]),
-                                                     analyzer: analyzer, recognizer: recognizer) }
+                r = Result { try SegmentMerger.merge(sources, directory: directory, name: names[k], segmentID: entropy.segmentID(name: names[k])) }
             }
             results.withLock { $0[k] = r }
         }
@@ -175,8 +183,7 @@ extension IndexWriter {
             let sources = Array(work[ranges[k]])
             guard !sources.allSatisfy({ $0.live == 0 }) else { run(k); continue }
             let r = Result {
-                try SegmentMerger.merge(sources, directory: directory, name: names[k], segmentID: entropy.segmentID(name: names[k]),
-                                        analyzer: analyzer, recognizer: recognizer) {
+                try SegmentMerger.merge(sources, directory: directory, name: names[k], segmentID: entropy.segmentID(name: names[k])) {
                     done += 1
                     if done % 1000 == 0 { self.options.mergeProgress?(done, total) }
                 }
@@ -193,7 +200,7 @@ extension IndexWriter {
         var out: [Manifest.Segment] = []
         for w in work {
             guard w.live > 0 else { continue }
-            try w.applyDeletions(analyzer: analyzer, recognizer: recognizer)
+            try w.applyDeletions()
             if let d = w.deleted, d.count != w.entry.deletedCount {
                 w.entry.deletedCount = d.count
                 w.entry.deletesGeneration = generation

@@ -137,14 +137,12 @@ final class WorkingSegment: @unchecked Sendable {
     }
 
     /// Folds the new deletions into ``deleted``, with the statistics of the deleted documents
-    /// (found by indexing them again, as they were indexed), ready to be written.
-    func applyDeletions(analyzer: Analyzer, recognizer: Recognizer) throws {
+    /// (read from the segment's postings, ``SegmentReader/statistics(of:)``), ready to be written.
+    func applyDeletions() throws {
         guard !newlyDeleted.isEmpty else { return }
         let docs = newlyDeleted.sorted()
-        let builder = SegmentBuilder(segmentID: 0, analyzer: analyzer, recognizer: recognizer)
-        for d in docs { builder.add(try reader.article(d)) }
         var d = deleted ?? DeletedDocs(docCount: entry.docCount)
-        d.add(docs, stats: builder.statistics())
+        d.add(docs, stats: try reader.statistics(of: docs))
         deleted = d
         newlyDeleted = []
     }

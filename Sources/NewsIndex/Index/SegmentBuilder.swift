@@ -14,6 +14,10 @@ final class SegmentBuilder {
     private var lengths: [[UInt32]] = Array(repeating: [], count: IndexedField.allCases.count)
     private var dates: [Int64] = []
     private var stored: StoredFieldsWriter
+    /// The segment's files when its stored articles go to disk as they come (``streamStoredFields(directory:name:)``).
+    private var files: SegmentFiles?
+    /// The first error writing them; ``flush(directory:name:)`` throws it.
+    private var storedFailure: Error?
     private var text: [UInt8] = []
     let segmentID: UInt64
     let analyzer: Analyzer
@@ -27,6 +31,23 @@ final class SegmentBuilder {
     }
 
     deinit { inverter.deallocate() }
+
+    /// Writes the stored articles to the segment's stored-fields file as they are compressed,
+    /// instead of holding them until ``flush(directory:name:)`` (which must name the same file).
+    /// Called before the first ``add(_:)``; the file goes again if the segment is never written.
+    func streamStoredFields(directory: String, name: String) throws {
+        precondition(docCount == 0 && files == nil, "stored fields streamed from the first article only")
+        let files = SegmentFiles(directory: directory, name: name)
+        stored = StoredFieldsWriter(segmentID: segmentID, sink: try files.sink(.storedFields))
+        self.files = files
+    }
+
+    /// The memory the builder holds, with what writing it out adds (the term order, 24 bytes a
+    /// term): what ``IndexWriter`` counts against ``IndexWriter/Options/memoryBudget``.
+    var memoryBytes: Int {
+        inverter.memoryBytes + stored.memoryBytes + lengths.reduce(0) { $0 + $1.capacity * 4 }
+            + dates.capacity * 8 + text.capacity + 24 * inverter.termCount
+    }
 
     func add(_ article: Article) {
         let doc = Int32(docCount)
@@ -84,7 +105,7 @@ final class SegmentBuilder {
                 .map { "\(names[$0.key].name)\t\($0.value)" }
             fields.append((.entities, lines.joined(separator: "\n")))
         }
-        stored.add(fields)
+        do { try stored.add(fields) } catch { if storedFailure == nil { storedFailure = error } }
         docCount += 1
     }
 
@@ -150,6 +171,7 @@ final class SegmentBuilder {
 
     /// Writes the segment's files into `directory` under `name` and returns their paths.
     func flush(directory: String, name: String) throws -> [String] {
+        if let storedFailure { throw storedFailure }
         // Norms and field statistics.
         var normBytes: [IndexedField: [UInt8]] = [:]
         var fieldStats: [(IndexedField, FieldStats, [UInt8])] = []
@@ -167,7 +189,7 @@ final class SegmentBuilder {
         let fieldNorms = IndexedField.allCases.map { normBytes[$0]! }
 
         // The postings and the dictionary go to disk as they are written, not assembled in memory.
-        let files = SegmentFiles(directory: directory, name: name)
+        let files = self.files ?? SegmentFiles(directory: directory, name: name)
         var dict = TermDictionaryWriter(segmentID: segmentID, sink: try files.sink(.termDictionary))
         var postings = PostingsWriter(segmentID: segmentID, sinks: (doc: try files.sink(.postings), pos: try files.sink(.positions)))
         var docs: [UInt32] = [], freqs: [UInt32] = []
@@ -206,7 +228,7 @@ final class SegmentBuilder {
         try dict.finish(toSink: ())
 
         try files.write(.norms, NormsFormat.write(segmentID: segmentID, docCount: docCount, fields: fieldStats))
-        try files.write(.storedFields, stored.finish())
+        if self.files != nil { try stored.finish(toSink: ()) } else { try files.write(.storedFields, stored.finish()) }
         try files.write(.dates, DatesFormat.write(segmentID: segmentID, dates: dates))
         return files.keep()
     }
@@ -284,6 +306,12 @@ struct Inverter {
 
     /// The number of terms.
     var termCount: Int { table.count }
+
+    /// The memory of the terms, their states and their streams (the pool's bytes in use: the
+    /// pages past them are not touched yet).
+    var memoryBytes: Int {
+        table.memoryBytes + pool.count + table.count * MemoryLayout<TermState>.stride + starts.capacity * 4
+    }
 
     /// Term `id`'s state.
     func state(_ id: Int) -> TermState { states[id] }

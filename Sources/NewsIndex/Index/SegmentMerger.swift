@@ -13,7 +13,7 @@ enum SegmentMerger {
     /// the (non-zero) id `segmentID`; calls `onDocument` once per document written (for progress
     /// and cancellation). Returns the segment's manifest entry and the paths of its files.
     static func merge(_ sources: [WorkingSegment], directory: String, name: String, segmentID: UInt64,
-                      analyzer: Analyzer, recognizer: Recognizer, onDocument: () throws -> Void = {}) throws -> (Manifest.Segment, [String]) {
+                      onDocument: () throws -> Void = {}) throws -> (Manifest.Segment, [String]) {
         // A merge reads every byte of its sources anyway: this is where their checksums are checked.
         for s in sources { try s.reader.verifyChecksums() }
         let numbering = Renumbering(sources)
@@ -29,7 +29,7 @@ enum SegmentMerger {
                 try onDocument()
             }
         }
-        let fields = try fieldNorms(sources, numbering, analyzer: analyzer, recognizer: recognizer)
+        let fields = try fieldNorms(sources, numbering)
         var stored = StoredFieldsWriter(segmentID: segmentID, sink: try files.sink(.storedFields))
         for (k, s) in sources.enumerated() {
             try s.reader.copyStoredFields(into: &stored) { numbering.isDeleted(k, $0) }
@@ -45,15 +45,12 @@ enum SegmentMerger {
     }
 
     /// The norms of the live documents and the field statistics, per field.
-    private static func fieldNorms(_ sources: [WorkingSegment], _ numbering: Renumbering,
-                                   analyzer: Analyzer, recognizer: Recognizer) throws -> [(IndexedField, FieldStats, [UInt8])] {
+    private static func fieldNorms(_ sources: [WorkingSegment], _ numbering: Renumbering) throws -> [(IndexedField, FieldStats, [UInt8])] {
         // The documents this commit deletes are not yet in the sources' deletion files: their
-        // share of the statistics is found by indexing them again, as they were indexed.
+        // share of the statistics is read from the source's postings.
         let pending: [DocumentStatistics?] = try sources.map { s in
             guard !s.newlyDeleted.isEmpty else { return nil }
-            let builder = SegmentBuilder(segmentID: 0, analyzer: analyzer, recognizer: recognizer)
-            for d in s.newlyDeleted.sorted() { builder.add(try s.reader.article(d)) }
-            return builder.statistics()
+            return try s.reader.statistics(of: s.newlyDeleted.sorted(), terms: false)
         }
         return IndexedField.allCases.map { field in
             var norms: [UInt8] = []
@@ -177,7 +174,7 @@ extension SegmentMerger {
         try Damage.surfacing {
             for (h, (k, info)) in holders.enumerated() {
                 let reader = sources[k].reader
-                let (docFile, posFile) = reader.postingsFiles
+                let (docFile, _) = reader.postingsFiles
                 let limit = docFile.bytes.count - FormatConstants.footerSize
                 var r = ByteReader(docFile.bytes, file: docFile.path, from: info.docOffset, to: limit)
                 // The first entry, renumbered: its delta was from 0 in the source.

@@ -210,6 +210,49 @@ final class SegmentReader {
     }
 
     /// The local number of the live document with this id, if any.
+    /// What the documents `docs` (sorted, distinct) contribute to the segment's statistics, read
+    /// from its postings, a term at a time: each term's number of them, and per field the number
+    /// of them that have it and the sum of their lengths. A length is the sum of the frequencies
+    /// of the field's terms but the entity terms of title and body (U+0001 first), which the
+    /// builder adds beside the words without counting them (``SegmentBuilder/add(_:)``). With
+    /// `terms` false, the terms are left out (the field statistics are all a merge needs).
+    func statistics(of docs: [Int], terms wanted: Bool = true) throws -> DocumentStatistics {
+        // Each document's slot among `docs`, -1 for the others.
+        var slot = [Int32](repeating: -1, count: docCount)
+        for (k, d) in docs.enumerated() { slot[d] = Int32(k) }
+        let fieldCount = IndexedField.allCases.count
+        var lengths = [UInt64](repeating: 0, count: docs.count * fieldCount)
+        var terms: [(key: [UInt8], docFreq: Int)] = []
+        let entityFields: Set<UInt8> = [IndexedField.title.rawValue, IndexedField.body.rawValue]
+        try scanTerms(from: []) { key, info in
+            guard let field = key.first, Int(field) < fieldCount else { return true }
+            let counts = !(entityFields.contains(field) && key.count > 1 && key[1] == 0x01)
+            let cursor = try postings(info)
+            var n = 0
+            var d = try cursor.advance()
+            while d != PostingsCursor.noMoreDocs {
+                let k = Int(slot[Int(d)])
+                if k >= 0 {
+                    n += 1
+                    if counts { lengths[k * fieldCount + Int(field)] += UInt64(cursor.freq) }
+                }
+                d = try cursor.advance()
+            }
+            if n > 0 && wanted { terms.append((key, n)) }
+            return true
+        }
+        var fields: [FieldStats] = []
+        for f in 0..<fieldCount {
+            var with = 0, sum = 0
+            for k in 0..<docs.count where lengths[k * fieldCount + f] > 0 {
+                with += 1
+                sum += Int(lengths[k * fieldCount + f])
+            }
+            fields.append(FieldStats(docCount: with, sumTotalTermFreq: sum))
+        }
+        return DocumentStatistics(fields: fields, terms: terms)
+    }
+
     func liveDocument(id: String) throws -> Int? {
         guard let info = try termInfo(.id, id) else { return nil }
         let cursor = try postings(info)
