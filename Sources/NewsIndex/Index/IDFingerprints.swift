@@ -28,12 +28,8 @@ struct IDFingerprints {
     mutating func insert(_ id: UnsafeBufferPointer<UInt8>, document: Int) -> Int? {
         if 4 * (count + 1) > 3 * slots.count { grow() }
         let (high, low) = IDFingerprints.fingerprint(id)
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: high) & mask
-        while slots[i].high != 0 {
-            if slots[i].high == high && slots[i].low == low { return Int(slots[i].document) }
-            i = (i + 1) & mask
-        }
+        let (i, found) = probe(high, low)
+        if found != nil { return found }
         slots[i] = Slot(high: high, low: low, document: UInt32(truncatingIfNeeded: document))
         count += 1
         return nil
@@ -42,13 +38,19 @@ struct IDFingerprints {
     /// The number of the document that brought `id`, if one did.
     func document(of id: UnsafeBufferPointer<UInt8>) -> Int? {
         let (high, low) = IDFingerprints.fingerprint(id)
+        return probe(high, low).document
+    }
+
+    /// The slot of a fingerprint (where it is, or the empty one where it would go) and, when it
+    /// is there, its document.
+    private func probe(_ high: UInt64, _ low: UInt32) -> (slot: Int, document: Int?) {
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: high) & mask
         while slots[i].high != 0 {
-            if slots[i].high == high && slots[i].low == low { return Int(slots[i].document) }
+            if slots[i].high == high && slots[i].low == low { return (i, Int(slots[i].document)) }
             i = (i + 1) & mask
         }
-        return nil
+        return (i, nil)
     }
 
     private mutating func grow() {
