@@ -59,6 +59,21 @@ package struct ByteKeyTable {
         return h
     }
 
+    /// Bytes `i..<n` (at most eight) of `base` as a little-endian word, zero-padded: the last,
+    /// short word of a key that is hashed eight bytes at a time.
+    @inline(__always)
+    @inlinable package static func tailWord(_ base: UnsafePointer<UInt8>, from i: Int, to n: Int) -> UInt64 {
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        var i = i
+        while i < n {
+            tail |= UInt64(base[i]) << shift
+            shift += 8
+            i += 1
+        }
+        return tail
+    }
+
     /// A 64-bit hash of the key's head word and its remaining bytes (multiply-xorshift).
     @inline(__always)
     @inlinable static func hash(head: UInt64, _ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -73,14 +88,7 @@ package struct ByteKeyTable {
                 h ^= h >> 32
                 i += 8
             }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(base[i]) << shift
-                shift += 8
-                i += 1
-            }
-            h = (h ^ tail ^ UInt64(n)) &* 0xC4CE_B9FE_1A85_EC53
+            h = (h ^ ByteKeyTable.tailWord(base, from: i, to: n) ^ UInt64(n)) &* 0xC4CE_B9FE_1A85_EC53
         }
         h ^= h >> 29
         h = h &* 0x94D0_49BB_1331_11EB

@@ -1,3 +1,5 @@
+import NewsIndexCore
+
 /// The ids a writer was given, as 96-bit fingerprints of their bytes, each with the number of the
 /// document that brought it: the duplicate check of a run without keeping its ids.
 ///
@@ -79,13 +81,7 @@ struct IDFingerprints {
                 b = mix(b ^ (w &* 0x9FB2_1C65_1E98_DF25), 0x94D0_49BB_1331_11EB)
                 i += 8
             }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(base[i]) << shift
-                shift += 8
-                i += 1
-            }
+            let tail = ByteKeyTable.tailWord(base, from: i, to: n)
             a = mix(a ^ tail, 0xFF51_AFD7_ED55_8CCD)
             b = mix(b ^ (tail &+ 0x2545_F491_4F6C_DD1D), 0xC4CE_B9FE_1A85_EC53)
         }

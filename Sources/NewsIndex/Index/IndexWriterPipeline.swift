@@ -11,9 +11,9 @@ extension IndexWriter {
 
     /// The memory each segment being built may hold: the budget, less the ids' fingerprints,
     /// shared among the threads; never less than a quarter of a share, so a run of very many
-    /// documents goes on in smaller segments. Text read but not inverted yet counts at the
-    /// builder's rate (``OpenSegment/expectedMemory()``): it costs its bytes while it waits and
-    /// about one and a half times as much once inverted.
+    /// documents goes on in smaller segments. Articles read but not inverted yet count at what
+    /// they will cost once inverted (``OpenSegment/expectedMemory()``), more than the bytes they
+    /// take while they wait.
     var segmentMemory: Int {
         let threads = max(1, options.threads)
         return max(options.memoryBudget / (4 * threads), (options.memoryBudget - ids.bytes) / threads)
@@ -41,9 +41,6 @@ extension IndexWriter {
         let segment: OpenSegment
         if let open { segment = open } else {
             slots.wait()
-            // A segment was written and its builder freed on its thread: give that memory back
-            // before this one grows (see `FreeMemory`).
-            if segmentsOpened >= max(1, options.threads) { FreeMemory.giveBack() }
             workers.enter()
             let index = segmentsOpened
             segmentsOpened += 1
