@@ -7,6 +7,7 @@ import PackageDescription
 //   NewsIndexCore ─┬─> NewsIndexAnalysis ─┐
 //                  ├─> NewsIndexQuery ────┴─> NewsIndex (engine) ──> NewsIndexIngest ──> newsindex (CLI)
 //                  └───────────────────────────> NewsIndex
+//   NewsIndex, NewsIndexIngest, NewsIndexJSON, Hummingbird ──> NewsIndexServer ──> newsindex
 let package = Package(
     name: "newsindex",
     products: [
@@ -20,6 +21,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The HTTP server (`newsindex serve`) only: the library products do not depend on it.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),   // Hummingbird's own; the server's search threads
     ],
     targets: [
         // System zlib (Debian: zlib1g-dev), wrapped in a tiny shim header.
@@ -90,6 +94,26 @@ let package = Package(
             dependencies: ["NewsIndex", "NewsIndexIngest", "NewsIndexHTML"],
             path: "Sources/NewsIndexJSON"
         ),
+        // `newsindex serve`: the JSON API, the search page and the OpenAPI document, on Hummingbird.
+        .target(
+            name: "NewsIndexServer",
+            dependencies: [
+                "NewsIndex",
+                "NewsIndexIngest",
+                "NewsIndexJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Sources/NewsIndexServer",
+            // The page and the API's description, compiled into the binary (it works offline).
+            resources: [
+                .embedInCode("Page/index.html"),
+                .embedInCode("Page/page.css"),
+                .embedInCode("Page/page.js"),
+                .embedInCode("openapi.json"),
+            ]
+        ),
         .executableTarget(
             name: "newsindex",
             dependencies: [
@@ -97,6 +121,7 @@ let package = Package(
                 "NewsIndexIngest",
                 "NewsIndexHTML",
                 "NewsIndexJSON",
+                "NewsIndexServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsindex"
@@ -122,6 +147,14 @@ let package = Package(
             name: "NewsIndexTestSupport",
             dependencies: ["NewsIndex", "NewsIndexIngest"],
             path: "Tests/NewsIndexTestSupport"
+        ),
+        .testTarget(
+            name: "NewsIndexServerTests",
+            dependencies: [
+                "NewsIndexServer", "NewsIndex", "NewsIndexJSON", "NewsIndexTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/NewsIndexServerTests"
         ),
         .testTarget(
             name: "NewsIndexTests",

@@ -30,6 +30,8 @@ public struct NewsIndexError: Error, CustomStringConvertible, Sendable, Equatabl
         case indexLocked
         /// An operating-system call failed (disk full, permission denied, …).
         case io
+        /// A search ran past its deadline (`SearchOptions.deadline`) and was stopped.
+        case timedOut
     }
 
     /// What the user can do about an error, for a front end to word in its own terms (the CLI

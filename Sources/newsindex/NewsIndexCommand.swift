@@ -2,7 +2,7 @@ import ArgumentParser
 import NewsIndex
 
 @main
-struct NewsIndexCommand: ParsableCommand {
+struct NewsIndexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsindex",
         abstract: "Build and search a full-text index of news articles.",
@@ -17,6 +17,7 @@ struct NewsIndexCommand: ParsableCommand {
           newsindex entities --with cctv
           newsindex show 004_2ca4c52b2190831a
           newsindex check --index ./newsindex
+          newsindex serve --index ./newsindex --port 8080
 
         The index location defaults to ./newsindex; the NEWSINDEX_INDEX environment variable \
         or --index overrides it.
@@ -30,11 +31,12 @@ struct NewsIndexCommand: ParsableCommand {
           66  not found: an input path, an empty folder, or no index at --index
           74  the index is damaged or of an unknown format version, or an I/O error;
               for check: problems were found (each is listed on stdout)
+          69  serve: cannot listen (the port is in use, the host unknown)
           75  the index is locked by another newsindex process; try again later
         """,
         version: NewsIndexVersion.string,
         subcommands: [BuildCommand.self, AddCommand.self, DeleteCommand.self, MergeCommand.self, SearchCommand.self, ShowCommand.self, ExtractCommand.self,
-                      EntitiesCommand.self, CheckCommand.self, BenchCommand.self]
+                      EntitiesCommand.self, CheckCommand.self, ServeCommand.self, BenchCommand.self]
     )
 }
 
@@ -64,7 +66,7 @@ func fail(_ error: Error) -> ExitCode {
     case .badInput: return ExitCode(65)
     case .inputNotFound, .indexNotFound: return ExitCode(66)
     case .corruptIndex, .incompatibleIndex, .io: return ExitCode(74)
-    case .indexLocked: return ExitCode(75)
+    case .indexLocked, .timedOut: return ExitCode(75)
     }
 }
 

@@ -25,6 +25,13 @@ public final class IndexReader: @unchecked Sendable {
     public let analyzer: Analyzer
     /// Number of documents in the index (not counting deleted ones).
     public let documentCount: Int
+    /// The generation of the commit this reader holds: it grows with every commit, and holds
+    /// the time of the commit and random bits, so it names one commit even across rebuilds.
+    public var commit: UInt64 { manifest.generation }
+    /// Number of segments in the commit.
+    public var segmentCount: Int { segments.count }
+    /// Total size of the files in the index directory, read from the file system when asked.
+    public var diskBytes: Int { IndexWriter.indexBytes(in: path) }
     /// One more than the largest internal document number (deleted documents included).
     let maxDocument: Int
 

@@ -65,7 +65,10 @@ extension IndexWriter {
     }
 
     /// Total size of the index's files (the lock aside).
-    func indexBytes() -> Int {
+    func indexBytes() -> Int { IndexWriter.indexBytes(in: directory) }
+
+    /// Total size of the files in the index directory `directory` (the lock aside).
+    static func indexBytes(in directory: String) -> Int {
         var bytes = 0
         for name in (try? FileIO.listDirectory(directory)) ?? [] where name != FormatConstants.lockName {
             var st = stat()

@@ -71,6 +71,7 @@ public final class Archive: Sendable {
         var plans: [Plan?] = []
         var totalHits = 0, exact = true
         var entities: [String: EntityCount] = [:], sources: [String: Int] = [:]
+        var dates: DateHistogram? = options.dateFacets ? DateHistogram(days: []) : nil
         for (i, index) in indexes.enumerated() {
             let cache = QueryTerms(segmentCount: index.segments.count)
             let plan = try index.plan(query, options: scoring, cache: cache)
@@ -80,7 +81,7 @@ public final class Archive: Sendable {
             }
             plans.append(plan)
             let competing = options.order == .score ? ranked.map(\.entry.score) : []
-            let found = try index.collect(plan, options: scoring, capacity: wanted, competing: competing, cache: cache)
+            let found = try index.collect(plan, options: scoring, capacity: wanted, competing: competing, indexNumber: i, cache: cache)
             totalHits += found.totalHits
             exact = exact && found.totalHitsIsExact
             for e in found.entities {
@@ -88,6 +89,7 @@ public final class Archive: Sendable {
                 entities[e.name]!.mentions += e.mentions
             }
             for s in found.sources { sources[s.name, default: 0] += s.documents }
+            if let d = found.dates { dates = dates?.adding(d) ?? d }
             ranked = Archive.merge(ranked, found.entries.map { ($0, i) }, byDate: options.order == .date, keep: wanted)
         }
 
@@ -102,6 +104,7 @@ public final class Archive: Sendable {
         }
         var results = SearchResults(totalHits: totalHits, hits: hits)
         results.totalHitsIsExact = exact
+        results.dates = dates
         results.entities = entities.values.sorted {
             ($0.documents, $0.mentions) != ($1.documents, $1.mentions)
                 ? ($0.documents, $0.mentions) > ($1.documents, $1.mentions) : $0.name < $1.name

@@ -44,6 +44,11 @@ struct TopScoreCollector: TopCollector {
     private(set) var top: TopDocs
     private var base: Int32 = 0
     init(capacity: Int) { top = TopDocs(capacity: capacity) }
+    /// Only hits that rank below this one are kept (``SearchOptions/after``); set after ``compete(with:)``.
+    var after: TopDocs.Entry? {
+        get { top.after }
+        set { top.after = newValue }
+    }
     /// Takes in the scores of hits found before, elsewhere: placeholders that rank above any
     /// document of this index with the same score (ties go to what was searched first), so that
     /// a document enters only by beating them and pruning starts at the best of them.
@@ -67,6 +72,11 @@ struct TopDateCollector: TopCollector {
     private var segment: SegmentReader?
     private var base: Int32 = 0
     init(capacity: Int) { top = TopDocs(capacity: capacity, byDate: true) }
+    /// Only hits that rank below this one are kept (``SearchOptions/after``).
+    var after: TopDocs.Entry? {
+        get { top.after }
+        set { top.after = newValue }
+    }
     var needsScores: Bool { top.capacity > 0 }
     mutating func begin(_ seg: SegmentReader) throws {
         segment = seg
@@ -82,21 +92,36 @@ struct TopDateCollector: TopCollector {
     func sorted() -> [TopDocs.Entry] { top.sorted() }
 }
 
-/// Counts the entities mentioned in the matching documents (documents and mentions per entity
-/// term) and, when asked, their sources (documents per source): the facets of a search.
-struct EntityFacetCollector: Collector {
+/// Counts, over the matching documents, the entities they mention (documents and mentions per
+/// entity term), their sources (documents per source) and their days of publication, as asked:
+/// the facets of a search.
+struct FacetCollector: Collector {
     /// What to count.
-    let entities: Bool, sources: Bool
+    let entities: Bool, sources: Bool, dates: Bool
     /// Documents and mentions per entity term.
     private(set) var totals: [String: (documents: Int, mentions: Int)] = [:]
     /// Documents per source, as facets show it.
     private(set) var sourceTotals: [String: Int] = [:]
+    /// Documents per day of publication.
+    private var days: [Int64: Int] = [:]
+    private var undated = 0
+    private let deadline: Deadline
     private var matched: [UInt64] = []
     var needsScores: Bool { false }
+    /// A collector of entity counts, source counts, day counts, or several; nil when none is asked for.
+    init?(entities: Bool, sources: Bool, dates: Bool, deadline: Deadline) {
+        guard entities || sources || dates else { return nil }
+        self.entities = entities
+        self.sources = sources
+        self.dates = dates
+        self.deadline = deadline
+    }
     /// A collector of entity counts, source counts, or both.
     init(entities: Bool = true, sources: Bool = false) {
         self.entities = entities
         self.sources = sources
+        self.dates = false
+        self.deadline = Deadline(nil)
     }
     mutating func begin(_ seg: SegmentReader) throws {
         matched = [UInt64](repeating: 0, count: (seg.docCount + 63) / 64)
@@ -105,15 +130,49 @@ struct EntityFacetCollector: Collector {
         matched[Int(doc) >> 6] |= 1 << UInt64(doc & 63)
     }
     mutating func end(_ seg: SegmentReader) throws {
-        if entities { try IndexReader.countEntities(in: seg, matches: matched, into: &totals) }
+        if entities { try IndexReader.countEntities(in: seg, matches: matched, deadline: deadline, into: &totals) }
         if sources { try IndexReader.countSources(in: seg, matches: matched, into: &sourceTotals) }
+        if dates { countDays(in: seg) }
         matched = []
     }
     /// Counts the entities and sources of every live document of `seg` (no query).
     mutating func countAll(in seg: SegmentReader) throws {
-        if entities { try IndexReader.countEntities(in: seg, matches: nil, into: &totals) }
+        if entities { try IndexReader.countEntities(in: seg, matches: nil, deadline: deadline, into: &totals) }
         if sources { try IndexReader.countSources(in: seg, matches: nil, into: &sourceTotals) }
     }
+    /// The matched documents of `seg` per day (UTC) of publication.
+    private mutating func countDays(in seg: SegmentReader) {
+        for (w, word) in matched.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                let doc = w << 6 | bits.trailingZeroBitCount
+                bits &= bits - 1
+                if let seconds = seg.date(doc) {
+                    days[seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400, default: 0] += 1
+                } else {
+                    undated += 1
+                }
+            }
+        }
+    }
+    /// The day counts so far, when they are asked for.
+    var dateHistogram: DateHistogram? {
+        dates ? DateHistogram(days: days.map { DateHistogram.Day(day: $0.key, count: $0.value) }, undated: undated) : nil
+    }
+}
+
+/// When a search must stop (``SearchOptions/deadline``), checked at its steps.
+struct Deadline {
+    let end: ContinuousClock.Instant?
+    init(_ end: ContinuousClock.Instant?) { self.end = end }
+
+    /// Throws `timedOut` once the deadline has passed.
+    @inline(__always)
+    func check() throws {
+        if let end, ContinuousClock.now >= end { throw Deadline.passed }
+    }
+
+    static let passed = NewsIndexError(.timedOut, "the search took longer than its time limit and was stopped.")
 }
 
 /// The collectors of ``IndexReader/search(_:options:)``: the count, the best hits and, when
@@ -121,11 +180,11 @@ struct EntityFacetCollector: Collector {
 struct SearchCollectors<Top: TopCollector>: Collector {
     var count = CountCollector()
     var top: Top
-    var facets: EntityFacetCollector?
+    var facets: FacetCollector?
 
-    init(top: Top, entityFacets: Bool, sourceFacets: Bool) {
+    init(top: Top, facets: FacetCollector?) {
         self.top = top
-        self.facets = entityFacets || sourceFacets ? EntityFacetCollector(entities: entityFacets, sources: sourceFacets) : nil
+        self.facets = facets
     }
 
     var needsScores: Bool { top.needsScores }
@@ -150,14 +209,19 @@ struct SearchCollectors<Top: TopCollector>: Collector {
 extension IndexReader {
     /// Evaluates `plan` over one segment into `collector`: every live match, in order. Does
     /// nothing (not even begin the segment) when the plan cannot match there.
-    func evaluate<C: Collector>(_ plan: Plan, in seg: SegmentReader, cache: QueryTerms? = nil, into collector: inout C) throws {
+    /// `deadline` is checked every 4,096 matches.
+    func evaluate<C: Collector>(_ plan: Plan, in seg: SegmentReader, cache: QueryTerms? = nil, deadline: Deadline = Deadline(nil),
+                                into collector: inout C) throws {
         guard let scorer = try scorer(plan, in: seg, cache: cache) else { return }
         try collector.begin(seg)
         let scores = collector.needsScores
         var d = try scorer.advance()
+        var steps: UInt32 = 0
         while d != PostingsCursor.noMoreDocs {
             if !seg.isDeleted(d) { collector.collect(doc: d, score: scores ? try scorer.score() : 0) }
             d = try scorer.advance()
+            steps &+= 1
+            if steps & 4095 == 0 { try deadline.check() }
         }
         try collector.end(seg)
     }
@@ -169,6 +233,8 @@ struct TopDocs {
     struct Entry { var score: Float; var date: Int64; var doc: Int32 }
     let capacity: Int
     let byDate: Bool
+    /// When set, only entries that rank below it are kept (deep paging).
+    var after: Entry? = nil
     private var heap: [Entry] = []
 
     init(capacity: Int, byDate: Bool = false) {
@@ -186,6 +252,7 @@ struct TopDocs {
 
     mutating func insert(score: Float, date: Int64 = 0, doc: Int32) {
         let e = Entry(score: score, date: date, doc: doc)
+        if let after, !worse(e, after) { return }
         if heap.count < capacity {
             heap.append(e)
             var i = heap.count - 1

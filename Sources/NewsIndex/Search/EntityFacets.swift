@@ -32,7 +32,7 @@ extension IndexReader {
     /// - Throws: `NewsIndexError.Kind.badQuery` as ``search(_:options:)`` does.
     public func entityCounts(matching query: Query? = nil, options: SearchOptions = SearchOptions()) throws -> [EntityCount] {
         let plan = try query.map { try self.plan($0, options: options) }
-        var facets = EntityFacetCollector()
+        var facets = FacetCollector()
         for seg in segments {
             if let plan {
                 try evaluate(plan, in: seg, into: &facets)
@@ -70,7 +70,7 @@ extension IndexReader {
     }
 
     /// Adds one segment's entity documents and mentions (only documents set in `matches`, when given).
-    static func countEntities(in seg: SegmentReader, matches: [UInt64]?, into totals: inout [String: (documents: Int, mentions: Int)]) throws {
+    static func countEntities(in seg: SegmentReader, matches: [UInt64]?, deadline: Deadline = Deadline(nil), into totals: inout [String: (documents: Int, mentions: Int)]) throws {
         // Entity terms sort first in each text field: the marker byte 0x01 comes before any word.
         var cursors: [String: [PostingsCursor]] = [:]
         for field in [IndexedField.title, .body] {
@@ -82,6 +82,7 @@ extension IndexReader {
             }
         }
         for (term, cs) in cursors {
+            try deadline.check()
             var docs = 0, mentions = 0
             for c in cs { _ = try c.advance() }
             while true {

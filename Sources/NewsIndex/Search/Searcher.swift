@@ -31,6 +31,17 @@ public struct SearchOptions: Sendable {
     public var entityFacets: Bool = false
     /// Whether to count the sources of all matching documents (``SearchResults/sources``).
     public var sourceFacets: Bool = false
+    /// Whether to count the matching documents per day of publication (``SearchResults/dates``).
+    public var dateFacets: Bool = false
+    /// Return only the hits that come after this one in the order of the search: deep paging
+    /// that costs what the first page costs, however far down it reaches (pass the last hit's
+    /// ``SearchHit/cursor`` of the page before; ``offset`` then counts from there). The cursor
+    /// must come from a search of the same commit with the same query and order.
+    public var after: SearchCursor? = nil
+    /// When the search must be over: past it the search stops and throws
+    /// `NewsIndexError.Kind.timedOut`. Checked when planning, between segments, every few
+    /// thousand matches and while counting facets, so it overruns by at most one such step.
+    public var deadline: ContinuousClock.Instant? = nil
     /// Whether ``SearchResults/totalHits`` must count every match. When false, queries made of
     /// words or phrases joined by OR or by AND (one word, `a OR b`, a prefix, `"a b"`, `a AND b`)
     /// skip documents that cannot reach the top hits, and `totalHits` is only a lower bound
@@ -75,6 +86,43 @@ public struct SearchResults: Sendable {
     /// The sources of all matching documents, most documents first, when
     /// ``SearchOptions/sourceFacets`` is on (empty otherwise).
     public var sources: [SourceCount] = []
+    /// The matching documents per day of publication, when ``SearchOptions/dateFacets`` is on
+    /// (nil otherwise).
+    public var dates: DateHistogram? = nil
+}
+
+/// The place of a hit in the order of a search, for deep paging (``SearchOptions/after``).
+///
+/// ```swift
+/// var options = SearchOptions()
+/// let first = try index.search(query, options: options)
+/// options.after = first.hits.last?.cursor
+/// let second = try index.search(query, options: options)   // the next 10, as offset 10 would give
+/// ```
+public struct SearchCursor: Sendable, Equatable, Codable {
+    /// The hit's score.
+    public var score: Float
+    /// The hit's publication time (seconds since the epoch), nil when it has none.
+    public var date: Int64?
+    /// The position of the hit's index in ``Archive/indexes`` (0 for one index).
+    public var index: Int
+    /// The hit's ``SearchHit/documentNumber``.
+    public var document: Int
+
+    /// Creates a cursor from the sort key of a hit.
+    public init(score: Float, date: Int64?, index: Int, document: Int) {
+        self.score = score
+        self.date = date
+        self.index = index
+        self.document = document
+    }
+
+    /// The cursor as an entry of the index at position `indexNumber`: a document of an index
+    /// listed before the cursor's ranks before it on a tie, one of an index after it after.
+    func entry(forIndex indexNumber: Int) -> TopDocs.Entry {
+        let doc: Int32 = indexNumber < index ? Int32.max : indexNumber > index ? -1 : Int32(clamping: document)
+        return TopDocs.Entry(score: score, date: date ?? Int64.min, doc: doc)
+    }
 }
 
 /// One matching article.
@@ -93,6 +141,10 @@ public struct SearchHit: Sendable {
     public let url: String?
     /// The article's source (site or outlet), when it has one.
     public let source: String?
+    /// The article's author line, when it has one.
+    public var byline: String? = nil
+    /// The entities recognized in the article, most mentioned first.
+    public var entities: [StoredArticle.EntityMentions] = []
     /// The best passage of the body with the matched words marked (empty when snippets are off).
     public let snippet: Snippet
     /// The internal document number (stable for one commit of the index only).
@@ -102,6 +154,12 @@ public struct SearchHit: Sendable {
     /// In a search of an ``Archive``, the position of the index that holds the article in
     /// ``Archive/indexes`` (0 for a search of one index).
     public internal(set) var indexNumber: Int = 0
+
+    /// Where this hit stands in the order of its search: pass it as ``SearchOptions/after`` to
+    /// get the hits that follow.
+    public var cursor: SearchCursor {
+        SearchCursor(score: score, date: date?.secondsSinceEpoch, index: indexNumber, document: documentNumber)
+    }
 }
 
 /// A short passage of an article with the query's matches marked.
@@ -135,12 +193,14 @@ extension IndexReader {
         precondition(options.limit >= 0 && options.offset >= 0, "limit and offset must not be negative")
         let cache = QueryTerms(segmentCount: segments.count)
         let plan = try self.plan(query, options: options, cache: cache)
+        try Deadline(options.deadline).check()
         let wanted = options.wanted(of: documentCount)
         let found = try collect(plan, options: options, capacity: wanted, cache: cache)
         var results = SearchResults(totalHits: found.totalHits, hits: try hits(found.entries, plan: plan, options: options))
         results.totalHitsIsExact = found.totalHitsIsExact
         results.entities = found.entities
         results.sources = found.sources
+        results.dates = found.dates
         return results
     }
 
@@ -151,22 +211,28 @@ extension IndexReader {
         var totalHitsIsExact: Bool
         var entities: [EntityCount]
         var sources: [SourceCount]
+        var dates: DateHistogram?
     }
 
     /// Runs `plan` over every segment, keeping the best `capacity` entries in the options' order.
     /// `competing` are the scores of better hits found elsewhere (in indexes searched before this
     /// one, which win ties): a document must beat them to be kept, and pruning starts from them.
-    func collect(_ plan: Plan, options: SearchOptions, capacity: Int, competing: [Float] = [], cache: QueryTerms) throws -> Collected {
-        let facets = (entities: options.entityFacets, sources: options.sourceFacets)
+    /// `indexNumber` is this index's position in an ``Archive`` (for ``SearchOptions/after``).
+    func collect(_ plan: Plan, options: SearchOptions, capacity: Int, competing: [Float] = [], indexNumber: Int = 0,
+                 cache: QueryTerms) throws -> Collected {
+        let facets = FacetCollector(entities: options.entityFacets, sources: options.sourceFacets, dates: options.dateFacets,
+                                    deadline: Deadline(options.deadline))
+        let after = options.after?.entry(forIndex: indexNumber)
         switch options.order {
         case .score:
             var top = TopScoreCollector(capacity: capacity)
             top.compete(with: competing)
-            return try collect(plan, SearchCollectors(top: top, entityFacets: facets.entities, sourceFacets: facets.sources),
-                               options: options, cache: cache)
+            top.after = after
+            return try collect(plan, SearchCollectors(top: top, facets: facets), options: options, cache: cache)
         case .date:
-            return try collect(plan, SearchCollectors(top: TopDateCollector(capacity: capacity), entityFacets: facets.entities,
-                                                      sourceFacets: facets.sources), options: options, cache: cache)
+            var top = TopDateCollector(capacity: capacity)
+            top.after = after
+            return try collect(plan, SearchCollectors(top: top, facets: facets), options: options, cache: cache)
         }
     }
 
@@ -175,25 +241,28 @@ extension IndexReader {
                                             cache: QueryTerms) throws -> Collected {
         var collectors = collectors
         let wanted = collectors.top.needsScores
-        let faceted = options.entityFacets || options.sourceFacets
+        let faceted = options.entityFacets || options.sourceFacets || options.dateFacets
+        let deadline = Deadline(options.deadline)
         let prune = !options.countAllMatches && options.order == .score && wanted && !faceted
         // Sums of parts by score go through PrunedTopK's flat loop, pruning or not.
         let flat = options.flatEvaluation && options.order == .score && !faceted
         var exact = true
         for seg in segments {
+            try deadline.check()
             if flat, let c = try PrunedTopK.clauses(plan, in: seg, index: self, cache: cache),
                let scored = try collectors.top.collectFlat(c, in: seg, prune: prune) {
                 collectors.count.add(scored)
                 if prune { exact = false }
                 continue
             }
-            try evaluate(plan, in: seg, cache: cache, into: &collectors)
+            try evaluate(plan, in: seg, cache: cache, deadline: deadline, into: &collectors)
         }
         var found = Collected(entries: collectors.top.sorted(), totalHits: collectors.count.count, totalHitsIsExact: exact,
-                              entities: [], sources: [])
+                              entities: [], sources: [], dates: nil)
         if let facets = collectors.facets {
             found.entities = entityCounts(from: facets.totals)
             found.sources = sourceCounts(from: facets.sourceTotals)
+            found.dates = facets.dateHistogram
         }
         return found
     }
@@ -222,8 +291,11 @@ extension IndexReader {
         let date = stored.date.map { ArticleDate(secondsSinceEpoch: $0, text: stored.dateText ?? "") }
         let snippet = highlighter?.snippet(title: stored.title, body: stored.body) ?? Snippet(text: "", highlights: [])
         let explanation = options.explain ? try explain(plan, documentNumber: Int(entry.doc)) : nil
-        return SearchHit(rank: rank, score: entry.score, id: stored.id, title: stored.title, date: date, url: stored.url,
-                         source: stored.source, snippet: snippet, documentNumber: Int(entry.doc), explanation: explanation)
+        var hit = SearchHit(rank: rank, score: entry.score, id: stored.id, title: stored.title, date: date, url: stored.url,
+                            source: stored.source, snippet: snippet, documentNumber: Int(entry.doc), explanation: explanation)
+        hit.byline = stored.byline
+        hit.entities = stored.entities.sorted { $0.mentions != $1.mentions ? $0.mentions > $1.mentions : $0.name < $1.name }
+        return hit
     }
 
     /// Explains how `query` scores the document with internal number `documentNumber`

@@ -19,7 +19,7 @@ extension IndexReader {
     /// - Throws: `NewsIndexError.Kind.badQuery` as ``search(_:options:)`` does.
     public func sourceCounts(matching query: Query? = nil, options: SearchOptions = SearchOptions()) throws -> [SourceCount] {
         let plan = try query.map { try self.plan($0, options: options) }
-        var facets = EntityFacetCollector(entities: false, sources: true)
+        var facets = FacetCollector(entities: false, sources: true)
         for seg in segments {
             if let plan {
                 try evaluate(plan, in: seg, into: &facets)
