@@ -251,6 +251,9 @@ struct StoredFieldsReader {
     private let bytes: UnsafeRawBufferPointer
     private let file: String
     private let layout: StoredFieldsLayout
+    /// The chunks inflated last: a page of hits, and the next searches of a server, often read
+    /// the same chunks again (tantivy's doc store keeps such a cache too).
+    private let recent = InflatedChunks(capacity: FormatConstants.storedChunkCache)
     /// The documents in the file.
     var docCount: Int { layout.docCount }
 
@@ -284,9 +287,15 @@ struct StoredFieldsReader {
             if layout.entry(mid, in: bytes).firstDoc <= doc { lo = mid } else { hi = mid - 1 }
         }
         let e = layout.entry(lo, in: bytes)
-        // zlib expands at most about 1,032 to 1: a larger claim is damage, not a reason to allocate.
-        let raw = try inflate(e, inPlace: e.firstDoc <= doc, misplaced: "chunk \(lo) of the stored fields points outside the file",
+        let raw: [UInt8]
+        if let cached = recent.chunk(lo) {
+            raw = cached
+        } else {
+            // zlib expands at most about 1,032 to 1: a larger claim is damage, not a reason to allocate.
+            raw = try inflate(e, inPlace: e.firstDoc <= doc, misplaced: "chunk \(lo) of the stored fields points outside the file",
                               limit: min(1 << 31, 1_100 * e.compressed + 64), oversized: "chunk \(lo) of the stored fields claims \(e.uncompressed) bytes from \(e.compressed) compressed")
+            recent.add(lo, raw)
+        }
         return try Damage.surfacing { try raw.withUnsafeBytes { buf in
             var r = ByteReader(buf, file: file)
             var current = e.firstDoc
@@ -368,6 +377,39 @@ extension StoredFieldsReader {
             }
             body(k, record)
             k += 1
+        }
+    }
+}
+
+/// The last few inflated chunks of one stored-fields file, shared by the threads that read it;
+/// the least recently used goes first.
+final class InflatedChunks: Sendable {
+    private struct State {
+        var chunks: [Int: (bytes: [UInt8], used: UInt64)] = [:]
+        var clock: UInt64 = 0
+    }
+    private let capacity: Int
+    private let state = Locked(State())
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func chunk(_ number: Int) -> [UInt8]? {
+        state.withLock { s in
+            guard let c = s.chunks[number] else { return nil }
+            s.clock += 1
+            s.chunks[number] = (c.bytes, s.clock)
+            return c.bytes
+        }
+    }
+
+    func add(_ number: Int, _ bytes: [UInt8]) {
+        guard capacity > 0 else { return }
+        state.withLock { s in
+            if s.chunks.count >= capacity, let oldest = s.chunks.min(by: { $0.value.used < $1.value.used })?.key {
+                s.chunks[oldest] = nil
+            }
+            s.clock += 1
+            s.chunks[number] = (bytes, s.clock)
         }
     }
 }
