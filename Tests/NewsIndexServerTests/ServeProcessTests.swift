@@ -138,4 +138,27 @@ struct ServeProcessTests {
         missing.process.waitUntilExit()
         #expect(missing.process.terminationStatus == 66)
     }
+
+    @Test("the page in headless Chromium: search, facets, dates, paging, the article, no injected HTML (Tests/browser/page_test.py)")
+    func browser() throws {
+        let index = try ServeProcessTests.index()
+        let served = try Served(["--index", index, "--port", "0"])
+        defer { served.stop() }
+        let port = try #require(served.port())
+        let script = CLI.packageRoot.appendingPathComponent("Tests/browser/page_test.py").path
+        var args = [script, "http://127.0.0.1:\(port)"]
+        // NEWSINDEX_SCREENSHOT=docs/search-page.png swift test --filter browser  (re-takes the README's picture)
+        if let shot = ProcessInfo.processInfo.environment["NEWSINDEX_SCREENSHOT"] { args += ["--screenshot", shot] }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3"] + args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "page_test.py (needs chromium, chromium-driver and selenium: scripts/install-deps --test):\n\(text)")
+        #expect(text.contains("all checks passed"))
+    }
 }

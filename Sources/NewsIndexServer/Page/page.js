@@ -28,6 +28,10 @@ function stateURL(s) {
 }
 
 let state = readState();
+// Answers that arrive after a newer request was made are dropped.
+let generation = 0;
+// Whether Back stays on this page (the article was opened from the results).
+let openedHere = false;
 
 function go(changes, replace) {
   state = Object.assign({}, state, changes);
@@ -185,7 +189,7 @@ function renderHits(result) {
     const meta = [h.date || "undated", h.source || "", h.byline || ""].filter(Boolean).join(" · ");
     const chips = el("div", { class: "chips" }, ...h.entities.slice(0, 8).map(entityChip));
     list.append(el("li", { class: "hit", "data-id": h.id },
-      el("button", { type: "button", class: "hit-title", onclick: () => go({ article: h.id }) }, h.title || h.id),
+      el("button", { type: "button", class: "hit-title", onclick: () => { openedHere = true; go({ article: h.id }); } }, h.title || h.id),
       el("div", { class: "hit-meta" }, meta), snippet(h.snippet), chips));
   }
   const total = result.total;
@@ -200,8 +204,10 @@ async function showArticle(id) {
   $("article").hidden = false;
   for (const part of ["results", "count", "filters"]) $(part).hidden = true;
   document.querySelector(".paging").hidden = true;
+  const mine = ++generation;
   try {
     const a = await api("/api/articles/" + encodeURIComponent(id));
+    if (mine !== generation) return;
     $("article-title").textContent = a.title || a.id;
     const meta = $("article-meta");
     meta.replaceChildren(document.createTextNode([a.date || "undated", a.source || "", a.byline || ""].filter(Boolean).join(" · ")));
@@ -214,7 +220,7 @@ async function showArticle(id) {
     $("set-aside-text").textContent = a.set_aside || "";
     showError(null);
   } catch (problem) {
-    showError(problem);
+    if (mine === generation) showError(problem);
   }
 }
 
@@ -227,12 +233,15 @@ async function render() {
   for (const part of ["results", "count", "filters"]) $(part).hidden = false;
   document.querySelector(".paging").hidden = false;
   if (!state.q) { $("results").replaceChildren(); $("count").textContent = ""; renderFacets(null); return; }
+  const mine = ++generation;
   try {
     const result = await api(searchURL(state));
+    if (mine !== generation) return;
     showError(null);
     renderHits(result);
     renderFacets(result.facets);
   } catch (problem) {
+    if (mine !== generation) return;
     showError(problem);
     $("results").replaceChildren();
     $("count").textContent = "";
@@ -248,11 +257,11 @@ document.addEventListener("DOMContentLoaded", () => {
   $("sort").addEventListener("change", () => go({ sort: $("sort").value, offset: 0 }));
   $("prev").addEventListener("click", () => go({ offset: Math.max(0, state.offset - LIMIT) }));
   $("next").addEventListener("click", () => go({ offset: state.offset + LIMIT }));
-  $("back").addEventListener("click", () => history.length > 1 ? history.back() : go({ article: "" }));
+  $("back").addEventListener("click", () => openedHere ? history.back() : go({ article: "" }));
   document.addEventListener("keydown", (event) => {
     const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
     if (event.key === "/" && !typing) { event.preventDefault(); $("q").focus(); $("q").select(); }
   });
-  window.addEventListener("popstate", () => { state = readState(); render(); });
+  window.addEventListener("popstate", () => { state = readState(); if (!state.article) openedHere = false; render(); });
   render();
 });
