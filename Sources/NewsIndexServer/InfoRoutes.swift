@@ -52,19 +52,7 @@ extension NewsIndexServer {
         let limit = try p.int("limit", default: 50, in: 1...configuration.maxLimit)
         let with = p.all("with").filter { !$0.isEmpty }
         var parts: [Query] = []
-        if let q = p["q"], !q.allSatisfy(\.isWhitespace) {
-            if q.utf8.count > configuration.maxQueryBytes {
-                throw Problem(.tooLarge, "q is \(q.utf8.count) bytes long; a query may have at most \(configuration.maxQueryBytes).",
-                              extra: ["parameter": .string("q"), "maximum": .int(configuration.maxQueryBytes)])
-            }
-            do {
-                parts.append(try Query.parse(q, now: Date()))
-            } catch let e as NewsIndexError where e.kind == .badQuery {
-                var problem = Problem.badQuery(e)
-                problem.extra["query"] = .string(q)
-                throw problem
-            }
-        }
+        if let q = p["q"], !q.allSatisfy(\.isWhitespace) { parts.append(try parseQuery(q, now: Date())) }
         for name in with { parts.append(Query.entity(name)) }
         let filter = parts.isEmpty ? nil : parts.count == 1 ? parts[0] : Query.all(parts)
         let snapshot = try commits.current()

@@ -26,10 +26,6 @@ extension NewsIndexServer {
             throw Problem(.badParameter, "q is missing: give a query, as in /api/search?q=putin (the syntax is that of `newsindex search`).",
                           extra: ["parameter": .string("q")])
         }
-        if q.utf8.count > c.maxQueryBytes {
-            throw Problem(.tooLarge, "q is \(q.utf8.count) bytes long; a query may have at most \(c.maxQueryBytes).",
-                          extra: ["parameter": .string("q"), "maximum": .int(c.maxQueryBytes)])
-        }
         let limit = try p.int("limit", default: 10, in: 0...c.maxLimit)
         let offset = try p.int("offset", default: 0, in: 0...c.maxOffset)
         let order = try p.choice("sort", default: SearchOptions.Order.score)
@@ -41,14 +37,7 @@ extension NewsIndexServer {
         let since = p["since"].flatMap { $0.isEmpty ? nil : $0 }, until = p["until"].flatMap { $0.isEmpty ? nil : $0 }
 
         let now = Date()
-        var parts: [Query]
-        do {
-            parts = [try Query.parse(q, now: now)]
-        } catch let e as NewsIndexError where e.kind == .badQuery {
-            var problem = Problem.badQuery(e)
-            problem.extra["query"] = .string(q)
-            throw problem
-        }
+        var parts = [try parseQuery(q, now: now)]
         do {
             if let since { parts.append(try Query.published(since: since)) }
         } catch { throw Problem(.badParameter, Problem.from(error).detail, extra: ["parameter": .string("since")]) }
@@ -111,6 +100,21 @@ extension NewsIndexServer {
         var timed = response
         timed.tookMS = NewsIndexServer.milliseconds(since: started)
         return try NewsIndexServer.json(timed)
+    }
+
+    /// `q` parsed, or the problem: too long, or a mistake with its column and caret.
+    func parseQuery(_ q: String, now: Date) throws -> Query {
+        if q.utf8.count > configuration.maxQueryBytes {
+            throw Problem(.tooLarge, "q is \(q.utf8.count) bytes long; a query may have at most \(configuration.maxQueryBytes).",
+                          extra: ["parameter": .string("q"), "maximum": .int(configuration.maxQueryBytes)])
+        }
+        do {
+            return try Query.parse(q, now: now)
+        } catch let e as NewsIndexError where e.kind == .badQuery {
+            var problem = Problem.badQuery(e)
+            problem.extra["query"] = .string(q)
+            throw problem
+        }
     }
 
     /// An article's entity as the page shows it (the display name and type from the entity list).
