@@ -60,10 +60,12 @@ final class Commits: @unchecked Sendable {
         newest = try Commits.open(paths)
     }
 
-    private static func open(_ paths: [String]) throws -> Snapshot {
+    /// The newest commit of every index; the segments that `previous` has open already are shared.
+    private static func open(_ paths: [String], after previous: Snapshot? = nil) throws -> Snapshot {
         // The stamp is read before opening: a commit in between is then noticed next time.
         let stamps = paths.map { ManifestStamp.read($0) ?? ManifestStamp(inode: 0, seconds: 0, nanoseconds: 0, size: 0) }
-        return try Snapshot(readers: paths.map { try IndexReader(path: $0) }, stamps: stamps)
+        let readers = try paths.indices.map { i in try previous?.readers[i].reopened() ?? IndexReader(path: paths[i]) }
+        return try Snapshot(readers: readers, stamps: stamps)
     }
 
     /// The newest commit, opened now if an index has committed since the last look.
@@ -72,7 +74,7 @@ final class Commits: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if stamps.elementsEqual(newest.stamps.map(Optional.some)) { return newest }
-        newest = try Commits.open(paths)
+        newest = try Commits.open(paths, after: newest)
         return newest
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import NewsIndex
+@testable import NewsIndex
 import NewsIndexTestSupport
 import Testing
 
@@ -97,5 +97,40 @@ struct PagingTests {
         #expect(DateHistogram.Interval.automatic(first: 0, last: 400) == .week)
         #expect(DateHistogram.Interval.automatic(first: 0, last: 2000) == .month)
         #expect(DateHistogram.Interval.automatic(first: 0, last: 9000) == .year)
+    }
+}
+
+@Suite("reopening a live index")
+struct ReopenTests {
+    @Test("reopened() sees the new commit, shares the unchanged segments, rereads changed deletions, and leaves the old reader whole")
+    func reopen() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try build(PagingTests.articles("a", 30), at: dir, threads: 1)
+        let first = try IndexReader(path: dir)
+        #expect(try first.reopened() === first)
+        let w = try appendWriter(dir)
+        try w.add(Article(id: "a-3", title: "Replaced", body: "The zeppelin story."))
+        try w.add(Article(id: "z", title: "Zeppelin", body: "A zeppelin over the harbour."))
+        try w.commit()
+        let second = try first.reopened()
+        #expect(second !== first && second.commit > first.commit)
+        #expect(second.documentCount == 31 && first.documentCount == 30)
+        #expect(second.segmentCount == first.segmentCount + 1)
+        // The old segment's files are shared, its deletions (a-3 was replaced) read anew.
+        let (old, kept) = (first.segments[0], second.segments[0])
+        let other = try IndexReader(path: dir).segments[0]
+        #expect(kept.sharesFiles(with: old))
+        #expect(!kept.sharesFiles(with: other))
+        #expect(old.liveCount == 30 && kept.liveCount == 29)
+        // The same answers as a reader opened from scratch, and the old one still answers its own commit.
+        let fresh = try IndexReader(path: dir)
+        for q in ["harbour", "zeppelin", "strike -harbour", "\"harbour strike\""] {
+            #expect(try second.search(q, limit: 50).hits.map(\.id) == fresh.search(q, limit: 50).hits.map(\.id), "\(q)")
+            #expect(try second.search(q, limit: 50).hits.map(\.score) == fresh.search(q, limit: 50).hits.map(\.score), "\(q)")
+        }
+        #expect(try first.search("zeppelin", limit: 5).totalHits == 0)
+        #expect(try first.article(id: "a-3")?.title != "Replaced")
+        #expect(try second.article(id: "a-3")?.title == "Replaced")
     }
 }

@@ -51,7 +51,23 @@ public final class IndexReader: @unchecked Sendable {
     /// - Throws: `NewsIndexError.Kind.indexNotFound` when there is no index there,
     ///   `NewsIndexError.Kind.corruptIndex` or `NewsIndexError.Kind.incompatibleIndex`
     ///   when a file fails its checks.
-    public init(path: String, verify: Bool = false) throws {
+    public convenience init(path: String, verify: Bool = false) throws {
+        try self.init(path: path, verify: verify, reusing: [:])
+    }
+
+    /// The newest commit of the same index, sharing with this reader the segments that did not
+    /// change (their mappings, decoded tables and caches; only changed deletions are read again),
+    /// as Lucene's `openIfChanged` does: cheap to call after every commit of a live index.
+    /// This reader stays valid and keeps seeing its own commit.
+    ///
+    /// - Returns: this reader when the index has not committed since it was opened.
+    /// - Throws: the errors of ``init(path:verify:)``.
+    public func reopened() throws -> IndexReader {
+        if let now = try? IndexWriter.readManifest(path), now.generation == manifest.generation { return self }
+        return try IndexReader(path: path, verify: false, reusing: Dictionary(segments.map { ($0.name, $0) }) { a, _ in a })
+    }
+
+    init(path: String, verify: Bool, reusing previous: [String: SegmentReader]) throws {
         self.path = path
         let manifestPath = path + "/" + FormatConstants.manifestName
         guard FileIO.exists(manifestPath) else {
@@ -72,7 +88,11 @@ public final class IndexReader: @unchecked Sendable {
                 var segs: [SegmentReader] = []
                 var base = 0
                 for entry in m.segments {
-                    segs.append(try SegmentReader(directory: path, entry: entry, docBase: base, ordinal: segs.count, verify: verify))
+                    if let old = previous[entry.name], old.id == entry.id {
+                        segs.append(try SegmentReader(reusing: old, directory: path, entry: entry, docBase: base, ordinal: segs.count))
+                    } else {
+                        segs.append(try SegmentReader(directory: path, entry: entry, docBase: base, ordinal: segs.count, verify: verify))
+                    }
                     base += entry.docCount
                 }
                 opened = (m, segs)

@@ -69,6 +69,36 @@ final class SegmentReader {
         }
     }
 
+    /// The same segment in a later commit, at `docBase` and `ordinal` there: the files and what was
+    /// decoded from them are shared with `old` (no new mappings, the same cache of inflated
+    /// chunks); only the deletions are read again when the commit changed them.
+    init(reusing old: SegmentReader, directory: String, entry: Manifest.Segment, docBase: Int, ordinal: Int) throws {
+        precondition(old.id == entry.id && old.name == entry.name, "reusing another segment")
+        self.ordinal = ordinal
+        self.docBase = docBase
+        name = entry.name
+        id = entry.id
+        docCount = entry.docCount
+        (tdi, docFile, posFile, nrm, fdt, dat) = (old.tdi, old.docFile, old.posFile, old.nrm, old.fdt, old.dat)
+        (dictionary, normOffsets, storedFields, dates) = (old.dictionary, old.normOffsets, old.storedFields, old.dates)
+        self.entry = entry
+        liveCount = entry.liveCount
+        if entry.deletesFileName == old.entry.deletesFileName {
+            (del, deletes, deletedWords) = (old.del, old.deletes, old.deletedWords)
+        } else if let name = entry.deletesFileName {
+            let m = try MappedFile(path: directory + "/" + name)
+            del = m
+            let d = try DeletesReader(bytes: m.bytes, file: m.path, segmentID: id, docCount: docCount, deletedCount: entry.deletedCount)
+            deletes = d
+            deletedWords = d.words(docCount: docCount)
+        } else {
+            (del, deletes, deletedWords) = (nil, nil, [])
+        }
+    }
+
+    /// Whether this reader maps the same files as `other` (it was made by reusing it, or `other` by reusing it).
+    func sharesFiles(with other: SegmentReader) -> Bool { tdi === other.tdi && fdt === other.fdt }
+
     /// Computes the CRC-32 of every file of the segment and compares it with the footer's: reads
     /// every byte. Merges call it on their sources; `newsindex check` and `--verify` go through it.
     ///
