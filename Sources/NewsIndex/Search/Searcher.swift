@@ -39,8 +39,9 @@ public struct SearchOptions: Sendable {
     /// must come from a search of the same commit with the same query and order.
     public var after: SearchCursor? = nil
     /// When the search must be over: past it the search stops and throws
-    /// `NewsIndexError.Kind.timedOut`. Checked when planning, between segments, every few
-    /// thousand matches and while counting facets, so it overruns by at most one such step.
+    /// `NewsIndexError.Kind.timedOut`. Checked after planning, between segments, every 4,096
+    /// matches of a tree of scorers and per entity while counting facets; a segment's flat loop
+    /// of words (``PrunedTopK``) runs to its end, so it overruns by at most one such step.
     public var deadline: ContinuousClock.Instant? = nil
     /// Whether ``SearchResults/totalHits`` must count every match. When false, queries made of
     /// words or phrases joined by OR or by AND (one word, `a OR b`, a prefix, `"a b"`, `a AND b`)
