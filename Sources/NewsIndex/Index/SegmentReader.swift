@@ -56,17 +56,15 @@ final class SegmentReader {
         dates = try DatesFormat.read(dat.bytes, file: dat.path, segmentID: id, docCount: docCount)
         self.entry = entry
         liveCount = entry.liveCount
-        if let name = entry.deletesFileName {
-            let m = try MappedFile(path: directory + "/" + name)
-            del = m
-            let d = try DeletesReader(bytes: m.bytes, file: m.path, segmentID: id, docCount: docCount, deletedCount: entry.deletedCount)
-            deletes = d
-            deletedWords = d.words(docCount: docCount)
-        } else {
-            del = nil
-            deletes = nil
-            deletedWords = []
-        }
+        (del, deletes, deletedWords) = try SegmentReader.openDeletes(directory: directory, entry: entry)
+    }
+
+    /// The segment's deletions file mapped, read, and as bits; nothing when it has none.
+    private static func openDeletes(directory: String, entry: Manifest.Segment) throws -> (MappedFile?, DeletesReader?, [UInt64]) {
+        guard let name = entry.deletesFileName else { return (nil, nil, []) }
+        let m = try MappedFile(path: directory + "/" + name)
+        let d = try DeletesReader(bytes: m.bytes, file: m.path, segmentID: entry.id, docCount: entry.docCount, deletedCount: entry.deletedCount)
+        return (m, d, d.words(docCount: entry.docCount))
     }
 
     /// The same segment in a later commit, at `docBase` and `ordinal` there: the files and what was
@@ -83,17 +81,8 @@ final class SegmentReader {
         (dictionary, normOffsets, storedFields, dates) = (old.dictionary, old.normOffsets, old.storedFields, old.dates)
         self.entry = entry
         liveCount = entry.liveCount
-        if entry.deletesFileName == old.entry.deletesFileName {
-            (del, deletes, deletedWords) = (old.del, old.deletes, old.deletedWords)
-        } else if let name = entry.deletesFileName {
-            let m = try MappedFile(path: directory + "/" + name)
-            del = m
-            let d = try DeletesReader(bytes: m.bytes, file: m.path, segmentID: id, docCount: docCount, deletedCount: entry.deletedCount)
-            deletes = d
-            deletedWords = d.words(docCount: docCount)
-        } else {
-            (del, deletes, deletedWords) = (nil, nil, [])
-        }
+        (del, deletes, deletedWords) = entry.deletesFileName == old.entry.deletesFileName
+            ? (old.del, old.deletes, old.deletedWords) : try SegmentReader.openDeletes(directory: directory, entry: entry)
     }
 
     /// Whether this reader maps the same files as `other` (it was made by reusing it, or `other` by reusing it).
