@@ -36,7 +36,7 @@ struct NewsIndexCommand: AsyncParsableCommand {
         """,
         version: NewsIndexVersion.string,
         subcommands: [BuildCommand.self, AddCommand.self, DeleteCommand.self, MergeCommand.self, SearchCommand.self, ShowCommand.self, ExtractCommand.self,
-                      EntitiesCommand.self, CheckCommand.self, ServeCommand.self, BenchCommand.self]
+                      EntitiesCommand.self, TermsCommand.self, TrendsCommand.self, SimilarCommand.self, CopiesCommand.self, CheckCommand.self, ServeCommand.self, BenchCommand.self]
     )
 }
 

@@ -186,6 +186,14 @@ final class SegmentReader {
         dates.date(doc, in: dat.bytes)
     }
 
+    /// The copy group of local document `doc`: documents of the index with the same value are
+    /// copies of one story (see ``CopyGroups``). A document that is no one's copy has a group of its own.
+    @inline(__always)
+    package func groupID(_ doc: Int) -> UInt64 {
+        // Placeholder until the segment's groups file is read: every document its own group.
+        id &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(doc)
+    }
+
     /// Whether some document of the segment may have a date in `lower..<upper`. The column's
     /// header bounds its dates (from `Base` to `Base` + 2^`Width` − 2) at no cost; only when that
     /// bound meets the range are the dates read, once, for the exact first and last.
