@@ -104,7 +104,7 @@ package struct ByteKeyTable {
     /// cache a few keys ahead of ``insert(tag:_:_:)``.
     package struct Hashed {
         @usableFromInline let head: UInt64
-        @usableFromInline let hash: UInt64
+        @usableFromInline package let hash: UInt64
         @inlinable init(head: UInt64, hash: UInt64) { self.head = head; self.hash = hash }
     }
 

@@ -25,14 +25,18 @@ public struct SearchHitJSON: Codable, Sendable, Equatable {
     /// The directory of the index that holds the article; only in a search of several indexes
     /// (the key is absent otherwise).
     public var index: String?
+    /// The other matching articles of the hit's copy group, earliest first; only in a collapsed
+    /// search (`--collapse`; the key is absent otherwise).
+    public var copies: [CopyJSON]?
 
     enum CodingKeys: String, CodingKey {
-        case rank, id, score, title, date, url, source, snippet, highlights, explanation, index
+        case rank, id, score, title, date, url, source, snippet, highlights, explanation, index, copies
     }
 
     /// The JSON form of a library hit; `index` names the index it came from, in a search of several.
-    public init(_ hit: SearchHit, index: String? = nil) {
+    public init(_ hit: SearchHit, index: String? = nil, collapsed: Bool = false) {
         self.index = index
+        copies = collapsed ? hit.copies.map { CopyJSON($0) } : nil
         rank = hit.rank
         id = hit.id
         score = hit.score

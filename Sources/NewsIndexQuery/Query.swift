@@ -82,6 +82,8 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         case filter(Node)
         /// Matches nothing (a lenient parse of a query without any searchable part).
         case nothing
+        /// Articles like the one with this id (``Query/similar(toID:)``).
+        case similar(String)
     }
 
     package let node: Node
@@ -126,6 +128,12 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
 
     /// Documents matching at least one of `parts`; the more parts match, the higher the score.
     public static func any(_ parts: [Query]) -> Query { Query(node: .or(parts.map(\.node))) }
+
+    /// Articles like the one with id `id` (`similar:ID`): the words that weigh most in it by
+    /// BM25 (the most telling of its title and body, entities counting double), searched as
+    /// an OR weighted by that weight. The article and its copies are left out. Combines with
+    /// other parts: `similar:wire-0 date:2022-12`.
+    public static func similar(toID id: String) -> Query { Query(node: .similar(id)) }
 
     /// Documents that mention the entity `name` (canonical name or alias, case-insensitive).
     public static func entity(_ name: String) -> Query { Query(node: .term(name, .entity)) }
@@ -197,6 +205,9 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         case .not(let p): return "-" + describe(p, nested: true)
         case .filter(let p): return describe(p, nested: true)
         case .nothing: return "(nothing)"
+        case .similar(let id):
+            let plain = !id.isEmpty && !id.unicodeScalars.contains { $0.properties.isWhitespace || "\"()“”".unicodeScalars.contains($0) }
+            return "similar:" + (plain ? id : "\"" + id + "\"")
         }
     }
 }

@@ -342,6 +342,13 @@ package struct QueryParser {
         if j > i && isSpecial(j, ":") {
             let name = string(i..<j)
             let at = i
+            if name.lowercased() == "similar" {
+                if field != nil {
+                    throw Failure(what: "similar: cannot stand inside a field", at: at, hint: "Move similar:ID out of the field's parentheses.", recover: j)
+                }
+                i = j + 1
+                return try parseSimilar(at: at, colon: j)
+            }
             if name.lowercased() == "date" {
                 if field != nil {
                     throw Failure(what: "date: cannot stand inside another field", at: at, hint: "Move the date filter out of the field's parentheses.", recover: j)
@@ -350,7 +357,7 @@ package struct QueryParser {
                 return try parseDate(fieldAt: at, colon: j)
             }
             guard let f = Query.Field(rawValue: name.lowercased()) else {
-                let known = (Query.Field.allCases.map(\.rawValue) + ["date"]).joined(separator: ", ")
+                let known = (Query.Field.allCases.map(\.rawValue) + ["date", "similar"]).joined(separator: ", ")
                 throw Failure(what: "there is no field \"\(name)\"", at: at, hint: "The fields are \(known). To search for the text itself, put it in quotes.", recover: j)
             }
             if let outer = field, outer != f {
@@ -417,6 +424,29 @@ package struct QueryParser {
             throw Failure(what: "~N works on quoted phrases only", at: at, hint: "Write \"word1 word2\"~N for words near each other.")
         }
         return .term(word, field)
+    }
+
+    /// `similar:ID` or `similar:"an id"`: the id as written, never analyzed.
+    private mutating func parseSimilar(at: Int, colon: Int) throws -> Query.Node {
+        let hint = "Write similar:ID with an article's id, as search prints it (in quotes if it has spaces)."
+        if isSpecialQuote(i) {
+            let open = i
+            var j = i + 1
+            while j < scalars.count && !isSpecialQuote(j) { j += 1 }
+            guard j < scalars.count else {
+                throw Failure(what: "the quote opened here is never closed", at: open, hint: "Close the id with a second \" or remove the quote.")
+            }
+            let id = string((i + 1)..<j)
+            i = j + 1
+            if id.isEmpty { throw Failure(what: "similar: needs an article's id", at: at, hint: hint, recover: colon) }
+            return .similar(id)
+        }
+        var j = i
+        while j < scalars.count && !isSpace(j) && !isSpecial(j, ")") { j += 1 }
+        let id = string(i..<j)
+        i = j
+        if id.isEmpty { throw Failure(what: "similar: needs an article's id right after the colon", at: at, hint: hint, recover: colon) }
+        return .similar(id)
     }
 
     private mutating func parseDate(fieldAt: Int, colon: Int) throws -> Query.Node {

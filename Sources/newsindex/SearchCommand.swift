@@ -50,6 +50,14 @@ struct SearchCommand: ParsableCommand {
           newsindex search "harbour strike" --index /srv/news-index --json | jq .id
           newsindex search "flood" --index news-2022-11 --index news-2022-12
           newsindex search "flood date:2022-12" --archive indexes.txt
+          newsindex search 'entity:xi' --collapse --sort date
+
+        --collapse shows one hit per story: an article and its copies (the same text \
+        republished by other outlets, under other headlines, cut to its lead or lightly edited; \
+        see newsindex copies) count as one. The best-scoring copy stands for the story, or with \
+        --sort date the earliest (who published first); the line under it lists the other \
+        matching copies and their sources. Counts are given in articles and in stories, and the \
+        facets count stories. With --json each hit has a "copies" array.
 
         Several indexes (--index repeated, or --archive FILE listing one index directory per \
         line; # starts a comment, relative paths are read from the file's directory) are \
@@ -103,6 +111,9 @@ struct SearchCommand: ParsableCommand {
     @Flag(name: .long, help: "Show for each hit how its score was made (BM25 per word, phrase and field).")
     var explain = false
 
+    @Flag(name: .long, help: "One hit per story: copies of one article (syndicated, re-headlined, cut) shown once, with \"+N copies\" and their sources.")
+    var collapse = false
+
     @Flag(name: .long, help: "Write one JSON object per hit (JSON Lines) instead of text.")
     var json = false
 
@@ -134,18 +145,21 @@ struct SearchCommand: ParsableCommand {
         options.snippets = !count
         options.entityFacets = !count && !json
         options.sourceFacets = !count && !json
+        options.collapse = collapse
         let results = try single?.search(full, options: options) ?? archive!.search(full, options: options)
         if count {
-            Terminal.out(String(results.totalHits))
+            Terminal.out(collapse ? "\(results.totalHits)\t\(results.totalStories ?? results.totalHits)" : String(results.totalHits))
             return
         }
         func source(_ hit: SearchHit) -> String? { archive.map { $0.indexes[hit.indexNumber].path } }
         if json {
-            for line in try JSONOutput.lines(results.hits.map { SearchHitJSON($0, index: source($0)) }) { Terminal.out(line) }
+            for line in try JSONOutput.lines(results.hits.map { SearchHitJSON($0, index: source($0), collapsed: collapse) }) { Terminal.out(line) }
             return
         }
         let color = Terminal.colorOnStdout
-        var head = "\(Format.count(results.totalHits)) match\(results.totalHits == 1 ? "" : "es") for \(full)"
+        var head = "\(Format.count(results.totalHits)) match\(results.totalHits == 1 ? "" : "es")"
+        if let stories = results.totalStories { head += " in \(Format.count(stories)) stor\(stories == 1 ? "y" : "ies")" }
+        head += " for \(full)"
         if offset > 0 && !results.hits.isEmpty { head += " (hits \(offset + 1) to \(offset + results.hits.count))" }
         Terminal.out(head)
         for hit in results.hits {
@@ -156,13 +170,19 @@ struct SearchCommand: ParsableCommand {
             Terminal.out(line)
             if !hit.title.isEmpty { Terminal.out("   " + Terminal.style(hit.title, "1;36", color: color)) }
             if !hit.snippet.text.isEmpty { Terminal.out("   " + highlighted(hit.snippet, color: color)) }
+            if !hit.copies.isEmpty {
+                let from = hit.copies.map { c in [c.source ?? c.id, c.date?.isoDay].compactMap { $0 }.joined(separator: " ") }
+                Terminal.out("   " + Terminal.style("+\(hit.copies.count) cop\(hit.copies.count == 1 ? "y" : "ies"): " + from.joined(separator: " · "), "2", color: color))
+            }
             if let e = hit.explanation {
                 for l in e.description.split(separator: "\n") { Terminal.out("     " + l) }
             }
         }
         if !results.entities.isEmpty {
             Terminal.out("")
-            Terminal.out(Terminal.style("Entities in the \(Format.count(results.totalHits)) match\(results.totalHits == 1 ? "" : "es") (documents):", "2", color: color))
+            let counted = results.totalStories.map { "\(Format.count($0)) stor\($0 == 1 ? "y" : "ies")" }
+                ?? "\(Format.count(results.totalHits)) match\(results.totalHits == 1 ? "" : "es")"
+            Terminal.out(Terminal.style("Entities in the \(counted) (\(results.totalStories == nil ? "documents" : "stories")):", "2", color: color))
             // One line per kind, most documents first: people, organizations and media, places, the rest.
             let groups: [(String, (String) -> Bool)] = [
                 ("people", { $0 == "person" }),
@@ -205,9 +225,10 @@ struct SearchCommand: ParsableCommand {
     /// The source facets under the hits: the top sources of all matches, most documents first.
     private func printSources(_ results: SearchResults, color: Bool) {
         guard !results.sources.isEmpty else { return }
-        let n = results.totalHits
+        let n = results.totalStories ?? results.totalHits
+        let what = results.totalStories == nil ? "match\(n == 1 ? "" : "es") (documents)" : "stor\(n == 1 ? "y" : "ies") (stories)"
         Terminal.out("")
-        Terminal.out(Terminal.style("Sources of the \(Format.count(n)) match\(n == 1 ? "" : "es") (documents):", "2", color: color))
+        Terminal.out(Terminal.style("Sources of the \(Format.count(n)) \(what):", "2", color: color))
         Terminal.out("  " + results.sources.prefix(10).map { "\($0.name) \($0.documents)" }.joined(separator: " · "))
     }
 

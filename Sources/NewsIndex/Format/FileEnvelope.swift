@@ -168,6 +168,12 @@ enum FileEnvelope {
         return nil
     }
 
+    /// Reads the format version from a header without validating the rest.
+    static func version(of bytes: UnsafeRawBufferPointer) -> UInt32? {
+        guard bytes.count >= FormatConstants.headerSize else { return nil }
+        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+    }
+
     /// Reads the segment id from a header without validating the rest.
     static func segmentID(of bytes: UnsafeRawBufferPointer) -> UInt64? {
         guard bytes.count >= FormatConstants.headerSize else { return nil }

@@ -6,7 +6,9 @@ package enum FormatConstants {
     /// First four bytes of every footer: "XEND".
     package static let footerMagic: UInt32 = 0x444E_4558
     /// The format version this build writes.
-    static let currentVersion: UInt32 = 6
+    static let currentVersion: UInt32 = 7
+    /// The first format version whose segments have the copy files (`.sig`, `.grp`).
+    static let copiesVersion: UInt32 = 7
     /// The oldest format version this build reads.
     static let oldestReadableVersion: UInt32 = 5
     /// Header: magic u32, file type 4 bytes, version u32, segment id u64.
@@ -48,6 +50,8 @@ enum FileType: String, CaseIterable {
     case storedFields = "STOR"
     case dates = "DATE"
     case deletes = "DELS"
+    case signatures = "SIGN"
+    case groups = "GRPS"
 
     /// Extension of a segment's file of this type (the manifest has none).
     var fileExtension: String {
@@ -60,6 +64,8 @@ enum FileType: String, CaseIterable {
         case .storedFields: return "fdt"
         case .dates: return "dat"
         case .deletes: return "del"
+        case .signatures: return "sig"
+        case .groups: return "grp"
         }
     }
 
@@ -71,6 +77,9 @@ enum FileType: String, CaseIterable {
     /// Segment file types, in the order a segment writes them (a segment with deletions also has
     /// a `.del` file per deletions generation, named in the manifest).
     static let segmentFiles: [FileType] = [.termDictionary, .postings, .positions, .norms, .storedFields, .dates]
+    /// The copy files of a segment of format ``FormatConstants/copiesVersion`` or later: the
+    /// signatures, written with the segment, and the groups, written at its first commit.
+    static let copyFiles: [FileType] = [.signatures, .groups]
 }
 
 /// Numbers of the indexed (inverted) fields. The term dictionary is keyed by (field, term).

@@ -25,9 +25,9 @@ struct Manifest: Equatable {
             deletesGeneration == 0 ? nil : "\(name)_\(String(deletesGeneration, radix: 36)).\(FileType.deletes.fileExtension)"
         }
 
-        /// Every file of the segment.
+        /// Every file of the segment (a segment of an older format has no copy files).
         var fileNames: [String] {
-            FileType.segmentFiles.map { name + "." + $0.fileExtension } + (deletesFileName.map { [$0] } ?? [])
+            (FileType.segmentFiles + FileType.copyFiles).map { name + "." + $0.fileExtension } + (deletesFileName.map { [$0] } ?? [])
         }
     }
 

@@ -233,6 +233,10 @@ public final class IndexWriter {
         FreeMemory.giveBack()   // the builders' memory, before the merges
         // Segments in input order, so document numbers follow the input.
         let added = shared.withLock { $0.finished }.sorted { $0.order < $1.order }.map(\.segment)
+        // Copy groups before merges and deletions: the new documents are compared with every live
+        // one, an updated article's old version included.
+        let groupFiles = try CopyGroups.assign(added, base: base?.segments ?? [], directory: directory)
+        shared.withLock { $0.writtenFiles += groupFiles }
         var segments = added
         var deleted = 0, merged = 0
         if let base {

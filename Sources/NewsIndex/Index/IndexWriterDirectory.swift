@@ -31,7 +31,7 @@ extension IndexWriter {
         }
         guard name.hasPrefix("g"), let dot = name.lastIndex(of: ".") else { return false }
         let ext = String(name[name.index(after: dot)...])
-        return ext == FileType.deletes.fileExtension || FileType.segmentFiles.contains { $0.fileExtension == ext }
+        return ext == FileType.deletes.fileExtension || (FileType.segmentFiles + FileType.copyFiles).contains { $0.fileExtension == ext }
     }
 
     static func readManifest(_ directory: String) throws -> Manifest {

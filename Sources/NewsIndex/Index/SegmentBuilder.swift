@@ -13,6 +13,9 @@ final class SegmentBuilder {
     private var inverter = Inverter()
     private var lengths: [[UInt32]] = Array(repeating: [], count: IndexedField.allCases.count)
     private var dates: [Int64] = []
+    /// Each document's copy signature (nil for a body too short to compare).
+    private var signatures: [CopySignature?] = []
+    private var wordHashes: [UInt64] = []
     private var stored: StoredFieldsWriter
     /// The segment's files when its stored articles go to disk as they come (``streamStoredFields(directory:name:)``).
     private var files: SegmentFiles?
@@ -47,6 +50,7 @@ final class SegmentBuilder {
     var memoryBytes: Int {
         inverter.memoryBytes + stored.memoryBytes + lengths.reduce(0) { $0 + $1.capacity * 4 }
             + dates.capacity * 8 + text.capacity + 24 * inverter.termCount
+            + signatures.count * (MemoryLayout<CopySignature?>.stride + 4 * CopySignature.bins)
     }
 
     func add(_ article: Article) {
@@ -65,6 +69,8 @@ final class SegmentBuilder {
                 let n = inverter.tokenize(slot: slot, field: field, buf, range, analyzer: analyzer)
                 lengths[Int(field.rawValue)].append(UInt32(n))
             }
+            inverter.bodyWordHashes(into: &wordHashes)
+            signatures.append(wordHashes.withUnsafeBufferPointer { CopySignature(wordHashes: $0) })
             // Entity mentions become extra terms at their first word's position, not counted in the
             // field's length, so BM25 of words is unchanged and `entity:x NEAR/5 word` works.
             let spans = inverter.spans
@@ -230,6 +236,7 @@ final class SegmentBuilder {
         try files.write(.norms, NormsFormat.write(segmentID: segmentID, docCount: docCount, fields: fieldStats))
         if self.files != nil { try stored.finish(toSink: ()) } else { try files.write(.storedFields, stored.finish()) }
         try files.write(.dates, DatesFormat.write(segmentID: segmentID, dates: dates))
+        try files.write(.signatures, CopyFiles.writeSignatures(segmentID: segmentID, signatures: signatures))
         return files.keep()
     }
 }
@@ -256,6 +263,8 @@ struct Inverter {
     private var states: UnsafeMutablePointer<TermState>
     private var stateCapacity = 1 << 16
     private(set) var starts: [UInt32] = []
+    /// Per term: the hash of its key, the same in every segment (for copy signatures).
+    private var termHashes: [UInt64] = []
     /// The document whose tokens are being added.
     var document: Int32 = 0
     /// The tokens of the document's title (slot 0) and body (slot 1), for the recognizer, and their terms.
@@ -310,7 +319,7 @@ struct Inverter {
     /// The memory of the terms, their states and their streams (the pool's bytes in use: the
     /// pages past them are not touched yet).
     var memoryBytes: Int {
-        table.memoryBytes + pool.count + table.count * MemoryLayout<TermState>.stride + starts.capacity * 4
+        table.memoryBytes + pool.count + table.count * MemoryLayout<TermState>.stride + starts.capacity * 4 + termHashes.capacity * 8
     }
 
     /// Term `id`'s state.
@@ -397,6 +406,12 @@ struct Inverter {
         while written < arrived { writeNext() }
     }
 
+    /// The key hashes of the body's tokens (slot 1) in order, into `out`, replacing what it held.
+    func bodyWordHashes(into out: inout [UInt64]) {
+        out.removeAll(keepingCapacity: true)
+        for t in spanTerms[1] { out.append(termHashes[Int(t)]) }
+    }
+
     /// The analyzed term of token `k` of slot `slot`.
     func term(slot: Int, token k: Int) -> String {
         table.withKey(Int(spanTerms[slot][k])) { String(decoding: $0.dropFirst(), as: UTF8.self) }
@@ -422,6 +437,7 @@ struct Inverter {
             (states + Int(id)).initialize(to: TermState(docs: docs, positions: positions, lastDoc: -1, freq: 0, lastPosition: 0, writtenDoc: -1))
             starts.append(docStart)
             starts.append(posStart)
+            termHashes.append(hashed.hash)
         }
         return id
     }

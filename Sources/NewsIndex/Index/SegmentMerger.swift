@@ -7,7 +7,7 @@ import NewsIndexAnalysis
 /// The term dictionaries are walked side by side in key order, and the postings, the dictionary
 /// and the stored fields go to disk as they are made (``FileSink``): memory holds one term's
 /// document numbers and frequencies, one byte per document and field for the norms, eight bytes
-/// per document for the dates, and a few MiB of output at a time, whatever the size of the sources.
+/// per document for the dates, 8 for the copy group and 132 for a copy signature, and a few MiB of output at a time, whatever the size of the sources.
 enum SegmentMerger {
     /// Writes the live documents of `sources`, in order, as one new segment named `name`, with
     /// the (non-zero) id `segmentID`; calls `onDocument` once per document written (for progress
@@ -23,9 +23,15 @@ enum SegmentMerger {
         // Per document: dates, norms and the field statistics, then the stored records.
         var dates: [Int64] = []
         dates.reserveCapacity(numbering.docCount)
+        // Copy signatures and groups carry over: a document keeps its group (a document of an
+        // older segment, which has none, keeps the group of its own it had there).
+        var signatures: [CopySignature?] = []
+        var groups: [UInt64] = []
         for (k, s) in sources.enumerated() {
             for d in 0..<s.entry.docCount where !numbering.isDeleted(k, d) {
                 dates.append(s.reader.date(d) ?? FormatConstants.noDate)
+                signatures.append(s.reader.signature(d))
+                groups.append(s.reader.groupID(d))
                 try onDocument()
             }
         }
@@ -41,6 +47,8 @@ enum SegmentMerger {
                           segmentID: segmentID)
         try files.write(.norms, NormsFormat.write(segmentID: segmentID, docCount: numbering.docCount, fields: fields))
         try files.write(.dates, DatesFormat.write(segmentID: segmentID, dates: dates))
+        try files.write(.signatures, CopyFiles.writeSignatures(segmentID: segmentID, signatures: signatures))
+        try files.write(.groups, CopyFiles.writeGroups(segmentID: segmentID, groups: groups))
         return (Manifest.Segment(name: name, id: segmentID, docCount: numbering.docCount), files.keep())
     }
 

@@ -32,6 +32,27 @@ final class SegmentReader {
     private let normOffsets: [IndexedField: (stats: FieldStats, normsOffset: Int)]
     private let storedFields: StoredFieldsReader
     private let dates: DatesFormat.Column
+    /// The copy files (format ``FormatConstants/copiesVersion`` on; nil in older segments).
+    private let copies: Copies?
+
+    /// A segment's mapped copy files and where their tables are.
+    struct Copies {
+        let sig: MappedFile, grp: MappedFile
+        let signatures: CopyFiles.SignatureTable
+        let groupsOffset: Int
+
+        /// Maps and opens the copy files of a segment whose files have format `version`; nil
+        /// for an older segment, which has none.
+        static func open(directory: String, entry: Manifest.Segment, version: UInt32?) throws -> Copies? {
+            guard let version, version >= FormatConstants.copiesVersion else { return nil }
+            let base = directory + "/" + entry.name + "."
+            let sig = try MappedFile(path: base + FileType.signatures.fileExtension)
+            let grp = try MappedFile(path: base + FileType.groups.fileExtension)
+            let table = try CopyFiles.readSignatures(sig.bytes, file: sig.path, segmentID: entry.id, docCount: entry.docCount)
+            let offset = try CopyFiles.readGroups(grp.bytes, file: grp.path, segmentID: entry.id, docCount: entry.docCount)
+            return Copies(sig: sig, grp: grp, signatures: table, groupsOffset: offset)
+        }
+    }
 
     init(directory: String, entry: Manifest.Segment, docBase: Int, ordinal: Int = 0, verify: Bool) throws {
         self.ordinal = ordinal
@@ -46,7 +67,8 @@ final class SegmentReader {
         nrm = try MappedFile(path: path(.norms))
         fdt = try MappedFile(path: path(.storedFields))
         dat = try MappedFile(path: path(.dates))
-        if verify { try SegmentReader.verifyChecksums([tdi, docFile, posFile, nrm, fdt, dat]) }
+        copies = try Copies.open(directory: directory, entry: entry, version: FileEnvelope.version(of: tdi.bytes))
+        if verify { try SegmentReader.verifyChecksums([tdi, docFile, posFile, nrm, fdt, dat] + (copies.map { [$0.sig, $0.grp] } ?? [])) }
         _ = try FileEnvelope.open(docFile.bytes, file: docFile.path, type: .postings, segmentID: id, verifyChecksum: false)
         _ = try FileEnvelope.open(posFile.bytes, file: posFile.path, type: .positions, segmentID: id, verifyChecksum: false)
         dictionary = try TermDictionaryReader(bytes: tdi.bytes, file: tdi.path, segmentID: id,
@@ -78,7 +100,7 @@ final class SegmentReader {
         id = entry.id
         docCount = entry.docCount
         (tdi, docFile, posFile, nrm, fdt, dat) = (old.tdi, old.docFile, old.posFile, old.nrm, old.fdt, old.dat)
-        (dictionary, normOffsets, storedFields, dates) = (old.dictionary, old.normOffsets, old.storedFields, old.dates)
+        (dictionary, normOffsets, storedFields, dates, copies) = (old.dictionary, old.normOffsets, old.storedFields, old.dates, old.copies)
         self.entry = entry
         liveCount = entry.liveCount
         (del, deletes, deletedWords) = entry.deletesFileName == old.entry.deletesFileName
@@ -93,7 +115,7 @@ final class SegmentReader {
     ///
     /// - Throws: `NewsIndexError.Kind.corruptIndex` naming the first file that does not match.
     func verifyChecksums() throws {
-        try SegmentReader.verifyChecksums([tdi, docFile, posFile, nrm, fdt, dat] + (del.map { [$0] } ?? []))
+        try SegmentReader.verifyChecksums([tdi, docFile, posFile, nrm, fdt, dat] + (copies.map { [$0.sig, $0.grp] } ?? []) + (del.map { [$0] } ?? []))
     }
 
     /// Checks each file's CRC-32 a few MiB at a time, giving back the pages read behind it, so
@@ -190,9 +212,19 @@ final class SegmentReader {
     /// copies of one story (see ``CopyGroups``). A document that is no one's copy has a group of its own.
     @inline(__always)
     package func groupID(_ doc: Int) -> UInt64 {
-        // Placeholder until the segment's groups file is read: every document its own group.
-        id &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(doc)
+        guard let copies else { return CopyGroups.ownGroup(segment: id, doc: doc) }
+        return UInt64(littleEndian: copies.grp.bytes.loadUnaligned(fromByteOffset: copies.groupsOffset + 8 * doc, as: UInt64.self))
     }
+
+    /// The copy signature of local document `doc`; nil when it has none (a short body, or a
+    /// segment of an older format).
+    func signature(_ doc: Int) -> CopySignature? {
+        guard let copies else { return nil }
+        return copies.signatures.signature(doc, in: copies.sig.bytes)
+    }
+
+    /// Whether the segment has copy files (it was written by format ``FormatConstants/copiesVersion`` or later).
+    var hasCopies: Bool { copies != nil }
 
     /// Whether some document of the segment may have a date in `lower..<upper`. The column's
     /// header bounds its dates (from `Base` to `Base` + 2^`Width` − 2) at no cost; only when that

@@ -107,6 +107,10 @@ struct FacetCollector: Collector {
     private var undated = 0
     private let deadline: Deadline
     private var matched: [UInt64] = []
+    /// When set, each story (copy group) is counted once, by its first matching member.
+    var stories: StoryTable? = nil
+    private var seenGroups: Set<UInt64> = []
+    private var segment: SegmentReader?
     var needsScores: Bool { false }
     /// A collector of entity counts, source counts, day counts, or several; nil when none is asked for.
     init?(entities: Bool, sources: Bool, dates: Bool, deadline: Deadline) {
@@ -125,8 +129,11 @@ struct FacetCollector: Collector {
     }
     mutating func begin(_ seg: SegmentReader) throws {
         matched = [UInt64](repeating: 0, count: (seg.docCount + 63) / 64)
+        segment = seg
     }
     @inline(__always) mutating func collect(doc: Int32, score: Float) {
+        if let stories, let seg = segment, stories.hasCopies(segment: seg.ordinal, doc),
+           !seenGroups.insert(seg.groupID(Int(doc))).inserted { return }
         matched[Int(doc) >> 6] |= 1 << UInt64(doc & 63)
     }
     mutating func end(_ seg: SegmentReader) throws {

@@ -74,6 +74,8 @@ struct QueryPlanner {
         switch node {
         case .nothing:
             return .nothing
+        case .similar(let id):
+            return try similarPlan(toID: id)
         case .filter(let inner):
             return try plan(inner).map { .filter($0) }
         case .date(let r):
@@ -268,7 +270,8 @@ struct QueryPlanner {
         return words.sorted()
     }
 
-    func leaf(label: String, span: SpanPlan, fields fs: [IndexedField]) throws -> PlanLeaf {
+    /// A scoring leaf; `scale` multiplies its weight in every field (``similarPlan(toID:)`` weighs its words).
+    func leaf(label: String, span: SpanPlan, fields fs: [IndexedField], scale: Float = 1) throws -> PlanLeaf {
         var weighted: [(field: IndexedField, bm25: BM25)] = []
         weighted.reserveCapacity(fs.count)
         for f in fs {
@@ -287,7 +290,7 @@ struct QueryPlanner {
                     break
                 }
             }
-            weighted.append((field: f, bm25: BM25(boost: boost(f), parts: parts, stats: stats, table: normTables[f])))
+            weighted.append((field: f, bm25: BM25(boost: boost(f) * scale, parts: parts, stats: stats, table: normTables[f])))
         }
         return PlanLeaf(label: label, span: span, fields: weighted)
     }

@@ -51,6 +51,12 @@ public struct SearchOptions: Sendable {
     /// Whether sums of words and phrases by score may run in ``PrunedTopK``'s flat loop rather
     /// than on the tree of scorers (the same hits, scores and counts; tests compare the two).
     package var flatEvaluation: Bool = true
+    /// Whether to show one hit per copy group (a story and its republished copies): its best
+    /// member by score, or its earliest by date (``Order/date``; groups then rank by that
+    /// member's date). Each hit lists the other matching members in ``SearchHit/copies``,
+    /// ``SearchResults/totalStories`` counts the stories, and the facets count each story once
+    /// (by its first matching member in index order).
+    public var collapse: Bool = false
     /// The current time, for relative dates such as `date:>=now-7d`.
     public var now: Date = Date()
     /// Statistics to score with in place of the index's own: those of several indexes taken as
@@ -87,6 +93,8 @@ public struct SearchResults: Sendable {
     /// The sources of all matching documents, most documents first, when
     /// ``SearchOptions/sourceFacets`` is on (empty otherwise).
     public var sources: [SourceCount] = []
+    /// The stories (copy groups) among the matches, with ``SearchOptions/collapse``; nil without.
+    public var totalStories: Int? = nil
     /// The matching documents per day of publication, when ``SearchOptions/dateFacets`` is on
     /// (nil otherwise).
     public var dates: DateHistogram? = nil
@@ -146,6 +154,9 @@ public struct SearchHit: Sendable {
     public var byline: String? = nil
     /// The entities recognized in the article, most mentioned first.
     public var entities: [StoredArticle.EntityMentions] = []
+    /// With ``SearchOptions/collapse``: the other articles of this hit's copy group that match
+    /// too, earliest first ("+N copies"); empty without collapse or when it has none.
+    public var copies: [ArticleCopy] = []
     /// The best passage of the body with the matched words marked (empty when snippets are off).
     public let snippet: Snippet
     /// The internal document number (stable for one commit of the index only).
@@ -197,7 +208,10 @@ extension IndexReader {
         try Deadline(options.deadline).check()
         let wanted = options.wanted(of: documentCount)
         let found = try collect(plan, options: options, capacity: wanted, cache: cache)
-        var results = SearchResults(totalHits: found.totalHits, hits: try hits(found.entries, plan: plan, options: options))
+        var shown = try hits(found.entries, plan: plan, options: options)
+        if options.collapse { shown = try withCopies(shown, plan: plan, cache: cache) }
+        var results = SearchResults(totalHits: found.totalHits, hits: shown)
+        results.totalStories = found.totalStories
         results.totalHitsIsExact = found.totalHitsIsExact
         results.entities = found.entities
         results.sources = found.sources
@@ -213,6 +227,7 @@ extension IndexReader {
         var entities: [EntityCount]
         var sources: [SourceCount]
         var dates: DateHistogram?
+        var totalStories: Int? = nil
     }
 
     /// Runs `plan` over every segment, keeping the best `capacity` entries in the options' order.
@@ -221,9 +236,16 @@ extension IndexReader {
     /// `indexNumber` is this index's position in an ``Archive`` (for ``SearchOptions/after``).
     func collect(_ plan: Plan, options: SearchOptions, capacity: Int, competing: [Float] = [], indexNumber: Int = 0,
                  cache: QueryTerms) throws -> Collected {
-        let facets = FacetCollector(entities: options.entityFacets, sources: options.sourceFacets, dates: options.dateFacets,
+        var facets = FacetCollector(entities: options.entityFacets, sources: options.sourceFacets, dates: options.dateFacets,
                                     deadline: Deadline(options.deadline))
         let after = options.after?.entry(forIndex: indexNumber)
+        if options.collapse {
+            let table = stories
+            facets?.stories = table
+            var top = CollapseCollector(capacity: capacity, byDate: options.order == .date, table: table)
+            top.after = after
+            return try collect(plan, SearchCollectors(top: top, facets: facets), options: options, cache: cache)
+        }
         switch options.order {
         case .score:
             var top = TopScoreCollector(capacity: capacity)
@@ -260,6 +282,7 @@ extension IndexReader {
         }
         var found = Collected(entries: collectors.top.sorted(), totalHits: collectors.count.count, totalHitsIsExact: exact,
                               entities: [], sources: [], dates: nil)
+        if let c = collectors.top as? CollapseCollector { found.totalStories = c.stories }
         if let facets = collectors.facets {
             found.entities = entityCounts(from: facets.totals)
             found.sources = sourceCounts(from: facets.sourceTotals)
