@@ -19,6 +19,7 @@ struct BenchCommand: ParsableCommand {
         Examples:
           newsindex bench 'the' '"white house"' --runs 21
           newsindex bench --queries queries.txt --index /srv/news-index
+          newsindex bench 'police' --count-all --collapse
         """
     )
 
@@ -41,6 +42,9 @@ struct BenchCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Count every match (by default, as tantivy's top-k, documents that cannot reach the top hits may be skipped).")
     var countAll = false
+
+    @Flag(name: .long, help: "One hit per story, as search --collapse (scripts/bench-stories compares it with the same search without).")
+    var collapse = false
 
     @Flag(name: .long, help: "Collect document numbers and scores only, without reading the stored articles (as tantivy's and SQLite's searches return row ids).")
     var idsOnly = false
@@ -69,6 +73,11 @@ struct BenchCommand: ParsableCommand {
         options.snippets = false
         options.fetchArticles = !idsOnly
         options.countAllMatches = countAll
+        options.collapse = collapse
+        if collapse {
+            let c = index.copyGroups
+            Terminal.note("\(Format.count(index.documentCount)) articles, \(Format.count(c.articles)) of them with copies, in \(Format.count(c.groups)) copy groups")
+        }
         for q in all { try time(q, index: index, options: options) }
         // A driver (scripts/bench) keeps the index open and asks one query at a time.
         while interactive, let line = readLine() {

@@ -57,7 +57,8 @@ struct SearchCommand: ParsableCommand {
         see newsindex copies) count as one. The best-scoring copy stands for the story, or with \
         --sort date the earliest (who published first); the line under it lists the other \
         matching copies and their sources. Counts are given in articles and in stories, and the \
-        facets count stories. With --json each hit has a "copies" array.
+        facets count stories. With --json each hit has a "copies" array; with --count the \
+        output is the articles and the stories, separated by a tab.
 
         Several indexes (--index repeated, or --archive FILE listing one index directory per \
         line; # starts a comment, relative paths are read from the file's directory) are \
@@ -182,7 +183,7 @@ struct SearchCommand: ParsableCommand {
             Terminal.out("")
             let counted = results.totalStories.map { "\(Format.count($0)) stor\($0 == 1 ? "y" : "ies")" }
                 ?? "\(Format.count(results.totalHits)) match\(results.totalHits == 1 ? "" : "es")"
-            Terminal.out(Terminal.style("Entities in the \(counted) (\(results.totalStories == nil ? "documents" : "stories")):", "2", color: color))
+            Terminal.out(Terminal.style("Entities in the \(counted)\(results.totalStories == nil ? " (documents)" : ""):", "2", color: color))
             // One line per kind, most documents first: people, organizations and media, places, the rest.
             let groups: [(String, (String) -> Bool)] = [
                 ("people", { $0 == "person" }),
@@ -226,7 +227,7 @@ struct SearchCommand: ParsableCommand {
     private func printSources(_ results: SearchResults, color: Bool) {
         guard !results.sources.isEmpty else { return }
         let n = results.totalStories ?? results.totalHits
-        let what = results.totalStories == nil ? "match\(n == 1 ? "" : "es") (documents)" : "stor\(n == 1 ? "y" : "ies") (stories)"
+        let what = results.totalStories == nil ? "match\(n == 1 ? "" : "es") (documents)" : "stor\(n == 1 ? "y" : "ies")"
         Terminal.out("")
         Terminal.out(Terminal.style("Sources of the \(Format.count(n)) \(what):", "2", color: color))
         Terminal.out("  " + results.sources.prefix(10).map { "\($0.name) \($0.documents)" }.joined(separator: " · "))

@@ -52,7 +52,7 @@ import NewsIndexTestSupport
         try FixtureTests.buildSamples(at: b)
         try FixtureTests.buildSamples(at: c, seed: nil)
         let fa = try FixtureTests.files(a), fb = try FixtureTests.files(b), fc = try FixtureTests.files(c)
-        #expect(fa.count == 8)   // manifest, six segment files, one deletions file
+        #expect(fa.count == 10)   // manifest, six segment files, two copy files, one deletions file
         #expect(fa == fb)
         // Random segment ids: the same names (the clock fixes the generation's time, the low bits
         // are random, so names may differ too), but never the same bytes.

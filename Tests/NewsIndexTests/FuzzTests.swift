@@ -128,7 +128,7 @@ struct FuzzTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let fuzzer = try IndexFuzzer(directory: dir)
         let kinds = Set(fuzzer.files.map { $0.split(separator: ".").last.map(String.init) ?? $0 })
-        #expect(kinds == ["manifest", "tdi", "doc", "pos", "nrm", "fdt", "dat", "del"])
+        #expect(kinds == ["manifest", "tdi", "doc", "pos", "nrm", "fdt", "dat", "sig", "grp", "del"])
         var rng = FuzzRandom(seed: 4_711)
         var failures: [String] = []
         let perKind = scaled(8)

@@ -19,16 +19,16 @@ import Testing
         }
     }
 
-    /// "Header and footer": magic `NWSX`, the file type, version 6, the segment id; the footer's
+    /// "Header and footer": magic `NWSX`, the file type, version 7, the segment id; the footer's
     /// `XEND` and the CRC-32 (zlib's, whose check value for "123456789" is CBF43926).
     @Test("header and footer")
     func headerAndFooter() throws {
         #expect(Zlib.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
         var w = ByteWriter()
         FileEnvelope.writeHeader(&w, type: .postings, segmentID: 0x0102_0304_0506_0708)
-        #expect(w.bytes == [0x4E, 0x57, 0x53, 0x58, 0x50, 0x4F, 0x53, 0x54, 0x06, 0x00, 0x00, 0x00,
+        #expect(w.bytes == [0x4E, 0x57, 0x53, 0x58, 0x50, 0x4F, 0x53, 0x54, 0x07, 0x00, 0x00, 0x00,
                             0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01])
-        #expect(FormatConstants.currentVersion == 6)
+        #expect(FormatConstants.currentVersion == 7)
         w.write(UInt8(0xAA))
         FileEnvelope.writeFooter(&w)
         let crc = Zlib.crc32(Array(w.bytes[0..<25]))

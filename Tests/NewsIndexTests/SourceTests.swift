@@ -156,7 +156,7 @@ import NewsIndexTestSupport
                 b[countAt] = 4
                 b.removeSubrange(sourceAt..<(sourceAt + 1 + 4 + 8 + n))
             }
-            #expect(without.contains { $0.offset == countAt && $0.message.contains("FieldCount is 4, but every segment of format version 6 has norms for the 5 indexed fields") }, "\(without)")
+            #expect(without.contains { $0.offset == countAt && $0.message.contains("FieldCount is 4, but every segment of format version \(FormatConstants.currentVersion) has norms for the 5 indexed fields") }, "\(without)")
             let firstSourceNorm = sourceAt + 1 + 4 + 8
             let off = try damaged { b in b[firstSourceNorm] &+= 1 }
             #expect(off.contains { $0.offset == firstSourceNorm && $0.message.contains("document 0's norm in field source") }, "\(off)")

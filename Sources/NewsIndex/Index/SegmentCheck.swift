@@ -122,6 +122,36 @@ final class SegmentCheck {
         }
         compareNormsWithPostings()
         checkDeletions(meter)
+        checkCopies(meter)
+    }
+
+    // MARK: .sig, .grp
+
+    /// The copy files of a segment of format ``FormatConstants/copiesVersion`` or later: present,
+    /// their envelopes, their sizes against the document count, the signatures' slots in order.
+    func checkCopies(_ meter: Meter) {
+        guard let tdi = files[.termDictionary], let version = FileEnvelope.version(of: tdi.bytes),
+              version >= FormatConstants.copiesVersion else { return }
+        for type in FileType.copyFiles {
+            let p = path(type)
+            let f: MappedFile
+            do { f = try MappedFile(path: p) } catch {
+                problems.add(p, nil, "the file is missing, but segment \(entry.name) has format version \(version), which needs it")
+                continue
+            }
+            meter.add(f.bytes.count)
+            guard FileEnvelope.validate(f.bytes, file: p, type: type, segmentID: entry.id, problems) else { continue }
+            var r = ByteReader(f.bytes, file: p, from: FormatConstants.headerSize, to: f.bytes.count - FormatConstants.footerSize)
+            do {
+                if type == .signatures {
+                    _ = try CopyFiles.readSignatureTable(&r, docCount: docCount)
+                } else {
+                    _ = try CopyFiles.readGroupsHeader(&r, docCount: docCount)
+                }
+            } catch let d as Damage { problems.add(d) } catch {
+                problems.add(p, nil, ProblemList.message(of: error))
+            }
+        }
     }
 
     // MARK: .del

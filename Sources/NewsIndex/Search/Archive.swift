@@ -12,6 +12,9 @@ import NewsIndexQuery
 ///
 /// Ties go to the index listed first (as they go to the earlier indexed article in one index).
 ///
+/// With ``SearchOptions/collapse``, copy groups are those of each index: copies of one story
+/// that are in two indexes count as two stories.
+///
 /// ```swift
 /// let archive = try Archive(paths: ["news-2022-11", "news-2022-12"])
 /// let results = try archive.search("\"strategic cooperation\" date:2022-12", limit: 5)
@@ -69,7 +72,7 @@ public final class Archive: Sendable {
 
         var ranked: [(entry: TopDocs.Entry, index: Int)] = []
         var plans: [Plan?] = []
-        var totalHits = 0, exact = true
+        var totalHits = 0, exact = true, stories: Int? = options.collapse ? 0 : nil
         var entities: [String: EntityCount] = [:], sources: [String: Int] = [:]
         var dates: DateHistogram? = options.dateFacets ? DateHistogram(days: []) : nil
         for (i, index) in indexes.enumerated() {
@@ -83,6 +86,7 @@ public final class Archive: Sendable {
             let competing = options.order == .score ? ranked.map(\.entry.score) : []
             let found = try index.collect(plan, options: scoring, capacity: wanted, competing: competing, indexNumber: i, cache: cache)
             totalHits += found.totalHits
+            if let n = found.totalStories { stories = (stories ?? 0) + n }
             exact = exact && found.totalHitsIsExact
             for e in found.entities {
                 entities[e.name, default: EntityCount(name: e.name, displayName: e.displayName, type: e.type, documents: 0, mentions: 0)].documents += e.documents
@@ -100,10 +104,14 @@ public final class Archive: Sendable {
             if highlighters[r.index] == nil { highlighters[r.index] = .some(index.highlighter(plan, options: options)) }
             var hit = try index.hit(r.entry, rank: k + 1, plan: plan, highlighter: highlighters[r.index]!, options: options)
             hit.indexNumber = r.index
+            if options.collapse {
+                hit = try index.withCopies([hit], plan: plan, cache: QueryTerms(segmentCount: index.segments.count))[0]
+            }
             hits.append(hit)
         }
         var results = SearchResults(totalHits: totalHits, hits: hits)
         results.totalHitsIsExact = exact
+        results.totalStories = stories
         results.dates = dates
         results.entities = entities.values.sorted {
             ($0.documents, $0.mentions) != ($1.documents, $1.mentions)

@@ -239,6 +239,10 @@ extension IndexReader {
         var facets = FacetCollector(entities: options.entityFacets, sources: options.sourceFacets, dates: options.dateFacets,
                                     deadline: Deadline(options.deadline))
         let after = options.after?.entry(forIndex: indexNumber)
+        if options.collapse && options.order == .score && options.after == nil && facets == nil {
+            return try collectCollapsedByScore(plan, options: options, capacity: capacity, competing: competing,
+                                               indexNumber: indexNumber, cache: cache)
+        }
         if options.collapse {
             let table = stories
             facets?.stories = table

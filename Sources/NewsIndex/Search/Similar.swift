@@ -7,7 +7,8 @@ import NewsIndexQuery
 /// (tf + k1 (1 − b + b · dl / avgdl)), so a word repeated in a long article counts less than
 /// raw tf says, as it would in a search. Title words count twice (the title boost), entities
 /// (``entityWeight``) twice as much as a word of their weight; words in no other article are left
-/// out (they find nothing). The best ``termCount`` become the parts of an OR, each scaled by
+/// out (they find nothing), and so are function words (`StopWords`) and words under three letters,
+/// whose idf is high only in a small index. The best ``termCount`` become the parts of an OR, each scaled by
 /// its weight over the best one's.
 enum SimilarTerms {
     /// Words (and entities) the query is made of at most.
@@ -39,7 +40,8 @@ extension QueryPlanner {
             BM25.idf(docFreq: docFreq, docCount: n) * tf * (BM25.k1 + 1) / (tf + norm)
         }
         var scored: [(term: String, label: String, weight: Float)] = []
-        for (term, tf) in freq where term.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) {
+        for (term, tf) in freq where term.unicodeScalars.count >= 3 && !StopWords.english.contains(term)
+            && term.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) {
             let df = max(try statistics.docFreq(.body, term), try statistics.docFreq(.title, term))
             guard df > 1 else { continue }
             scored.append((term, term, weight(tf, docFreq: df)))

@@ -21,6 +21,8 @@ final class StoryTable: Sendable {
     let shared: [[UInt64]]
     /// Members (global document numbers, ascending) of each group of two or more.
     let members: [UInt64: [Int32]]
+    /// Per segment: its documents that have copies, ascending.
+    let withCopies: [[Int32]]
 
     init(_ segments: [SegmentReader]) {
         var pairs: [(group: UInt64, doc: Int32)] = []
@@ -48,6 +50,17 @@ final class StoryTable: Sendable {
         }
         self.shared = bits
         self.members = members
+        withCopies = bits.map { words in
+            var docs: [Int32] = []
+            for (w, word) in words.enumerated() where word != 0 {
+                var b = word
+                while b != 0 {
+                    docs.append(Int32(w << 6 | b.trailingZeroBitCount))
+                    b &= b - 1
+                }
+            }
+            return docs
+        }
     }
 
     private static func segment(of doc: Int, _ segments: [SegmentReader]) -> Int {
@@ -71,10 +84,14 @@ final class StoryTable: Sendable {
 /// copies goes straight into the top k; a group of several keeps its best member (by score), or
 /// its earliest (by date), and enters the top k at the end. Counts the stories matched.
 struct CollapseCollector: TopCollector {
+    /// Matches a collapsed search by score collects whole, beyond the hits it shows, when the
+    /// document frequencies of its words say it can have no more.
+    static let wholeUpTo = 16_384
     private var top: TopDocs
     private let byDate: Bool
     private var table: StoryTable?
     private var segment: SegmentReader?
+    private var bits: [UInt64] = []
     private var base: Int32 = 0
     /// The representative so far of each group of several that matched.
     private(set) var groups: [UInt64: TopDocs.Entry] = [:]
@@ -101,12 +118,13 @@ struct CollapseCollector: TopCollector {
     mutating func begin(_ seg: SegmentReader) throws {
         segment = seg
         base = Int32(seg.docBase)
+        bits = table?.shared[seg.ordinal] ?? []
     }
 
     @inline(__always) mutating func collect(doc: Int32, score: Float) {
         let seg = segment.unsafelyUnwrapped
         let date = byDate ? seg.date(Int(doc)) ?? Int64.min : 0
-        guard let table, table.hasCopies(segment: seg.ordinal, doc) else {
+        guard !bits.isEmpty, bits[Int(doc) >> 6] & (1 << UInt64(doc & 63)) != 0 else {
             singles += 1
             top.insert(score: score, date: date, doc: base + doc)
             return
@@ -124,7 +142,10 @@ struct CollapseCollector: TopCollector {
         }
     }
 
-    mutating func end(_ seg: SegmentReader) throws { segment = nil }
+    mutating func end(_ seg: SegmentReader) throws {
+        segment = nil
+        bits = []
+    }
     func collectFlat(_ clauses: PrunedTopK.Clauses, in seg: SegmentReader, prune: Bool) throws -> Int? { nil }
 
     func sorted() -> [TopDocs.Entry] {
@@ -135,8 +156,112 @@ struct CollapseCollector: TopCollector {
 }
 
 extension IndexReader {
+    /// A collapsed search by score without a cursor or facets: the best entries of the plain
+    /// search (which may take the flat loop and prune), first member of each group kept, from a
+    /// longer list each time until it holds `capacity` stories or every match. Exact: a group's
+    /// best member ranks where the group does.
+    func collectCollapsedByScore(_ plan: Plan, options: SearchOptions, capacity: Int, competing: [Float], indexNumber: Int,
+                                 cache: QueryTerms) throws -> Collected {
+        var plain = options
+        plain.collapse = false
+        let table = stories
+        // A query of up to about a thousand matches is collected whole in one pass, and its
+        // stories counted from the list; beyond, the documents with copies are sought.
+        let bound = IndexReader.matchBound(plan, documentCount)
+        var k = capacity + (bound <= CollapseCollector.wholeUpTo ? bound : max(16, capacity))
+        while true {
+            var found = try collect(plan, options: plain, capacity: k, competing: competing, indexNumber: indexNumber, cache: cache)
+            var seen = Set<UInt64>()
+            var kept: [TopDocs.Entry] = []
+            var copies = 0
+            let whole = found.entries.count < k && found.totalHitsIsExact && competing.isEmpty
+            for e in found.entries where kept.count < capacity || whole {
+                let (seg, local) = locate(Int(e.doc))
+                if table.hasCopies(segment: seg.ordinal, Int32(local)) {
+                    copies += 1
+                    if !seen.insert(seg.groupID(local)).inserted { continue }
+                }
+                if kept.count < capacity { kept.append(e) }
+            }
+            if kept.count >= capacity || found.entries.count < k {
+                found.entries = kept
+                found.totalStories = whole ? found.totalHits - copies + seen.count
+                    : try countStories(plan, matches: found.totalHits, cache: cache)
+                return found
+            }
+            k = k * 4
+        }
+    }
+
+    /// An upper bound of the matches of `plan` from its words' document frequencies (a leaf
+    /// matches at most the sum over its fields and words, an AND at most its rarest part).
+    static func matchBound(_ plan: Plan, _ documents: Int) -> Int {
+        switch plan {
+        case .nothing: return 0
+        case .date: return documents
+        case .filter(let inner): return matchBound(inner, documents)
+        case .leaf(let l):
+            let n = l.fields.reduce(0) { sum, f in sum + (f.bm25.idfParts.map(\.docFreq).min() ?? documents) }
+            return min(documents, n)
+        case .or(let parts): return min(documents, parts.reduce(0) { $0 + matchBound($1, documents) })
+        case .and(let must, _): return must.map { matchBound($0, documents) }.min() ?? documents
+        }
+    }
+
+    /// The stories among `matches` matches of `plan`: each document with copies that matches
+    /// (found by seeking the plan's scorer to each) replaced by its group, counted once.
+    func countStories(_ plan: Plan, matches: Int, cache: QueryTerms) throws -> Int {
+        let table = stories
+        var copies = 0
+        var groups = Set<UInt64>()
+        for seg in segments {
+            let docs = table.withCopies[seg.ordinal]
+            guard !docs.isEmpty, let scorer = try scorer(plan, in: seg, cache: cache) else { continue }
+            if docs.count > matches {
+                // Fewer matches than documents with copies: walk the matches.
+                let bits = table.shared[seg.ordinal]
+                var d = try scorer.advance()
+                while d != PostingsCursor.noMoreDocs {
+                    if !seg.isDeleted(d), bits[Int(d) >> 6] & (1 << UInt64(d & 63)) != 0 {
+                        copies += 1
+                        groups.insert(seg.groupID(Int(d)))
+                    }
+                    d = try scorer.advance()
+                }
+                continue
+            }
+            // Leapfrog: seek the scorer to the next document with copies, then skip (by binary
+            // search) the documents with copies before where it landed.
+            var i = 0
+            while i < docs.count {
+                let d = try scorer.seek(docs[i])
+                if d == PostingsCursor.noMoreDocs { break }
+                if d == docs[i] {
+                    copies += 1
+                    groups.insert(seg.groupID(Int(d)))
+                    i += 1
+                    continue
+                }
+                var lo = i + 1, hi = docs.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if docs[mid] < d { lo = mid + 1 } else { hi = mid }
+                }
+                i = lo
+            }
+        }
+        return matches - copies + groups.count
+    }
+
     /// The copy groups of this reader, derived on first use.
     var stories: StoryTable { derived.value(StoryTable.self) { StoryTable(segments) } }
+
+    /// How many live articles have copies, in how many copy groups: the index holds
+    /// ``documentCount`` − `articles` + `groups` stories.
+    public var copyGroups: (articles: Int, groups: Int) {
+        let t = stories
+        return (t.withCopies.reduce(0) { $0 + $1.count }, t.members.count)
+    }
 
     /// The live members of the copy group of document `doc` (global number), itself included,
     /// ascending; just `doc` when it has no copies.
