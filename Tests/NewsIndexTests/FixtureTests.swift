@@ -114,6 +114,52 @@ import NewsIndexTestSupport
         }
     }
 
+    @Test("the committed version-7 fixture opens, checks clean, answers as the older ones did, and has a copy group per article")
+    func theVersion7FixtureAnswers() throws {
+        let dir = FixtureTests.fixture(7)
+        let index = try IndexReader(path: dir)
+        #expect(index.documentCount == 5)
+        #expect(try IndexCheck.run(path: dir).problems.isEmpty)
+        for (query, hits) in FixtureTests.expected + FixtureTests.expectedSources {
+            let got = try answers(index, query)
+            #expect(got.map(\.0) == hits.map(\.0), "\(query)")
+            #expect(got.map(\.1) == hits.map(\.1), "\(query)")
+        }
+        // The sample articles are different stories.
+        #expect(index.copyGroups.articles == 0)
+        for id in ["wire-002", "wire-003", "harbour-strike"] {
+            #expect(try index.copies(ofID: id).map(\.id) == [id])
+        }
+    }
+
+    @Test("a version-6 index takes version-7 segments: copies among the new articles are grouped, the old ones are each a story, and a merge keeps both")
+    func appendingToTheVersion6Fixture() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: FixtureTests.fixture(6), toPath: dir)
+        let body = (1...40).map { "Sentence \($0) of the ferry operators' statement on the harbour strike." }.joined(separator: " ")
+        let w = try appendWriter(dir)
+        try w.add(Article(id: "copy-a", title: "Ferry statement", body: body))
+        try w.add(Article(id: "copy-b", title: "Operators speak", body: body + " Reporting by a local desk."))
+        try w.commit()
+        let mixed = try IndexReader(path: dir)
+        #expect(try IndexCheck.run(path: dir).problems.isEmpty)
+        #expect(Set(try mixed.copies(ofID: "copy-a").map(\.id)) == ["copy-a", "copy-b"])
+        #expect(try mixed.copies(ofID: "wire-002").map(\.id) == ["wire-002"])
+        let m = try appendWriter(dir)
+        m.merge(maxSegments: 1)
+        try m.commit()
+        let merged = try IndexReader(path: dir)
+        #expect(merged.segmentCount == 1)
+        #expect(try IndexCheck.run(path: dir).problems.isEmpty)
+        #expect(Set(try merged.copies(ofID: "copy-b").map(\.id)) == ["copy-a", "copy-b"])
+        #expect(try merged.copies(ofID: "wire-003").map(\.id) == ["wire-003"])
+        var options = SearchOptions()
+        options.collapse = true
+        let r = try merged.search(Query.term("ferry"), options: options)
+        #expect(r.totalStories == r.totalHits - 1)
+    }
+
     @Test("a version-5 index takes version-6 segments beside its own: sources of the new ones are found, and a merge makes one version-6 segment")
     func appendingToTheVersion5Fixture() throws {
         let dir = temporaryDirectory()
