@@ -87,7 +87,7 @@ struct CopiesCommand: ParsableCommand {
         Terminal.out("shingles       \(c.shingles.0) and \(c.shingles.1)")
         Terminal.out("equal bins     \(c.equalBins) of \(c.comparedBins)")
         Terminal.out("jaccard        " + Format.fixed(c.jaccard, 2))
-        Terminal.out("shared         about " + Format.fixed(c.sharedShingles, 0) + " shingles")
+        Terminal.out("shared         about \(Int(c.sharedShingles.rounded())) shingles")
         Terminal.out("containment    " + Format.fixed(c.containment, 2))
         Terminal.out("copies         " + (c.isCopy ? "yes" : "no") + (c.sameGroup ? " (one copy group)" : " (different copy groups)"))
     }

@@ -16,22 +16,52 @@
 enum CopyFiles {
     static let noSlot = UInt32.max
 
-    /// The `.sig` file of a segment: `signatures[d]` is nil for a document without one.
-    static func writeSignatures(segmentID: UInt64, signatures: [CopySignature?]) -> [UInt8] {
-        let signed = signatures.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
-        var w = ByteWriter(capacity: 64 + signatures.count * 4 + signed * (4 + 4 * CopySignature.bins))
+    /// The signatures of a segment being written, in the `.sig` file's layout: a slot per
+    /// document, and the records of the documents that have one.
+    struct SignatureColumn {
+        private(set) var slots: [UInt32] = []
+        /// ShingleCount, then the minimums, per signed document.
+        private(set) var records: [UInt32] = []
+        private var signed: UInt32 = 0
+
+        /// Documents so far.
+        var count: Int { slots.count }
+        /// The bytes it holds.
+        var memoryBytes: Int { slots.capacity * 4 + records.capacity * 4 }
+
+        /// Adds a document whose body's word hashes are `words` (``CopySignature`` of them).
+        mutating func append(wordHashes words: UnsafeBufferPointer<UInt64>) {
+            if CopySignature.append(wordHashes: words, to: &records) { slots.append(signed); signed += 1 } else { slots.append(CopyFiles.noSlot) }
+        }
+
+        /// Adds document `doc` of a mapped `.sig` file, as it is there.
+        mutating func append(_ doc: Int, of table: SignatureTable, in bytes: UnsafeRawBufferPointer) {
+            let at = records.count
+            records.append(0)
+            if let n = table.append(doc, in: bytes, to: &records) {
+                records[at] = n
+                slots.append(signed)
+                signed += 1
+            } else {
+                records.removeLast()
+                slots.append(CopyFiles.noSlot)
+            }
+        }
+
+        /// Adds a document without a signature.
+        mutating func appendNone() { slots.append(CopyFiles.noSlot) }
+    }
+
+    /// The `.sig` file of a segment.
+    static func writeSignatures(segmentID: UInt64, _ column: SignatureColumn) -> [UInt8] {
+        let signed = column.records.count / (1 + CopySignature.bins)
+        var w = ByteWriter(capacity: 64 + column.count * 4 + column.records.count * 4)
         FileEnvelope.writeHeader(&w, type: .signatures, segmentID: segmentID)
-        w.write(UInt32(signatures.count))
+        w.write(UInt32(column.count))
         w.write(UInt32(CopySignature.bins))
         w.write(UInt32(signed))
-        var next: UInt32 = 0
-        for s in signatures {
-            if s == nil { w.write(noSlot) } else { w.write(next); next += 1 }
-        }
-        for case let s? in signatures {
-            w.write(s.shingles)
-            for m in s.minimums { w.write(m) }
-        }
+        for slot in column.slots { w.write(slot) }
+        for v in column.records { w.write(v) }
         FileEnvelope.writeFooter(&w)
         return w.bytes
     }

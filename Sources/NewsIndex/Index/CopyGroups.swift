@@ -1,3 +1,6 @@
+import Foundation
+import NewsIndexCore
+
 /// Copy groups: which articles are copies of one story (the same wire copy republished, cut to
 /// its lead, re-headlined or lightly edited), kept as a group number per document (`.grp`).
 ///
@@ -18,6 +21,36 @@ enum CopyGroups {
     /// Values shared by more documents than this are left out of the candidates: such a bin
     /// minimum is a phrase common to many bodies (a footer, a standard line), not a sign of a copy.
     static let maximumBucket = 64
+    /// The documents of a bucket each other one is compared with.
+    static let comparedPerBucket = 4
+
+    /// Sorts (value << 32 | entry) keys appended in entry order by value, entries ascending within
+    /// a value: a stable radix sort of the upper 32 bits, a byte at a time.
+    static func sortByValue(_ keys: inout [UInt64], scratch: inout [UInt64]) {
+        let n = keys.count
+        guard n > 1 else { return }
+        if scratch.count < n { scratch = [UInt64](repeating: 0, count: n) }
+        var counts = [Int](repeating: 0, count: 256)
+        keys.withUnsafeMutableBufferPointer { a in
+            scratch.withUnsafeMutableBufferPointer { b in
+                var src = a, dst = b
+                for pass in 0..<4 {
+                    let shift = UInt64(32 + 8 * pass)
+                    for k in 0..<256 { counts[k] = 0 }
+                    for i in 0..<n { counts[Int(truncatingIfNeeded: src[i] >> shift) & 255] += 1 }
+                    var total = 0
+                    for k in 0..<256 { let c = counts[k]; counts[k] = total; total += c }
+                    for i in 0..<n {
+                        let v = src[i], k = Int(truncatingIfNeeded: v >> shift) & 255
+                        dst[counts[k]] = v
+                        counts[k] += 1
+                    }
+                    swap(&src, &dst)
+                }
+                // Four passes: the sorted keys are back in `a`.
+            }
+        }
+    }
 
     /// The group of a document that is no one's copy: a number made of where it was first
     /// written (segment id and document), unique in practice, never 0.
@@ -74,9 +107,8 @@ enum CopyGroups {
         var count: Int { shingles.count }
 
         mutating func addBase(_ seg: SegmentReader, _ d: Int) {
-            guard let s = seg.signature(d) else { return }
-            minimums.append(contentsOf: s.minimums)
-            shingles.append(s.shingles)
+            guard let n = seg.appendMinimums(d, to: &minimums) else { return }
+            shingles.append(n)
             groups.append(seg.groupID(d))
         }
 
@@ -88,7 +120,9 @@ enum CopyGroups {
             return true
         }
 
-        private mutating func find(_ i: Int) -> Int {
+        private mutating func find(_ i: Int) -> Int { Entries.find(i, &parent) }
+
+        private static func find(_ i: Int, _ parent: inout [Int32]) -> Int {
             var r = i
             while Int(parent[r]) != r { r = Int(parent[r]) }
             var j = i
@@ -96,45 +130,71 @@ enum CopyGroups {
             return r
         }
 
-        /// Joins copies, band by band, where at least one of the two is new (at `newFrom` or
-        /// later): the root of a set is its first entry, so a set's group is its oldest member's.
+        /// Joins copies where at least one of the two is new (at `newFrom` or later): the root of
+        /// a set is its first entry, so a set's group is its oldest member's. The bins are split
+        /// between two threads, each finding copies with a forest of its own; the pairs found are
+        /// joined after.
         mutating func join(newFrom: Int) {
-            let n = count, bins = CopySignature.bins
+            let n = count
             parent = (0..<n).map { Int32($0) }
             guard newFrom < n else { return }
-            var keys: [UInt64] = []
+            let halves = [0..<(CopySignature.bins / 2), (CopySignature.bins / 2)..<CopySignature.bins]
+            let found = Locked([[(Int32, Int32)]](repeating: [], count: halves.count))
+            let (minimums, shingles) = (self.minimums, self.shingles)
+            DispatchQueue.concurrentPerform(iterations: halves.count) { h in
+                let pairs = Entries.copies(inBins: halves[h], minimums, shingles, newFrom: newFrom)
+                found.withLock { $0[h] = pairs }
+            }
+            for pairs in found.withLock({ $0 }) {
+                for (a, b) in pairs {
+                    let ra = find(Int(a)), rb = find(Int(b))
+                    if ra < rb { parent[rb] = Int32(ra) } else if rb < ra { parent[ra] = Int32(rb) }
+                }
+            }
+        }
+
+        /// The copies found in bins `bins` (one band per bin): pairs (a, b) with b new.
+        private static func copies(inBins bins: Range<Int>, _ minimums: [UInt32], _ shingles: [UInt32], newFrom: Int) -> [(Int32, Int32)] {
+            let n = shingles.count, width = CopySignature.bins
+            var parent = (0..<n).map { Int32($0) }
+            var out: [(Int32, Int32)] = []
+            var keys: [UInt64] = [], scratch: [UInt64] = []
             keys.reserveCapacity(n)
-            for band in 0..<bins {
+            for band in bins {
                 keys.removeAll(keepingCapacity: true)
                 for i in 0..<n {
-                    let v = minimums[i * bins + band]
+                    let v = minimums[i * width + band]
                     if v != CopySignature.empty { keys.append(UInt64(v) << 32 | UInt64(i)) }
                 }
-                keys.sort()
+                CopyGroups.sortByValue(&keys, scratch: &scratch)
                 var start = 0
                 while start < keys.count {
                     var end = start + 1
                     while end < keys.count && keys[end] >> 32 == keys[start] >> 32 { end += 1 }
                     let size = end - start
                     if size >= 2 && size <= CopyGroups.maximumBucket && Int(truncatingIfNeeded: keys[end - 1] & 0xFFFF_FFFF) >= newFrom {
-                        for x in start..<end {
+                        // Each document is compared with the first few of the bucket only: copies
+                        // share most bins, so a pair this leaves out meets in another bin.
+                        for x in start..<min(end, start + CopyGroups.comparedPerBucket) {
                             let a = Int(truncatingIfNeeded: keys[x] & 0xFFFF_FFFF)
                             for y in (x + 1)..<end {
                                 let b = Int(truncatingIfNeeded: keys[y] & 0xFFFF_FFFF)
                                 guard b >= newFrom else { continue }   // keys are sorted by entry within a value
-                                let ra = find(a), rb = find(b)
-                                if ra == rb || !isCopy(a, b) { continue }
+                                let ra = find(a, &parent), rb = find(b, &parent)
+                                if ra == rb || !isCopy(a, b, minimums, shingles) { continue }
                                 if ra < rb { parent[rb] = Int32(ra) } else { parent[ra] = Int32(rb) }
+                                out.append((Int32(a), Int32(b)))
                             }
                         }
                     }
                     start = end
                 }
             }
+            return out
         }
 
         /// Whether entries `a` and `b` are copies (``CopySignature/isCopy(of:)``, on the flat arrays).
-        private func isCopy(_ a: Int, _ b: Int) -> Bool {
+        private static func isCopy(_ a: Int, _ b: Int, _ minimums: [UInt32], _ shingles: [UInt32]) -> Bool {
             let bins = CopySignature.bins
             var equal = 0, compared = 0
             for k in 0..<bins {
@@ -142,6 +202,8 @@ enum CopyGroups {
                 if x == CopySignature.empty && y == CopySignature.empty { continue }
                 compared += 1
                 if x == y { equal += 1 }
+                // Too few bins left to reach the equal bins a copy needs.
+                if equal + (bins - 1 - k) < CopyThresholds.equalBins { return false }
             }
             return CopySignature.isCopy(equalBins: equal, comparedBins: compared, shingles[a], shingles[b])
         }

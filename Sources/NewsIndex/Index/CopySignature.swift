@@ -27,9 +27,21 @@ struct CopySignature: Equatable {
     /// The signature of a body whose analyzed words have the hashes `words`, or nil when the body
     /// has fewer than ``minimumShingles`` shingles.
     init?(wordHashes words: UnsafeBufferPointer<UInt64>) {
-        guard words.count >= CopySignature.minimumShingles + 2 else { return nil }
-        var mins = [UInt32](repeating: CopySignature.empty, count: CopySignature.bins)
-        mins.withUnsafeMutableBufferPointer { m in
+        var record: [UInt32] = []
+        guard CopySignature.append(wordHashes: words, to: &record) else { return nil }
+        self.init(shingles: record[0], minimums: Array(record[1...]))
+    }
+
+    /// Appends the signature of a body whose analyzed words have the hashes `words` to
+    /// `records` as the `.sig` file holds it (shingle count, then the minimums); returns false,
+    /// appending nothing, when the body has fewer than ``minimumShingles`` shingles.
+    static func append(wordHashes words: UnsafeBufferPointer<UInt64>, to records: inout [UInt32]) -> Bool {
+        guard words.count >= CopySignature.minimumShingles + 2 else { return false }
+        let at = records.count
+        records.append(UInt32(words.count - 2))
+        records.append(contentsOf: repeatElement(CopySignature.empty, count: CopySignature.bins))
+        records.withUnsafeMutableBufferPointer { r in
+            let m = r.baseAddress! + at + 1
             var a = words[0], b = words[1]
             for i in 2..<words.count {
                 let c = words[i]
@@ -41,7 +53,7 @@ struct CopySignature: Equatable {
             }
         }
         // A value of 0xFFFFFFFF would read as an empty bin; it stays one (a negligible loss).
-        self.init(shingles: UInt32(words.count - 2), minimums: mins)
+        return true
     }
 
     init(shingles: UInt32, minimums: [UInt32]) {

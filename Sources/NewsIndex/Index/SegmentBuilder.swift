@@ -13,8 +13,8 @@ final class SegmentBuilder {
     private var inverter = Inverter()
     private var lengths: [[UInt32]] = Array(repeating: [], count: IndexedField.allCases.count)
     private var dates: [Int64] = []
-    /// Each document's copy signature (nil for a body too short to compare).
-    private var signatures: [CopySignature?] = []
+    /// Each document's copy signature (none for a body too short to compare).
+    private var signatures = CopyFiles.SignatureColumn()
     private var wordHashes: [UInt64] = []
     private var stored: StoredFieldsWriter
     /// The segment's files when its stored articles go to disk as they come (``streamStoredFields(directory:name:)``).
@@ -50,7 +50,7 @@ final class SegmentBuilder {
     var memoryBytes: Int {
         inverter.memoryBytes + stored.memoryBytes + lengths.reduce(0) { $0 + $1.capacity * 4 }
             + dates.capacity * 8 + text.capacity + 24 * inverter.termCount
-            + signatures.count * (MemoryLayout<CopySignature?>.stride + 4 * CopySignature.bins)
+            + signatures.memoryBytes + wordHashes.capacity * 8
     }
 
     func add(_ article: Article) {
@@ -70,7 +70,7 @@ final class SegmentBuilder {
                 lengths[Int(field.rawValue)].append(UInt32(n))
             }
             inverter.bodyWordHashes(into: &wordHashes)
-            signatures.append(wordHashes.withUnsafeBufferPointer { CopySignature(wordHashes: $0) })
+            wordHashes.withUnsafeBufferPointer { signatures.append(wordHashes: $0) }
             // Entity mentions become extra terms at their first word's position, not counted in the
             // field's length, so BM25 of words is unchanged and `entity:x NEAR/5 word` works.
             let spans = inverter.spans
@@ -236,7 +236,7 @@ final class SegmentBuilder {
         try files.write(.norms, NormsFormat.write(segmentID: segmentID, docCount: docCount, fields: fieldStats))
         if self.files != nil { try stored.finish(toSink: ()) } else { try files.write(.storedFields, stored.finish()) }
         try files.write(.dates, DatesFormat.write(segmentID: segmentID, dates: dates))
-        try files.write(.signatures, CopyFiles.writeSignatures(segmentID: segmentID, signatures: signatures))
+        try files.write(.signatures, CopyFiles.writeSignatures(segmentID: segmentID, signatures))
         return files.keep()
     }
 }

@@ -25,12 +25,12 @@ enum SegmentMerger {
         dates.reserveCapacity(numbering.docCount)
         // Copy signatures and groups carry over: a document keeps its group (a document of an
         // older segment, which has none, keeps the group of its own it had there).
-        var signatures: [CopySignature?] = []
+        var signatures = CopyFiles.SignatureColumn()
         var groups: [UInt64] = []
         for (k, s) in sources.enumerated() {
             for d in 0..<s.entry.docCount where !numbering.isDeleted(k, d) {
                 dates.append(s.reader.date(d) ?? FormatConstants.noDate)
-                signatures.append(s.reader.signature(d))
+                s.reader.appendSignature(d, to: &signatures)
                 groups.append(s.reader.groupID(d))
                 try onDocument()
             }
@@ -47,7 +47,7 @@ enum SegmentMerger {
                           segmentID: segmentID)
         try files.write(.norms, NormsFormat.write(segmentID: segmentID, docCount: numbering.docCount, fields: fields))
         try files.write(.dates, DatesFormat.write(segmentID: segmentID, dates: dates))
-        try files.write(.signatures, CopyFiles.writeSignatures(segmentID: segmentID, signatures: signatures))
+        try files.write(.signatures, CopyFiles.writeSignatures(segmentID: segmentID, signatures))
         try files.write(.groups, CopyFiles.writeGroups(segmentID: segmentID, groups: groups))
         return (Manifest.Segment(name: name, id: segmentID, docCount: numbering.docCount), files.keep())
     }

@@ -223,6 +223,19 @@ final class SegmentReader {
         return copies.signatures.signature(doc, in: copies.sig.bytes)
     }
 
+    /// Appends local document `doc`'s bin minimums to `minimums` and returns its shingle count;
+    /// nil (appending nothing) when it has no signature.
+    func appendMinimums(_ doc: Int, to minimums: inout [UInt32]) -> UInt32? {
+        guard let copies else { return nil }
+        return copies.signatures.append(doc, in: copies.sig.bytes, to: &minimums)
+    }
+
+    /// Appends local document `doc`'s signature record (or its lack) to `column`, as stored.
+    func appendSignature(_ doc: Int, to column: inout CopyFiles.SignatureColumn) {
+        guard let copies else { return column.appendNone() }
+        column.append(doc, of: copies.signatures, in: copies.sig.bytes)
+    }
+
     /// Whether the segment has copy files (it was written by format ``FormatConstants/copiesVersion`` or later).
     var hasCopies: Bool { copies != nil }
 
