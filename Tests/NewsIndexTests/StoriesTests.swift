@@ -211,6 +211,53 @@ import NewsIndexTestSupport
     }
 }
 
+/// The commands: copies, similar, search --collapse.
+@Suite struct StoriesCommandTests {
+    @Test("copies, similar and search --collapse from the command line: text, JSON, counts, errors and help")
+    func commands() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let built = try CLI.run(["build", StoriesTests.fixture, "--index", dir, "--quiet"])
+        #expect(built.status == 0, "\(built.err)")
+        let copies = try CLI.run(["copies", "wire-2", "--index", dir])
+        #expect(copies.status == 0)
+        let lines = copies.out.split(separator: "\n")
+        #expect(lines.first == "wire-2 and 5 copies, earliest first:")
+        #expect(lines.count == 7 && lines[1].contains("wire-0") && lines.filter { $0.hasPrefix("*") }.count == 1)
+        let json = try CLI.run(["copies", "wire-2", "--index", dir, "--json"])
+        let objects = try json.out.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(objects.map { $0["id"] as? String } == ["wire-0", "wire-1", "wire-2", "wire-3", "wire-4", "wire-5"])
+        #expect(objects.filter { $0["asked"] as? Bool == true }.map { $0["id"] as? String } == ["wire-2"])
+        let alone = try CLI.run(["copies", "other-1", "--index", dir])
+        #expect(alone.status == 0 && alone.out.contains("no copies"))
+        #expect(try CLI.run(["copies", "nope", "--index", dir]).status == 66)
+        #expect(try CLI.run(["similar", "nope", "--index", dir]).status == 66)
+        let badQuery = try CLI.run(["search", "similar:nope", "--index", dir])
+        #expect(badQuery.status == 64 && badQuery.err.contains("similar:nope"))
+
+        let count = try CLI.run(["search", "korvany", "--collapse", "--count", "--index", dir])
+        let plain = try CLI.run(["search", "korvany", "--count", "--index", dir])
+        let parts = count.out.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\t")
+        #expect(parts.count == 2 && parts[0] == plain.out.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(Int(parts[1])! == Int(parts[0])! - 5)
+        let hits = try CLI.run(["search", "korvany", "--collapse", "--json", "--index", dir, "--limit", "50"])
+        let rows = try hits.out.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let wire = rows.filter { StoriesTests.wire.contains($0["id"] as! String) }
+        #expect(wire.count == 1 && (wire[0]["copies"] as? [Any])?.count == 5)
+        #expect(rows.allSatisfy { $0["copies"] is [Any] })
+        let text = try CLI.run(["search", "korvany", "--collapse", "--index", dir])
+        #expect(text.out.contains("in \(parts[1]) stories") && text.out.contains("+5 copies: "))
+
+        let similar = try CLI.run(["similar", "same-event-2", "--index", dir, "--json"])
+        let ids = try similar.out.split(separator: "\n").map { (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["id"] as! String }
+        #expect(!ids.isEmpty && !ids.contains("same-event-2") && ids.filter { StoriesTests.wire.contains($0) }.count == 1)
+        for command in ["copies", "similar"] {
+            let help = try CLI.run([command, "--help"])
+            #expect(help.status == 0 && help.out.contains("Examples:"))
+        }
+    }
+}
+
 /// The seeds and the ABC articles.
 @Suite(.needsSharedCorpus) struct StoriesOnSharedCorpusTests {
     static func seedIDs() throws -> [String] {
