@@ -20,6 +20,7 @@ struct BenchCommand: ParsableCommand {
           newsindex bench 'the' '"white house"' --runs 21
           newsindex bench --queries queries.txt --index /srv/news-index
           newsindex bench 'police' --count-all --collapse
+          newsindex bench 'the' --trend
         """
     )
 
@@ -45,6 +46,9 @@ struct BenchCommand: ParsableCommand {
 
     @Flag(name: .long, help: "One hit per story, as search --collapse (scripts/bench-stories compares it with the same search without).")
     var collapse = false
+
+    @Flag(name: .long, help: "Time trends (the matches counted per month, as newsindex trends) instead of searches.")
+    var trend = false
 
     @Flag(name: .long, help: "Collect document numbers and scores only, without reading the stored articles (as tantivy's and SQLite's searches return row ids).")
     var idsOnly = false
@@ -91,11 +95,14 @@ struct BenchCommand: ParsableCommand {
     private func time(_ q: String, index: IndexReader, options: SearchOptions) throws {
         let query = try Query.parse(q, now: Date())
         var hits = 0
-        for _ in 0..<warmup { hits = try index.search(query, options: options).totalHits }
+        func once() throws -> Int {
+            trend ? try index.trend(query).total : try index.search(query, options: options).totalHits
+        }
+        for _ in 0..<warmup { hits = try once() }
         var times: [Double] = []
         for _ in 0..<runs {
             let start = Terminal.now()
-            hits = try index.search(query, options: options).totalHits
+            hits = try once()
             times.append((Terminal.now() - start) * 1000)
         }
         Terminal.out(try JSONOutput.line(BenchLineJSON(query: q, hits: hits, milliseconds: times)))
