@@ -37,3 +37,37 @@ public struct DiscoveredNameJSON: Codable, Sendable, Equatable {
         (name, documents, mentions) = (n.name, n.documents, n.mentions)
     }
 }
+
+/// A significant (or frequent) word or entity, as `newsindex terms --json` and
+/// `newsindex entities --significant --json` print it (one object per line).
+public struct SignificantTermJSON: Codable, Sendable, Equatable {
+    /// The word (analyzed) or the entity's canonical name.
+    public var term: String
+    /// The entity's type; absent for a word.
+    public var type: String?
+    /// JLH (see `score_name`).
+    public var score: Double
+    /// The score's name: `jlh`.
+    public var scoreName: String
+    /// Matching documents (or stories) with the term, and all of them.
+    public var foreground: Int, foregroundTotal: Int
+    /// Documents (or stories) of the index with the term, and all of them.
+    public var background: Int, backgroundTotal: Int
+    /// Whether the counts are of stories.
+    public var stories: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case term, type, score, scoreName = "score_name", foreground, foregroundTotal = "foreground_total",
+             background, backgroundTotal = "background_total", stories
+    }
+
+    /// The JSON form of a library term.
+    public init(_ t: SignificantTerm, stories: Bool) {
+        term = t.term
+        type = t.entityType
+        score = t.score
+        scoreName = SignificantTerm.scoreName
+        (foreground, foregroundTotal, background, backgroundTotal) = (t.foreground, t.foregroundTotal, t.background, t.backgroundTotal)
+        self.stories = stories
+    }
+}

@@ -21,6 +21,15 @@ struct EntitiesCommand: ParsableCommand {
           newsindex entities --query '"strategic cooperation"' --limit 5
           newsindex entities --with putin
           newsindex entities --discover > more-entities.txt
+          newsindex entities --query 'taiwan' --significant --stories
+
+        --significant ranks the entities over-represented in the matches of --query (or \
+        --with) compared with the whole index, by JLH as Elasticsearch's significant_terms: \
+        with fg the share of matching documents that mention the entity and bg the share of \
+        all documents, (fg − bg) × fg / bg. --stories counts stories (an article and its \
+        copies once) instead of documents; --min-docs leaves out rarer ones. Output: score, \
+        matching documents with it / matching documents, documents with it / all, entity; \
+        with --json one object per line (as newsindex terms --json).
         """
     )
 
@@ -38,11 +47,24 @@ struct EntitiesCommand: ParsableCommand {
     @Flag(name: .long, help: "List frequent names that are not known entities yet, in entities-file form.")
     var discover = false
 
+    @Flag(name: .long, help: "Rank the entities over-represented in the matches of --query (JLH score).")
+    var significant = false
+
+    @Flag(name: .long, help: "With --significant: count stories (an article and its copies once).")
+    var stories = false
+
+    @Option(name: .customLong("min-docs"), help: "With --significant: leave out entities in fewer matching documents.")
+    var minDocs = 3
+
     @Flag(name: .long, help: "Write one JSON object per entity (JSON Lines).")
     var json = false
 
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be 1 or more (got \(limit))") }
+        if significant && query == nil && with.isEmpty {
+            throw ValidationError("--significant compares the matches of a query with the whole index: add --query QUERY (or --with NAME)")
+        }
+        if (stories || minDocs != 3) && !significant { throw ValidationError("--stories and --min-docs go with --significant") }
     }
 
     func run() throws {
@@ -68,6 +90,15 @@ struct EntitiesCommand: ParsableCommand {
                 Terminal.out("\(n.name) | unknown | \(n.name)")
             }
             return
+        }
+        if significant, let filter {
+            var options = SignificanceOptions()
+            options.limit = limit
+            options.minimumDocuments = minDocs
+            options.stories = stories
+            let named = Set(with.compactMap { index.entity(named: $0)?.name })
+            let terms = try index.significantEntities(matching: filter, options: options).filter { !named.contains($0.term) }
+            return try printSignificant(terms, json: json, stories: stories, significant: true)
         }
         var counts = try index.entityCounts(matching: filter)
         let named = Set(with.compactMap { index.entity(named: $0)?.name })
