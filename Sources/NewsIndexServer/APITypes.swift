@@ -17,9 +17,11 @@ struct SearchResponse: Encodable {
     var hits: [APIHit]
     @Nullable var next: String?
     var facets: FacetsJSON?
+    /// Stories among the matches, with collapse (null without).
+    @Nullable var totalStories: Int? = nil
 
     enum CodingKeys: String, CodingKey {
-        case query, commit, tookMS = "took_ms", total, offset, limit, sort, hits, next, facets
+        case query, commit, tookMS = "took_ms", total, totalStories = "total_stories", offset, limit, sort, hits, next, facets
     }
 }
 
@@ -41,6 +43,8 @@ struct APIHit: Encodable {
     var snippet: SnippetJSON
     var entities: [MentionJSON]
     var explanation: ExplanationJSON?
+    /// With collapse: the other matching articles of the hit's copy group (absent without).
+    var copies: [CopyJSON]?
 
     init(_ hit: SearchHit, entities: [MentionJSON]) {
         let flat = SearchHitJSON(hit)

@@ -19,13 +19,18 @@ extension NewsIndexServer {
     }
 
     func search(_ request: Request) async throws -> Response {
-        let started = ContinuousClock.now
         let p = QueryParameters(request.uri.query)
-        let c = configuration
         guard let q = p["q"], !q.allSatisfy(\.isWhitespace) else {
             throw Problem(.badParameter, "q is missing: give a query, as in /api/search?q=putin (the syntax is that of `newsindex search`).",
                           extra: ["parameter": .string("q")])
         }
+        return try await search(q: q, p, collapse: try p.bool("collapse", default: false))
+    }
+
+    /// A search of `q` with the other parameters of `p` (``search(_:)`` and the similar route).
+    func search(q: String, _ p: QueryParameters, collapse: Bool) async throws -> Response {
+        let started = ContinuousClock.now
+        let c = configuration
         let limit = try p.int("limit", default: 10, in: 0...c.maxLimit)
         let offset = try p.int("offset", default: 0, in: 0...c.maxOffset)
         let order = try p.choice("sort", default: SearchOptions.Order.score)
@@ -49,7 +54,7 @@ extension NewsIndexServer {
         let query = parts.count == 1 ? parts[0] : Query.all(parts)
 
         // The cursor must name a commit still open, and this very search.
-        let digest = CursorToken.digest([q, order.rawValue, since ?? "", until ?? "", source ?? ""] + entities)
+        let digest = CursorToken.digest([q, order.rawValue, since ?? "", until ?? "", source ?? "", collapse ? "collapse" : ""] + entities)
         var token: CursorToken?
         let snapshot: Snapshot
         if let after = p["search_after"], !after.isEmpty {
@@ -77,13 +82,16 @@ extension NewsIndexServer {
         options.dateFacets = facets
         options.now = now
         options.after = token?.cursor
+        options.collapse = collapse
         options.deadline = started + c.queryTimeout
         let settings = options
         let results = try await pool.search { try snapshot.search(query, options: settings) }
 
         let hits = results.hits.map { hit in
             let reader = snapshot.readers[hit.indexNumber]
-            return APIHit(hit, entities: hit.entities.map { mention(reader, $0) })
+            var h = APIHit(hit, entities: hit.entities.map { mention(reader, $0) })
+            if collapse { h.copies = hit.copies.map { CopyJSON($0) } }
+            return h
         }
         let position = (token?.position ?? 0) + offset + hits.count
         var next: String?
@@ -98,6 +106,7 @@ extension NewsIndexServer {
             sort: order.rawValue, hits: hits, next: next,
             facets: facets ? facetsJSON(results, interval: interval) : nil)
         var timed = response
+        timed.totalStories = results.totalStories
         timed.tookMS = NewsIndexServer.milliseconds(since: started)
         return try NewsIndexServer.json(timed)
     }

@@ -69,6 +69,7 @@ public final class NewsIndexServer: Sendable {
         addPageRoutes(to: router)
         addInfoRoutes(to: router)
         addSearchRoute(to: router)
+        addStoriesRoutes(to: router)
         addArticleRoutes(to: router)
         return router
     }

@@ -7,7 +7,8 @@ import Testing
 @testable import NewsIndexServer
 
 /// Articles written for these tests: two wire reports of a Putin–Xi call (CCTV, Kremlin), a
-/// harbour strike, floods in three months, and one whose text tries to inject HTML.
+/// harbour strike, floods in three months, one whose text tries to inject HTML, and a ferry
+/// timetable story published three times (one copy group).
 func serverArticles() -> [Article] {
     func day(_ text: String) -> ArticleDate { ArticleDate(parsing: text)! }
     var out = [
@@ -35,6 +36,14 @@ func serverArticles() -> [Article] {
                 url: "javascript:alert(1)", source: "evil.example"),
         Article(id: "a/b c%d", title: "An id with a slash", body: "Odd ids are looked up as they are: harbour.", date: day("2022-12-20")),
     ]
+    // One story republished twice: another headline and boilerplate, then cut to its first half.
+    let ferry = "The island ferry company announced on Tuesday that its new timetable will add four daily crossings between Port Ellen and the mainland from the first of May. The company said two rebuilt vessels would return to service after a winter in dry dock, and that fares for residents would stay at last year's level. Councillors on the island welcomed the change, saying that hauliers and hospital patients had waited months for more reliable sailings. The operator warned that the late evening crossing could still be cancelled in strong westerly winds."
+    out.append(Article(id: "ferry-1", title: "Ferry company adds four daily crossings", body: ferry,
+                       date: day("2022-12-05"), source: "isle-news.example"))
+    out.append(Article(id: "ferry-2", title: "More sailings for islanders from May",
+                       body: "Sign up for our newsletter. " + ferry + " Copyright Mainland Courier.", date: day("2022-12-06"), source: "mainland.example"))
+    out.append(Article(id: "ferry-3", title: "Timetable change for the island ferry",
+                       body: String(ferry.prefix(ferry.count * 3 / 5)), date: day("2022-12-07"), source: "ferry-watch.example"))
     for k in 0..<25 {
         out.append(Article(id: "bulk-\(k)", title: "Harbour report \(k)", body: "The harbour handled \(k) ships, a harbour record for the week.",
                            date: ArticleDate(secondsSinceEpoch: 1_669_852_800 + Int64(k) * 86400, text: "")))

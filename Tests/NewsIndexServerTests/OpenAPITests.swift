@@ -29,7 +29,8 @@ struct OpenAPITests {
         let spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: OpenAPITests.path))) as? [String: Any])
         #expect((spec["openapi"] as? String)?.hasPrefix("3.1") == true)
         let paths = try #require(spec["paths"] as? [String: [String: Any]])
-        #expect(Set(paths.keys) == ["/api/search", "/api/articles/{id}", "/api/articles", "/api/entities", "/api/stats", "/api/health", "/api/openapi.json"])
+        #expect(Set(paths.keys) == ["/api/search", "/api/articles/{id}", "/api/articles", "/api/entities", "/api/stats", "/api/health", "/api/openapi.json",
+                                    "/api/similar/{id}", "/api/copies/{id}", "/api/trends"])
         var operations: [(path: String, method: String, statuses: Set<String>)] = []
         for (path, item) in paths.sorted(by: { $0.key < $1.key }) {
             for method in ["get", "post", "delete"] {
@@ -38,7 +39,7 @@ struct OpenAPITests {
                 operations.append((path, method, Set(responses.keys)))
             }
         }
-        #expect(operations.count == 8)
+        #expect(operations.count == 11)
         let listed = operations
         let f = try ServerFixture { $0.writeToken = "s3cret" }
         try await f.test { client in
@@ -47,7 +48,9 @@ struct OpenAPITests {
             }
             for (path, method, responses) in listed {
                 do {
-                    let uri = path.replacingOccurrences(of: "{id}", with: "flood-1") + (path == "/api/search" ? "?q=flood" : "")
+                    // flood-1 is deleted by DELETE /api/articles/{id}, which comes before the copies and similar routes.
+                    let id = path.hasPrefix("/api/articles") ? "flood-1" : "call-1"
+                    let uri = path.replacingOccurrences(of: "{id}", with: id) + (["/api/search", "/api/trends"].contains(path) ? "?q=flood" : "")
                     let body = method == "post" ? ByteBuffer(string: #"{"id":"spec","body":"spec check"}"#) : nil
                     let headers: HTTPFields = method == "get" ? [:] : [.authorization: "Bearer s3cret"]
                     try await client.execute(uri: uri, method: HTTPRequest.Method(method.uppercased())!, headers: headers, body: body) { r in

@@ -147,6 +147,32 @@ try:
     check(not driver.find_elements(By.CSS_SELECTOR, "#article img, #article script, #article b"), "no element from its text is in the DOM")
     check(not driver.find_elements(By.CSS_SELECTOR, "#article a[href^='javascript']"), "a javascript: URL is not made a link")
 
+    # Stories: the ferry story is published three times; one per story shows it once with "+2 copies".
+    driver.get(base + "/?q=ferry")
+    wait_for(lambda: len(hits()) == 3, "three ferry articles without collapsing")
+    wait_for(lambda: driver.find_element(By.ID, "trend-box").is_displayed(), "the trend chart is shown for a query")
+    bars = driver.find_elements(By.CSS_SELECTOR, "#trend rect.trend-bar")
+    labels = [b.get_attribute("aria-label") or "" for b in bars]
+    check(len(bars) > 0 and all(":" in l and "articles" in l for l in labels), "each trend bar has a label with its interval and count: %r" % labels[:3])
+    check(sum(int(l.split(": ")[1].split(" ")[0]) for l in labels) == 3, "the bars add up to the three dated ferry articles")
+    driver.find_element(By.ID, "stories").click()
+    wait_for(lambda: len(hits()) == 1 and "stor" in count_text(), "one per story: one hit and a count in stories")
+    check("3 articles in 1 story" in count_text(), "the count says articles and stories: %r" % count_text())
+    check(query().get("stories") == ["1"], "the URL keeps the stories toggle")
+    summary = driver.find_element(By.CSS_SELECTOR, "#results .hit .copies summary")
+    check(summary.text == "+2 copies", "the story shows +2 copies: %r" % summary.text)
+    summary.click()
+    copies = driver.find_elements(By.CSS_SELECTOR, "#results .copies .copy-link")
+    check(len(copies) == 2 and all("·" in c.text for c in copies), "the copies list their sources and dates")
+    # Similar articles of a Putin–Xi report: the other one comes first, not the report itself.
+    driver.get(base + "/?q=%22video%20call%22")
+    wait_for(lambda: len(hits()) > 0, "hits for the call")
+    driver.find_element(By.CSS_SELECTOR, "#results .hit .similar-link").click()
+    wait_for(lambda: "like" in count_text(), "Similar shows similar articles")
+    similar = [h.get_attribute("data-id") for h in hits()]
+    check(query().get("similar") == ["call-1"] and similar and similar[0] == "call-2" and "call-1" not in similar,
+          "similar of call-1 ranks call-2 first and leaves call-1 out: %r" % similar)
+
     # A query that does not parse shows the caret.
     driver.get(base + "/?q=" + "%22open")
     wait_for(lambda: driver.find_element(By.ID, "error").is_displayed(), "a bad query shows an error")

@@ -12,7 +12,7 @@ function readState() {
   return {
     q: p.get("q") || "", sort: p.get("sort") || "score", offset: Math.max(0, parseInt(p.get("offset") || "0", 10) || 0),
     entity: p.getAll("entity"), source: p.get("source") || "", since: p.get("since") || "", until: p.get("until") || "",
-    article: p.get("article") || "",
+    article: p.get("article") || "", stories: p.get("stories") === "1", similar: p.get("similar") || "",
   };
 }
 
@@ -22,7 +22,8 @@ function stateURL(s) {
   if (s.sort !== "score") p.set("sort", s.sort);
   if (s.offset) p.set("offset", String(s.offset));
   for (const e of s.entity) p.append("entity", e);
-  for (const k of ["source", "since", "until", "article"]) if (s[k]) p.set(k, s[k]);
+  for (const k of ["source", "since", "until", "article", "similar"]) if (s[k]) p.set(k, s[k]);
+  if (s.stories) p.set("stories", "1");
   const text = p.toString();
   return location.pathname + (text ? "?" + text : "");
 }
@@ -72,10 +73,48 @@ async function api(path) {
 }
 
 function searchURL(s) {
-  const p = new URLSearchParams({ q: s.q, limit: String(LIMIT), offset: String(s.offset), sort: s.sort });
+  const p = new URLSearchParams({ limit: String(LIMIT), offset: String(s.offset), sort: s.sort });
+  if (!s.similar) p.set("q", s.q);
+  if (s.stories && !s.similar) p.set("collapse", "true");
   for (const e of s.entity) p.append("entity", e);
   for (const k of ["source", "since", "until"]) if (s[k]) p.set(k, s[k]);
-  return "/api/search?" + p.toString();
+  return (s.similar ? "/api/similar/" + encodeURIComponent(s.similar) + "?" : "/api/search?") + p.toString();
+}
+
+// The matches of the query per interval (/api/trends), drawn as bars with a label each.
+async function renderTrend(s, interval, mine) {
+  const box = $("trend-box");
+  if (!s.q || s.similar) { box.hidden = true; return; }
+  const p = new URLSearchParams({ q: s.q, by: interval || "month" });
+  if (s.stories) p.set("stories", "true");
+  let t;
+  try { t = await api("/api/trends?" + p.toString()); } catch (problem) { box.hidden = true; return; }
+  if (mine !== generation) return;
+  const series = t.queries[0];
+  const svg = $("trend");
+  svg.replaceChildren();
+  if (!series || !series.buckets.length) { box.hidden = true; return; }
+  const top = Math.max(1, ...series.buckets.map((b) => b.count));
+  const w = 600 / series.buckets.length, unit = t.stories ? "stories" : "articles";
+  series.buckets.forEach((b, k) => {
+    const h = b.count ? Math.max(2, (b.count / top) * 86) : 0;
+    const rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+    rect.setAttribute("x", String(k * w + w * 0.1));
+    rect.setAttribute("width", String(Math.max(1, w * 0.8)));
+    rect.setAttribute("y", String(90 - h));
+    rect.setAttribute("height", String(h));
+    rect.setAttribute("class", "trend-bar");
+    const label = b.start + ": " + number(b.count) + " " + unit;
+    rect.setAttribute("aria-label", label);
+    const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+    title.textContent = label;
+    rect.append(title);
+    svg.append(rect);
+  });
+  svg.setAttribute("aria-label", "Matching " + unit + " per " + t.interval + ", " + series.buckets[0].start + " to " + series.buckets[series.buckets.length - 1].start);
+  $("trend-info").textContent = number(series.total - series.undated) + " dated " + unit + " per " + t.interval + " (UTC)" +
+    (series.undated ? ", " + number(series.undated) + " undated" : "");
+  box.hidden = false;
 }
 
 // The snippet with its highlights (offsets in code points) as <mark>s.
@@ -188,12 +227,28 @@ function renderHits(result) {
   for (const h of result.hits) {
     const meta = [h.date || "undated", h.source || "", h.byline || ""].filter(Boolean).join(" · ");
     const chips = el("div", { class: "chips" }, ...h.entities.slice(0, 8).map(entityChip));
-    list.append(el("li", { class: "hit", "data-id": h.id },
+    const item = el("li", { class: "hit", "data-id": h.id },
       el("button", { type: "button", class: "hit-title", onclick: () => { openedHere = true; go({ article: h.id }); } }, h.title || h.id),
-      el("div", { class: "hit-meta" }, meta), snippet(h.snippet), chips));
+      el("div", { class: "hit-meta" }, meta), snippet(h.snippet), chips);
+    if (h.copies && h.copies.length) {
+      const n = h.copies.length;
+      item.append(el("details", { class: "copies" }, el("summary", {}, "+" + n + (n === 1 ? " copy" : " copies")),
+        el("ul", {}, ...h.copies.map((c) => el("li", {},
+          el("button", { type: "button", class: "link copy-link", onclick: () => { openedHere = true; go({ article: c.id }); } },
+            [c.source || c.id, c.date || "undated"].join(" · ")))))));
+    }
+    item.append(el("button", { type: "button", class: "link similar-link", "aria-label": "Articles similar to " + (h.title || h.id),
+      onclick: () => go({ similar: h.id, offset: 0, article: "" }) }, "Similar"));
+    list.append(item);
   }
   const total = result.total;
-  $("count").textContent = number(total) + (total === 1 ? " match" : " matches") + " · " + result.took_ms + " ms";
+  let head = number(total) + (total === 1 ? " match" : " matches");
+  if (result.total_stories !== null && result.total_stories !== undefined) {
+    head = number(total) + (total === 1 ? " article" : " articles") + " in " + number(result.total_stories) +
+      (result.total_stories === 1 ? " story" : " stories");
+  }
+  if (state.similar) head += " like " + state.similar;
+  $("count").textContent = head + " · " + result.took_ms + " ms";
   const first = result.hits.length ? state.offset + 1 : 0, last = state.offset + result.hits.length;
   $("page-info").textContent = result.hits.length ? "hits " + number(first) + "–" + number(last) : "";
   $("prev").hidden = state.offset === 0;
@@ -203,6 +258,7 @@ function renderHits(result) {
 async function showArticle(id) {
   $("article").hidden = false;
   for (const part of ["results", "count", "filters"]) $(part).hidden = true;
+  $("trend-box").hidden = true;
   document.querySelector(".paging").hidden = true;
   const mine = ++generation;
   try {
@@ -227,12 +283,13 @@ async function showArticle(id) {
 async function render() {
   $("q").value = state.q;
   $("sort").value = state.sort;
+  $("stories").checked = state.stories;
   renderFilters();
   if (state.article) { await showArticle(state.article); return; }
   $("article").hidden = true;
   for (const part of ["results", "count", "filters"]) $(part).hidden = false;
   document.querySelector(".paging").hidden = false;
-  if (!state.q) { $("results").replaceChildren(); $("count").textContent = ""; renderFacets(null); return; }
+  if (!state.q && !state.similar) { $("results").replaceChildren(); $("count").textContent = ""; renderFacets(null); $("trend-box").hidden = true; return; }
   const mine = ++generation;
   try {
     const result = await api(searchURL(state));
@@ -240,6 +297,7 @@ async function render() {
     showError(null);
     renderHits(result);
     renderFacets(result.facets);
+    await renderTrend(state, result.facets && result.facets.dates ? result.facets.dates.interval : "month", mine);
   } catch (problem) {
     if (mine !== generation) return;
     showError(problem);
@@ -252,8 +310,10 @@ async function render() {
 document.addEventListener("DOMContentLoaded", () => {
   $("form").addEventListener("submit", (event) => {
     event.preventDefault();
-    go({ q: $("q").value.trim(), offset: 0, article: "" });
+    go({ q: $("q").value.trim(), offset: 0, article: "", similar: "" });
   });
+  $("stories").addEventListener("change", () => go({ stories: $("stories").checked, offset: 0 }));
+  $("article-similar").addEventListener("click", () => go({ similar: state.article, article: "", offset: 0 }));
   $("sort").addEventListener("change", () => go({ sort: $("sort").value, offset: 0 }));
   $("prev").addEventListener("click", () => go({ offset: Math.max(0, state.offset - LIMIT) }));
   $("next").addEventListener("click", () => go({ offset: state.offset + LIMIT }));
