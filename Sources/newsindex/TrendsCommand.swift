@@ -27,6 +27,7 @@ struct TrendsCommand: ParsableCommand {
           newsindex trends 'entity:putin' 'entity:xi' --by week --since 2022-12 --until 2023-01
           newsindex trends flood --by day --tz Australia/Sydney --json
           newsindex trends '"strategic cooperation"' --stories --by year
+          newsindex trends flood --tz=-08:00        (a negative offset needs the =)
         """
     )
 
@@ -89,7 +90,8 @@ struct TrendsCommand: ParsableCommand {
         let width = labels.map(\.count).max() ?? 10
         if trends.count == 1 {
             let t = trends[0]
-            Terminal.out("\(queries[0]): \(Format.count(t.dated)) \(what) per \(by.rawValue) (\(zone))" + (notes(t).map { "; " + $0 } ?? ""))
+            let unit = t.dated == 1 ? (stories ? "story" : "article") : what
+            Terminal.out("\(queries[0]): \(Format.count(t.dated)) \(unit) per \(by.rawValue) (\(zone))" + (notes(t).map { "; " + $0 } ?? ""))
             let top = max(1, t.buckets.map(\.count).max() ?? 1)
             let digits = String(top).count
             for (b, l) in zip(t.buckets, labels) {
