@@ -50,7 +50,7 @@ struct CopiesCommand: ParsableCommand {
         if let other = compare { return try compareWith(other, index) }
         let group = try index.copies(ofID: id)
         guard !group.isEmpty else {
-            throw NewsIndexError(.inputNotFound, "no article with id \"\(id)\" in the index at \(location.path) (ids are case-sensitive; `newsindex search` prints them).")
+            throw noArticle(id, in: location.path)
         }
         if json {
             for line in try JSONOutput.lines(group.map { CopyJSON($0, asked: $0.id == id) }) { Terminal.out(line) }
@@ -74,7 +74,7 @@ struct CopiesCommand: ParsableCommand {
 
     private func compareWith(_ other: String, _ index: IndexReader) throws {
         for i in [id, other] where try index.article(id: i) == nil {
-            throw NewsIndexError(.inputNotFound, "no article with id \"\(i)\" in the index at \(location.path) (ids are case-sensitive; `newsindex search` prints them).")
+            throw noArticle(i, in: location.path)
         }
         guard let c = try index.compareCopies(id, other) else {
             Terminal.out("\(id) and \(other) cannot be compared: at least one has a body too short for a signature (under about 27 words).")
@@ -91,4 +91,16 @@ struct CopiesCommand: ParsableCommand {
         Terminal.out("containment    " + Format.fixed(c.containment, 2))
         Terminal.out("copies         " + (c.isCopy ? "yes" : "no") + (c.sameGroup ? " (one copy group)" : " (different copy groups)"))
     }
+}
+
+/// The error of an id that names no article of the index at `path`.
+func noArticle(_ id: String, in path: String) -> NewsIndexError {
+    NewsIndexError(.inputNotFound, "no article with id \"\(id)\" in the index at \(path) (ids are case-sensitive; `newsindex search` prints them).")
+}
+
+/// The line under a collapsed hit: "+N copies: source day · …" (nil when it has none).
+func copiesLine(_ hit: SearchHit, color: Bool) -> String? {
+    guard !hit.copies.isEmpty else { return nil }
+    let from = hit.copies.map { c in [c.source ?? c.id, c.date?.isoDay].compactMap { $0 }.joined(separator: " ") }
+    return "   " + Terminal.style("+\(hit.copies.count) cop\(hit.copies.count == 1 ? "y" : "ies"): " + from.joined(separator: " · "), "2", color: color)
 }

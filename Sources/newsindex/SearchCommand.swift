@@ -171,10 +171,7 @@ struct SearchCommand: ParsableCommand {
             Terminal.out(line)
             if !hit.title.isEmpty { Terminal.out("   " + Terminal.style(hit.title, "1;36", color: color)) }
             if !hit.snippet.text.isEmpty { Terminal.out("   " + highlighted(hit.snippet, color: color)) }
-            if !hit.copies.isEmpty {
-                let from = hit.copies.map { c in [c.source ?? c.id, c.date?.isoDay].compactMap { $0 }.joined(separator: " ") }
-                Terminal.out("   " + Terminal.style("+\(hit.copies.count) cop\(hit.copies.count == 1 ? "y" : "ies"): " + from.joined(separator: " · "), "2", color: color))
-            }
+            if let line = copiesLine(hit, color: color) { Terminal.out(line) }
             if let e = hit.explanation {
                 for l in e.description.split(separator: "\n") { Terminal.out("     " + l) }
             }

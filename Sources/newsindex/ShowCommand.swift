@@ -32,7 +32,7 @@ struct ShowCommand: ParsableCommand {
     private func show() throws {
         let index = try IndexReader(path: location.path)
         guard let a = try index.article(id: id) else {
-            throw NewsIndexError(.inputNotFound, "no article with id \"\(id)\" in the index at \(location.path) (ids are case-sensitive; `newsindex search` prints them).")
+            throw noArticle(id, in: location.path)
         }
         if json {
             Terminal.out(try JSONOutput.line(ArticleJSON(a)))

@@ -55,7 +55,7 @@ struct SimilarCommand: ParsableCommand {
     private func similar() throws {
         let index = try IndexReader(path: location.path)
         guard try index.article(id: id) != nil else {
-            throw NewsIndexError(.inputNotFound, "no article with id \"\(id)\" in the index at \(location.path) (ids are case-sensitive; `newsindex search` prints them).")
+            throw noArticle(id, in: location.path)
         }
         var parts = [Query.similar(toID: id)]
         if let since { parts.append(try Query.published(since: since)) }
@@ -79,10 +79,7 @@ struct SimilarCommand: ParsableCommand {
             Terminal.out("")
             Terminal.out(line)
             if !hit.title.isEmpty { Terminal.out("   " + Terminal.style(hit.title, "1;36", color: color)) }
-            if !hit.copies.isEmpty {
-                let from = hit.copies.map { c in [c.source ?? c.id, c.date?.isoDay].compactMap { $0 }.joined(separator: " ") }
-                Terminal.out("   " + Terminal.style("+\(hit.copies.count) cop\(hit.copies.count == 1 ? "y" : "ies"): " + from.joined(separator: " · "), "2", color: color))
-            }
+            if let line = copiesLine(hit, color: color) { Terminal.out(line) }
             if let e = hit.explanation {
                 for l in e.description.split(separator: "\n") { Terminal.out("     " + l) }
             }

@@ -176,6 +176,21 @@ final class SegmentReader {
         try dictionary.scan(from: start, body)
     }
 
+    /// A postings cursor of each entity term of the segment, per term, in the title and in the
+    /// body. Entity terms sort first in each text field: the marker byte 0x01 comes before any word.
+    func entityCursors() throws -> [String: [PostingsCursor]] {
+        var cursors: [String: [PostingsCursor]] = [:]
+        for field in [IndexedField.title, .body] {
+            let start: [UInt8] = [field.rawValue, 1]
+            try scanTerms(from: start) { key, info in
+                guard key.starts(with: start) else { return false }
+                cursors[String(decoding: key.dropFirst(), as: UTF8.self), default: []].append(try postings(info))
+                return true
+            }
+        }
+        return cursors
+    }
+
     /// The mapped postings (.doc) and positions (.pos) files, for a merge to copy from.
     var postingsFiles: (doc: MappedFile, pos: MappedFile) { (docFile, posFile) }
 

@@ -71,17 +71,7 @@ extension IndexReader {
 
     /// Adds one segment's entity documents and mentions (only documents set in `matches`, when given).
     static func countEntities(in seg: SegmentReader, matches: [UInt64]?, deadline: Deadline = Deadline(nil), into totals: inout [String: (documents: Int, mentions: Int)]) throws {
-        // Entity terms sort first in each text field: the marker byte 0x01 comes before any word.
-        var cursors: [String: [PostingsCursor]] = [:]
-        for field in [IndexedField.title, .body] {
-            let start: [UInt8] = [field.rawValue, 1]
-            try seg.scanTerms(from: start) { key, info in
-                guard key.starts(with: start) else { return false }
-                cursors[String(decoding: key.dropFirst(), as: UTF8.self), default: []].append(try seg.postings(info))
-                return true
-            }
-        }
-        for (term, cs) in cursors {
+        for (term, cs) in try seg.entityCursors() {
             try deadline.check()
             var docs = 0, mentions = 0
             for c in cs { _ = try c.advance() }

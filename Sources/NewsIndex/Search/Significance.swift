@@ -63,16 +63,7 @@ extension IndexReader {
         for e in gazetteer.entities { byTerm[e.term] = e }
         var counts: [String: (fg: Int, bg: Int)] = [:]
         for seg in segments {
-            var cursors: [String: [PostingsCursor]] = [:]
-            for field in [IndexedField.title, .body] {
-                let start: [UInt8] = [field.rawValue, 1]
-                try seg.scanTerms(from: start) { key, info in
-                    guard key.starts(with: start) else { return false }
-                    cursors[String(decoding: key.dropFirst(), as: UTF8.self), default: []].append(try seg.postings(info))
-                    return true
-                }
-            }
-            for (term, cs) in cursors {
+            for (term, cs) in try seg.entityCursors() {
                 let (fg, bg) = try IndexReader.count(cs, sets.foreground[seg.ordinal], sets.background[seg.ordinal])
                 counts[term, default: (0, 0)].fg += fg
                 counts[term, default: (0, 0)].bg += bg
