@@ -10,9 +10,11 @@ public struct BenchLineJSON: Codable, Sendable, Equatable {
     public var p10Ms: Double
     /// The 90th percentile, in milliseconds.
     public var p90Ms: Double
+    /// The ids of the hits, best first, when asked for (`bench --show-ids`); nil otherwise.
+    public var ids: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case query, hits, medianMs = "median_ms", p10Ms = "p10_ms", p90Ms = "p90_ms"
+        case query, hits, medianMs = "median_ms", p10Ms = "p10_ms", p90Ms = "p90_ms", ids
     }
 
     /// The line for `query` from the times of its runs in milliseconds (at least one; any order).

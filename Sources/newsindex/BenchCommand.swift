@@ -53,6 +53,11 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Collect document numbers and scores only, without reading the stored articles (as tantivy's and SQLite's searches return row ids).")
     var idsOnly = false
 
+    @Flag(name: .long, help: "Add each query's hits (their ids, best first) to its line, for judging a ranking (scripts/eval-ranking).")
+    var showIds = false
+
+    @OptionGroup var rankingOptions: RankingOptions
+
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be 1 or more") }
         if warmup < 0 { throw ValidationError("--warmup must be 0 or more") }
@@ -78,6 +83,7 @@ struct BenchCommand: ParsableCommand {
         options.fetchArticles = !idsOnly
         options.countAllMatches = countAll
         options.collapse = collapse
+        try rankingOptions.apply(to: &options)
         if collapse {
             let c = index.copyGroups
             Terminal.note("\(Format.count(index.documentCount)) articles, \(Format.count(c.articles)) of them with copies, in \(Format.count(c.groups)) copy groups")
@@ -95,8 +101,12 @@ struct BenchCommand: ParsableCommand {
     private func time(_ q: String, index: IndexReader, options: SearchOptions) throws {
         let query = try Query.parse(q, now: Date())
         var hits = 0
+        var ids: [String] = []
         func once() throws -> Int {
-            trend ? try index.trend(query).total : try index.search(query, options: options).totalHits
+            if trend { return try index.trend(query).total }
+            let results = try index.search(query, options: options)
+            if showIds { ids = results.hits.map(\.id) }
+            return results.totalHits
         }
         for _ in 0..<warmup { hits = try once() }
         var times: [Double] = []
@@ -105,7 +115,9 @@ struct BenchCommand: ParsableCommand {
             hits = try once()
             times.append((Terminal.now() - start) * 1000)
         }
-        Terminal.out(try JSONOutput.line(BenchLineJSON(query: q, hits: hits, milliseconds: times)))
+        var line = BenchLineJSON(query: q, hits: hits, milliseconds: times)
+        if showIds { line.ids = ids }
+        Terminal.out(try JSONOutput.line(line))
     }
 }
 

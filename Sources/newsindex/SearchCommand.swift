@@ -30,8 +30,13 @@ struct SearchCommand: ParsableCommand {
         A query that starts with - needs -- right before it, after the options:
           newsindex search --limit 5 -- '-date:2022 putin'
 
-        Results are ranked by BM25 over the title (counting double) and the body; parts joined \
-        by AND or OR add up, excluded parts and date filters do not score.
+        Results are ranked for news by default (--ranking news): BM25 finds the best 100 \
+        matches, then each query word is weighed by BM25F over the title (counting double) and \
+        the body, occurrences in the lead (the first 30 words) count extra, other forms of a \
+        word (cooperation for cooperate) count half, and neighbouring query words close \
+        together in the body add a bonus. --ranking bm25 gives Lucene's BM25 scores. Parts \
+        joined by AND or OR add up; excluded parts and date filters do not score. --recency 7d \
+        prefers newer articles (a 7-day-old one keeps 3/4 of its score).
 
         Output: the number of matches, then for each hit its rank, score, id, date and title and \
         the best passage with the matched words highlighted, and last the entities mentioned in \
@@ -51,6 +56,8 @@ struct SearchCommand: ParsableCommand {
           newsindex search "flood" --index news-2022-11 --index news-2022-12
           newsindex search "flood date:2022-12" --archive indexes.txt
           newsindex search 'entity:xi' --collapse --sort date
+          newsindex search 'ferry strike' --recency 7d
+          newsindex search 'harbour strike' --ranking bm25 --explain
 
         --collapse shows one hit per story: an article and its copies (the same text \
         republished by other outlets, under other headlines, cut to its lead or lightly edited; \
@@ -118,6 +125,8 @@ struct SearchCommand: ParsableCommand {
     @Flag(name: .long, help: "Write one JSON object per hit (JSON Lines) instead of text.")
     var json = false
 
+    @OptionGroup var rankingOptions: RankingOptions
+
     func validate() throws {
         if limit < 0 { throw ValidationError("--limit must be 0 or more (got \(limit))") }
         if offset < 0 { throw ValidationError("--offset must be 0 or more (got \(offset))") }
@@ -143,6 +152,7 @@ struct SearchCommand: ParsableCommand {
         options.offset = offset
         options.order = sort
         options.explain = explain
+        try rankingOptions.apply(to: &options)
         options.snippets = !count
         options.entityFacets = !count && !json
         options.sourceFacets = !count && !json

@@ -24,6 +24,9 @@ struct PlanLeaf {
     var label: String
     var span: SpanPlan
     var fields: [(field: IndexedField, bm25: BM25)]
+    /// For a word of the query searched in the title and body: the word as the index holds it
+    /// (the news ranking weighs it by BM25F, with its other forms and its neighbours; see ``NewsRanking``).
+    var word: String? = nil
 }
 
 /// A query analyzed against one open index: terms, prefix expansions, resolved dates, weights
@@ -45,6 +48,8 @@ struct QueryPlanner {
     let now: Int64
     /// A lenient query drops what has nothing to search for instead of failing.
     let lenient: Bool
+    /// Whether a query word also matches its other forms (``WordForms``), for the news ranking.
+    var wordForms = false
     /// BM25's length tables per field.
     let normTables: [IndexedField: BM25.NormTable]
     /// The document frequencies and field totals to score with (and the query's term cache).
@@ -121,6 +126,9 @@ struct QueryPlanner {
             let field = QueryParser.field(of: node)
             let fs = fields(field)
             guard let span = try spanPlan(node, fields: fs) else { return nil }
+            if field == nil, case .term(let word) = span {
+                return .leaf(try wordLeaf(word, fields: fs))
+            }
             return filtering(field, .leaf(try leaf(label: QueryPlanner.label(node, span), span: span, fields: fs)))
         }
     }
@@ -268,6 +276,16 @@ struct QueryPlanner {
             }
         }
         return words.sorted()
+    }
+
+    /// The leaf of a query word in the title and body: with ``wordForms``, the word or any of its
+    /// other forms (one pattern, as a prefix's words are).
+    func wordLeaf(_ word: String, fields fs: [IndexedField]) throws -> PlanLeaf {
+        let forms = try otherForms(of: word)
+        let span: SpanPlan = forms.isEmpty ? .term(word) : .union(([word] + forms).sorted(), label: word + "+forms")
+        var l = try leaf(label: forms.isEmpty ? word : ([word] + forms).joined(separator: "|"), span: span, fields: fs)
+        l.word = word
+        return l
     }
 
     /// A scoring leaf; `scale` multiplies its weight in every field (``similarPlan(toID:)`` weighs its words).

@@ -17,6 +17,13 @@ public struct SearchOptions: Sendable {
     public var offset: Int = 0
     /// The order of the hits.
     public var order: Order = .score
+    /// How hits are scored for ``Order/score`` (``Ranking/news`` by default).
+    public var ranking: Ranking = .news
+    /// With the news ranking, how much newer articles are preferred (nil: not at all, the default).
+    public var recency: Recency? = nil
+    /// With the news ranking, how many of BM25's best matches are scored again (at least
+    /// `offset + limit`). A match BM25 ranks below the window cannot reach the page.
+    public var rescoreWindow: Int = 100
     /// Weight of a match in the title relative to one in the body.
     public var titleBoost: Float = 2
     /// Whether to build a snippet for each hit.
@@ -239,6 +246,9 @@ extension IndexReader {
         var facets = FacetCollector(entities: options.entityFacets, sources: options.sourceFacets, dates: options.dateFacets,
                                     deadline: Deadline(options.deadline))
         let after = options.after?.entry(forIndex: indexNumber)
+        if options.order == .score && !options.collapse, let ranking = NewsRanking(plan, options: options) {
+            return try collectNews(plan, ranking: ranking, options: options, capacity: capacity, indexNumber: indexNumber, cache: cache)
+        }
         if options.collapse && options.order == .score && options.after == nil && facets == nil {
             return try collectCollapsedByScore(plan, options: options, capacity: capacity, competing: competing,
                                                indexNumber: indexNumber, cache: cache)
@@ -318,7 +328,7 @@ extension IndexReader {
         let stored = try storedArticle(Int(entry.doc))
         let date = stored.date.map { ArticleDate(secondsSinceEpoch: $0, text: stored.dateText ?? "") }
         let snippet = highlighter?.snippet(title: stored.title, body: stored.body) ?? Snippet(text: "", highlights: [])
-        let explanation = options.explain ? try explain(plan, documentNumber: Int(entry.doc)) : nil
+        let explanation = options.explain ? try explain(plan, documentNumber: Int(entry.doc), options: options) : nil
         var hit = SearchHit(rank: rank, score: entry.score, id: stored.id, title: stored.title, date: date, url: stored.url,
                             source: stored.source, snippet: snippet, documentNumber: Int(entry.doc), explanation: explanation)
         hit.byline = stored.byline
@@ -330,7 +340,7 @@ extension IndexReader {
     /// (``SearchHit/documentNumber``); nil when the document does not match.
     public func explain(_ query: Query, documentNumber: Int, options: SearchOptions = SearchOptions()) throws -> Explanation? {
         guard documentNumber >= 0 && documentNumber < maxDocument else { return nil }
-        return try explain(try plan(query, options: options), documentNumber: documentNumber)
+        return try explain(try plan(query, options: options), documentNumber: documentNumber, options: options)
     }
 
     func plan(_ query: Query, options: SearchOptions, cache: QueryTerms? = nil) throws -> Plan {
@@ -340,12 +350,13 @@ extension IndexReader {
 
     func planner(options: SearchOptions, lenient: Bool, statistics: PlanStatistics) -> QueryPlanner {
         QueryPlanner(index: self, titleBoost: options.titleBoost, now: Int64(options.now.timeIntervalSince1970.rounded(.down)),
-                     lenient: lenient, normTables: statistics.normTables(), statistics: statistics)
+                     lenient: lenient, wordForms: options.ranking == .news, normTables: statistics.normTables(), statistics: statistics)
     }
 
-    func explain(_ plan: Plan, documentNumber: Int) throws -> Explanation? {
+    func explain(_ plan: Plan, documentNumber: Int, options: SearchOptions) throws -> Explanation? {
         let (seg, local) = locate(documentNumber)
         guard !seg.isDeleted(Int32(local)), let scorer = try scorer(plan, in: seg), try scorer.seek(Int32(local)) == Int32(local) else { return nil }
+        if let ranking = NewsRanking(plan, options: options) { return try ranking.explain(documentNumber, in: self) }
         return try scorer.explain()
     }
 
