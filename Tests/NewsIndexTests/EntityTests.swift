@@ -133,6 +133,7 @@ struct EntityTests {
         ("Presidents Putin and Xi signed the deal.", true),
         ("General Secretary Xi addressed the plenum.", true),
         ("Trump Meets Xi in Beijing", true),
+        ("Topics: diplomacy, trade talks, Putin Xi summit", true),
         ("Vladimir Putin said the sanctions would fail.", true),
         ("Putin said the sanctions would fail.", true),
     ])

@@ -24,7 +24,8 @@ import NewsIndexCore
 ///    (`Tan Xi / For China Daily`, `…/Getty Images`), and ending the credit (`Photo: Xi speaks` is a
 ///    caption, not a credit): the name there is the photographer's;
 /// 3. *another person's name*: right after a capitalized word, a single space between, that is not a
-///    word of the entity's own aliases (`Vladimir`, `President`), of a place, organization or outlet,
+///    word of the entity's own aliases (`Vladimir`, `President`), another person's one-word alias
+///    (`Putin Xi talks`), a word of a place, organization or outlet,
 ///    a title (`Chairman`, `Comrade`), a nationality, a day, a month or a function word (`When Xi`,
 ///    `Then Putin`), unless the sentence is in title case (a headline: `Trump Meets Xi in Beijing`).
 ///    So `Tan Xi`, `Li Xi` and `Hunter Biden` are not Xi and Biden; `President Xi`,
@@ -69,6 +70,8 @@ package final class Recognizer: @unchecked Sendable {
     private var nonPersonWords = Set<String>()
     /// Analyzed words of outlet aliases (places' words taken out) and photo agencies, for credits.
     private var outletWords = Set<String>()
+    /// The one-word aliases of people (`putin`, `trump`): surnames, not given names ("Putin Xi talks").
+    private var surnameWords = Set<String>()
     private let rules: RuleWords
     /// Each entity's index term (`\u{1}` + lower-cased name), as a string and as UTF-8.
     package let terms: [String]
@@ -125,6 +128,9 @@ package final class Recognizer: @unchecked Sendable {
             notBefore.append(termSet(e.notBefore + cs.flatMap(\.notBefore)))
             notAfter.append(termSet(e.notAfter + cs.flatMap(\.notAfter)))
             isPerson.append(e.type == "person")
+            if e.type == "person" {
+                for alias in e.aliases { let ts = analyzer.tokens(alias); if ts.count == 1 { surnameWords.insert(ts[0].term) } }
+            }
             ownWords.append(Set((e.aliases + e.ambiguousAliases).flatMap { analyzer.tokens($0).map(\.term) }))
             for (alias, ambiguous) in e.aliases.map({ ($0, false) }) + e.ambiguousAliases.map({ ($0, true) }) {
                 let tokens = analyzer.tokens(alias)
@@ -570,7 +576,7 @@ package final class Recognizer: @unchecked Sendable {
         let g = c.gap(i - 1)
         guard g.count == 1 && g[0] == 0x20 else { return false }
         let w = c.term(i - 1)
-        if ownWords[m.entity].contains(w) || nonPersonWords.contains(w) || rules.notGivenNames.contains(w) {
+        if ownWords[m.entity].contains(w) || nonPersonWords.contains(w) || surnameWords.contains(w) || rules.notGivenNames.contains(w) {
             return false
         }
         // "Russia's Xi": a possessive is no given name.
