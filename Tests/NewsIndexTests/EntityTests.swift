@@ -25,7 +25,8 @@ struct EntityTests {
         #expect(cctv.name == "China Central Television" && cctv.ambiguousAliases == ["CCTV"])
         for n in 1...13 { #expect(cctv.aliases.contains("CCTV-\(n)")) }
         // The text form reads back to the same list.
-        #expect(try Gazetteer.parse(g.text, source: "round-trip").entities == g.entities)
+        let back = try Gazetteer.parse(g.text, source: "round-trip")
+        #expect(back.entities == g.entities && back.classes == g.classes)
     }
 
     @Test("every alias form, case-sensitive, on whole words; possessives count", arguments: [
@@ -66,6 +67,128 @@ struct EntityTests {
     ])
     func cctv(_ text: String, isBroadcaster: Bool) {
         #expect(EntityTests.names(text).contains("China Central Television") == isBroadcaster, "\(text)")
+    }
+
+    @Test("a person's one-word name talked about as a word is no mention", arguments: [
+        ("The character \"Xi\" appears in many place names.", false),
+        ("In place names, “Xi”, however, comes from a different word.", false),
+        ("The first syllable, ‘Xi’, is read with a falling tone.", false),
+        ("The name Xi is common in Shaanxi.", false),
+        ("People with the surname Putin are rare outside Russia.", false),
+        ("Pilgrims came to a village called Xi near the river.", false),
+        ("The river is called Xi by the locals.", false),
+        ("A man named Xi ran the noodle shop.", false),
+        ("In that dialect Xi means west.", false),
+        ("Xi is a common surname in the north.", false),
+        ("The word Putin is spelled differently in French.", false),
+        // Still the person:
+        ("Xi said the talks went well.", true),
+        ("Trump called Xi on Tuesday.", true),
+        ("He called Xi a friend.", true),
+        ("Analysts asked what Xi means by common prosperity.", true),
+        ("Xi means to stay in power.", true),
+        ("“We will never give up,” Xi said.", true),
+        ("The words Xi used were carefully chosen.", true),
+        ("Putin's critics said “Putin” had lied.", true),
+    ])
+    func nameAsWord(_ text: String, isPerson: Bool) {
+        let names = EntityTests.names(text)
+        #expect((names.contains("Xi Jinping") || names.contains("Vladimir Putin")) == isPerson, "\(text)")
+    }
+
+    @Test("a name in a picture credit is the photographer's", arguments: [
+        ("Crowds gathered on the square. Tan Xi / For China Daily", false),
+        ("Crowds gathered on the square.\nPhoto: Tan Xi", false),
+        ("Workers at the plant. Photo by Chen Xi", false),
+        ("Picture: Wang Xi/Getty Images", false),
+        ("Delegates leave the hall (Reuters/Li Xi)", false),
+        ("Delegates leave the hall. (AP Photo/Ding Xi)", false),
+        ("Delegates leave the hall (Reuters: Zhou Xi)", false),
+        ("Image: Ma Putin/AFP", false),
+        ("Credit: Liu Xi", false),
+        ("© Gao Xi", false),
+        // Still the person:
+        ("Photo: Xi speaks at the opening of the congress.", true),
+        ("Putin/Xi summit ends without a deal.", true),
+        ("Xi arrived in Moscow (Reuters)", true),
+    ])
+    func credits(_ text: String, isPerson: Bool) {
+        let names = EntityTests.names(text)
+        #expect((names.contains("Xi Jinping") || names.contains("Vladimir Putin")) == isPerson, "\(text)")
+    }
+
+    @Test("a surname after another person's given name is someone else", arguments: [
+        ("Reporter Tan Xi wrote the story.", false),
+        ("Li Xi, party chief of Guangdong, attended.", false),
+        ("Hunter Biden testified on Thursday.", false),
+        ("Sergei Putin, a distant cousin, was not invited.", false),
+        // Still the person:
+        ("President Xi opened the meeting.", true),
+        ("Chinese President Xi spoke first.", true),
+        ("Chinese President Xi Jinping spoke first.", true),
+        ("When Xi arrived, the band played.", true),
+        ("On Sunday Xi flew to Paris.", true),
+        ("In Beijing Xi met the delegation.", true),
+        ("Russia's Putin and China's Xi met again.", true),
+        ("Presidents Putin and Xi signed the deal.", true),
+        ("General Secretary Xi addressed the plenum.", true),
+        ("Trump Meets Xi in Beijing", true),
+        ("Topics: diplomacy, trade talks, Putin Xi summit", true),
+        ("Vladimir Putin said the sanctions would fail.", true),
+        ("Putin said the sanctions would fail.", true),
+    ])
+    func otherGivenName(_ text: String, isPerson: Bool) {
+        let names = EntityTests.names(text)
+        #expect((names.contains("Xi Jinping") || names.contains("Vladimir Putin") || names.contains("Joe Biden")) == isPerson, "\(text)")
+    }
+
+    @Test("broadcaster clues from the broadcaster class", arguments: [
+        ("The news came according to CNN affiliate CCTV.", true),
+        ("According to CCTV, the talks lasted two hours.", true),
+        ("The minister told CCTV that trade would grow.", true),
+        ("In an interview with CCTV, the minister praised the deal.", true),
+        ("The speech was aired on CCTV in the evening.", true),
+        ("The parade was broadcast on CCTV across the country.", true),
+        ("The figures were reported by CCTV late on Friday.", true),
+        ("The CCTV channel showed the parade live.", true),
+        ("A CCTV reporter asked the first question.", true),
+        ("State broadcaster CCTV showed the meeting.", true),
+        ("CCTV reported that the talks went well.", true),
+        // Still closed-circuit television:
+        ("Police released CCTV footage of the robbery.", false),
+        ("The thief was caught on CCTV.", false),
+        ("CCTV cameras were installed at the station.", false),
+        ("According to the witness, CCTV showed him leaving.", false),
+        ("The acronym CCTV stands for closed-circuit television.", false),
+    ])
+    func broadcasterClass(_ text: String, isBroadcaster: Bool) {
+        #expect(EntityTests.names(text).contains("China Central Television") == isBroadcaster, "\(text)")
+    }
+
+    @Test("a context class gives its words to the entities that name it; unknown classes are errors")
+    func contextClasses() throws {
+        var g = Gazetteer.builtin
+        #expect(g.classes.map(\.name) == ["broadcaster"])
+        try g.apply("""
+        @wire | clues-before: according
+        Eastport Wire | media | EW?; Eastport Wire | class: wire
+        """, source: "local.txt")
+        #expect(g.resolve("eastport wire")?.classes == ["wire"])
+        #expect(try Gazetteer.parse(g.text, source: "round-trip").classes == g.classes)
+        let r = Recognizer(gazetteer: g, analyzer: .news)
+        func names(_ text: String) -> [String] { r.recognize([(text, Analyzer.news.tokens(text))])[0].map { g.entities[$0.entity].name } }
+        #expect(names("The story ran according to EW.") == ["Eastport Wire"])
+        #expect(names("The story ran on EW.").isEmpty)
+        for (bad, fragment) in [("X | media | X? | class: nosuch", "no context class"), ("@two words | clues: a", "one-word name"),
+                                ("@c | class: broadcaster", "cannot name other classes")] {
+            do {
+                var h = Gazetteer.builtin
+                try h.apply(bad, source: "bad.txt")
+                Issue.record("\(bad) was accepted")
+            } catch let e as NewsIndexError {
+                #expect(e.message.hasPrefix("bad.txt:1: ") && e.message.contains(fragment), "\(e.message)")
+            }
+        }
     }
 
     @Test("context stays inside the sentence; Fed up is not the Federal Reserve")

@@ -1,4 +1,26 @@
 import NewsIndexCore
+/// Context words shared by several entities: a line `@name | clues: …; …` of the entities file,
+/// used by the entities whose context names it (`class: name`), such as every broadcaster.
+public struct ContextClass: Sendable, Equatable {
+    /// The class's name (`broadcaster`), without the `@`.
+    public var name: String
+    /// Words near an ambiguous alias that make it the entity (see ``Entity/clues``).
+    public var clues: [String]
+    /// Words up to three before it that make it the entity (see ``Entity/cluesBefore``).
+    public var cluesBefore: [String]
+    /// Words right after it that make it the entity (see ``Entity/cluesAfter``).
+    public var cluesAfter: [String]
+    /// Words right after it that rule it out (see ``Entity/notBefore``).
+    public var notBefore: [String]
+    /// Words up to three before it that rule it out (see ``Entity/notAfter``).
+    public var notAfter: [String]
+
+    /// The context column of the text form: `clues: …; clues-after: …`, empty kinds left out.
+    var contextText: String {
+        Gazetteer.contextText(clues: clues, cluesBefore: cluesBefore, cluesAfter: cluesAfter, notBefore: notBefore, notAfter: notAfter, classes: [])
+    }
+}
+
 /// A named entity newsindex recognizes: a person, organization, place, media outlet…
 public struct Entity: Sendable, Equatable {
     /// The canonical name ("Vladimir Putin"); unique in a gazetteer.
@@ -11,12 +33,18 @@ public struct Entity: Sendable, Equatable {
     public var ambiguousAliases: [String]
     /// Words near an ambiguous alias, in the same sentence, that make it this entity ("broadcaster", "state").
     public var clues: [String]
+    /// Words up to three before an ambiguous alias, in the same sentence, that make it this entity
+    /// ("told" in "told CCTV", "according" in "according to CCTV").
+    public var cluesBefore: [String]
     /// Words right after an ambiguous alias that make it this entity ("reported" in "CCTV reported").
     public var cluesAfter: [String]
     /// Words right after an ambiguous alias that rule it out ("footage" in "CCTV footage").
     public var notBefore: [String]
     /// Words up to three before an ambiguous alias that rule it out ("caught" in "caught on CCTV").
     public var notAfter: [String]
+    /// The context classes (`@broadcaster` lines of the entities file) whose words this entity's
+    /// ambiguous aliases use as well as its own.
+    public var classes: [String]
 
     /// The short name to show: the first alias listed ("Putin", "CCTV").
     public var displayName: String
@@ -31,16 +59,26 @@ public struct Entity: Sendable, Equatable {
 /// ```
 /// # A comment
 /// Vladimir Putin | person | Putin; Vladimir Putin; President Putin
-/// China Central Television | media | CCTV?; China Central Television | clues: broadcaster state; clues-after: reported said; not-before: footage cameras; not-after: caught
+/// @broadcaster | clues: broadcaster channel; clues-before: told according; clues-after: aired
+/// China Central Television | media | CCTV?; China Central Television | class: broadcaster; clues: state; clues-after: reported said; not-before: footage cameras; not-after: caught
 /// - Boris Johnson
 /// ```
 ///
 /// One entity per line: canonical name, type, aliases separated by `;` (an alias ending in `?` is
 /// ambiguous and counts only in context, see ``Recognizer``), and optionally the context words
-/// for ambiguous aliases. A line `- Name` removes an entity (useful in an overrides file). The
-/// canonical name always counts as an alias.
+/// for ambiguous aliases. A line `@name | context` defines a context class, whose words every
+/// entity naming it (`class: name`) uses too; it must come before the entities that name it.
+/// A line `- Name` removes an entity (useful in an overrides file). The canonical name always
+/// counts as an alias.
 package struct Gazetteer: Sendable {
     package var entities: [Entity]
+    /// The context classes, in the order they were defined.
+    package var classes: [ContextClass] = []
+
+    package init(entities: [Entity], classes: [ContextClass] = []) {
+        self.entities = entities
+        self.classes = classes
+    }
 
     /// The list that ships with newsindex (`Sources/NewsIndex/Entities/entities.txt`).
     package static let builtin: Gazetteer = {
@@ -51,19 +89,27 @@ package struct Gazetteer: Sendable {
 
     /// The text form, which ``parse(_:source:)`` reads back.
     package var text: String {
-        entities.map { e in
+        classes.map { "@\($0.name) | \($0.contextText)\n" }.joined() + entities.map { e in
             // The display name goes first, so that it reads back as the display name.
             let all = e.aliases.map { ($0, false) } + e.ambiguousAliases.map { ($0, true) }
             let ordered = all.filter { $0.0 == e.displayName } + all.filter { $0.0 != e.displayName }
             var line = "\(e.name) | \(e.type) | " + ordered.map { $0.1 ? $0.0 + "?" : $0.0 }.joined(separator: "; ")
-            var context: [String] = []
-            if !e.clues.isEmpty { context.append("clues: " + e.clues.joined(separator: " ")) }
-            if !e.cluesAfter.isEmpty { context.append("clues-after: " + e.cluesAfter.joined(separator: " ")) }
-            if !e.notBefore.isEmpty { context.append("not-before: " + e.notBefore.joined(separator: " ")) }
-            if !e.notAfter.isEmpty { context.append("not-after: " + e.notAfter.joined(separator: " ")) }
-            if !context.isEmpty { line += " | " + context.joined(separator: "; ") }
+            let context = Gazetteer.contextText(clues: e.clues, cluesBefore: e.cluesBefore, cluesAfter: e.cluesAfter,
+                                                notBefore: e.notBefore, notAfter: e.notAfter, classes: e.classes)
+            if !context.isEmpty { line += " | " + context }
             return line
         }.joined(separator: "\n") + "\n"
+    }
+
+    /// The context column: `class: …; clues: …; clues-before: …; …`, empty kinds left out.
+    static func contextText(clues: [String], cluesBefore: [String], cluesAfter: [String], notBefore: [String], notAfter: [String],
+                            classes: [String]) -> String {
+        var context: [String] = []
+        for (key, words) in [("class", classes), ("clues", clues), ("clues-before", cluesBefore), ("clues-after", cluesAfter),
+                             ("not-before", notBefore), ("not-after", notAfter)] where !words.isEmpty {
+            context.append(key + ": " + words.joined(separator: " "))
+        }
+        return context.joined(separator: "; ")
     }
 
     /// Parses the text format; errors name `source` and the line.
@@ -94,12 +140,24 @@ package struct Gazetteer: Sendable {
                 for (k, e) in entities.enumerated() { position[e.name.lowercased()] = k }
                 continue
             }
+            if line.hasPrefix("@") {
+                let cols = line.dropFirst().split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingASCIIWhitespace() }
+                guard cols.count == 2, !cols[0].isEmpty, !cols[0].contains(" ") else {
+                    throw fail(n + 1, "a context class reads `@name | clues: words; …`, with a one-word name")
+                }
+                var c = ContextClass(name: cols[0].lowercased(), clues: [], cluesBefore: [], cluesAfter: [], notBefore: [], notAfter: [])
+                var classes: [String] = []
+                try Gazetteer.parseContext(cols[1], into: &c.clues, &c.cluesBefore, &c.cluesAfter, &c.notBefore, &c.notAfter, &classes) { fail(n + 1, $0) }
+                guard classes.isEmpty else { throw fail(n + 1, "a context class cannot name other classes") }
+                if let k = self.classes.firstIndex(where: { $0.name == c.name }) { self.classes[k] = c } else { self.classes.append(c) }
+                continue
+            }
             let cols = line.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingASCIIWhitespace() }
             guard cols.count == 3 || cols.count == 4 else { throw fail(n + 1, "expected 3 or 4 columns separated by |, found \(cols.count)") }
             guard !cols[0].isEmpty else { throw fail(n + 1, "the canonical name is empty") }
             guard !cols[1].isEmpty, !cols[1].contains(" ") else { throw fail(n + 1, "the type must be one word such as person, organization, place or media") }
-            var e = Entity(name: cols[0], type: cols[1].lowercased(), aliases: [], ambiguousAliases: [], clues: [], cluesAfter: [],
-                           notBefore: [], notAfter: [], displayName: cols[0])
+            var e = Entity(name: cols[0], type: cols[1].lowercased(), aliases: [], ambiguousAliases: [], clues: [], cluesBefore: [],
+                           cluesAfter: [], notBefore: [], notAfter: [], classes: [], displayName: cols[0])
             var seen = Set<String>()
             var first = true
             for a in cols[2].split(separator: ";").map({ String($0).trimmingASCIIWhitespace() }) where !a.isEmpty {
@@ -116,20 +174,13 @@ package struct Gazetteer: Sendable {
             }
             if !seen.contains(e.name) { e.aliases.append(e.name) }
             if cols.count == 4 {
-                for part in cols[3].split(separator: ";") {
-                    let kv = part.split(separator: ":", maxSplits: 1).map { String($0).trimmingASCIIWhitespace() }
-                    guard kv.count == 2 else { throw fail(n + 1, "context \"\(part)\" should read key: words") }
-                    let words = kv[1].split(separator: " ").map { String($0).lowercased() }
-                    switch kv[0] {
-                    case "clues": e.clues = words
-                    case "clues-after": e.cluesAfter = words
-                    case "not-before": e.notBefore = words
-                    case "not-after": e.notAfter = words
-                    default: throw fail(n + 1, "unknown context \"\(kv[0])\" (use clues, clues-after, not-before, not-after)")
-                    }
+                try Gazetteer.parseContext(cols[3], into: &e.clues, &e.cluesBefore, &e.cluesAfter, &e.notBefore, &e.notAfter, &e.classes) { fail(n + 1, $0) }
+                for c in e.classes where !classes.contains(where: { $0.name == c }) {
+                    throw fail(n + 1, "there is no context class \"\(c)\" (define it first with a line `@\(c) | clues: …`)")
                 }
             }
-            if !e.ambiguousAliases.isEmpty && e.clues.isEmpty && e.cluesAfter.isEmpty {
+            let classClues = classes.filter { e.classes.contains($0.name) }.contains { !$0.clues.isEmpty || !$0.cluesBefore.isEmpty || !$0.cluesAfter.isEmpty }
+            if !e.ambiguousAliases.isEmpty && e.clues.isEmpty && e.cluesBefore.isEmpty && e.cluesAfter.isEmpty && !classClues {
                 throw fail(n + 1, "ambiguous aliases (ending in ?) need clues: words that show the entity is meant")
             }
             if let k = position[e.name.lowercased()] {
@@ -137,6 +188,26 @@ package struct Gazetteer: Sendable {
             } else {
                 position[e.name.lowercased()] = entities.count
                 entities.append(e)
+            }
+        }
+    }
+
+    /// Reads a context column (`key: words; key: words`) into the word lists.
+    private static func parseContext(_ column: String, into clues: inout [String], _ cluesBefore: inout [String], _ cluesAfter: inout [String],
+                                     _ notBefore: inout [String], _ notAfter: inout [String], _ classes: inout [String],
+                                     fail: (String) -> NewsIndexError) throws {
+        for part in column.split(separator: ";") {
+            let kv = part.split(separator: ":", maxSplits: 1).map { String($0).trimmingASCIIWhitespace() }
+            guard kv.count == 2 else { throw fail("context \"\(part)\" should read key: words") }
+            let words = kv[1].split(separator: " ").map { String($0).lowercased() }
+            switch kv[0] {
+            case "class": classes = words
+            case "clues": clues = words
+            case "clues-before": cluesBefore = words
+            case "clues-after": cluesAfter = words
+            case "not-before": notBefore = words
+            case "not-after": notAfter = words
+            default: throw fail("unknown context \"\(kv[0])\" (use class, clues, clues-before, clues-after, not-before, not-after)")
             }
         }
     }
