@@ -98,6 +98,10 @@ public struct SearchResults: Sendable {
     /// The matching documents per day of publication, when ``SearchOptions/dateFacets`` is on
     /// (nil otherwise).
     public var dates: DateHistogram? = nil
+    /// What the search did differently from the query as written, one sentence each: a fuzzy
+    /// word (`kremln~2`) that matches more than ``Query/maxFuzzyExpansions`` words is searched
+    /// as its closest ones only, and says so here. Empty otherwise.
+    public var notes: [String] = []
 }
 
 /// The place of a hit in the order of a search, for deep paging (``SearchOptions/after``).
@@ -204,7 +208,8 @@ extension IndexReader {
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         precondition(options.limit >= 0 && options.offset >= 0, "limit and offset must not be negative")
         let cache = QueryTerms(segmentCount: segments.count)
-        let plan = try self.plan(query, options: options, cache: cache)
+        let report = PlanReport()
+        let plan = try self.plan(query, options: options, cache: cache, report: report)
         try Deadline(options.deadline).check()
         let wanted = options.wanted(of: documentCount)
         let found = try collect(plan, options: options, capacity: wanted, cache: cache)
@@ -216,6 +221,7 @@ extension IndexReader {
         results.entities = found.entities
         results.sources = found.sources
         results.dates = found.dates
+        results.notes = report.notes
         return results
     }
 
@@ -333,9 +339,11 @@ extension IndexReader {
         return try explain(try plan(query, options: options), documentNumber: documentNumber)
     }
 
-    func plan(_ query: Query, options: SearchOptions, cache: QueryTerms? = nil) throws -> Plan {
+    func plan(_ query: Query, options: SearchOptions, cache: QueryTerms? = nil, report: PlanReport? = nil) throws -> Plan {
         let stats = PlanStatistics(index: self, cache: cache, given: options.statistics)
-        return try planner(options: options, lenient: query.lenient, statistics: stats).plan(query)
+        var planner = planner(options: options, lenient: query.lenient, statistics: stats)
+        planner.report = report
+        return try planner.plan(query)
     }
 
     func planner(options: SearchOptions, lenient: Bool, statistics: PlanStatistics) -> QueryPlanner {
