@@ -115,6 +115,7 @@ public final class Archive: Sendable {
         results.totalStories = stories
         results.dates = dates
         results.notes = report.notes
+        if totalHits == 0 { results.suggestions = try suggestions(for: query) }
         results.entities = entities.values.sorted {
             ($0.documents, $0.mentions) != ($1.documents, $1.mentions)
                 ? ($0.documents, $0.mentions) > ($1.documents, $1.mentions) : $0.name < $1.name

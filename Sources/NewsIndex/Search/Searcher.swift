@@ -102,6 +102,10 @@ public struct SearchResults: Sendable {
     /// word (`kremln~2`) that matches more than ``Query/maxFuzzyExpansions`` words is searched
     /// as its closest ones only, and says so here. Empty otherwise.
     public var notes: [String] = []
+    /// When nothing matched: the query with its unknown or rare words replaced by close words
+    /// of the index that many documents hold, best first (`kremln` → `kremlin`); see
+    /// ``IndexReader/suggestions(for:limit:)``. Empty when something matched.
+    public var suggestions: [String] = []
 }
 
 /// The place of a hit in the order of a search, for deep paging (``SearchOptions/after``).
@@ -222,6 +226,7 @@ extension IndexReader {
         results.sources = found.sources
         results.dates = found.dates
         results.notes = report.notes
+        if results.totalHits == 0 { results.suggestions = try suggestions(for: query) }
         return results
     }
 
