@@ -245,7 +245,7 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
             let special = f == .entity ? t.contains(" ") : ["AND", "OR", "NOT", "&&", "||", "!"].contains(t) || t.hasPrefix("NEAR") || t.hasPrefix("-") || t.hasPrefix("+")
                 || t.unicodeScalars.contains { "():*~".unicodeScalars.contains($0) }
             // Characters of Lucene's syntax that quotes would not make plain are escaped instead.
-            if f != .entity && (t.hasPrefix("/") || t.unicodeScalars.contains(where: { QueryParser.isQuote($0) || "\\^?[]{}!".unicodeScalars.contains($0) })) {
+            if f != .entity && (t.hasPrefix("/") || t.unicodeScalars.contains(where: { QueryParser.isQuote($0) || $0.properties.isWhitespace || "\\^?[]{}!".unicodeScalars.contains($0) })) {
                 return fieldPrefix(f) + QueryParser.escaped(t)
             }
             return fieldPrefix(f) + (special ? "\"\(t)\"" : t)

@@ -253,3 +253,33 @@ struct LuceneSyntaxSearchTests {
         }
     }
 }
+
+@Suite("Lucene syntax: random strings")
+struct LuceneSyntaxFuzzTests {
+    @Test("random strings with Lucene's characters: strict parses read back the same, lenient searches never fail")
+    func fuzz() throws {
+        var rng = SeededRandom(seed: 4242)
+        let alphabet: [String] = ["a", "xi", "harbour", " ", " ", "\"", "(", ")", "-", "+", "*", "~", "~1", "2", "^", "^2", "^0.5", ".",
+                                  ":", "title:", "date:", "id:", "AND", " OR ", " NOT ", "&&", " || ", "!", "?", "/", "\\", "[", "]",
+                                  "{", "}", " TO ", "2022-12", "*", "é", "北"]
+        let (index, dir) = try QuerySemanticsTests.makeIndex(QuerySemanticsTests.dated)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var strict = 0
+        for _ in 0..<3000 {
+            let s = (0..<Int.random(in: 1...10, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+            if let q = try? Query.parse(s) {
+                strict += 1
+                let again = try? Query.parse(q.description)
+                #expect(again?.description == q.description, "\(s.debugDescription) → \(q.description)")
+                do { _ = try index.search(q) } catch let e as NewsIndexError {
+                    #expect(e.kind == .badQuery, "\(s.debugDescription): \(e)")
+                }
+            }
+            let lenient = try Query.parse(s, lenient: true)
+            do { _ = try index.search(lenient) } catch {
+                Issue.record("lenient query \(s.debugDescription) failed: \(error)")
+            }
+        }
+        #expect(strict > 200, "enough random strings parse to test the round trip")
+    }
+}

@@ -78,11 +78,15 @@ struct Suggester {
             let own = try documents(stem)
             guard own <= Suggester.rareDocuments else { return out }
             let edits = length <= 5 ? 1 : 2
+            // The word as typed (folded) and its stem: a stemming index holds stems (polce → polc → polic).
+            let forms = stem == form ? [form] : [form, stem]
             var best: [String: Int] = [:]
             for r in readers {
                 let rp = planner(r)
                 for field in fs {
-                    for (t, d) in try rp.fuzzyTerms(form, edits: edits, field: field) { best[t] = min(best[t] ?? d, d) }
+                    for f in forms {
+                        for (t, d) in try rp.fuzzyTerms(f, edits: edits, field: field) { best[t] = min(best[t] ?? d, d) }
+                    }
                 }
             }
             var ranked: [(term: String, edits: Int, docs: Int)] = []
