@@ -243,6 +243,24 @@ struct LuceneSyntaxSearchTests {
         }
     }
 
+    @Test("fuzzy words blend document frequencies: a rare misspelling does not outscore the common word")
+    func blended() throws {
+        var articles = Self.articles
+        articles.append(Article(id: "typo", title: "", body: "the harbor"))
+        articles.append(Article(id: "twin", title: "", body: "the harbour"))
+        let (index, dir) = try QuerySemanticsTests.makeIndex(articles)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // On their own, the rare word scores higher (a larger idf)...
+        let rare = try #require(try Self.score(index, "harbor", "typo"))
+        let common = try #require(try Self.score(index, "harbour", "twin"))
+        #expect(rare > common * 1.2)
+        // ...but both are 1 edit from harbur (weight 5/6) and score with the idf of harbour.
+        let typo = try #require(try Self.score(index, "harbur~1", "typo"))
+        let twin = try #require(try Self.score(index, "harbur~1", "twin"))
+        #expect(abs(typo - twin) < 1e-5, "\(typo) vs \(twin)")
+        #expect(abs(twin - common * 5 / 6) < 1e-5)
+    }
+
     @Test("escaped characters are searched as text")
     func escapes() throws {
         let (index, dir) = try QuerySemanticsTests.makeIndex(Self.articles)

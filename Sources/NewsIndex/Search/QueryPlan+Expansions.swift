@@ -46,7 +46,9 @@ extension QueryPlanner {
     /// `word~edits`: the OR of the closest ``Query/maxFuzzyExpansions`` words of the index within
     /// `edits` edits, each weighted by `1 − edits / min(length of word, length of term)` (Lucene's
     /// `FuzzyTermsEnum` similarity), so the word itself weighs 1 and a word one edit from a
-    /// five-letter word 0.8. Terms as far from the word as it is long (weight 0) are left out.
+    /// five-letter word 0.8, and scored with the idf of the most common word found in the field
+    /// (blended, as Lucene does; the weight and the idf ratio show in `--explain`'s boost). Terms
+    /// as far from the word as it is long (weight 0) are left out.
     func fuzzyPlan(_ word: String, field: Query.Field?, edits: Int) throws -> Plan? {
         let shown = Query.describe(.fuzzy(word, field, edits: edits), nested: true)
         if field == .entity || field == .source {
@@ -89,9 +91,22 @@ extension QueryPlanner {
             ranked.removeSubrange(Query.maxFuzzyExpansions...)
         }
         if ranked.isEmpty { return .nothing }
-        let leaves = try ranked.map { r in
-            Plan.leaf(try leaf(label: r.term, span: .term(r.term), fields: fs, scale: scale * weight(r.term, r.edits)))
+        // Blended document frequencies, as Lucene's TopTermsBlendedFreqScoringRewrite: in each
+        // field every word found scores with the idf of the most common of them, so that a rare
+        // misspelling (harbor beside harbour) does not outscore the word meant for its rarity.
+        var leaves: [Plan] = []
+        for f in fs {
+            let n = statistics.fieldStats(f).docCount
+            let docs = try ranked.map { try statistics.docFreq(f, $0.term) }
+            guard let most = docs.max(), most > 0 else { continue }
+            let blended = BM25.idf(docFreq: most, docCount: n)
+            for (r, d) in zip(ranked, docs) where d > 0 {
+                let own = BM25.idf(docFreq: d, docCount: n)
+                let ratio = own > 0 ? blended / own : 1
+                leaves.append(.leaf(try leaf(label: r.term, span: .term(r.term), fields: [f], scale: scale * weight(r.term, r.edits) * ratio)))
+            }
         }
+        if leaves.isEmpty { return .nothing }
         return leaves.count == 1 ? leaves[0] : .or(leaves)
     }
 
