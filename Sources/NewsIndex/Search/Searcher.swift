@@ -99,7 +99,7 @@ public struct SearchResults: Sendable {
     /// (nil otherwise).
     public var dates: DateHistogram? = nil
     /// What the search did differently from the query as written, one sentence each: a fuzzy
-    /// word (`kremln~2`) that matches more than ``Query/maxFuzzyExpansions`` words is searched
+    /// word (`kremln~2`) that matches more than `Query.maxFuzzyExpansions` words is searched
     /// as its closest ones only, and says so here. Empty otherwise.
     public var notes: [String] = []
     /// When nothing matched: the query with its unknown or rare words replaced by close words
