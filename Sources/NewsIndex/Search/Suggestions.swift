@@ -21,8 +21,10 @@ extension IndexReader {
     /// ``IndexReader/search(_:options:)`` fills ``SearchResults/suggestions`` with this when
     /// nothing matches.
     ///
-    /// - Parameter limit: The most suggestions (the first replaces each word by its best
-    ///   replacement, the second by its second best where it has one, and so on).
+    /// - Parameters:
+    ///   - query: The query that found nothing (parsed or built).
+    ///   - limit: The most suggestions (the first replaces each word by its best replacement,
+    ///     the second by its second best where it has one, and so on).
     /// - Returns: Queries in query syntax, empty when no word needs or has a replacement.
     /// - Complexity: One walk of the term dictionary per unknown word and segment, skipping every
     ///   run of terms whose prefix is already too far from the word.
@@ -34,6 +36,11 @@ extension IndexReader {
 extension Archive {
     /// "Did you mean" over all the indexes, their document counts added up (see
     /// ``IndexReader/suggestions(for:limit:)``).
+    ///
+    /// - Parameters:
+    ///   - query: The query that found nothing.
+    ///   - limit: The most suggestions.
+    /// - Returns: Queries in query syntax, best first.
     public func suggestions(for query: Query, limit: Int = 3) throws -> [String] {
         try Suggester(readers: indexes).suggestions(for: query, limit: limit)
     }
