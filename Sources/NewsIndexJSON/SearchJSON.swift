@@ -86,9 +86,13 @@ public struct SearchResultsJSON: Codable, Sendable, Equatable {
     public var entities: [EntityCountJSON]
     /// The sources of the matching documents, most documents first (empty without facets).
     public var sources: [SourceCountJSON]
+    /// What the search did differently from the query as written (``SearchResults/notes``).
+    public var notes: [String]
+    /// When nothing matched, "did you mean" queries, best first (``SearchResults/suggestions``).
+    public var suggestions: [String]
 
     enum CodingKeys: String, CodingKey {
-        case totalHits = "total_hits", totalHitsExact = "total_hits_exact", hits, entities, sources
+        case totalHits = "total_hits", totalHitsExact = "total_hits_exact", hits, entities, sources, notes, suggestions
     }
 
     /// The JSON form of library search results.
@@ -98,6 +102,20 @@ public struct SearchResultsJSON: Codable, Sendable, Equatable {
         hits = results.hits.map { SearchHitJSON($0) }
         entities = results.entities.map(EntityCountJSON.init)
         sources = results.sources.map(SourceCountJSON.init)
+        notes = results.notes
+        suggestions = results.suggestions
+    }
+
+    /// Decodes the form ``init(_:)`` encodes; `notes` and `suggestions` may be absent (older output).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        totalHits = try c.decode(Int.self, forKey: .totalHits)
+        totalHitsExact = try c.decode(Bool.self, forKey: .totalHitsExact)
+        hits = try c.decode([SearchHitJSON].self, forKey: .hits)
+        entities = try c.decode([EntityCountJSON].self, forKey: .entities)
+        sources = try c.decode([SourceCountJSON].self, forKey: .sources)
+        notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
+        suggestions = try c.decodeIfPresent([String].self, forKey: .suggestions) ?? []
     }
 }
 

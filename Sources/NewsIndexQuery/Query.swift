@@ -40,6 +40,20 @@ import NewsIndexCore
 /// - `date:2022-12-30`, `date:2022-12`, `date:2022`, `date:2022-12-01..2022-12-31`, `date:>=2022-12`,
 ///   `date:<2023`, `date:>=now-7d` (units `h`, `d`, `w`, `m` for months, `y`): a filter on the
 ///   publication date, in UTC; documents without a date never match it. Filters do not score.
+/// - `date:[2022-12-01 TO 2022-12-31]`: Lucene's range; `[ ]` include an end, `{ }` leave it out,
+///   `*` is open, and each end is a day, month or year (`[2022-12 TO 2023]` includes all of 2023).
+/// - `id:[a TO c]`, `title:[a TO c}`: the terms of a field in that range, in byte order, searched
+///   as their OR (refused past ``maxPrefixExpansions`` terms).
+/// - `word^2`, `"a phrase"^3`, `(group)^0.5`, `title:word^2`: the part's score times the boost, a
+///   non-negative decimal; on a group, every word in it.
+/// - `kremln~1`, `samarknd~` (2 edits): the words within that many edits (a swap of neighbours is
+///   one), at most ``maxFuzzyEdits``; the ``maxFuzzyExpansions`` closest are searched, each
+///   weighted by `1 − edits / length`.
+/// - `a && b`, `a || b`, `!a`: `AND`, `OR`, `NOT`. A backslash makes the next character plain
+///   text: `yahoo\!`.
+///
+/// Other characters of Lucene's syntax (`?` wildcards, `/regex/`, brackets outside a range) are
+/// errors, never a part that silently matches nothing.
 ///
 /// Boolean parts score as the sum of their scoring parts; excluded parts and date filters do not
 /// score. A group of only excluded parts (`-a` alone) is an error: there is nothing to exclude from.
@@ -84,6 +98,12 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         case nothing
         /// Articles like the one with this id (``Query/similar(toID:)``).
         case similar(String)
+        /// The part with its score multiplied by a non-negative factor (`part^2`).
+        case boost(Node, Float)
+        /// Every word within `edits` (0 to 2) Damerau–Levenshtein edits of the raw word (`word~1`).
+        case fuzzy(String, Field?, edits: Int)
+        /// Every term of a field from `lower` to `upper` in byte order (`id:[a TO c]`); nil ends are open.
+        case termRange(Field, lower: String?, upper: String?, includeLower: Bool, includeUpper: Bool)
     }
 
     package let node: Node
@@ -101,8 +121,41 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         self.lenient = lenient
     }
 
-    /// The most words a `prefix*` may stand for.
+    /// The most words a `prefix*` or a range of words (`id:[a TO c]`) may stand for.
     public static let maxPrefixExpansions = 1000
+
+    /// The most edits a fuzzy word (`kremln~2`) may allow, as in Lucene's `FuzzyQuery`.
+    public static let maxFuzzyEdits = 2
+
+    /// The most words a fuzzy word is searched as: the closest (fewest edits, then most
+    /// documents). When more are that close, the search says so in ``SearchResults/notes``.
+    public static let maxFuzzyExpansions = 50
+
+    /// The largest boost (`putin^N`) a query may give.
+    public static let maxBoost: Float = 10_000
+
+    /// `part` with its score multiplied by `factor` (`part^factor`; 0 keeps it matching
+    /// without scoring). A boost on a group multiplies every word in it.
+    ///
+    /// - Precondition: `factor` is between 0 and ``maxBoost``.
+    public static func boosted(_ part: Query, by factor: Float) -> Query {
+        precondition(factor >= 0 && factor <= maxBoost, "a boost must be between 0 and \(maxBoost)")
+        return Query(node: .boost(part.node, factor))
+    }
+
+    /// The words of the index within `maxEdits` edits of `word` (insertions, deletions,
+    /// substitutions and swaps of neighbours, each one edit): `word~maxEdits`.
+    public static func fuzzy(_ word: String, maxEdits: Int = 2, in field: Field? = nil) -> Query {
+        Query(node: .fuzzy(word, field, edits: min(max(0, maxEdits), maxFuzzyEdits)))
+    }
+
+    /// The terms of `field` (``Field/id``, ``Field/title``, ``Field/body`` or ``Field/url``) from
+    /// `lower` to `upper` in byte order, each end included or not; nil for an open end:
+    /// `id:[a TO c]`.
+    public static func range(in field: Field, from lower: String?, to upper: String?,
+                             includeLower: Bool = true, includeUpper: Bool = true) -> Query {
+        Query(node: .termRange(field, lower: lower, upper: upper, includeLower: includeLower, includeUpper: includeUpper))
+    }
 
     /// A query for one word (analyzed with the index's analyzer when it runs), in the title and
     /// body or in one `field`.
@@ -189,11 +242,15 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         switch n {
         case .term(let t, let f):
             // A word that would read as syntax (a literal OR, -x, a:b) is shown quoted: same meaning.
-            let special = f == .entity ? t.contains(" ") : ["AND", "OR", "NOT"].contains(t) || t.hasPrefix("NEAR") || t.hasPrefix("-") || t.hasPrefix("+")
-                || t.unicodeScalars.contains { QueryParser.isQuote($0) || "():*~".unicodeScalars.contains($0) }
-            return fieldPrefix(f) + (special && !t.unicodeScalars.contains(where: QueryParser.isQuote) ? "\"\(t)\"" : t)
-        case .prefix(let p, let f): return fieldPrefix(f) + p + "*"
-        case .phrase(let p, let f, let slop): return fieldPrefix(f) + "\"\(p)\"" + (slop > 0 ? "~\(slop)" : "")
+            let special = f == .entity ? t.contains(" ") : ["AND", "OR", "NOT", "&&", "||", "!"].contains(t) || t.hasPrefix("NEAR") || t.hasPrefix("-") || t.hasPrefix("+")
+                || t.unicodeScalars.contains { "():*~".unicodeScalars.contains($0) }
+            // Characters of Lucene's syntax that quotes would not make plain are escaped instead.
+            if f != .entity && (t.hasPrefix("/") || t.unicodeScalars.contains(where: { QueryParser.isQuote($0) || $0.properties.isWhitespace || "\\^?[]{}!".unicodeScalars.contains($0) })) {
+                return fieldPrefix(f) + QueryParser.escaped(t)
+            }
+            return fieldPrefix(f) + (special ? "\"\(t)\"" : t)
+        case .prefix(let p, let f): return fieldPrefix(f) + QueryParser.escaped(p) + "*"
+        case .phrase(let p, let f, let slop): return fieldPrefix(f) + "\"\(QueryParser.escapedInQuotes(p))\"" + (slop > 0 ? "~\(slop)" : "")
         case .near(let a, let b, let d): return describe(a, nested: true) + " NEAR/\(d) " + describe(b, nested: true)
         case .date(let r): return "date:" + r.description
         case .and(let parts):
@@ -208,7 +265,21 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         case .similar(let id):
             let plain = !id.isEmpty && !id.unicodeScalars.contains { $0.properties.isWhitespace || "\"()“”".unicodeScalars.contains($0) }
             return "similar:" + (plain ? id : "\"" + id + "\"")
+        case .boost(let p, let b): return describe(p, nested: true) + "^" + describeBoost(b)
+        case .fuzzy(let t, let f, let edits): return fieldPrefix(f) + QueryParser.escaped(t) + "~\(edits)"
+        case .termRange(let f, let lo, let hi, let incLo, let incHi):
+            func end(_ v: String?) -> String {
+                guard let v else { return "*" }
+                return v.isEmpty || v == "*" || v == "TO" || v.unicodeScalars.contains(where: { $0.properties.isWhitespace || QueryParser.isQuote($0) })
+                    ? "\"" + v + "\"" : QueryParser.escaped(v)
+            }
+            return f.rawValue + ":" + (incLo ? "[" : "{") + end(lo) + " TO " + end(hi) + (incHi ? "]" : "}")
         }
+    }
+
+    /// A boost as the parser reads it back: `2`, `0.5`.
+    package static func describeBoost(_ b: Float) -> String {
+        b == b.rounded() && b.magnitude < 1e7 ? String(Int(b)) : "\(b)"
     }
 }
 

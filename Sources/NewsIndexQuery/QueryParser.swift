@@ -9,11 +9,15 @@ import NewsIndexCore
 /// query   := or
 /// or      := and ("OR" and)*
 /// and     := unary (["AND"] unary)*
-/// unary   := ("NOT" | "-") unary | "+" unary | near
+/// unary   := ("NOT" | "!" | "-") unary | "+" unary | near
 /// near    := primary (("NEAR" | "NEAR/" N) primary)*
-/// primary := "(" or ")" | field ":" value | phrase | word ["*"]
+/// primary := atom ["^" boost]
+/// atom    := "(" or ")" | field ":" (value | range) | phrase | word ["*" | "~" [N]]
+/// range   := ("[" | "{") end "TO" end ("]" | "}")       end := word | phrase | "*"
 /// phrase  := quote text quote ["~" N]
 /// ```
+///
+/// `&&` and `||` are `AND` and `OR`; a backslash makes the next character plain text (`yahoo\!`).
 ///
 /// A lenient parse retries after each error with the offending character or keyword read as
 /// plain text, so it always ends, at worst with every character literal.
@@ -22,6 +26,11 @@ package struct QueryParser {
     package let scalars: [Unicode.Scalar]
     /// Scalar indices that lose their special meaning (lenient recovery).
     private var literal: Set<Int> = []
+    /// Scalars escaped by a backslash (plain text), and the backslashes that escape them (dropped).
+    private var escaped: Set<Int> = []
+    private var escapes: Set<Int> = []
+    /// A backslash at the very end, which escapes nothing.
+    private var danglingEscape: Int?
     private var i = 0
     /// Open parentheses and NOTs around the current position.
     private var depth = 0
@@ -46,6 +55,44 @@ package struct QueryParser {
         self.now = now
         self.text = text
         self.scalars = Array(text.unicodeScalars)
+        var k = 0
+        while k < scalars.count {
+            if scalars[k] == "\\" {
+                if k + 1 < scalars.count {
+                    escapes.insert(k)
+                    escaped.insert(k + 1)
+                    k += 2
+                    continue
+                }
+                danglingEscape = k
+            }
+            k += 1
+        }
+    }
+
+    /// Characters with a meaning in a bare word, which ``escaped(_:)`` puts a backslash before.
+    private static let wordSpecials: Set<Unicode.Scalar> = Set("\\\"“”„():*~^?[]{}!".unicodeScalars)
+
+    /// `word` as a bare word that reads back as this very word: special characters, white space
+    /// and a leading `-`, `+` or `/` escaped with a backslash.
+    package static func escaped(_ word: String) -> String {
+        var out = String.UnicodeScalarView()
+        for (k, c) in word.unicodeScalars.enumerated() {
+            if wordSpecials.contains(c) || c.properties.isWhitespace || (k == 0 && (c == "-" || c == "+" || c == "/")) { out.append("\\") }
+            out.append(c)
+        }
+        let s = String(out)
+        return ["AND", "OR", "NOT", "&&", "||"].contains(s) || s.hasPrefix("NEAR") ? "\\" + s : s
+    }
+
+    /// `text` inside quotes that read back as this text: backslashes and quotes escaped.
+    package static func escapedInQuotes(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for c in text.unicodeScalars {
+            if c == "\\" || isQuote(c) { out.append("\\") }
+            out.append(c)
+        }
+        return String(out)
     }
 
     package static func isQuote(_ c: Unicode.Scalar) -> Bool { c == "\"" || c == "\u{201C}" || c == "\u{201D}" || c == "\u{201E}" }
@@ -86,7 +133,7 @@ package struct QueryParser {
     }
 
     private func describeAt(_ k: Int) -> String {
-        if let w = keyword(at: k) { return "'\(w)'" }
+        if keyword(at: k) != nil { return "'\(string(k..<wordEnd(from: k)))'" }
         return "'\(String(scalars[k]))'"
     }
 
@@ -94,7 +141,7 @@ package struct QueryParser {
 
     private var atEnd: Bool { i >= scalars.count }
 
-    private func isSpace(_ k: Int) -> Bool { scalars[k].properties.isWhitespace }
+    private func isSpace(_ k: Int) -> Bool { scalars[k].properties.isWhitespace && !escaped.contains(k) }
 
     private mutating func skipSpace() {
         while i < scalars.count && isSpace(i) { i += 1 }
@@ -102,27 +149,37 @@ package struct QueryParser {
 
     /// True when scalar `k` is `c` with its special meaning.
     private func isSpecial(_ k: Int, _ c: Unicode.Scalar) -> Bool {
-        k < scalars.count && scalars[k] == c && !literal.contains(k)
+        k < scalars.count && scalars[k] == c && !literal.contains(k) && !escaped.contains(k)
     }
 
     private func isSpecialQuote(_ k: Int) -> Bool {
-        k < scalars.count && QueryParser.isQuote(scalars[k]) && !literal.contains(k)
+        k < scalars.count && QueryParser.isQuote(scalars[k]) && !literal.contains(k) && !escaped.contains(k)
     }
 
-    /// End of the bare word starting at `k`: up to whitespace, a special parenthesis or quote.
+    /// End of the bare word starting at `k`: up to whitespace, a special parenthesis, quote or `^`.
     private func wordEnd(from k: Int) -> Int {
         var j = k
-        while j < scalars.count && !isSpace(j) && !isSpecial(j, "(") && !isSpecial(j, ")") && !isSpecialQuote(j) { j += 1 }
+        while j < scalars.count && !isSpace(j) && !isSpecial(j, "(") && !isSpecial(j, ")") && !isSpecialQuote(j) && !isSpecial(j, "^") { j += 1 }
         return j
     }
 
-    private func string(_ r: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[r])) }
+    /// The text of scalars `r`, without the backslashes that escape a character.
+    private func string(_ r: Range<Int>) -> String {
+        if escapes.isEmpty { return String(String.UnicodeScalarView(scalars[r])) }
+        return String(String.UnicodeScalarView(r.filter { !escapes.contains($0) || literal.contains($0) }.map { scalars[$0] }))
+    }
 
-    /// The operator keyword (AND, OR, NOT, NEAR, NEAR/N) standing as a whole word at `k`, if any.
+    /// The operator keyword (AND, OR, NOT, NEAR, NEAR/N; `&&`, `||` and `!` as AND, OR and NOT)
+    /// standing as a whole word at `k`, if any.
     private func keyword(at k: Int) -> String? {
         guard k < scalars.count, !literal.contains(k), k == 0 || isSpace(k - 1) || isSpecial(k - 1, "(") || isSpecial(k - 1, ")") else { return nil }
-        let w = string(k..<wordEnd(from: k))
+        let end = wordEnd(from: k)
+        if (k..<end).contains(where: { escapes.contains($0) || escaped.contains($0) }) { return nil }
+        let w = string(k..<end)
         if w == "AND" || w == "OR" || w == "NOT" || w == "NEAR" { return w }
+        if w == "&&" { return "AND" }
+        if w == "||" { return "OR" }
+        if w == "!" { return "NOT" }
         if w.hasPrefix("NEAR/") { return w }
         return nil
     }
@@ -137,6 +194,9 @@ package struct QueryParser {
         skipSpace()
         if atEnd {
             throw Failure(what: "the query is empty", at: scalars.count, hint: "Give at least one word or \"quoted phrase\".")
+        }
+        if let k = danglingEscape, !literal.contains(k) {
+            throw Failure(what: "a \\ at the end escapes nothing", at: k, hint: "Remove it, or write \\\\ to search for a backslash.")
         }
         let node = try parseOr(field: nil)
         skipSpace()
@@ -159,7 +219,7 @@ package struct QueryParser {
             skipSpace()
             guard keyword(at: i) == "OR" else { break }
             let at = i
-            i += 2
+            i = wordEnd(from: i)
             skipSpace()
             if !startsPart(i) {
                 throw Failure(what: "OR needs a part after it", at: at, hint: "Put a word or phrase after OR, or remove it.",
@@ -182,7 +242,7 @@ package struct QueryParser {
                 if k == "OR" { break }
                 if k == "AND" {
                     let at = i
-                    i += 3
+                    i = wordEnd(from: i)
                     skipSpace()
                     if items.isEmpty {
                         throw Failure(what: "AND needs a part before it", at: at, hint: "Put a word or phrase before AND, or remove it.")
@@ -217,7 +277,7 @@ package struct QueryParser {
             let at = i
             try enter(at)
             defer { depth -= 1 }
-            i += 3
+            i = wordEnd(from: i)
             skipSpace()
             if !startsPart(i) {
                 throw Failure(what: "NOT needs a part after it", at: at, hint: "Put the word or phrase to exclude after NOT.")
@@ -226,12 +286,12 @@ package struct QueryParser {
             if case .not(let n) = inner { return n }
             return .not(inner)
         }
-        if (isSpecial(i, "-") || isSpecial(i, "+")) {
+        if (isSpecial(i, "-") || isSpecial(i, "+") || isSpecial(i, "!")) {
             let sign = scalars[i]
             let at = i
             if i + 1 >= scalars.count || isSpace(i + 1) || isSpecial(i + 1, ")") {
                 throw Failure(what: "\"\(sign)\" must stand right before a word or phrase", at: at,
-                              hint: sign == "-" ? "Write -word to exclude a word." : "Write +word to require a word.")
+                              hint: sign == "+" ? "Write +word to require a word." : "Write \(sign)word to exclude a word.")
             }
             i += 1
             let inner = try parseNear(field: field)
@@ -252,7 +312,9 @@ package struct QueryParser {
 
     package static func field(of n: Query.Node) -> Query.Field? {
         switch n {
-        case .term(_, let f), .prefix(_, let f), .phrase(_, let f, _): return f
+        case .term(_, let f), .prefix(_, let f), .phrase(_, let f, _), .fuzzy(_, let f, _): return f
+        case .termRange(let f, _, _, _, _): return f
+        case .boost(let n, _): return field(of: n)
         case .near(let a, let b, _): return field(of: a) ?? field(of: b)
         default: return nil
         }
@@ -311,6 +373,11 @@ package struct QueryParser {
     }
 
     private mutating func parsePrimary(field: Query.Field?) throws -> Query.Node {
+        let atom = try parseAtom(field: field)
+        return try parseBoost(atom)
+    }
+
+    private mutating func parseAtom(field: Query.Field?) throws -> Query.Node {
         skipSpace()
         if isSpecial(i, "(") {
             let open = i
@@ -354,6 +421,7 @@ package struct QueryParser {
                     throw Failure(what: "date: cannot stand inside another field", at: at, hint: "Move the date filter out of the field's parentheses.", recover: j)
                 }
                 i = j + 1
+                if isSpecial(i, "[") || isSpecial(i, "{") { return try parseDateRange(fieldAt: at, colon: j) }
                 return try parseDate(fieldAt: at, colon: j)
             }
             guard let f = Query.Field(rawValue: name.lowercased()) else {
@@ -367,10 +435,11 @@ package struct QueryParser {
             if atEnd || isSpace(i) || isSpecial(i, ")") {
                 throw Failure(what: "\(name): needs a value right after the colon", at: at, hint: "Write \(name):word, \(name):\"a phrase\" or \(name):(a OR b).", recover: j)
             }
-            if isSpecial(i, "-") || isSpecial(i, "+") {
+            if isSpecial(i, "-") || isSpecial(i, "+") || isSpecial(i, "!") {
                 throw Failure(what: "put \(scalars[i]) before the field, not after the colon", at: i,
                               hint: "Write \(scalars[i])\(name):word.", recover: j)
             }
+            if isSpecial(i, "[") || isSpecial(i, "{") { return try parseTermRange(f, fieldAt: at, colon: j) }
             return try parsePrimary(field: f)
         }
         return try parseWord(field: field)
@@ -384,7 +453,7 @@ package struct QueryParser {
             throw Failure(what: "the quote opened here is never closed", at: open, hint: "Close the phrase with a second \" or remove the quote.")
         }
         let inner = string((i + 1)..<j)
-        if inner.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) {
+        if inner.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) && !((i + 1)..<j).contains(where: escaped.contains) {
             throw Failure(what: "the phrase is empty", at: open, hint: "Put words between the quotes or remove them.")
         }
         i = j + 1
@@ -399,7 +468,7 @@ package struct QueryParser {
             slop = n
             i = k
         }
-        if i < scalars.count && !isSpace(i) && !isSpecial(i, ")") && !isSpecialQuote(i) && !isSpecial(i, "(") {
+        if i < scalars.count && !isSpace(i) && !isSpecial(i, ")") && !isSpecialQuote(i) && !isSpecial(i, "(") && !isSpecial(i, "^") {
             throw Failure(what: "a phrase must be followed by a space", at: i, hint: "Put a space after the closing quote.", recover: j)
         }
         return .phrase(inner, field, slop: slop)
@@ -408,22 +477,195 @@ package struct QueryParser {
     private mutating func parseWord(field: Query.Field?) throws -> Query.Node {
         let start = i
         let end = wordEnd(from: i)
-        var word = string(start..<end)
         i = end
-        if end > start && isSpecial(end - 1, "*") {
-            word = String(String.UnicodeScalarView(word.unicodeScalars.dropLast()))
-            if word.isEmpty || word.unicodeScalars.allSatisfy({ $0 == "*" }) {
-                throw Failure(what: "a * needs some letters before it", at: start, hint: "Write a prefix such as strateg*.", recover: end - 1)
+        // The last unescaped ~ makes a fuzzy word; a final * a prefix.
+        var tilde: Int?
+        for k in (start..<end).reversed() where isSpecial(k, "~") { tilde = k; break }
+        let stem = tilde ?? end
+        let star = stem > start && isSpecial(stem - 1, "*") ? stem - 1 : nil
+        try checkWordCharacters(start..<(star ?? stem))
+        if let tilde {
+            if tilde == start {
+                throw Failure(what: "~ needs a word before it", at: tilde, hint: "Write word~1 for the words one edit away, or \"a phrase\"~N.")
+            }
+            if let star {
+                throw Failure(what: "a word cannot be both a prefix and fuzzy", at: star, hint: "Write strateg* or kremln~1, not both.")
+            }
+            let digits = string((tilde + 1)..<end)
+            guard digits.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.numericType != nil }),
+                  !((tilde + 1)..<end).contains(where: escaped.contains) else {
+                throw Failure(what: "~ after a word takes a number of edits: 0, 1 or 2", at: tilde,
+                              hint: "Write kremln~1, or kremln~ for up to 2 edits.")
+            }
+            let edits = digits.isEmpty ? 2 : Int(digits.prefix(6)) ?? 3
+            if edits > Query.maxFuzzyEdits {
+                throw Failure(what: "a fuzzy word allows at most \(Query.maxFuzzyEdits) edits", at: tilde,
+                              hint: "Write kremln~1 or kremln~2 (as Lucene, which stops at 2).")
+            }
+            return .fuzzy(string(start..<tilde), field, edits: edits)
+        }
+        if let star {
+            let word = string(start..<star)
+            if word.isEmpty {
+                throw Failure(what: "a * needs some letters before it", at: start, hint: "Write a prefix such as strateg*.", recover: star)
             }
             return .prefix(word, field)
         }
-        if let tilde = word.unicodeScalars.lastIndex(of: "~"), !literal.contains(start + word.unicodeScalars.distance(from: word.unicodeScalars.startIndex, to: tilde)),
-           word.unicodeScalars[word.unicodeScalars.index(after: tilde)...].allSatisfy({ $0.isASCII && $0.properties.numericType != nil }),
-           tilde != word.unicodeScalars.startIndex {
-            let at = start + word.unicodeScalars.distance(from: word.unicodeScalars.startIndex, to: tilde)
-            throw Failure(what: "~N works on quoted phrases only", at: at, hint: "Write \"word1 word2\"~N for words near each other.")
+        return .term(string(start..<end), field)
+    }
+
+    /// Throws at the first character of a bare word that has a meaning in Lucene's syntax we do
+    /// not support there: wildcards inside words, `/regex/`, brackets outside ranges, `!` after
+    /// the start. An escaped character (`\?`) is plain text.
+    private func checkWordCharacters(_ r: Range<Int>) throws {
+        let escape = "Put a \\ before it to search for the character itself."
+        for k in r where !literal.contains(k) && !escaped.contains(k) {
+            switch scalars[k] {
+            case "?":
+                throw Failure(what: "? wildcards are not supported", at: k,
+                              hint: "Write a prefix (strateg*), a fuzzy word (kremln~1) or the whole word. \(escape)")
+            case "*":
+                throw Failure(what: "a * works at the end of a word only (a prefix)", at: k,
+                              hint: "Write a prefix such as strateg*. \(escape)", recover: k)
+            case "[", "{":
+                throw Failure(what: "a range needs a field before it", at: k,
+                              hint: "Write date:[2022-12-01 TO 2022-12-31] or id:[a TO c]. \(escape)")
+            case "]", "}":
+                throw Failure(what: "this bracket closes no range", at: k, hint: "Remove it. \(escape)")
+            case "!":
+                throw Failure(what: "! (NOT) must stand right before a word or phrase", at: k,
+                              hint: "Write !word or NOT word to exclude a word. \(escape)")
+            case "/" where k == r.lowerBound:
+                throw Failure(what: "regular expressions (/…/) are not supported", at: k,
+                              hint: "Write the words, a prefix (strateg*) or a fuzzy word (kremln~1). \(escape)")
+            case "~":
+                throw Failure(what: "~ after a word takes a number of edits: 0, 1 or 2", at: k,
+                              hint: "Write kremln~1, or kremln~ for up to 2 edits. \(escape)")
+            default:
+                continue
+            }
         }
-        return .term(word, field)
+    }
+
+    /// `^N` after a part: its score times N (a non-negative decimal).
+    private mutating func parseBoost(_ node: Query.Node) throws -> Query.Node {
+        guard isSpecial(i, "^") else { return node }
+        let caret = i
+        let hint = "Write a non-negative number right after the ^: putin^2, \"xi jinping\"^0.5, (a OR b)^3."
+        var k = i + 1
+        while k < scalars.count && (scalars[k] == "." || (scalars[k].isASCII && scalars[k].properties.numericType != nil)) && !escaped.contains(k) { k += 1 }
+        let digits = string((i + 1)..<k)
+        guard !digits.isEmpty, digits.filter({ $0 == "." }).count <= 1, digits != ".", let b = Float(digits.hasPrefix(".") ? "0" + digits : digits) else {
+            throw Failure(what: "^ needs a non-negative number after it", at: caret, hint: hint)
+        }
+        guard b <= Query.maxBoost else {
+            throw Failure(what: "a boost can be at most \(Query.describeBoost(Query.maxBoost))", at: caret, hint: hint)
+        }
+        if k < scalars.count && !isSpace(k) && !isSpecial(k, ")") {
+            throw Failure(what: "^ needs a non-negative number after it", at: caret, hint: hint)
+        }
+        switch node {
+        case .boost:
+            throw Failure(what: "a part can have one boost only", at: caret, hint: "Write one ^N, or multiply them: putin^6.")
+        case .date, .filter, .term(_, .source?), .phrase(_, .source?, _), .similar:
+            throw Failure(what: "this part does not add to the score, so it cannot be boosted", at: caret,
+                          hint: "Boost words, phrases and groups: putin^2.")
+        default:
+            break
+        }
+        i = k
+        return .boost(node, b)
+    }
+
+    /// One end of a range: a bare word or a quoted phrase; nil for `*` (an open end).
+    private mutating func parseRangeEnd(open: Int, upper: Bool, hint: String) throws -> String? {
+        skipSpace()
+        if atEnd { throw Failure(what: "the range opened here is never closed", at: open, hint: hint) }
+        if isSpecialQuote(i) {
+            let q = i
+            var j = i + 1
+            while j < scalars.count && !isSpecialQuote(j) { j += 1 }
+            if j == scalars.count { throw Failure(what: "the quote opened here is never closed", at: q, hint: hint) }
+            i = j + 1
+            return string((q + 1)..<j)
+        }
+        let start = i
+        while i < scalars.count && !isSpace(i) && !(upper && (isSpecial(i, "]") || isSpecial(i, "}"))) { i += 1 }
+        if i == start {
+            throw Failure(what: "a range needs a value here", at: start, hint: hint)
+        }
+        for k in start..<i where !escaped.contains(k) && !literal.contains(k) {
+            if "[]{}()".unicodeScalars.contains(scalars[k]) || QueryParser.isQuote(scalars[k]) {
+                throw Failure(what: upper ? "unexpected character in a range" : "a range needs TO between its ends", at: k, hint: hint)
+            }
+        }
+        let value = string(start..<i)
+        return value == "*" && !escaped.contains(start) ? nil : value
+    }
+
+    /// `[a TO b]`, `{a TO b}` or a mix: the ends as written and whether each is included.
+    private mutating func parseRange(hint: String) throws -> (lower: String?, upper: String?, includeLower: Bool, includeUpper: Bool, at: Int) {
+        let open = i
+        let includeLower = scalars[i] == "["
+        try enter(open)
+        defer { depth -= 1 }
+        i += 1
+        let lower = try parseRangeEnd(open: open, upper: false, hint: hint)
+        skipSpace()
+        let toAt = i
+        var toEnd = i
+        while toEnd < scalars.count && !isSpace(toEnd) && !isSpecial(toEnd, "]") && !isSpecial(toEnd, "}") { toEnd += 1 }
+        let to = string(i..<toEnd)
+        guard to == "TO" else {
+            if to.uppercased() == "TO" {
+                throw Failure(what: "TO in a range must be in capitals", at: toAt, hint: hint)
+            }
+            throw Failure(what: atEnd ? "the range opened here is never closed" : "a range needs TO between its ends",
+                          at: atEnd ? open : toAt, hint: hint)
+        }
+        i += 2
+        let upper = try parseRangeEnd(open: open, upper: true, hint: hint)
+        skipSpace()
+        guard isSpecial(i, "]") || isSpecial(i, "}") else {
+            throw Failure(what: atEnd ? "the range opened here is never closed" : "a range ends with ] or } after its second end",
+                          at: atEnd ? open : i, hint: hint)
+        }
+        let includeUpper = scalars[i] == "]"
+        i += 1
+        if i < scalars.count && !isSpace(i) && !isSpecial(i, ")") && !isSpecial(i, "^") {
+            throw Failure(what: "a range must be followed by a space", at: i, hint: "Put a space after the closing bracket.")
+        }
+        return (lower, upper, includeLower, includeUpper, open)
+    }
+
+    /// `field:[a TO b]` over the terms of `title`, `body`, `url` or `id`.
+    private mutating func parseTermRange(_ f: Query.Field, fieldAt: Int, colon: Int) throws -> Query.Node {
+        let hint = "Write id:[a TO c] (both ends included), id:{a TO c} (both left out), a mix, or * for an open end."
+        guard f == .id || f == .title || f == .body || f == .url else {
+            throw Failure(what: "ranges work on date:, id:, title:, body: and url:, not \(f.rawValue):", at: i, hint: hint, recover: colon)
+        }
+        let r = try parseRange(hint: hint)
+        if let lo = r.lower, let hi = r.upper, f == .id, !Array(lo.utf8).lexicographicallyPrecedes(Array(hi.utf8)),
+           lo != hi || !(r.includeLower && r.includeUpper) {
+            throw Failure(what: "this range is empty (its end is not after its start)", at: r.at, hint: hint)
+        }
+        return .termRange(f, lower: r.lower, upper: r.upper, includeLower: r.includeLower, includeUpper: r.includeUpper)
+    }
+
+    /// `date:[2022-12-01 TO 2022-12-31]`: each end a day, month or year as in `date:`, `*` open.
+    private mutating func parseDateRange(fieldAt: Int, colon: Int) throws -> Query.Node {
+        let hint = "Write date:[2022-12-01 TO 2022-12-31] (both days included), date:{2022-12-01 TO 2023} (both left out), or * for an open end."
+        let r = try parseRange(hint: hint)
+        func expr(_ s: String) throws -> DateExpression {
+            guard let e = DateExpression.parse(s) else {
+                throw Failure(what: "\"\(s)\" is not a date", at: r.at, hint: hint)
+            }
+            return e
+        }
+        let lower = try r.lower.map { r.includeLower ? try expr($0).start : try expr($0).end }
+        let upper = try r.upper.map { r.includeUpper ? try expr($0).end : try expr($0).start }
+        let text = (r.includeLower ? "[" : "{") + (r.lower ?? "*") + " TO " + (r.upper ?? "*") + (r.includeUpper ? "]" : "}")
+        return try checkedDateRange(DateRange(lower: lower, upper: upper, text: text), at: r.at, hint: hint, colon: colon)
     }
 
     /// `similar:ID` or `similar:"an id"`: the id as written, never analyzed.
@@ -485,6 +727,11 @@ package struct QueryParser {
             default: range = DateRange(lower: e.start, upper: e.end, text: value)
             }
         }
+        return try checkedDateRange(range, at: start, hint: hint, colon: colon)
+    }
+
+    /// `range` as a date filter, unless it is empty.
+    private func checkedDateRange(_ range: DateRange, at start: Int, hint: String, colon: Int) throws -> Query.Node {
         // Ends of one kind (both absolute, or both relative to the same "now") compare at any
         // reference time; a mixed range needs the caller's `now`.
         let mixed = range.lower.map(\.isRelative) != range.upper.map(\.isRelative)

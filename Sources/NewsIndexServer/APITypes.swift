@@ -19,9 +19,14 @@ struct SearchResponse: Encodable {
     var facets: FacetsJSON?
     /// Stories among the matches, with collapse (null without).
     @Nullable var totalStories: Int? = nil
+    /// What the search did differently from the query (``SearchResults/notes``).
+    var notes: [String] = []
+    /// "Did you mean" queries when nothing matched (``SearchResults/suggestions``).
+    var suggestions: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case query, commit, tookMS = "took_ms", total, totalStories = "total_stories", offset, limit, sort, hits, next, facets
+        case notes, suggestions
     }
 }
 

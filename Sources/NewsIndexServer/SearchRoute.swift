@@ -107,6 +107,8 @@ extension NewsIndexServer {
             facets: facets ? facetsJSON(results, interval: interval) : nil)
         var timed = response
         timed.totalStories = results.totalStories
+        timed.notes = results.notes
+        timed.suggestions = results.suggestions
         timed.tookMS = NewsIndexServer.milliseconds(since: started)
         return try NewsIndexServer.json(timed)
     }

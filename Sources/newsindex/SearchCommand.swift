@@ -26,6 +26,13 @@ struct SearchCommand: ParsableCommand {
           date:2022-12-30  date:2022-12  date:2022-12-01..2022-12-31  date:>=2022-12
           date:>=now-7d           publication date filters (UTC; units h d w m y);
                                   undated documents never match a date filter
+          date:[2022-12-01 TO 2022-12-31]  date:{2022-12 TO *}  id:[a TO c]
+                                  Lucene ranges: [ ] include an end, { } leave it out
+          putin^2  (a OR b)^0.5   boost a part's score
+          kremln~1  samarknd~     words within 1 (2) edits; the 50 closest are searched
+          a && b  a || b  !a      AND, OR, NOT;  \\ escapes the next character
+
+        When nothing matches, stderr suggests close words: no matches; did you mean: kremlin?
 
         A query that starts with - needs -- right before it, after the options:
           newsindex search --limit 5 -- '-date:2022 putin'
@@ -158,6 +165,10 @@ struct SearchCommand: ParsableCommand {
         options.sourceFacets = !count && !json
         options.collapse = collapse
         let results = try single?.search(full, options: options) ?? archive!.search(full, options: options)
+        for note in results.notes { Terminal.note(note) }
+        if results.totalHits == 0 && !results.suggestions.isEmpty {
+            Terminal.err("no matches; did you mean: " + results.suggestions.joined(separator: " or ") + "?")
+        }
         if count {
             Terminal.out(collapse ? "\(results.totalHits)\t\(results.totalStories ?? results.totalHits)" : String(results.totalHits))
             return

@@ -52,6 +52,14 @@ struct APITests {
             }
             try await client.execute(uri: "/api/search?q=harbour&facets=false", method: .get) { r in
                 #expect(object(r)["facets"] == nil)
+                #expect(object(r)["suggestions"] as? [String] == [])
+            }
+            // Nothing matches: did you mean.
+            try await client.execute(uri: "/api/search?q=harbur", method: .get) { r in
+                let json = object(r)
+                #expect(json["total"] as? Int == 0)
+                #expect(json["suggestions"] as? [String] == ["harbour"])
+                #expect(json["notes"] as? [String] == [])
             }
         }
     }

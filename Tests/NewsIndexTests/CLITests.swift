@@ -209,10 +209,13 @@ struct CLITests {
         let quote = try CLI.run(["search", "putin \"strategic cooperation", "--index", index])
         #expect(quote.status == 64)
         #expect(quote.err.contains("putin \"strategic cooperation\n        ^"), "\(quote.err)")
-        let punct = try CLI.run(["search", "!!! ...", "--index", index])
+        let punct = try CLI.run(["search", ";;; ...", "--index", index])
         #expect(punct.status == 64)
         #expect(punct.err.contains("no searchable words"))
         #expect(punct.out.isEmpty)
+        // ! is Lucene's NOT: before a word it excludes, elsewhere it is an error (--lenient reads it as text).
+        let bang = try CLI.run(["search", "!!! ...", "--index", index])
+        #expect(bang.status == 64 && bang.err.contains("! (NOT) must stand right before a word or phrase"), "\(bang.err)")
     }
 
     @Test("missing and damaged indexes")

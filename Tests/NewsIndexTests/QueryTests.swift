@@ -46,7 +46,7 @@ struct QueryParserTests {
         ("putin NEAR/x xi", "needs a distance", 6),
         ("putin NEAR/3", "needs a word or phrase after it", 6),
         ("\"a b\"~ c", "needs a number", 5),
-        ("putin~2", "quoted phrases only", 5),
+        ("putin~3", "at most 2 edits", 5),
         ("* putin", "needs some letters", 0),
         ("\"\" putin", "phrase is empty", 0),
         ("\"a b\"c", "followed by a space", 5),

@@ -75,9 +75,10 @@ public final class Archive: Sendable {
         var totalHits = 0, exact = true, stories: Int? = options.collapse ? 0 : nil
         var entities: [String: EntityCount] = [:], sources: [String: Int] = [:]
         var dates: DateHistogram? = options.dateFacets ? DateHistogram(days: []) : nil
+        let report = PlanReport()
         for (i, index) in indexes.enumerated() {
             let cache = QueryTerms(segmentCount: index.segments.count)
-            let plan = try index.plan(query, options: scoring, cache: cache)
+            let plan = try index.plan(query, options: scoring, cache: cache, report: report)
             guard index.mayMatch(plan) else {
                 plans.append(nil)
                 continue
@@ -113,6 +114,8 @@ public final class Archive: Sendable {
         results.totalHitsIsExact = exact
         results.totalStories = stories
         results.dates = dates
+        results.notes = report.notes
+        if totalHits == 0 { results.suggestions = try suggestions(for: query) }
         results.entities = entities.values.sorted {
             ($0.documents, $0.mentions) != ($1.documents, $1.mentions)
                 ? ($0.documents, $0.mentions) > ($1.documents, $1.mentions) : $0.name < $1.name

@@ -54,6 +54,11 @@ struct QueryPlanner {
     let normTables: [IndexedField: BM25.NormTable]
     /// The document frequencies and field totals to score with (and the query's term cache).
     let statistics: PlanStatistics
+    /// What every leaf's weight is multiplied by: the product of the boosts (`^N`) around it.
+    var scale: Float = 1
+    /// Where planning notes what it searched differently from the query (a fuzzy word cut to
+    /// its closest words), when the caller wants to know.
+    var report: PlanReport? = nil
 
     func fields(_ f: Query.Field?) -> [IndexedField] {
         switch f {
@@ -75,8 +80,16 @@ struct QueryPlanner {
         throw NewsIndexError(.badQuery, "the query \"\(query.description)\" has no searchable words (only punctuation or symbols).")
     }
 
-    private func plan(_ node: Query.Node) throws -> Plan? {
+    func plan(_ node: Query.Node) throws -> Plan? {
         switch node {
+        case .boost(let inner, let factor):
+            var boosted = self
+            boosted.scale *= factor
+            return try boosted.plan(inner)
+        case .fuzzy(let word, let field, let edits):
+            return try fuzzyPlan(word, field: field, edits: edits)
+        case .termRange(let field, let lower, let upper, let includeLower, let includeUpper):
+            return try rangePlan(field, lower: lower, upper: upper, includeLower: includeLower, includeUpper: includeUpper)
         case .nothing:
             return .nothing
         case .similar(let id):
@@ -118,24 +131,24 @@ struct QueryPlanner {
             if case .union(let words, _) = span {
                 // A prefix on its own scores as the OR of its words.
                 if words.isEmpty { return .nothing }
-                let leaves = try words.map { Plan.leaf(try leaf(label: $0, span: .term($0), fields: fs)) }
+                let leaves = try words.map { Plan.leaf(try leaf(label: $0, span: .term($0), fields: fs, scale: scale)) }
                 return filtering(field, leaves.count == 1 ? leaves[0] : .or(leaves))
             }
-            return filtering(field, .leaf(try leaf(label: Query.describe(.prefix(text, nil), nested: true), span: span, fields: fs)))
+            return filtering(field, .leaf(try leaf(label: Query.describe(.prefix(text, nil), nested: true), span: span, fields: fs, scale: scale)))
         case .term, .phrase, .near:
             let field = QueryParser.field(of: node)
             let fs = fields(field)
             guard let span = try spanPlan(node, fields: fs) else { return nil }
             if field == nil, case .term(let word) = span {
-                return .leaf(try wordLeaf(word, fields: fs))
+                return .leaf(try wordLeaf(word, fields: fs, scale: scale))
             }
-            return filtering(field, .leaf(try leaf(label: QueryPlanner.label(node, span), span: span, fields: fs)))
+            return filtering(field, .leaf(try leaf(label: QueryPlanner.label(node, span), span: span, fields: fs, scale: scale)))
         }
     }
 
     /// `plan` as a filter when it searches the source: a source says where an article is from,
     /// not what it is about, so it does not score.
-    private func filtering(_ field: Query.Field?, _ plan: Plan) -> Plan {
+    func filtering(_ field: Query.Field?, _ plan: Plan) -> Plan {
         field == .source ? .filter(plan) : plan
     }
 
@@ -280,10 +293,10 @@ struct QueryPlanner {
 
     /// The leaf of a query word in the title and body: with ``wordForms``, the word or any of its
     /// other forms (one pattern, as a prefix's words are).
-    func wordLeaf(_ word: String, fields fs: [IndexedField]) throws -> PlanLeaf {
+    func wordLeaf(_ word: String, fields fs: [IndexedField], scale: Float = 1) throws -> PlanLeaf {
         let forms = try otherForms(of: word)
         let span: SpanPlan = forms.isEmpty ? .term(word) : .union(([word] + forms).sorted(), label: word + "+forms")
-        var l = try leaf(label: forms.isEmpty ? word : ([word] + forms).joined(separator: "|"), span: span, fields: fs)
+        var l = try leaf(label: forms.isEmpty ? word : ([word] + forms).joined(separator: "|"), span: span, fields: fs, scale: scale)
         l.word = word
         return l
     }

@@ -105,6 +105,14 @@ public struct SearchResults: Sendable {
     /// The matching documents per day of publication, when ``SearchOptions/dateFacets`` is on
     /// (nil otherwise).
     public var dates: DateHistogram? = nil
+    /// What the search did differently from the query as written, one sentence each: a fuzzy
+    /// word (`kremln~2`) that matches more than `Query.maxFuzzyExpansions` words is searched
+    /// as its closest ones only, and says so here. Empty otherwise.
+    public var notes: [String] = []
+    /// When nothing matched: the query with its unknown or rare words replaced by close words
+    /// of the index that many documents hold, best first (`kremln` → `kremlin`); see
+    /// ``IndexReader/suggestions(for:limit:)``. Empty when something matched.
+    public var suggestions: [String] = []
 }
 
 /// The place of a hit in the order of a search, for deep paging (``SearchOptions/after``).
@@ -211,7 +219,8 @@ extension IndexReader {
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         precondition(options.limit >= 0 && options.offset >= 0, "limit and offset must not be negative")
         let cache = QueryTerms(segmentCount: segments.count)
-        let plan = try self.plan(query, options: options, cache: cache)
+        let report = PlanReport()
+        let plan = try self.plan(query, options: options, cache: cache, report: report)
         try Deadline(options.deadline).check()
         let wanted = options.wanted(of: documentCount)
         let found = try collect(plan, options: options, capacity: wanted, cache: cache)
@@ -223,6 +232,8 @@ extension IndexReader {
         results.entities = found.entities
         results.sources = found.sources
         results.dates = found.dates
+        results.notes = report.notes
+        if results.totalHits == 0 { results.suggestions = try suggestions(for: query) }
         return results
     }
 
@@ -343,9 +354,11 @@ extension IndexReader {
         return try explain(try plan(query, options: options), documentNumber: documentNumber, options: options)
     }
 
-    func plan(_ query: Query, options: SearchOptions, cache: QueryTerms? = nil) throws -> Plan {
+    func plan(_ query: Query, options: SearchOptions, cache: QueryTerms? = nil, report: PlanReport? = nil) throws -> Plan {
         let stats = PlanStatistics(index: self, cache: cache, given: options.statistics)
-        return try planner(options: options, lenient: query.lenient, statistics: stats).plan(query)
+        var planner = planner(options: options, lenient: query.lenient, statistics: stats)
+        planner.report = report
+        return try planner.plan(query)
     }
 
     func planner(options: SearchOptions, lenient: Bool, statistics: PlanStatistics) -> QueryPlanner {

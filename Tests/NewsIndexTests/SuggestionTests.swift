@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import NewsIndex
+import NewsIndexJSON
+import NewsIndexTestSupport
+
+@Suite("Did you mean")
+struct SuggestionTests {
+    @Test("did you mean: close words with the most documents, only when nothing matches")
+    func suggestions() throws {
+        let (index, dir) = try QuerySemanticsTests.makeIndex(QuerySemanticsTests.dated)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            let none = try index.search(Query.parse("harbur"))
+            #expect(none.totalHits == 0)
+            #expect(none.suggestions == ["harbour"])
+            #expect(try index.search(Query.parse("harbur strke")).suggestions == ["harbour strike"])
+            #expect(try index.search(Query.parse("\"harbur strke\"")).suggestions == ["\"harbour strike\""])
+            #expect(try index.search(Query.parse("title:stike -flood")).suggestions == ["title:strike -flood"])
+            #expect(try index.search(Query.parse("harbour")).suggestions.isEmpty, "no suggestion when something matches")
+            #expect(try index.search(Query.parse("zzzzzzzz")).suggestions.isEmpty, "no word is close")
+            #expect(try index.suggestions(for: Query.parse("councl budgt")) == ["council budget"])
+            // The JSON of the results carries them.
+            let json = try JSONOutput.line(SearchResultsJSON(none))
+            let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+            #expect(object?["suggestions"] as? [String] == ["harbour"])
+            #expect(object?["notes"] as? [String] == [])
+            #expect(try JSONDecoder().decode(SearchResultsJSON.self, from: Data(json.utf8)).suggestions == ["harbour"])
+        }
+    }
+
+    @Test("newsindex search prints did-you-mean and notes on stderr")
+    func commandLine() throws {
+        let (index, dir) = try QuerySemanticsTests.makeIndex(QuerySemanticsTests.dated)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = index
+        let r = try CLI.run(["search", "harbur", "--index", dir])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasPrefix("0 matches"))
+        #expect(r.err.contains("no matches; did you mean: harbour?"), "\(r.err)")
+        let json = try CLI.run(["search", "harbur", "--index", dir, "--json"])
+        #expect(json.status == 0 && json.out.isEmpty)
+        #expect(json.err.contains("did you mean: harbour?"))
+        let found = try CLI.run(["search", "harbur~1", "--index", dir])
+        #expect(found.out.hasPrefix("3 matches") && !found.err.contains("did you mean"), "\(found.out)\(found.err)")
+        let bad = try CLI.run(["search", "str?ng", "--index", dir])
+        #expect(bad.status != 0 && bad.err.contains("? wildcards are not supported"))
+    }
+}
