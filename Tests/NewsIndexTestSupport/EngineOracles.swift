@@ -4,6 +4,7 @@ import NewsIndex
 /// by the flat loop with pruning, and by the flat loop counting every match.
 package func threeWays(_ index: IndexReader, _ q: Query, limit: Int) throws -> (exhaustive: SearchResults, pruned: SearchResults, flat: SearchResults) {
     var exhaustive = SearchOptions()
+    exhaustive.ranking = .bm25
     exhaustive.limit = limit
     exhaustive.fetchArticles = false
     exhaustive.flatEvaluation = false

@@ -85,6 +85,7 @@ import NewsIndexTestSupport
 
     func answers(_ index: IndexReader, _ text: String) throws -> [(String, Float)] {
         var options = SearchOptions()
+        options.ranking = .bm25
         options.limit = 100
         options.snippets = false
         return try index.search(try Query.parse(text), options: options).hits.map { ($0.id, $0.score) }

@@ -131,8 +131,10 @@ struct LuceneSyntaxParserTests {
 struct LuceneSyntaxSearchTests {
     static let articles = QuerySemanticsTests.dated
 
+    /// The BM25 score of `id` (the ranking whose arithmetic these tests check).
     static func score(_ index: IndexReader, _ q: String, _ id: String) throws -> Float? {
         var o = SearchOptions()
+        o.ranking = .bm25
         o.limit = 100
         return try index.search(Query.parse(q), options: o).hits.first { $0.id == id }?.score
     }
@@ -161,6 +163,7 @@ struct LuceneSyntaxSearchTests {
             #expect(try Self.score(index, "\"harbour strike\"^2", "a") == 2 * (try #require(try Self.score(index, "\"harbour strike\"", "a"))))
             // --explain shows it: the title's boost is 2 (title weight) × 3.
             var o = SearchOptions()
+            o.ranking = .bm25
             o.explain = true
             let hit = try #require(try index.search(Query.parse("harbour^3"), options: o).hits.first { $0.id == "a" })
             func boosts(_ e: Explanation) -> [Float] { (e.text == "boost" ? [e.value] : []) + e.details.flatMap(boosts) }

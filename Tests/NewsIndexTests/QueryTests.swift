@@ -446,10 +446,15 @@ struct QuerySemanticsTests {
             o.limit = 8
             o.snippets = false
             o.explain = true
+            // The news ranking matches the same documents, and its explanations add up too.
+            o.ranking = .news
+            let news = try index.search(Query.parse(qs), options: o)
+            o.ranking = .bm25
             let results = try index.search(Query.parse(qs), options: o)
             let expected = docs.indices.filter { matches(q, $0) }
             #expect(results.totalHits == expected.count, "\(qs)")
-            for hit in results.hits {
+            #expect(news.totalHits == expected.count, "\(qs)")
+            for hit in results.hits + news.hits {
                 let e = try #require(hit.explanation)
                 #expect(abs(e.value - hit.score) <= 1e-6 * max(1, hit.score), "explanation value is the score")
                 #expect(QuerySemanticsTests.addsUp(e), "\(qs): \(e)")
@@ -466,11 +471,23 @@ struct QuerySemanticsTests {
         #expect(checked == 150)
     }
 
-    /// Every "sum of" node equals the sum of its details; every weight equals boost · idf · tf.
+    /// Every "sum of" node equals the sum of its details, every "product of" their product;
+    /// every BM25 weight equals boost · idf · tf; every news weight boost · idf · tf / (k1 + tf)
+    /// with tf its BM25F combination, every proximity bonus weight · acc / (k1 + acc).
     static func addsUp(_ e: Explanation) -> Bool {
         let close = { (a: Float, b: Float) in abs(a - b) <= 1e-5 * max(1, abs(b)) }
+        let v = e.details.map(\.value)
         if e.text.hasPrefix("sum of") {
             guard close(e.value, e.details.reduce(0) { $0 + $1.value }) else { return false }
+        } else if e.text.hasPrefix("product of") {
+            guard close(e.value, e.details.reduce(1) { $0 * $1.value }) else { return false }
+        } else if e.text.hasPrefix("weight("), e.text.contains("BM25F") {
+            guard v.count == 4, close(e.value, v[0] * v[1] * v[2] / (v[3] + v[2])) else { return false }
+            let n = e.details[1].details.map(\.value), tf = e.details[2].details.map(\.value)
+            guard n.count == 2, close(v[1], Float(log(1 + (Double(n[1]) - Double(n[0]) + 0.5) / (Double(n[0]) + 0.5)))),
+                  tf.count == 7, close(v[2], tf[0] * tf[1] / tf[2] + tf[3] / tf[4] + tf[5] * tf[6]) else { return false }
+        } else if e.text.hasPrefix("proximity(") {
+            guard v.count == 3, close(e.value, v[0] * v[1] / (v[2] + v[1])) else { return false }
         } else if e.text.hasPrefix("weight(") {
             guard e.details.count == 3, close(e.value, e.details[0].value * e.details[1].value * e.details[2].value) else { return false }
         } else if e.text.hasPrefix("idf, sum of") {

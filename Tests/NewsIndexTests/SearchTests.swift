@@ -44,6 +44,7 @@ struct SearchOracleTests {
             }
             let text = parts.map { $0.count == 1 ? $0[0] : "\"\($0.joined(separator: " "))\"" }.joined(separator: " ")
             var opts = SearchOptions()
+            opts.ranking = .bm25
             opts.limit = 15
             opts.snippets = false
             let results = try index.search(try Query.parse(text), options: opts)
@@ -542,7 +543,9 @@ struct CollectorTests {
         var checked = 0
         for text in ["harbour", "strike OR river", "union AND port", "\"the of\"", "ferry OR storm OR flood", "bridge -rain"] {
             let q = try Query.parse(text)
+            // By date, ties are broken by BM25.
             var all = SearchOptions()
+            all.ranking = .bm25
             all.limit = index.documentCount
             all.snippets = false
             let every = try index.search(q, options: all).hits

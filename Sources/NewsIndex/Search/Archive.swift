@@ -70,32 +70,62 @@ public final class Archive: Sendable {
         scoring.statistics = try options.statistics ?? statistics(for: query, options: options)
         let wanted = options.wanted(of: documentCount)
 
+        // The news ranking scores again the best matches by BM25 of the whole archive, as it
+        // does in one index, so that an archive ranks as one index of the union would.
+        let news = options.order == .score && !options.collapse && options.ranking == .news
+        var firstStage = scoring
+        var window = wanted
+        if news {
+            firstStage.ranking = .bm25
+            firstStage.after = nil
+            window = max(wanted, options.rescoreWindow)
+        }
         var ranked: [(entry: TopDocs.Entry, index: Int)] = []
         var plans: [Plan?] = []
         var totalHits = 0, exact = true, stories: Int? = options.collapse ? 0 : nil
         var entities: [String: EntityCount] = [:], sources: [String: Int] = [:]
         var dates: DateHistogram? = options.dateFacets ? DateHistogram(days: []) : nil
-        let report = PlanReport()
-        for (i, index) in indexes.enumerated() {
-            let cache = QueryTerms(segmentCount: index.segments.count)
-            let plan = try index.plan(query, options: scoring, cache: cache, report: report)
-            guard index.mayMatch(plan) else {
-                plans.append(nil)
-                continue
+        var report = PlanReport()
+        var caches: [QueryTerms] = []
+        while true {
+            report = PlanReport()
+            ranked = []
+            plans = []
+            caches = []
+            totalHits = 0
+            exact = true
+            stories = options.collapse ? 0 : nil
+            entities = [:]
+            sources = [:]
+            dates = options.dateFacets ? DateHistogram(days: []) : nil
+            for (i, index) in indexes.enumerated() {
+                let cache = QueryTerms(segmentCount: index.segments.count)
+                caches.append(cache)
+                let plan = try index.plan(query, options: scoring, cache: cache, report: report)
+                guard index.mayMatch(plan) else {
+                    plans.append(nil)
+                    continue
+                }
+                plans.append(plan)
+                let competing = options.order == .score ? ranked.map(\.entry.score) : []
+                let found = try index.collect(plan, options: firstStage, capacity: window, competing: competing, indexNumber: i, cache: cache)
+                totalHits += found.totalHits
+                if let n = found.totalStories { stories = (stories ?? 0) + n }
+                exact = exact && found.totalHitsIsExact
+                for e in found.entities {
+                    entities[e.name, default: EntityCount(name: e.name, displayName: e.displayName, type: e.type, documents: 0, mentions: 0)].documents += e.documents
+                    entities[e.name]!.mentions += e.mentions
+                }
+                for s in found.sources { sources[s.name, default: 0] += s.documents }
+                if let d = found.dates { dates = dates?.adding(d) ?? d }
+                ranked = Archive.merge(ranked, found.entries.map { ($0, i) }, byDate: options.order == .date, keep: window)
             }
-            plans.append(plan)
-            let competing = options.order == .score ? ranked.map(\.entry.score) : []
-            let found = try index.collect(plan, options: scoring, capacity: wanted, competing: competing, indexNumber: i, cache: cache)
-            totalHits += found.totalHits
-            if let n = found.totalStories { stories = (stories ?? 0) + n }
-            exact = exact && found.totalHitsIsExact
-            for e in found.entities {
-                entities[e.name, default: EntityCount(name: e.name, displayName: e.displayName, type: e.type, documents: 0, mentions: 0)].documents += e.documents
-                entities[e.name]!.mentions += e.mentions
-            }
-            for s in found.sources { sources[s.name, default: 0] += s.documents }
-            if let d = found.dates { dates = dates?.adding(d) ?? d }
-            ranked = Archive.merge(ranked, found.entries.map { ($0, i) }, byDate: options.order == .date, keep: wanted)
+            guard news else { break }
+            let firstCount = ranked.count
+            ranked = try rescored(ranked, plans: plans, caches: caches, options: scoring, keep: wanted)
+            // Deep pages past a cursor may need more of the first stage.
+            if ranked.count >= wanted || firstCount < window || window >= documentCount { break }
+            window = min(documentCount, window * 4)
         }
 
         var hits: [SearchHit] = []
@@ -124,6 +154,27 @@ public final class Archive: Sendable {
             $0.documents != $1.documents ? $0.documents > $1.documents : $0.name < $1.name
         }
         return results
+    }
+
+    /// `ranked` (the archive's best matches by BM25) scored again by the news ranking, those
+    /// after ``SearchOptions/after`` only, the best `keep` first.
+    private func rescored(_ ranked: [(entry: TopDocs.Entry, index: Int)], plans: [Plan?], caches: [QueryTerms],
+                          options: SearchOptions, keep: Int) throws -> [(entry: TopDocs.Entry, index: Int)] {
+        var out: [(entry: TopDocs.Entry, index: Int)] = []
+        for (i, index) in indexes.enumerated() {
+            let mine = ranked.filter { $0.index == i }.map(\.entry)
+            guard !mine.isEmpty, let plan = plans[i] else { continue }
+            var entries = mine
+            if let ranking = NewsRanking(plan, options: options) {
+                entries = try ranking.rescore(mine, in: index, cache: caches[i])
+            }
+            if let after = options.after?.entry(forIndex: i) {
+                entries.removeAll { $0.score > after.score || ($0.score == after.score && $0.doc <= after.doc) }
+            }
+            out.append(contentsOf: entries.map { ($0, i) })
+        }
+        out.sort { $0.entry.score != $1.entry.score ? $0.entry.score > $1.entry.score : ($0.index, $0.entry.doc) < ($1.index, $1.entry.doc) }
+        return Array(out.prefix(keep))
     }
 
     /// The best `keep` of two ranked lists, best first; on a tie the earlier index, then the

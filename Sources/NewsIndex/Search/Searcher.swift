@@ -260,6 +260,19 @@ extension IndexReader {
         if options.order == .score && !options.collapse, let ranking = NewsRanking(plan, options: options) {
             return try collectNews(plan, ranking: ranking, options: options, capacity: capacity, indexNumber: indexNumber, cache: cache)
         }
+        if options.collapse && options.order == .score && options.after == nil && facets != nil
+            && NewsRanking(plan, options: options) != nil {
+            // The news ranking orders the stories; the facets, which count stories, come from a
+            // pass that needs no order.
+            var counting = options
+            counting.ranking = .bm25
+            var found = try collect(plan, options: counting, capacity: 1, indexNumber: indexNumber, cache: cache)
+            var ranking = options
+            (ranking.entityFacets, ranking.sourceFacets, ranking.dateFacets) = (false, false, false)
+            found.entries = try collectCollapsedByScore(plan, options: ranking, capacity: capacity, competing: competing,
+                                                        indexNumber: indexNumber, cache: cache).entries
+            return found
+        }
         if options.collapse && options.order == .score && options.after == nil && facets == nil {
             return try collectCollapsedByScore(plan, options: options, capacity: capacity, competing: competing,
                                                indexNumber: indexNumber, cache: cache)
