@@ -13,7 +13,9 @@ struct RankingOptions: ParsableArguments {
 
     func validate() throws {
         if recency != nil && ranking != .news { throw ValidationError("--recency works with the news ranking only (drop --ranking bm25)") }
-        if let recency { _ = try SearchOptions.Recency(parsing: recency) }
+        if let recency {
+            do { _ = try SearchOptions.Recency(parsing: recency) } catch let e as NewsIndexError { throw ValidationError(e.message) }
+        }
     }
 
     /// `options` with the ranking and recency set.
