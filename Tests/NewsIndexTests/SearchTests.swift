@@ -543,9 +543,7 @@ struct CollectorTests {
         var checked = 0
         for text in ["harbour", "strike OR river", "union AND port", "\"the of\"", "ferry OR storm OR flood", "bridge -rain"] {
             let q = try Query.parse(text)
-            // By date, ties are broken by BM25.
             var all = SearchOptions()
-            all.ranking = .bm25
             all.limit = index.documentCount
             all.snippets = false
             let every = try index.search(q, options: all).hits

@@ -70,13 +70,13 @@ public final class Archive: Sendable {
         scoring.statistics = try options.statistics ?? statistics(for: query, options: options)
         let wanted = options.wanted(of: documentCount)
 
-        // The news ranking scores again the best matches by BM25 of the whole archive, as it
-        // does in one index, so that an archive ranks as one index of the union would.
-        let news = options.order == .score && !options.collapse && options.ranking == .news
+        // Recency multiplies the scores of the best matches of the whole archive, as it does in
+        // one index, so that an archive ranks as one index of the union would.
+        let recency = options.collapse ? nil : RecencyRanking(options)
         var firstStage = scoring
         var window = wanted
-        if news {
-            firstStage.ranking = .bm25
+        if recency != nil {
+            firstStage.recency = nil
             firstStage.after = nil
             window = max(wanted, options.rescoreWindow)
         }
@@ -86,12 +86,10 @@ public final class Archive: Sendable {
         var entities: [String: EntityCount] = [:], sources: [String: Int] = [:]
         var dates: DateHistogram? = options.dateFacets ? DateHistogram(days: []) : nil
         var report = PlanReport()
-        var caches: [QueryTerms] = []
         while true {
             report = PlanReport()
             ranked = []
             plans = []
-            caches = []
             totalHits = 0
             exact = true
             stories = options.collapse ? 0 : nil
@@ -100,7 +98,6 @@ public final class Archive: Sendable {
             dates = options.dateFacets ? DateHistogram(days: []) : nil
             for (i, index) in indexes.enumerated() {
                 let cache = QueryTerms(segmentCount: index.segments.count)
-                caches.append(cache)
                 let plan = try index.plan(query, options: scoring, cache: cache, report: report)
                 guard index.mayMatch(plan) else {
                     plans.append(nil)
@@ -120,9 +117,9 @@ public final class Archive: Sendable {
                 if let d = found.dates { dates = dates?.adding(d) ?? d }
                 ranked = Archive.merge(ranked, found.entries.map { ($0, i) }, byDate: options.order == .date, keep: window)
             }
-            guard news else { break }
+            guard let recency else { break }
             let firstCount = ranked.count
-            ranked = try rescored(ranked, plans: plans, caches: caches, options: scoring, keep: wanted)
+            ranked = rescored(ranked, by: recency, options: scoring, keep: wanted)
             // Deep pages past a cursor may need more of the first stage.
             if ranked.count >= wanted || firstCount < window || window >= documentCount { break }
             window = min(documentCount, window * 4)
@@ -156,18 +153,13 @@ public final class Archive: Sendable {
         return results
     }
 
-    /// `ranked` (the archive's best matches by BM25) scored again by the news ranking, those
-    /// after ``SearchOptions/after`` only, the best `keep` first.
-    private func rescored(_ ranked: [(entry: TopDocs.Entry, index: Int)], plans: [Plan?], caches: [QueryTerms],
-                          options: SearchOptions, keep: Int) throws -> [(entry: TopDocs.Entry, index: Int)] {
+    /// `ranked` (the archive's best matches by score) times their recency, those after
+    /// ``SearchOptions/after`` only, the best `keep` first.
+    private func rescored(_ ranked: [(entry: TopDocs.Entry, index: Int)], by recency: RecencyRanking,
+                          options: SearchOptions, keep: Int) -> [(entry: TopDocs.Entry, index: Int)] {
         var out: [(entry: TopDocs.Entry, index: Int)] = []
         for (i, index) in indexes.enumerated() {
-            let mine = ranked.filter { $0.index == i }.map(\.entry)
-            guard !mine.isEmpty, let plan = plans[i] else { continue }
-            var entries = mine
-            if let ranking = NewsRanking(plan, options: options) {
-                entries = try ranking.rescore(mine, in: index, cache: caches[i])
-            }
+            var entries = recency.rescore(ranked.filter { $0.index == i }.map(\.entry), in: index)
             if let after = options.after?.entry(forIndex: i) {
                 entries.removeAll { $0.score > after.score || ($0.score == after.score && $0.doc <= after.doc) }
             }

@@ -5,13 +5,13 @@ import NewsIndexQuery
 extension SearchOptions {
     /// How hits are scored (``SearchOptions/ranking``).
     public enum Ranking: String, Sendable, CaseIterable {
-        /// The default: BM25 finds the best ``SearchOptions/rescoreWindow`` matches, which are then
-        /// scored again for news. Each query word is weighed by BM25F over the title and the body
-        /// (one saturation for both, as Lucene's `CombinedFieldQuery`), with its occurrences in the
+        /// The default. Each query word is weighed by BM25F over the title and the body (one
+        /// saturation for both, as Lucene's `CombinedFieldQuery`), with its occurrences in the
         /// lead (the first words of the body) counting extra and its other forms (`cooperation`
-        /// for `cooperate`, in indexes of unstemmed words) counting half; neighbouring query words
-        /// found close together in the body add a bounded proximity bonus. Phrases, `NEAR`,
-        /// fielded parts and entities score as with ``bm25``. ``SearchHit/explanation`` shows
+        /// for `cooperate`, in indexes of unstemmed words) matching and counting half; a query
+        /// word found close to the word before it in the body adds a bounded proximity bonus.
+        /// Phrases, `NEAR`, fielded parts and entities score as with ``bm25``. Top-k pruning
+        /// works as with BM25, from bounds on each word's score. ``SearchHit/explanation`` shows
         /// every part.
         case news
         /// BM25 as Lucene computes it, summed over the title (counting ``SearchOptions/titleBoost``
@@ -89,64 +89,50 @@ struct NewsWord {
     var bodyAverage: Float
 }
 
-/// The news score of a plan's matches in one index (``SearchOptions/Ranking/news``): each query
-/// word by BM25F with its lead and its other forms, a proximity bonus per pair of neighbouring
-/// words, the other parts by BM25, times the recency factor when asked.
-struct NewsRanking {
-    let weights: NewsWeights
-    let words: [NewsWord]
-    /// Pairs of neighbouring words of one group of the query (indexes into ``words``).
-    let pairs: [(Int, Int)]
-    /// The scoring parts that are not query words (phrases, NEAR, fielded parts, entities).
-    let others: [PlanLeaf]
-    let recency: SearchOptions.Recency?
-    let now: Int64
+/// A word of the query as the news ranking scores it: the word, the word before it in its group
+/// (for the proximity bonus), and the constants.
+struct NewsLeaf {
+    var word: NewsWord
+    var neighbour: NewsWord?
+    var weights: NewsWeights
+}
 
-    /// The ranking of `plan`, or nil when it would score every match as BM25 does.
-    init?(_ plan: Plan, options: SearchOptions, weights: NewsWeights = .standard) {
-        guard options.ranking == .news, options.order == .score else { return nil }
-        var words: [NewsWord] = [], pairs: [(Int, Int)] = [], others: [PlanLeaf] = []
-        var group = 0
-        func visit(_ p: Plan, _ parent: Int, _ previous: inout (group: Int, word: Int)?) {
+/// The news ranking's view of a plan (see ``SearchOptions/Ranking/news``).
+enum NewsRanking {
+    /// `plan` with its words marked to be scored by the news ranking (``PlanLeaf/news``): every
+    /// positive word of the title and body, each with the word before it in its AND or OR group.
+    static func weigh(_ plan: Plan, weights: NewsWeights = .standard) -> Plan {
+        func visit(_ p: Plan, _ previous: inout NewsWord?) -> Plan {
             switch p {
-            case .leaf(let leaf):
-                if let w = NewsRanking.word(leaf) {
-                    if let prev = previous, prev.group == parent { pairs.append((prev.word, words.count)) }
-                    previous = (parent, words.count)
-                    words.append(w)
-                } else {
-                    others.append(leaf)
+            case .leaf(var leaf):
+                guard let w = word(leaf) else {
                     previous = nil
+                    return p
                 }
-            case .and(let must, _):
-                group += 1
-                let g = group
-                var last: (group: Int, word: Int)? = nil
-                for m in must { visit(m, g, &last) }
+                leaf.news = NewsLeaf(word: w, neighbour: previous, weights: weights)
+                previous = w
+                return .leaf(leaf)
+            case .and(let must, let not):
+                var last: NewsWord? = nil
+                let weighed = must.map { visit($0, &last) }
                 previous = nil
+                return .and(must: weighed, not: not)
             case .or(let parts):
-                group += 1
-                let g = group
-                var last: (group: Int, word: Int)? = nil
-                for m in parts { visit(m, g, &last) }
+                var last: NewsWord? = nil
+                let weighed = parts.map { visit($0, &last) }
                 previous = nil
+                return .or(weighed)
             case .filter, .date, .nothing:
-                break
+                previous = nil
+                return p
             }
         }
-        var none: (group: Int, word: Int)? = nil
-        visit(plan, 0, &none)
-        if words.isEmpty && options.recency == nil { return nil }
-        self.weights = weights
-        self.words = words
-        self.pairs = pairs
-        self.others = others
-        self.recency = options.recency
-        self.now = Int64(options.now.timeIntervalSince1970.rounded(.down))
+        var none: NewsWord? = nil
+        return visit(plan, &none)
     }
 
     /// A word of the query searched in the title and body, as the news ranking weighs it.
-    private static func word(_ leaf: PlanLeaf) -> NewsWord? {
+    static func word(_ leaf: PlanLeaf) -> NewsWord? {
         guard let word = leaf.word, leaf.fields.count == 2, leaf.fields[0].field == .title, leaf.fields[1].field == .body else { return nil }
         let title = leaf.fields[0].bm25, body = leaf.fields[1].bm25
         let forms: [String]
@@ -160,146 +146,6 @@ struct NewsRanking {
         return NewsWord(label: word, forms: forms, exact: forms.map { $0 == word }, idf: BM25.idf(docFreq: n, docCount: docCount),
                         docFreq: n, docCount: docCount, boost: body.boost,
                         titleWeight: body.boost == 0 ? 0 : title.boost / body.boost, titleAverage: title.avgdl, bodyAverage: body.avgdl)
-    }
-}
-
-extension NewsRanking {
-    /// The cursors of one segment, sought in increasing document order.
-    final class SegmentScoring {
-        let segment: SegmentReader
-        /// Per word: the title's and the body's cursors, with whether each is the exact form.
-        var title: [[(cursor: PostingsCursor, exact: Bool)]] = []
-        var body: [[(cursor: PostingsCursor, exact: Bool)]] = []
-        var others: [any Scorer] = []
-        let titleNorms: UnsafeRawBufferPointer?
-        let bodyNorms: UnsafeRawBufferPointer?
-
-        init(_ ranking: NewsRanking, segment seg: SegmentReader, index: IndexReader, cache: QueryTerms?) throws {
-            segment = seg
-            titleNorms = seg.norms(.title)
-            bodyNorms = seg.norms(.body)
-            func cursors(_ w: NewsWord, _ f: IndexedField) throws -> [(cursor: PostingsCursor, exact: Bool)] {
-                var out: [(cursor: PostingsCursor, exact: Bool)] = []
-                for (k, form) in w.forms.enumerated() {
-                    let info = try cache.map { try $0.info(f, form, in: seg) } ?? seg.termInfo(f, form)
-                    if let info { out.append((try seg.postings(info), w.exact[k])) }
-                }
-                return out
-            }
-            for w in ranking.words {
-                title.append(try cursors(w, .title))
-                body.append(try cursors(w, .body))
-            }
-            for leaf in ranking.others {
-                if let s = try index.scorer(.leaf(leaf), in: seg, cache: cache) { others.append(s) }
-            }
-        }
-    }
-
-    /// What one word adds up to in a document.
-    struct WordParts {
-        var title: Float = 0
-        var body: Float = 0
-        var lead: Float = 0
-        var titleLength: Float = 0
-        var bodyLength: Float = 0
-        var frequency: Float = 0
-        var score: Float = 0
-    }
-
-    /// The score of local document `doc` of the segment, taken apart when `explain` is set.
-    func score(_ doc: Int32, in s: SegmentScoring, explain: Bool = false) throws -> (score: Float, explanation: Explanation?) {
-        var total: Double = 0
-        var details: [Explanation] = []
-        var positions: [[UInt32]] = Array(repeating: [], count: words.count)
-        let w = weights
-        for (i, word) in words.enumerated() {
-            var p = WordParts()
-            for (cursor, exact) in s.title[i] {
-                if cursor.doc < doc { _ = try cursor.seek(doc) }
-                if cursor.doc == doc { p.title += Float(cursor.freq) * (exact ? 1 : w.formWeight) }
-            }
-            for (cursor, exact) in s.body[i] {
-                if cursor.doc < doc { _ = try cursor.seek(doc) }
-                guard cursor.doc == doc else { continue }
-                let unit: Float = exact ? 1 : w.formWeight
-                p.body += Float(cursor.freq) * unit
-                let ps = try cursor.currentPositions()
-                var lead = 0
-                while lead < ps.count && ps[lead] < w.leadLength { lead += 1 }
-                p.lead += Float(lead) * unit
-                positions[i].append(contentsOf: ps)
-            }
-            if s.body[i].count > 1 { positions[i].sort() }
-            guard p.title > 0 || p.body > 0 else { continue }
-            p.titleLength = s.titleNorms.map { Float(SmallFloat.lengthTable[Int($0[Int(doc)])]) } ?? 0
-            p.bodyLength = s.bodyNorms.map { Float(SmallFloat.lengthTable[Int($0[Int(doc)])]) } ?? 0
-            let titleNorm = (1 - w.titleB) + w.titleB * p.titleLength / max(word.titleAverage, 1e-6)
-            let bodyNorm = (1 - w.bodyB) + w.bodyB * p.bodyLength / max(word.bodyAverage, 1e-6)
-            p.frequency = word.titleWeight * p.title / titleNorm + p.body / bodyNorm + w.leadWeight * p.lead
-            p.score = word.boost * word.idf * p.frequency / (w.k1 + p.frequency)
-            total += Double(p.score)
-            if explain { details.append(explanation(of: word, p, titleNorm: titleNorm, bodyNorm: bodyNorm)) }
-        }
-        for (a, b) in pairs where !positions[a].isEmpty && !positions[b].isEmpty {
-            let acc = NewsRanking.closeness(positions[a], positions[b], window: w.window)
-            guard acc > 0 else { continue }
-            let weight = w.proximityWeight * min(words[a].boost * words[a].idf, words[b].boost * words[b].idf)
-            let bonus = weight * acc / (w.k1 + acc)
-            total += Double(bonus)
-            if explain {
-                details.append(Explanation(value: bonus, text: "proximity(\(words[a].label) \(words[b].label)), computed as weight * acc / (k1 + acc) from:", details: [
-                    Explanation(value: weight, text: "weight, \(w.proximityWeight) times the smaller boost * idf of the two words"),
-                    Explanation(value: acc, text: "acc, sum of 1 / distance² over each occurrence of \(words[a].label) and the nearest \(words[b].label) at most \(w.window) words away in the body"),
-                    Explanation(value: w.k1, text: "k1, saturation"),
-                ]))
-            }
-        }
-        for o in s.others {
-            if o.doc < doc { _ = try o.seek(doc) }
-            guard o.doc == doc else { continue }
-            let v = try o.score()
-            total += Double(v)
-            if explain { details.append(try o.explain()) }
-        }
-        var score = Float(total)
-        var explanation: Explanation? = nil
-        if explain {
-            explanation = details.count == 1 ? details[0] : Explanation(value: score, text: "sum of:", details: details)
-        }
-        if let recency {
-            let date = s.segment.date(Int(doc))
-            let f = recency.factor(date: date, now: now)
-            score *= f
-            if explain, let inner = explanation {
-                explanation = Explanation(value: score, text: "product of:", details: [inner, Explanation(
-                    value: f, text: "recency, computed as (1 + pivot / (pivot + age)) / 2 with pivot \(Int(recency.pivot)) s and age "
-                        + (date.map { "\(max(0, now - $0)) s" } ?? "unknown (undated: counts as very old)"))])
-            }
-        }
-        return (score, explanation)
-    }
-
-    private func explanation(of word: NewsWord, _ p: WordParts, titleNorm: Float, bodyNorm: Float) -> Explanation {
-        let w = weights
-        let forms = word.forms.count > 1 ? " (other forms count \(w.formWeight): \(word.forms.filter { $0 != word.label }.joined(separator: ", ")))" : ""
-        return Explanation(value: p.score, text: "weight(\(word.label)), BM25F over title and body, computed as boost * idf * tf / (k1 + tf) from:", details: [
-            Explanation(value: word.boost, text: "boost"),
-            Explanation(value: word.idf, text: "idf, computed as ln(1 + (N - n + 0.5) / (n + 0.5)) from:", details: [
-                Explanation(value: Float(word.docFreq), text: "n, documents containing \(word.label) in the title or body (the larger count)"),
-                Explanation(value: Float(word.docCount), text: "N, documents with a body"),
-            ]),
-            Explanation(value: p.frequency, text: "tf, computed as titleWeight * titleFreq / titleNorm + bodyFreq / bodyNorm + leadWeight * leadFreq from:" + forms, details: [
-                Explanation(value: word.titleWeight, text: "titleWeight"),
-                Explanation(value: p.title, text: "titleFreq, occurrences in the title"),
-                Explanation(value: titleNorm, text: "titleNorm, 1 - b + b * dl / avgdl with b \(w.titleB), dl \(p.titleLength), avgdl \(word.titleAverage)"),
-                Explanation(value: p.body, text: "bodyFreq, occurrences in the body"),
-                Explanation(value: bodyNorm, text: "bodyNorm, 1 - b + b * dl / avgdl with b \(w.bodyB), dl \(p.bodyLength), avgdl \(word.bodyAverage)"),
-                Explanation(value: w.leadWeight, text: "leadWeight"),
-                Explanation(value: p.lead, text: "leadFreq, occurrences in the first \(w.leadLength) words of the body"),
-            ]),
-            Explanation(value: w.k1, text: "k1, saturation"),
-        ])
     }
 
     /// `Σ 1 / d²` over each position of `a` and the nearest position of `b` at most `window` away (d ≥ 1).
@@ -316,50 +162,57 @@ extension NewsRanking {
         }
         return acc
     }
+}
 
-    /// `entries` (global document numbers) with their news scores, best first.
-    func rescore(_ entries: [TopDocs.Entry], in index: IndexReader, cache: QueryTerms?) throws -> [TopDocs.Entry] {
-        var located: [(segment: Int, local: Int32, entry: TopDocs.Entry)] = entries.map { e in
+/// ``SearchOptions/recency`` applied to the best matches by score: each score multiplied by its
+/// article's recency factor, the matches then sorted again.
+struct RecencyRanking {
+    let recency: SearchOptions.Recency
+    let now: Int64
+
+    /// The recency of `options`, or nil when it asks for none (or does not order by score).
+    init?(_ options: SearchOptions) {
+        guard options.ranking == .news, options.order == .score, let r = options.recency else { return nil }
+        recency = r
+        now = Int64(options.now.timeIntervalSince1970.rounded(.down))
+    }
+
+    /// `entries` (global document numbers of `index`) with their scores times their recency, best first.
+    func rescore(_ entries: [TopDocs.Entry], in index: IndexReader) -> [TopDocs.Entry] {
+        var out = entries.map { e -> TopDocs.Entry in
+            var e = e
             let (seg, local) = index.locate(Int(e.doc))
-            return (seg.ordinal, Int32(local), e)
-        }
-        located.sort { ($0.segment, $0.local) < ($1.segment, $1.local) }
-        var out: [TopDocs.Entry] = []
-        out.reserveCapacity(entries.count)
-        var scoring: SegmentScoring? = nil
-        for x in located {
-            if scoring?.segment.ordinal != x.segment {
-                scoring = try SegmentScoring(self, segment: index.segments[x.segment], index: index, cache: cache)
-            }
-            var e = x.entry
-            e.score = try score(x.local, in: scoring!).score
-            out.append(e)
+            e.score *= recency.factor(date: seg.date(local), now: now)
+            return e
         }
         out.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
         return out
     }
 
-    /// How the news ranking scores global document `doc` (which must match the plan).
-    func explain(_ doc: Int, in index: IndexReader) throws -> Explanation? {
+    /// `inner` (the explanation of global document `doc`'s score) times its recency.
+    func explain(_ inner: Explanation, _ doc: Int, in index: IndexReader) -> Explanation {
         let (seg, local) = index.locate(doc)
-        let s = try SegmentScoring(self, segment: seg, index: index, cache: nil)
-        return try score(Int32(local), in: s, explain: true).explanation
+        let date = seg.date(local)
+        let f = recency.factor(date: date, now: now)
+        return Explanation(value: inner.value * f, text: "product of:", details: [inner, Explanation(
+            value: f, text: "recency, computed as (1 + pivot / (pivot + age)) / 2 with pivot \(Int(recency.pivot)) s and age "
+                + (date.map { "\(max(0, now - $0)) s" } ?? "unknown (undated: counts as very old)"))])
     }
 }
 
 extension IndexReader {
-    /// The best `capacity` matches of `plan` by the news ranking: BM25's best
-    /// ``SearchOptions/rescoreWindow`` (or more, for a deep page) scored again.
-    func collectNews(_ plan: Plan, ranking: NewsRanking, options: SearchOptions, capacity: Int, indexNumber: Int,
-                     cache: QueryTerms) throws -> Collected {
+    /// The best `capacity` matches of `plan` with ``SearchOptions/recency``: the best
+    /// ``SearchOptions/rescoreWindow`` (or more, for a deep page) by score, times their recency.
+    func collectRecent(_ plan: Plan, ranking: RecencyRanking, options: SearchOptions, capacity: Int, indexNumber: Int,
+                       cache: QueryTerms) throws -> Collected {
         var firstStage = options
-        firstStage.ranking = .bm25
+        firstStage.recency = nil
         firstStage.after = nil
         let after = options.after?.entry(forIndex: indexNumber)
         var window = max(capacity, options.rescoreWindow)
         while true {
             var found = try collect(plan, options: firstStage, capacity: window, indexNumber: indexNumber, cache: cache)
-            var entries = try ranking.rescore(found.entries, in: self, cache: cache)
+            var entries = ranking.rescore(found.entries, in: self)
             if let after {
                 entries.removeAll { $0.score > after.score || ($0.score == after.score && $0.doc <= after.doc) }
             }

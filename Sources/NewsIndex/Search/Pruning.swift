@@ -32,6 +32,8 @@ struct PrunedTopK {
         private let cursorRef: Unmanaged<PostingsCursor>?
         /// `scorer` when it is a two-word phrase (the common one): reached without dynamic dispatch.
         private let pairRef: Unmanaged<PairScorer>?
+        /// `scorer` when it is a word of the news ranking (which has block bounds).
+        private let newsRef: Unmanaged<NewsWordScorer>?
         /// `bm25`'s weight and length factors, copied so that scoring a document touches no
         /// array (and no reference count): the same float operations as ``BM25/score(freq:norm:)``.
         let weight: Float
@@ -53,6 +55,7 @@ struct PrunedTopK {
             self.bound = bound
             cursorRef = cursor.map { Unmanaged.passUnretained($0) }
             pairRef = (scorer as? PairScorer).map { Unmanaged.passUnretained($0) }
+            newsRef = (scorer as? NewsWordScorer).map { Unmanaged.passUnretained($0) }
             weight = bm25.weight
             // The table's storage, shared (never changed, kept alive by `normTable`): no copy per clause.
             normTable = bm25.normInverse
@@ -98,7 +101,7 @@ struct PrunedTopK {
         /// The bound of the current block of a single-word clause and its last document (nil
         /// without skip data, or before the first document); read once per block.
         @inline(__always) func blockBound() -> (bound: Float, lastDoc: Int32)? {
-            guard let c = cursorRef else { return nil }
+            guard let c = cursorRef else { return newsRef?._withUnsafeGuaranteedRef { $0.blockBound() } }
             let block = c._withUnsafeGuaranteedRef { $0.blockNumber }
             if block != cachedBlock {
                 guard let b = c._withUnsafeGuaranteedRef({ $0.currentBlockBound }) else { return nil }
@@ -215,6 +218,14 @@ struct PrunedTopK {
     /// their total cost.
     private static func leafClauses(_ leaf: PlanLeaf, number i: Int, in seg: SegmentReader, index: IndexReader,
                                     cache: QueryTerms?) throws -> (clauses: [Clause], cost: Int) {
+        if let news = leaf.news {
+            // A word of the news ranking: one clause for the title and the body together.
+            guard let scorer = try NewsWordScorer(news, in: seg, cache: cache), let norms = seg.norms(.body) ?? seg.norms(.title) else {
+                return ([], 0)
+            }
+            return ([Clause(scorer: scorer, cursor: nil, norms: norms, bm25: leaf.fields[1].bm25, leaf: i, field: 0,
+                            bound: scorer.upperBound())], scorer.cost)
+        }
         var out: [Clause] = []
         var cost = 0
         for (f, (field, bm25)) in leaf.fields.enumerated() {

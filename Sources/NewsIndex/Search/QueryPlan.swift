@@ -27,6 +27,8 @@ struct PlanLeaf {
     /// For a word of the query searched in the title and body: the word as the index holds it
     /// (the news ranking weighs it by BM25F, with its other forms and its neighbours; see ``NewsRanking``).
     var word: String? = nil
+    /// Set when the news ranking scores this word (see ``NewsRanking/weigh(_:weights:)``).
+    var news: NewsLeaf? = nil
 }
 
 /// A query analyzed against one open index: terms, prefix expansions, resolved dates, weights
@@ -344,6 +346,7 @@ extension IndexReader {
         case .filter(let inner):
             return try scorer(inner, in: seg, cache: cache).map { FilterScorer($0) }
         case .leaf(let leaf):
+            if let news = leaf.news { return try NewsWordScorer(news, in: seg, cache: cache) }
             var alternatives: [any Scorer] = []
             for (field, bm25) in leaf.fields {
                 guard let norms = seg.norms(field), let spans = try spans(leaf.span, field: field, in: seg, cache: cache) else { continue }

@@ -257,21 +257,8 @@ extension IndexReader {
         var facets = FacetCollector(entities: options.entityFacets, sources: options.sourceFacets, dates: options.dateFacets,
                                     deadline: Deadline(options.deadline))
         let after = options.after?.entry(forIndex: indexNumber)
-        if options.order == .score && !options.collapse, let ranking = NewsRanking(plan, options: options) {
-            return try collectNews(plan, ranking: ranking, options: options, capacity: capacity, indexNumber: indexNumber, cache: cache)
-        }
-        if options.collapse && options.order == .score && options.after == nil && facets != nil
-            && NewsRanking(plan, options: options) != nil {
-            // The news ranking orders the stories; the facets, which count stories, come from a
-            // pass that needs no order.
-            var counting = options
-            counting.ranking = .bm25
-            var found = try collect(plan, options: counting, capacity: 1, indexNumber: indexNumber, cache: cache)
-            var ranking = options
-            (ranking.entityFacets, ranking.sourceFacets, ranking.dateFacets) = (false, false, false)
-            found.entries = try collectCollapsedByScore(plan, options: ranking, capacity: capacity, competing: competing,
-                                                        indexNumber: indexNumber, cache: cache).entries
-            return found
+        if !options.collapse, let ranking = RecencyRanking(options) {
+            return try collectRecent(plan, ranking: ranking, options: options, capacity: capacity, indexNumber: indexNumber, cache: cache)
         }
         if options.collapse && options.order == .score && options.after == nil && facets == nil {
             return try collectCollapsedByScore(plan, options: options, capacity: capacity, competing: competing,
@@ -371,7 +358,8 @@ extension IndexReader {
         let stats = PlanStatistics(index: self, cache: cache, given: options.statistics)
         var planner = planner(options: options, lenient: query.lenient, statistics: stats)
         planner.report = report
-        return try planner.plan(query)
+        let plan = try planner.plan(query)
+        return options.ranking == .news ? NewsRanking.weigh(plan) : plan
     }
 
     func planner(options: SearchOptions, lenient: Bool, statistics: PlanStatistics) -> QueryPlanner {
@@ -382,8 +370,9 @@ extension IndexReader {
     func explain(_ plan: Plan, documentNumber: Int, options: SearchOptions) throws -> Explanation? {
         let (seg, local) = locate(documentNumber)
         guard !seg.isDeleted(Int32(local)), let scorer = try scorer(plan, in: seg), try scorer.seek(Int32(local)) == Int32(local) else { return nil }
-        if let ranking = NewsRanking(plan, options: options) { return try ranking.explain(documentNumber, in: self) }
-        return try scorer.explain()
+        let e = try scorer.explain()
+        if let ranking = RecencyRanking(options), !options.collapse { return ranking.explain(e, documentNumber, in: self) }
+        return e
     }
 
     /// The words and phrases to mark in snippets: the positive, scoring parts of the plan.

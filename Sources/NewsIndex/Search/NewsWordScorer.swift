@@ -1,0 +1,223 @@
+/// One query word in one segment as the news ranking scores it (``SearchOptions/Ranking/news``):
+/// BM25F over the title and the body of the word and its other forms, with the lead, plus the
+/// proximity bonus with the word before it in its group.
+///
+/// It takes part in top-k pruning as a phrase does: its bound is the limit of its BM25F weight
+/// (from the largest frequencies and shortest fields of its postings) plus the largest bonus;
+/// it gives block bounds from the skip data of its postings, and, once told the threshold, it
+/// passes over documents whose frequencies and lengths alone cannot reach it, before reading
+/// any positions.
+final class NewsWordScorer: Scorer, PrunableScorer {
+    private(set) var doc: Int32 = -1
+    let news: NewsLeaf
+    /// The word's postings in the title and in the body, one cursor per form, with what one
+    /// occurrence of the form counts (1 for the word itself).
+    private let title: [PostingsCursor], titleUnits: [Float]
+    private let body: [PostingsCursor], bodyUnits: [Float]
+    /// The body postings of the word before this one, for the proximity bonus.
+    private let near: [PostingsCursor]
+    private let titleNorms: UnsafeRawBufferPointer?
+    private let bodyNorms: UnsafeRawBufferPointer?
+    /// The largest proximity bonus: the proximity weight times the smaller boost · idf of the two words.
+    private let pairWeight: Float
+    private let bound: Float
+    let cost: Int
+    var threshold: Float = -.infinity
+    var otherBounds: Float = 0
+
+    /// The scorer of `news` in `seg`; nil when neither the title nor the body holds a form of the word.
+    init?(_ news: NewsLeaf, in seg: SegmentReader, cache: QueryTerms?) throws {
+        self.news = news
+        func cursors(_ w: NewsWord, _ f: IndexedField) throws -> (cursors: [PostingsCursor], units: [Float]) {
+            var out: [PostingsCursor] = [], units: [Float] = []
+            for (k, form) in w.forms.enumerated() {
+                let info = try cache.map { try $0.info(f, form, in: seg) } ?? seg.termInfo(f, form)
+                if let info {
+                    out.append(try seg.postings(info))
+                    units.append(w.exact[k] ? 1 : news.weights.formWeight)
+                }
+            }
+            return (out, units)
+        }
+        (title, titleUnits) = try cursors(news.word, .title)
+        (body, bodyUnits) = try cursors(news.word, .body)
+        if title.isEmpty && body.isEmpty { return nil }
+        near = try news.neighbour.map { try cursors($0, .body).cursors } ?? []
+        titleNorms = seg.norms(.title)
+        bodyNorms = seg.norms(.body)
+        let w = news.word
+        pairWeight = news.neighbour.map { news.weights.proximityWeight * min($0.boost * $0.idf, w.boost * w.idf) } ?? 0
+        cost = (title + body).reduce(0) { $0 + $1.cost }
+        // The largest frequencies and shortest fields over all blocks; without skip data, the
+        // weight's limit (a BM25F score never reaches boost · idf).
+        var tf: Float = 0, limited = true
+        for (cursors, units, isTitle) in [(title, titleUnits, true), (body, bodyUnits, false)] {
+            for (c, unit) in zip(cursors, units) {
+                guard let b = c.termBound() else { limited = false; continue }
+                tf += Self.contribution(news, maxFreq: b.maxFreq, minNorm: b.minNorm, unit: unit, title: isTitle)
+            }
+        }
+        bound = (limited ? w.boost * w.idf * tf / (news.weights.k1 + tf) : w.boost * w.idf) + pairWeight
+    }
+
+    /// The most score this word can give a document.
+    func upperBound() -> Float { bound }
+
+    /// What `maxFreq` occurrences in a field of norm `minNorm` (its shortest) can add to the
+    /// word's combined frequency, the lead included for the body.
+    private static func contribution(_ news: NewsLeaf, maxFreq: UInt32, minNorm: UInt8, unit: Float, title isTitle: Bool) -> Float {
+        let w = news.weights, word = news.word
+        let length = Float(SmallFloat.lengthTable[Int(minNorm)])
+        let f = Float(maxFreq) * unit
+        if isTitle { return word.titleWeight * f / ((1 - w.titleB) + w.titleB * length / max(word.titleAverage, 1e-6)) }
+        return f / ((1 - w.bodyB) + w.bodyB * length / max(word.bodyAverage, 1e-6)) + w.leadWeight * min(f, Float(w.leadLength) * unit)
+    }
+
+    func advance() throws -> Int32 {
+        let d = doc
+        for c in title where c.doc == d { _ = try c.advance() }
+        for c in body where c.doc == d { _ = try c.advance() }
+        return try settle()
+    }
+
+    func seek(_ target: Int32) throws -> Int32 {
+        for c in title where c.doc < target { _ = try c.seek(target) }
+        for c in body where c.doc < target { _ = try c.seek(target) }
+        return try settle()
+    }
+
+    /// Moves `doc` to the first document of the cursors that could beat the threshold.
+    private func settle() throws -> Int32 {
+        while true {
+            var d = PostingsCursor.noMoreDocs
+            for c in title { d = min(d, c.doc) }
+            for c in body { d = min(d, c.doc) }
+            doc = d
+            if d == PostingsCursor.noMoreDocs || threshold == -.infinity { return d }
+            if (documentBound(d) + otherBounds) * PrunedTopK.margin > threshold { return d }
+            for c in title where c.doc == d { _ = try c.advance() }
+            for c in body where c.doc == d { _ = try c.advance() }
+        }
+    }
+
+    /// A bound on the score of `d` from frequencies and lengths only (the lead counted as if
+    /// every occurrence were in it, the bonus as its largest).
+    private func documentBound(_ d: Int32) -> Float {
+        let p = frequencies(d)
+        let w = news.weights
+        let tf = p.frequency + w.leadWeight * min(p.body, Float(w.leadLength))
+        return news.word.boost * news.word.idf * tf / (w.k1 + tf) + pairWeight
+    }
+
+    /// The parts of the word's combined frequency on `d` that need no positions.
+    private func frequencies(_ d: Int32) -> (frequency: Float, title: Float, body: Float, titleLength: Float, bodyLength: Float,
+                                             titleNorm: Float, bodyNorm: Float) {
+        let w = news.weights, word = news.word
+        var t: Float = 0, b: Float = 0
+        for (c, unit) in zip(title, titleUnits) where c.doc == d { t += Float(c.freq) * unit }
+        for (c, unit) in zip(body, bodyUnits) where c.doc == d { b += Float(c.freq) * unit }
+        let titleLength = titleNorms.map { Float(SmallFloat.lengthTable[Int($0[Int(d)])]) } ?? 0
+        let bodyLength = bodyNorms.map { Float(SmallFloat.lengthTable[Int($0[Int(d)])]) } ?? 0
+        let titleNorm = (1 - w.titleB) + w.titleB * titleLength / max(word.titleAverage, 1e-6)
+        let bodyNorm = (1 - w.bodyB) + w.bodyB * bodyLength / max(word.bodyAverage, 1e-6)
+        return (word.titleWeight * t / titleNorm + b / bodyNorm, t, b, titleLength, bodyLength, titleNorm, bodyNorm)
+    }
+
+    /// The bound of the blocks the cursors stand in and the last document they all cover (nil
+    /// when a cursor has no skip data).
+    func blockBound() -> (bound: Float, lastDoc: Int32)? {
+        var tf: Float = 0, last = PostingsCursor.noMoreDocs
+        for (cursors, units, isTitle) in [(title, titleUnits, true), (body, bodyUnits, false)] {
+            for (c, unit) in zip(cursors, units) where c.doc != PostingsCursor.noMoreDocs {
+                guard let b = c.currentBlockBound else { return nil }
+                tf += Self.contribution(news, maxFreq: b.maxFreq, minNorm: b.minNorm, unit: unit, title: isTitle)
+                last = min(last, b.lastDoc)
+            }
+        }
+        guard last != PostingsCursor.noMoreDocs else { return nil }
+        let w = news.word
+        return (w.boost * w.idf * tf / (news.weights.k1 + tf) + pairWeight, last)
+    }
+
+    /// The lead's occurrences and the body positions of the word on the current document.
+    private func positions() throws -> (lead: Float, positions: [UInt32]) {
+        var lead: Float = 0
+        var all: [UInt32] = []
+        let leadLength = news.weights.leadLength
+        for (c, unit) in zip(body, bodyUnits) where c.doc == doc {
+            let ps = try c.currentPositions()
+            var k = 0
+            while k < ps.count && ps[k] < leadLength { k += 1 }
+            lead += Float(k) * unit
+            if !near.isEmpty { all.append(contentsOf: ps) }
+        }
+        if body.count > 1 { all.sort() }
+        return (lead, all)
+    }
+
+    /// The proximity accumulator with the word before: `Σ 1 / d²` (see ``NewsRanking/closeness(_:_:window:)``).
+    private func closeness(_ mine: [UInt32]) throws -> Float {
+        guard !mine.isEmpty else { return 0 }
+        var theirs: [UInt32] = []
+        for c in near {
+            if c.doc < doc { _ = try c.seek(doc) }
+            if c.doc == doc { theirs.append(contentsOf: try c.currentPositions()) }
+        }
+        guard !theirs.isEmpty else { return 0 }
+        if near.count > 1 { theirs.sort() }
+        return NewsRanking.closeness(theirs, mine, window: news.weights.window)
+    }
+
+    func score() throws -> Float {
+        let (word, bonus) = try parts()
+        return bonus > 0 ? word + bonus : word
+    }
+
+    /// The word's BM25F weight and the proximity bonus on the current document.
+    private func parts() throws -> (word: Float, bonus: Float) {
+        let w = news.weights, word = news.word
+        let p = frequencies(doc)
+        let (lead, mine) = try positions()
+        let tf = p.frequency + w.leadWeight * lead
+        let s = word.boost * word.idf * tf / (w.k1 + tf)
+        guard pairWeight > 0 else { return (s, 0) }
+        let acc = try closeness(mine)
+        return (s, acc > 0 ? pairWeight * acc / (w.k1 + acc) : 0)
+    }
+
+    func explain() throws -> Explanation {
+        let w = news.weights, word = news.word
+        let p = frequencies(doc)
+        let (lead, mine) = try positions()
+        let tf = p.frequency + w.leadWeight * lead
+        let s = word.boost * word.idf * tf / (w.k1 + tf)
+        let forms = word.forms.count > 1 ? " (other forms count \(w.formWeight): \(word.forms.filter { $0 != word.label }.joined(separator: ", ")))" : ""
+        let weight = Explanation(value: s, text: "weight(\(word.label)), BM25F over title and body, computed as boost * idf * tf / (k1 + tf) from:", details: [
+            Explanation(value: word.boost, text: "boost"),
+            Explanation(value: word.idf, text: "idf, computed as ln(1 + (N - n + 0.5) / (n + 0.5)) from:", details: [
+                Explanation(value: Float(word.docFreq), text: "n, documents containing \(word.label) in the title or body (the larger count)"),
+                Explanation(value: Float(word.docCount), text: "N, documents with a body"),
+            ]),
+            Explanation(value: tf, text: "tf, computed as titleWeight * titleFreq / titleNorm + bodyFreq / bodyNorm + leadWeight * leadFreq from:" + forms, details: [
+                Explanation(value: word.titleWeight, text: "titleWeight"),
+                Explanation(value: p.title, text: "titleFreq, occurrences in the title"),
+                Explanation(value: p.titleNorm, text: "titleNorm, 1 - b + b * dl / avgdl with b \(w.titleB), dl \(p.titleLength), avgdl \(word.titleAverage)"),
+                Explanation(value: p.body, text: "bodyFreq, occurrences in the body"),
+                Explanation(value: p.bodyNorm, text: "bodyNorm, 1 - b + b * dl / avgdl with b \(w.bodyB), dl \(p.bodyLength), avgdl \(word.bodyAverage)"),
+                Explanation(value: w.leadWeight, text: "leadWeight"),
+                Explanation(value: lead, text: "leadFreq, occurrences in the first \(w.leadLength) words of the body"),
+            ]),
+            Explanation(value: w.k1, text: "k1, saturation"),
+        ])
+        guard pairWeight > 0, let before = news.neighbour else { return weight }
+        let acc = try closeness(mine)
+        guard acc > 0 else { return weight }
+        let bonus = pairWeight * acc / (w.k1 + acc)
+        return Explanation(value: s + bonus, text: "sum of:", details: [weight, Explanation(
+            value: bonus, text: "proximity(\(before.label) \(word.label)), computed as weight * acc / (k1 + acc) from:", details: [
+                Explanation(value: pairWeight, text: "weight, \(w.proximityWeight) times the smaller boost * idf of the two words"),
+                Explanation(value: acc, text: "acc, sum of 1 / distance² over each occurrence of \(before.label) and the nearest \(word.label) at most \(w.window) words away in the body"),
+                Explanation(value: w.k1, text: "k1, saturation"),
+            ])])
+    }
+}
