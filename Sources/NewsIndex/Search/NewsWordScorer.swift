@@ -10,10 +10,14 @@
 final class NewsWordScorer: Scorer, PrunableScorer {
     private(set) var doc: Int32 = -1
     let news: NewsLeaf
-    /// The word's postings in the title and in the body, one cursor per form, with what one
-    /// occurrence of the form counts (1 for the word itself).
-    private let title: [PostingsCursor], titleUnits: [Float]
-    private let body: [PostingsCursor], bodyUnits: [Float]
+    /// The word's postings in the title and in the body, one cursor per form (the title's
+    /// first), with what one occurrence of the form counts (1 for the word itself).
+    private let cursors: [PostingsCursor]
+    private let units: [Float]
+    /// How many of `cursors` are the title's.
+    private let titleCount: Int
+    /// `cursors`, reached without reference counting in the loops (`cursors` keeps them alive).
+    private let refs: UnsafeMutablePointer<Unmanaged<PostingsCursor>>
     /// The body postings of the word before this one, for the proximity bonus.
     private let near: [PostingsCursor]
     private let titleNorms: UnsafeRawBufferPointer?
@@ -39,26 +43,32 @@ final class NewsWordScorer: Scorer, PrunableScorer {
             }
             return (out, units)
         }
-        (title, titleUnits) = try cursors(news.word, .title)
-        (body, bodyUnits) = try cursors(news.word, .body)
-        if title.isEmpty && body.isEmpty { return nil }
+        let title = try cursors(news.word, .title), body = try cursors(news.word, .body)
+        if title.cursors.isEmpty && body.cursors.isEmpty { return nil }
+        self.cursors = title.cursors + body.cursors
+        units = title.units + body.units
+        titleCount = title.cursors.count
+        refs = .allocate(capacity: self.cursors.count)
+        for (k, c) in self.cursors.enumerated() { refs[k] = Unmanaged.passUnretained(c) }
         near = try news.neighbour.map { try cursors($0, .body).cursors } ?? []
         titleNorms = seg.norms(.title)
         bodyNorms = seg.norms(.body)
         let w = news.word
         pairWeight = news.neighbour.map { news.weights.proximityWeight * min($0.boost * $0.idf, w.boost * w.idf) } ?? 0
-        cost = (title + body).reduce(0) { $0 + $1.cost }
+        cost = self.cursors.reduce(0) { $0 + $1.cost }
         // The largest frequencies and shortest fields over all blocks; without skip data, the
         // weight's limit (a BM25F score never reaches boost · idf).
         var tf: Float = 0, limited = true
-        for (cursors, units, isTitle) in [(title, titleUnits, true), (body, bodyUnits, false)] {
-            for (c, unit) in zip(cursors, units) {
-                guard let b = c.termBound() else { limited = false; continue }
-                tf += Self.contribution(news, maxFreq: b.maxFreq, minNorm: b.minNorm, unit: unit, title: isTitle)
-            }
+        for (k, c) in self.cursors.enumerated() {
+            guard let b = c.termBound() else { limited = false; continue }
+            tf += Self.contribution(news, maxFreq: b.maxFreq, minNorm: b.minNorm, unit: units[k], title: k < titleCount)
         }
         bound = (limited ? w.boost * w.idf * tf / (news.weights.k1 + tf) : w.boost * w.idf) + pairWeight
     }
+
+    deinit { refs.deallocate() }
+
+    @inline(__always) private func cursorDoc(_ k: Int) -> Int32 { refs[k]._withUnsafeGuaranteedRef { $0.doc } }
 
     /// The most score this word can give a document.
     func upperBound() -> Float { bound }
@@ -75,28 +85,25 @@ final class NewsWordScorer: Scorer, PrunableScorer {
 
     func advance() throws -> Int32 {
         let d = doc
-        for c in title where c.doc == d { _ = try c.advance() }
-        for c in body where c.doc == d { _ = try c.advance() }
+        for k in 0..<cursors.count where cursorDoc(k) == d { _ = try refs[k]._withUnsafeGuaranteedRef { try $0.advance() } }
         return try settle()
     }
 
     func seek(_ target: Int32) throws -> Int32 {
-        for c in title where c.doc < target { _ = try c.seek(target) }
-        for c in body where c.doc < target { _ = try c.seek(target) }
+        for k in 0..<cursors.count where cursorDoc(k) < target { _ = try refs[k]._withUnsafeGuaranteedRef { try $0.seek(target) } }
         return try settle()
     }
 
     /// Moves `doc` to the first document of the cursors that could beat the threshold.
     private func settle() throws -> Int32 {
+        let n = cursors.count
         while true {
             var d = PostingsCursor.noMoreDocs
-            for c in title { d = min(d, c.doc) }
-            for c in body { d = min(d, c.doc) }
+            for k in 0..<n { d = min(d, cursorDoc(k)) }
             doc = d
             if d == PostingsCursor.noMoreDocs || threshold == -.infinity { return d }
             if (documentBound(d) + otherBounds) * PrunedTopK.margin > threshold { return d }
-            for c in title where c.doc == d { _ = try c.advance() }
-            for c in body where c.doc == d { _ = try c.advance() }
+            for k in 0..<n where cursorDoc(k) == d { _ = try refs[k]._withUnsafeGuaranteedRef { try $0.advance() } }
         }
     }
 
@@ -114,8 +121,10 @@ final class NewsWordScorer: Scorer, PrunableScorer {
                                              titleNorm: Float, bodyNorm: Float) {
         let w = news.weights, word = news.word
         var t: Float = 0, b: Float = 0
-        for (c, unit) in zip(title, titleUnits) where c.doc == d { t += Float(c.freq) * unit }
-        for (c, unit) in zip(body, bodyUnits) where c.doc == d { b += Float(c.freq) * unit }
+        units.withUnsafeBufferPointer { units in
+            for k in 0..<titleCount where cursorDoc(k) == d { t += Float(refs[k]._withUnsafeGuaranteedRef { $0.freq }) * units[k] }
+            for k in titleCount..<units.count where cursorDoc(k) == d { b += Float(refs[k]._withUnsafeGuaranteedRef { $0.freq }) * units[k] }
+        }
         let titleLength = titleNorms.map { Float(SmallFloat.lengthTable[Int($0[Int(d)])]) } ?? 0
         let bodyLength = bodyNorms.map { Float(SmallFloat.lengthTable[Int($0[Int(d)])]) } ?? 0
         let titleNorm = (1 - w.titleB) + w.titleB * titleLength / max(word.titleAverage, 1e-6)
@@ -127,12 +136,10 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     /// when a cursor has no skip data).
     func blockBound() -> (bound: Float, lastDoc: Int32)? {
         var tf: Float = 0, last = PostingsCursor.noMoreDocs
-        for (cursors, units, isTitle) in [(title, titleUnits, true), (body, bodyUnits, false)] {
-            for (c, unit) in zip(cursors, units) where c.doc != PostingsCursor.noMoreDocs {
-                guard let b = c.currentBlockBound else { return nil }
-                tf += Self.contribution(news, maxFreq: b.maxFreq, minNorm: b.minNorm, unit: unit, title: isTitle)
-                last = min(last, b.lastDoc)
-            }
+        for k in 0..<cursors.count where cursorDoc(k) != PostingsCursor.noMoreDocs {
+            guard let b = refs[k]._withUnsafeGuaranteedRef({ $0.currentBlockBound }) else { return nil }
+            tf += Self.contribution(news, maxFreq: b.maxFreq, minNorm: b.minNorm, unit: units[k], title: k < titleCount)
+            last = min(last, b.lastDoc)
         }
         guard last != PostingsCursor.noMoreDocs else { return nil }
         let w = news.word
@@ -144,14 +151,14 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         var lead: Float = 0
         var all: [UInt32] = []
         let leadLength = news.weights.leadLength
-        for (c, unit) in zip(body, bodyUnits) where c.doc == doc {
-            let ps = try c.currentPositions()
-            var k = 0
-            while k < ps.count && ps[k] < leadLength { k += 1 }
-            lead += Float(k) * unit
+        for k in titleCount..<cursors.count where cursorDoc(k) == doc {
+            let ps = try refs[k]._withUnsafeGuaranteedRef { try $0.currentPositions() }
+            var j = 0
+            while j < ps.count && ps[j] < leadLength { j += 1 }
+            lead += Float(j) * units[k]
             if !near.isEmpty { all.append(contentsOf: ps) }
         }
-        if body.count > 1 { all.sort() }
+        if cursors.count - titleCount > 1 { all.sort() }
         return (lead, all)
     }
 

@@ -119,6 +119,14 @@ final class PlanStatistics {
         return tables
     }
 
+    /// The words of `f` the given statistics hold that start with `prefix` (nil when no
+    /// statistics are given: then the index's own dictionary is read).
+    func givenWords(_ f: IndexedField, prefix: String) -> [String]? {
+        guard let given else { return nil }
+        let start = f.name + "\u{0}" + prefix
+        return given.terms.compactMap { key, n in n > 0 && key.hasPrefix(start) ? String(key.dropFirst(f.name.count + 1)) : nil }
+    }
+
     func fieldStats(_ f: IndexedField) -> FieldStats {
         given?.fields[f.name] ?? index.fieldStats(f)
     }

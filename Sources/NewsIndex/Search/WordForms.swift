@@ -18,6 +18,9 @@ enum WordForms {
     /// The longest word the forms are looked for (longer words are taken as they are).
     static let maxLength = 30
 
+    /// The most dictionary words read per field and segment when looking for a word's forms.
+    static let maxScanned = 200
+
     /// Candidate forms of `word` (lower-case ASCII letters) with the same stem, the word itself left out.
     static func candidates(of word: String, stemmer: SnowballStemmer) -> [String] {
         guard word.utf8.count >= 3, word.utf8.count <= maxLength,
@@ -43,12 +46,54 @@ enum WordForms {
 extension QueryPlanner {
     /// The forms of `word` that the title or body of this index holds (see ``WordForms``), sorted;
     /// empty when the analyzer stems already or the word has no other form here.
+    ///
+    /// The dictionary is read from the longest prefix the word and its stem share (the forms
+    /// all start with it), at most ``WordForms/maxScanned`` words per field and segment; for a
+    /// prefix of 3 letters or fewer, or past that many words, the candidates of
+    /// ``WordForms/candidates(of:stemmer:)`` are looked up instead. With given statistics (the
+    /// second phase of an archive's search), the forms are the words they hold, the same in
+    /// every index.
     func otherForms(of word: String) throws -> [String] {
-        guard wordForms, index.analyzer == .news, let stemmer = SnowballStemmer(algorithm: "english") else { return [] }
-        var found: [String] = []
-        for c in WordForms.candidates(of: word, stemmer: stemmer) {
-            if try statistics.docFreq(.body, c) > 0 || statistics.docFreq(.title, c) > 0 { found.append(c) }
+        guard wordForms, index.analyzer == .news, let stemmer = SnowballStemmer(algorithm: "english"),
+              word.utf8.count >= 3, word.utf8.count <= WordForms.maxLength,
+              word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return [] }
+        let stem = stemmer.stem(word)
+        let prefix = String(zip(word, stem).prefix { $0 == $1 }.map(\.0))
+        var found = Set<String>()
+        func keep(_ w: String) {
+            if w != word, w.utf8.count <= WordForms.maxLength, stemmer.stem(w) == stem { found.insert(w) }
         }
-        return found
+        if let given = statistics.givenWords(.body, prefix: prefix), let titles = statistics.givenWords(.title, prefix: prefix) {
+            for w in given + titles { keep(w) }
+            return found.sorted()
+        }
+        var complete = prefix.utf8.count > 3
+        if complete {
+            scan: for f in [IndexedField.body, .title] {
+                let start = SegmentReader.key(f, prefix)
+                for seg in index.segments {
+                    var seen = 0
+                    try seg.scanTerms(from: start) { key, info in
+                        guard key.starts(with: start) else { return false }
+                        seen += 1
+                        if seen > WordForms.maxScanned { return false }
+                        if let deletes = seg.deletes, try deletes.docFreq(key) >= info.docFreq { return true }
+                        keep(String(decoding: key.dropFirst(), as: UTF8.self))
+                        return true
+                    }
+                    if seen > WordForms.maxScanned {
+                        complete = false
+                        break scan
+                    }
+                }
+            }
+        }
+        if !complete {
+            found = []
+            for c in WordForms.candidates(of: word, stemmer: stemmer) {
+                if try statistics.docFreq(.body, c) > 0 || statistics.docFreq(.title, c) > 0 { found.insert(c) }
+            }
+        }
+        return found.sorted()
     }
 }
