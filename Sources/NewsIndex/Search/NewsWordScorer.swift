@@ -25,6 +25,10 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     /// The largest proximity bonus: the proximity weight times the smaller boost · idf of the two words.
     private let pairWeight: Float
     private let bound: Float
+    /// The constants the loops use, out of `news` (reading them there would copy its arrays).
+    private let n: Int
+    private let weight: Float, k1: Float, titleWeight: Float, leadWeight: Float, leadLength: UInt32
+    private let titleB: Float, bodyB: Float, titleAverage: Float, bodyAverage: Float
     let cost: Int
     var threshold: Float = -.infinity
     var otherBounds: Float = 0
@@ -48,6 +52,12 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         self.cursors = title.cursors + body.cursors
         units = title.units + body.units
         titleCount = title.cursors.count
+        n = self.cursors.count
+        let word = news.word, weights = news.weights
+        weight = word.boost * word.idf
+        (k1, titleWeight, leadWeight, leadLength) = (weights.k1, word.titleWeight, weights.leadWeight, weights.leadLength)
+        (titleB, bodyB) = (weights.titleB, weights.bodyB)
+        (titleAverage, bodyAverage) = (max(word.titleAverage, 1e-6), max(word.bodyAverage, 1e-6))
         refs = .allocate(capacity: self.cursors.count)
         for (k, c) in self.cursors.enumerated() { refs[k] = Unmanaged.passUnretained(c) }
         near = try news.neighbour.map { try cursors($0, .body).cursors } ?? []
@@ -63,6 +73,7 @@ final class NewsWordScorer: Scorer, PrunableScorer {
             guard let b = c.termBound() else { limited = false; continue }
             tf += Self.contribution(news, maxFreq: b.maxFreq, minNorm: b.minNorm, unit: units[k], title: k < titleCount)
         }
+        if body.cursors.count > 0 { tf += news.weights.leadWeight }
         bound = (limited ? w.boost * w.idf * tf / (news.weights.k1 + tf) : w.boost * w.idf) + pairWeight
     }
 
@@ -74,29 +85,28 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     func upperBound() -> Float { bound }
 
     /// What `maxFreq` occurrences in a field of norm `minNorm` (its shortest) can add to the
-    /// word's combined frequency, the lead included for the body.
+    /// word's combined frequency (the lead left out).
     private static func contribution(_ news: NewsLeaf, maxFreq: UInt32, minNorm: UInt8, unit: Float, title isTitle: Bool) -> Float {
         let w = news.weights, word = news.word
         let length = Float(SmallFloat.lengthTable[Int(minNorm)])
         let f = Float(maxFreq) * unit
         if isTitle { return word.titleWeight * f / ((1 - w.titleB) + w.titleB * length / max(word.titleAverage, 1e-6)) }
-        return f / ((1 - w.bodyB) + w.bodyB * length / max(word.bodyAverage, 1e-6)) + w.leadWeight * min(f, Float(w.leadLength) * unit)
+        return f / ((1 - w.bodyB) + w.bodyB * length / max(word.bodyAverage, 1e-6))
     }
 
     func advance() throws -> Int32 {
         let d = doc
-        for k in 0..<cursors.count where cursorDoc(k) == d { _ = try refs[k]._withUnsafeGuaranteedRef { try $0.advance() } }
+        for k in 0..<n where cursorDoc(k) == d { _ = try refs[k]._withUnsafeGuaranteedRef { try $0.advance() } }
         return try settle()
     }
 
     func seek(_ target: Int32) throws -> Int32 {
-        for k in 0..<cursors.count where cursorDoc(k) < target { _ = try refs[k]._withUnsafeGuaranteedRef { try $0.seek(target) } }
+        for k in 0..<n where cursorDoc(k) < target { _ = try refs[k]._withUnsafeGuaranteedRef { try $0.seek(target) } }
         return try settle()
     }
 
     /// Moves `doc` to the first document of the cursors that could beat the threshold.
     private func settle() throws -> Int32 {
-        let n = cursors.count
         while true {
             var d = PostingsCursor.noMoreDocs
             for k in 0..<n { d = min(d, cursorDoc(k)) }
@@ -109,56 +119,60 @@ final class NewsWordScorer: Scorer, PrunableScorer {
 
     /// A bound on the score of `d` from frequencies and lengths only (the lead counted as if
     /// every occurrence were in it, the bonus as its largest).
-    private func documentBound(_ d: Int32) -> Float {
+    @inline(__always) private func documentBound(_ d: Int32) -> Float {
         let p = frequencies(d)
-        let w = news.weights
-        let tf = p.frequency + w.leadWeight * min(p.body, Float(w.leadLength))
-        return news.word.boost * news.word.idf * tf / (w.k1 + tf) + pairWeight
+        let tf = p.frequency + (p.body > 0 ? leadWeight : 0)
+        return weight * tf / (k1 + tf) + pairWeight
     }
 
     /// The parts of the word's combined frequency on `d` that need no positions.
+    @inline(__always)
     private func frequencies(_ d: Int32) -> (frequency: Float, title: Float, body: Float, titleLength: Float, bodyLength: Float,
                                              titleNorm: Float, bodyNorm: Float) {
-        let w = news.weights, word = news.word
         var t: Float = 0, b: Float = 0
         units.withUnsafeBufferPointer { units in
             for k in 0..<titleCount where cursorDoc(k) == d { t += Float(refs[k]._withUnsafeGuaranteedRef { $0.freq }) * units[k] }
-            for k in titleCount..<units.count where cursorDoc(k) == d { b += Float(refs[k]._withUnsafeGuaranteedRef { $0.freq }) * units[k] }
+            for k in titleCount..<n where cursorDoc(k) == d { b += Float(refs[k]._withUnsafeGuaranteedRef { $0.freq }) * units[k] }
         }
         let titleLength = titleNorms.map { Float(SmallFloat.lengthTable[Int($0[Int(d)])]) } ?? 0
         let bodyLength = bodyNorms.map { Float(SmallFloat.lengthTable[Int($0[Int(d)])]) } ?? 0
-        let titleNorm = (1 - w.titleB) + w.titleB * titleLength / max(word.titleAverage, 1e-6)
-        let bodyNorm = (1 - w.bodyB) + w.bodyB * bodyLength / max(word.bodyAverage, 1e-6)
-        return (word.titleWeight * t / titleNorm + b / bodyNorm, t, b, titleLength, bodyLength, titleNorm, bodyNorm)
+        let titleNorm = (1 - titleB) + titleB * titleLength / titleAverage
+        let bodyNorm = (1 - bodyB) + bodyB * bodyLength / bodyAverage
+        return (titleWeight * t / titleNorm + b / bodyNorm, t, b, titleLength, bodyLength, titleNorm, bodyNorm)
     }
 
     /// The bound of the blocks the cursors stand in and the last document they all cover (nil
     /// when a cursor has no skip data).
     func blockBound() -> (bound: Float, lastDoc: Int32)? {
-        var tf: Float = 0, last = PostingsCursor.noMoreDocs
-        for k in 0..<cursors.count where cursorDoc(k) != PostingsCursor.noMoreDocs {
+        var tf: Float = 0, last = PostingsCursor.noMoreDocs, inBody = false
+        for k in 0..<n where cursorDoc(k) != PostingsCursor.noMoreDocs {
             guard let b = refs[k]._withUnsafeGuaranteedRef({ $0.currentBlockBound }) else { return nil }
-            tf += Self.contribution(news, maxFreq: b.maxFreq, minNorm: b.minNorm, unit: units[k], title: k < titleCount)
+            let length = Float(SmallFloat.lengthTable[Int(b.minNorm)])
+            let f = Float(b.maxFreq) * units[k]
+            if k < titleCount {
+                tf += titleWeight * f / ((1 - titleB) + titleB * length / titleAverage)
+            } else {
+                tf += f / ((1 - bodyB) + bodyB * length / bodyAverage)
+                inBody = true
+            }
             last = min(last, b.lastDoc)
         }
         guard last != PostingsCursor.noMoreDocs else { return nil }
-        let w = news.word
-        return (w.boost * w.idf * tf / (news.weights.k1 + tf) + pairWeight, last)
+        if inBody { tf += leadWeight }
+        return (weight * tf / (k1 + tf) + pairWeight, last)
     }
 
-    /// The lead's occurrences and the body positions of the word on the current document.
+    /// Whether the word is in the lead on the current document (1, or what its form counts:
+    /// the most of its forms there) and its body positions.
     private func positions() throws -> (lead: Float, positions: [UInt32]) {
         var lead: Float = 0
         var all: [UInt32] = []
-        let leadLength = news.weights.leadLength
-        for k in titleCount..<cursors.count where cursorDoc(k) == doc {
+        for k in titleCount..<n where cursorDoc(k) == doc {
             let ps = try refs[k]._withUnsafeGuaranteedRef { try $0.currentPositions() }
-            var j = 0
-            while j < ps.count && ps[j] < leadLength { j += 1 }
-            lead += Float(j) * units[k]
+            if ps.count > 0 && ps[0] < leadLength { lead = max(lead, units[k]) }
             if !near.isEmpty { all.append(contentsOf: ps) }
         }
-        if cursors.count - titleCount > 1 { all.sort() }
+        if n - titleCount > 1 { all.sort() }
         return (lead, all)
     }
 
@@ -182,14 +196,13 @@ final class NewsWordScorer: Scorer, PrunableScorer {
 
     /// The word's BM25F weight and the proximity bonus on the current document.
     private func parts() throws -> (word: Float, bonus: Float) {
-        let w = news.weights, word = news.word
         let p = frequencies(doc)
         let (lead, mine) = try positions()
-        let tf = p.frequency + w.leadWeight * lead
-        let s = word.boost * word.idf * tf / (w.k1 + tf)
+        let tf = p.frequency + leadWeight * lead
+        let s = weight * tf / (k1 + tf)
         guard pairWeight > 0 else { return (s, 0) }
         let acc = try closeness(mine)
-        return (s, acc > 0 ? pairWeight * acc / (w.k1 + acc) : 0)
+        return (s, acc > 0 ? pairWeight * acc / (k1 + acc) : 0)
     }
 
     func explain() throws -> Explanation {
@@ -205,14 +218,14 @@ final class NewsWordScorer: Scorer, PrunableScorer {
                 Explanation(value: Float(word.docFreq), text: "n, documents containing \(word.label) in the title or body (the larger count)"),
                 Explanation(value: Float(word.docCount), text: "N, documents with a body"),
             ]),
-            Explanation(value: tf, text: "tf, computed as titleWeight * titleFreq / titleNorm + bodyFreq / bodyNorm + leadWeight * leadFreq from:" + forms, details: [
+            Explanation(value: tf, text: "tf, computed as titleWeight * titleFreq / titleNorm + bodyFreq / bodyNorm + leadWeight * lead from:" + forms, details: [
                 Explanation(value: word.titleWeight, text: "titleWeight"),
                 Explanation(value: p.title, text: "titleFreq, occurrences in the title"),
                 Explanation(value: p.titleNorm, text: "titleNorm, 1 - b + b * dl / avgdl with b \(w.titleB), dl \(p.titleLength), avgdl \(word.titleAverage)"),
                 Explanation(value: p.body, text: "bodyFreq, occurrences in the body"),
                 Explanation(value: p.bodyNorm, text: "bodyNorm, 1 - b + b * dl / avgdl with b \(w.bodyB), dl \(p.bodyLength), avgdl \(word.bodyAverage)"),
                 Explanation(value: w.leadWeight, text: "leadWeight"),
-                Explanation(value: lead, text: "leadFreq, occurrences in the first \(w.leadLength) words of the body"),
+                Explanation(value: lead, text: "lead, 1 when the word is in the first \(w.leadLength) words of the body (another form: what it counts)"),
             ]),
             Explanation(value: w.k1, text: "k1, saturation"),
         ])
