@@ -53,13 +53,14 @@ struct NewsRankingTests {
     @Test("a word in the lead counts more (once, however often it is there); BM25 ties the two")
     func lead() throws {
         // The same words and length; only the position of "harbour" differs.
-        let f = Self.filler("b", 60)
-        let early = Array(f[0..<5]) + ["harbour"] + Array(f[5..<60])
-        let late = Array(f[0..<50]) + ["harbour"] + Array(f[50..<60])
+        // The lead is the first 80 words (NewsWeights.leadLength).
+        let f = Self.filler("b", 140)
+        let early = Array(f[0..<5]) + ["harbour"] + Array(f[5..<140])
+        let late = Array(f[0..<110]) + ["harbour"] + Array(f[110..<140])
         let articles = [
             Article(id: "late", title: "", body: late.joined(separator: " ")),
             Article(id: "early", title: "", body: early.joined(separator: " ")),
-            Article(id: "twice", title: "", body: (["harbour", "harbour"] + Array(f[0..<40]) + ["harbour"] + Array(f[40..<57])).joined(separator: " ")),
+            Article(id: "twice", title: "", body: (["harbour", "harbour"] + Array(f[0..<100]) + ["harbour"] + Array(f[100..<137])).joined(separator: " ")),
         ]
         let (index, dir) = try QuerySemanticsTests.makeIndex(articles)
         defer { try? FileManager.default.removeItem(atPath: dir) }

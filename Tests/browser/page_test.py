@@ -16,6 +16,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+from selenium.common.exceptions import StaleElementReferenceException
 
 base = sys.argv[1].rstrip("/")
 shot = sys.argv[sys.argv.index("--screenshot") + 1] if "--screenshot" in sys.argv else None
@@ -130,9 +131,16 @@ try:
         driver.save_screenshot(shot)
         driver.get(base + "/?q=cooperation")
         wait_for(lambda: len(hits()) > 0, "hits again")
-    first = hits()[0]
-    first_id = first.get_attribute("data-id")
-    first.find_element(By.CLASS_NAME, "hit-title").click()
+    # The list may still be redrawn for the last search: take the first hit once it holds still.
+    first_id = None
+    for _ in range(100):
+        try:
+            first = hits()[0]
+            first_id = first.get_attribute("data-id")
+            first.find_element(By.CLASS_NAME, "hit-title").click()
+            break
+        except (StaleElementReferenceException, IndexError):
+            time.sleep(0.05)
     wait_for(lambda: driver.find_element(By.ID, "article").is_displayed(), "clicking a title opens the article")
     check(query().get("article") == [first_id], "the URL names the article")
     check(len(driver.find_element(By.ID, "article-body").text) > 40, "the article's body is shown")

@@ -53,22 +53,22 @@ extension SearchOptions {
 }
 
 /// The news ranking's constants, chosen on development sets of known-item searches of news
-/// headlines (README, "Ranking"; `scripts/eval-ranking`).
+/// headlines over 251,000 bodies (README, "Ranking"; `scripts/eval-ranking --bench`).
 struct NewsWeights {
     /// BM25F's saturation and length normalization of the body and of the title.
-    var k1: Float = 1.2
-    var bodyB: Float = 0.75
+    var k1: Float = 0.8
+    var bodyB: Float = 0.6
     var titleB: Float = 0.5
-    /// The lead: how many first words of the body, and what one occurrence there adds to the
-    /// word's combined frequency (on top of counting in the body).
-    var leadLength: UInt32 = 30
+    /// The lead: how many first words of the body, and what a word found there adds to its
+    /// combined frequency (once, however often it is there; on top of counting in the body).
+    var leadLength: UInt32 = 80
     var leadWeight: Float = 1
     /// What an occurrence of another form of a word counts, against 1 for the exact form.
     var formWeight: Float = 0.5
-    /// Proximity: neighbouring query words at most `window` positions apart; the bonus is
-    /// `weight · min(idf) · acc / (k1 + acc)` where `acc` sums `1 / distance²` over the pairs.
+    /// Proximity: a word and the word before it at most `window` positions apart; the bonus is
+    /// `weight · min(boost · idf) · acc / (k1 + acc)` where `acc` sums `1 / distance²`.
     var window: Int = 8
-    var proximityWeight: Float = 0.3
+    var proximityWeight: Float = 0.6
 
     static let standard = NewsWeights()
 }
