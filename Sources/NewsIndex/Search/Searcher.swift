@@ -21,8 +21,9 @@ public struct SearchOptions: Sendable {
     public var ranking: Ranking = .news
     /// With the news ranking, how much newer articles are preferred (nil: not at all, the default).
     public var recency: Recency? = nil
-    /// With the news ranking, how many of BM25's best matches are scored again (at least
-    /// `offset + limit`). A match BM25 ranks below the window cannot reach the page.
+    /// With ``recency``, how many of the best matches by score have their score multiplied by
+    /// their recency (at least `offset + limit`). A match ranked below the window by score alone
+    /// cannot reach the page.
     public var rescoreWindow: Int = 100
     /// Weight of a match in the title relative to one in the body.
     public var titleBoost: Float = 2
@@ -153,7 +154,8 @@ public struct SearchCursor: Sendable, Equatable, Codable {
 public struct SearchHit: Sendable {
     /// 1-based rank among all matches.
     public let rank: Int
-    /// BM25 score (sum over the query's parts and over the title and body fields).
+    /// The score by ``SearchOptions/ranking``: the sum over the query's parts (``SearchHit/explanation``
+    /// takes it apart).
     public let score: Float
     /// The article's id.
     public let id: String
