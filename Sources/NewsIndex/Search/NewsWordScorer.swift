@@ -25,6 +25,8 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     /// The largest proximity bonus: the proximity weight times the smaller boost · idf of the two words.
     private let pairWeight: Float
     private let bound: Float
+    /// Per cursor, the most it adds to the word's combined frequency in any document.
+    private let maxShares: [Float]
     /// The constants the loops use, out of `news` (reading them there would copy its arrays).
     private let n: Int
     private let weight: Float, k1: Float, titleWeight: Float, leadWeight: Float, leadLength: UInt32
@@ -66,15 +68,20 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         let w = news.word
         pairWeight = news.neighbour.map { news.weights.proximityWeight * min($0.boost * $0.idf, w.boost * w.idf) } ?? 0
         cost = self.cursors.reduce(0) { $0 + $1.cost }
-        // The largest frequencies and shortest fields over all blocks; without skip data, the
-        // weight's limit (a BM25F score never reaches boost · idf).
-        var tf: Float = 0, limited = true
+        // Each cursor's largest share of the combined frequency: over its blocks' largest
+        // frequencies and shortest fields, or, without skip data, over its postings.
+        var shares: [Float] = []
         for (k, c) in self.cursors.enumerated() {
-            guard let b = c.termBound() else { limited = false; continue }
-            tf += Self.contribution(news, maxFreq: b.maxFreq, minNorm: b.minNorm, unit: units[k], title: k < titleCount)
+            let isTitle = k < titleCount, unit = units[k]
+            let norms = isTitle ? seg.norms(.title) : seg.norms(.body)
+            shares.append(try c.scoreBound(blockScore: { Self.contribution(news, maxFreq: $0, minNorm: $1, unit: unit, title: isTitle) },
+                                           score: { doc, freq in
+                                               Self.contribution(news, maxFreq: freq, minNorm: norms.map { $0[Int(doc)] } ?? 0, unit: unit, title: isTitle)
+                                           }))
         }
-        if body.cursors.count > 0 { tf += news.weights.leadWeight }
-        bound = (limited ? w.boost * w.idf * tf / (news.weights.k1 + tf) : w.boost * w.idf) + pairWeight
+        maxShares = shares
+        let tf = shares.reduce(0, +) + (body.cursors.isEmpty ? 0 : news.weights.leadWeight)
+        bound = w.boost * w.idf * tf / (news.weights.k1 + tf) + pairWeight
     }
 
     deinit { refs.deallocate() }
@@ -119,6 +126,9 @@ final class NewsWordScorer: Scorer, PrunableScorer {
 
     /// A bound on the score of `d` from frequencies and lengths only (the lead counted as if
     /// every occurrence were in it, the bonus as its largest).
+    /// A bound on the score of the current document from frequencies and lengths only.
+    func currentBound() -> Float { documentBound(doc) }
+
     @inline(__always) private func documentBound(_ d: Int32) -> Float {
         let p = frequencies(d)
         let tf = p.frequency + (p.body > 0 ? leadWeight : 0)
@@ -144,21 +154,29 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     /// The bound of the blocks the cursors stand in and the last document they all cover (nil
     /// when a cursor has no skip data).
     func blockBound() -> (bound: Float, lastDoc: Int32)? {
-        var tf: Float = 0, last = PostingsCursor.noMoreDocs, inBody = false
-        for k in 0..<n where cursorDoc(k) != PostingsCursor.noMoreDocs {
-            guard let b = refs[k]._withUnsafeGuaranteedRef({ $0.currentBlockBound }) else { return nil }
-            let length = Float(SmallFloat.lengthTable[Int(b.minNorm)])
-            let f = Float(b.maxFreq) * units[k]
-            if k < titleCount {
-                tf += titleWeight * f / ((1 - titleB) + titleB * length / titleAverage)
-            } else {
-                tf += f / ((1 - bodyB) + bodyB * length / bodyAverage)
-                inBody = true
-            }
-            last = min(last, b.lastDoc)
+        // The range: up to the end of the first body block (or title block, for a word of the
+        // title only) the cursors stand in; a cursor without skip data counts its largest share.
+        var last = PostingsCursor.noMoreDocs
+        let bodyLive = (titleCount..<n).contains { cursorDoc($0) != PostingsCursor.noMoreDocs }
+        for k in (bodyLive ? titleCount..<n : 0..<titleCount) where cursorDoc(k) != PostingsCursor.noMoreDocs {
+            if let b = refs[k]._withUnsafeGuaranteedRef({ $0.currentBlockBound }) { last = min(last, b.lastDoc) }
         }
         guard last != PostingsCursor.noMoreDocs else { return nil }
-        if inBody { tf += leadWeight }
+        var tf: Float = bodyLive ? leadWeight : 0
+        for k in 0..<n {
+            let d = cursorDoc(k)
+            // A cursor past the range has no document in it.
+            guard d <= last else { continue }
+            if let b = refs[k]._withUnsafeGuaranteedRef({ $0.currentBlockBound }) {
+                let length = Float(SmallFloat.lengthTable[Int(b.minNorm)])
+                let f = Float(b.maxFreq) * units[k]
+                tf += k < titleCount ? titleWeight * f / ((1 - titleB) + titleB * length / titleAverage)
+                    : f / ((1 - bodyB) + bodyB * length / bodyAverage)
+                last = min(last, b.lastDoc)
+            } else {
+                tf += maxShares[k]
+            }
+        }
         return (weight * tf / (k1 + tf) + pairWeight, last)
     }
 

@@ -126,6 +126,15 @@ extension PrunedTopK {
             var d = PostingsCursor.noMoreDocs
             for i in p..<n { d = min(d, refs[i].doc) }
             if d == PostingsCursor.noMoreDocs { break }
+            // News words: a bound from frequencies and lengths passes over d before any positions are read.
+            if R.hasDocumentBounds && theta > -Float.infinity {
+                var bound = prefix[p]
+                for i in p..<n where refs[i].doc == d { bound += refs[i].documentBound() }
+                if bound * margin <= theta {
+                    for k in p..<n where refs[k].doc == d { _ = try refs[k].advance() }
+                    continue
+                }
+            }
             if conjunctive {
                 // Before making sure every part matches d (seeking the non-essential clauses),
                 // check that d could beat θ at all.

@@ -98,6 +98,12 @@ struct PrunedTopK {
             return weight - weight / (1 + freq * ni)
         }
 
+        /// A bound on the score of the current document that reads no positions: a news word's
+        /// from its frequencies and lengths there, any other clause's ``bound``.
+        @inline(__always) func documentBound() -> Float {
+            newsRef?._withUnsafeGuaranteedRef { $0.currentBound() } ?? bound
+        }
+
         /// The bound of the current block of a single-word clause and its last document (nil
         /// without skip data, or before the first document); read once per block.
         @inline(__always) func blockBound() -> (bound: Float, lastDoc: Int32)? {
@@ -127,6 +133,10 @@ struct PrunedTopK {
         func score() throws -> Float
         /// The bound of the current block and its last document (see ``Clause/blockBound()``).
         func blockBound() -> (bound: Float, lastDoc: Int32)?
+        /// Whether ``documentBound()`` can be below the clause's score bound (news words).
+        static var hasDocumentBounds: Bool { get }
+        /// A bound on the score of the current document, cheaper than the score (see ``Clause/documentBound()``).
+        func documentBound() -> Float
     }
 
     /// A clause borrowed without reference counting (the caller keeps it alive).
@@ -138,6 +148,8 @@ struct PrunedTopK {
         @inline(__always) func seek(_ target: Int32) throws -> Int32 { try clause._withUnsafeGuaranteedRef { try $0.seek(target) } }
         @inline(__always) func score() throws -> Float { try clause._withUnsafeGuaranteedRef { try $0.score() } }
         @inline(__always) func blockBound() -> (bound: Float, lastDoc: Int32)? { clause._withUnsafeGuaranteedRef { $0.blockBound() } }
+        static var hasDocumentBounds: Bool { true }
+        @inline(__always) func documentBound() -> Float { clause._withUnsafeGuaranteedRef { $0.documentBound() } }
     }
 
     /// A single-word clause borrowed without reference counting: its cursor is reached without
@@ -157,6 +169,8 @@ struct PrunedTopK {
             clause._withUnsafeGuaranteedRef { c in cursor._withUnsafeGuaranteedRef { c.wordScore($0) } }
         }
         @inline(__always) func blockBound() -> (bound: Float, lastDoc: Int32)? { clause._withUnsafeGuaranteedRef { $0.blockBound() } }
+        static var hasDocumentBounds: Bool { false }
+        @inline(__always) func documentBound() -> Float { clause._withUnsafeGuaranteedRef { $0.bound } }
     }
 
     /// The clauses of one segment and how their parts combine.
