@@ -100,7 +100,13 @@ import NewsIndexTestSupport
         byDate.order = .date
         var many = plain
         many.limit = 400
-        return [("10 hits", plain), ("a page", paged), ("pruning", pruned), ("facets", faceted), ("date order", byDate), ("all hits", many)]
+        var bm25 = plain
+        bm25.ranking = .bm25
+        var recent = paged
+        recent.recency = SearchOptions.Recency(pivot: 30 * 86_400)
+        recent.now = Date(timeIntervalSince1970: 1_672_531_200)   // 2023-01-01
+        return [("10 hits", plain), ("a page", paged), ("pruning", pruned), ("facets", faceted), ("date order", byDate), ("all hits", many),
+                ("BM25", bm25), ("recency", recent)]
     }
 
     @Test func hitsSayWhichIndexHoldsThemAndExplanationsUseTheSummedStatistics() throws {

@@ -177,7 +177,7 @@ struct NewsRankingTests {
         var widened = 0
         for q in ["harbour strike", "union OR workers pay", "council AND flood", "\"pay deal\" river", "port -strike", "deal^3 union"] {
             let bm25 = try Self.search(index, q) { $0.ranking = .bm25; $0.limit = 1000 }
-            let news = try Self.search(index, q) { $0.limit = 1000; $0.rescoreWindow = 1000 }
+            let news = try Self.search(index, q) { $0.limit = 1000 }
             if !q.contains("-") {
                 #expect(Set(news.hits.map(\.id)).isSuperset(of: bm25.hits.map(\.id)), "\(q)")
                 #expect(news.totalHits >= bm25.totalHits, "\(q)")
@@ -190,7 +190,6 @@ struct NewsRankingTests {
             for o in [tree, pruned] {
                 var o = o
                 o.snippets = false
-                o.rescoreWindow = 1000
                 let got = try index.search(Query.parse(q), options: o)
                 #expect(got.hits.map(\.id) == Array(news.hits.prefix(10).map(\.id)), "\(q)")
                 #expect(got.hits.map(\.score) == Array(news.hits.prefix(10).map(\.score)), "\(q)")
