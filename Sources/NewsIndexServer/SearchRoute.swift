@@ -34,6 +34,16 @@ extension NewsIndexServer {
         let limit = try p.int("limit", default: 10, in: 0...c.maxLimit)
         let offset = try p.int("offset", default: 0, in: 0...c.maxOffset)
         let order = try p.choice("sort", default: SearchOptions.Order.score)
+        let ranking = try p.choice("ranking", default: SearchOptions.Ranking.news)
+        let recencyText = p["recency"].flatMap { $0.isEmpty ? nil : $0 }
+        var recency: SearchOptions.Recency?
+        do {
+            recency = try recencyText.map { try SearchOptions.Recency(parsing: $0) }
+        } catch { throw Problem(.badParameter, Problem.from(error).detail, extra: ["parameter": .string("recency")]) }
+        if recency != nil && ranking != .news {
+            throw Problem(.badParameter, "recency works with the news ranking only: leave out ranking=bm25 or recency.",
+                          extra: ["parameter": .string("recency")])
+        }
         let explain = try p.bool("explain", default: false)
         let facets = try p.bool("facets", default: true)
         let interval = try p.choice("interval", default: IntervalChoice.auto)
@@ -54,7 +64,8 @@ extension NewsIndexServer {
         let query = parts.count == 1 ? parts[0] : Query.all(parts)
 
         // The cursor must name a commit still open, and this very search.
-        let digest = CursorToken.digest([q, order.rawValue, since ?? "", until ?? "", source ?? "", collapse ? "collapse" : ""] + entities)
+        let digest = CursorToken.digest([q, order.rawValue, since ?? "", until ?? "", source ?? "", collapse ? "collapse" : "",
+                                         ranking.rawValue, recencyText ?? ""] + entities)
         var token: CursorToken?
         let snapshot: Snapshot
         if let after = p["search_after"], !after.isEmpty {
@@ -76,6 +87,8 @@ extension NewsIndexServer {
         options.limit = limit
         options.offset = offset
         options.order = order
+        options.ranking = ranking
+        options.recency = recency
         options.explain = explain
         options.entityFacets = facets
         options.sourceFacets = facets

@@ -118,6 +118,36 @@ struct APITests {
         }
     }
 
+    @Test("ranking and recency: the library's scores for each, and bad values are problems naming the parameter")
+    func ranking() async throws {
+        let f = try ServerFixture()
+        let reader = try IndexReader(path: f.index)
+        func scores(_ configure: (inout SearchOptions) -> Void) throws -> [Float] {
+            var o = SearchOptions()
+            configure(&o)
+            return try reader.search(Query.parse("cooperation OR flood"), options: o).hits.map(\.score)
+        }
+        let news = try scores { _ in }, bm25 = try scores { $0.ranking = .bm25 }
+        #expect(news != bm25)
+        try await f.test { client in
+            for (query, want) in [("", news), ("&ranking=news", news), ("&ranking=bm25", bm25)] {
+                try await client.execute(uri: "/api/search?q=cooperation+OR+flood" + query, method: .get) { r in
+                    let hits = object(r)["hits"] as? [[String: Any]] ?? []
+                    let got = hits.compactMap { ($0["score"] as? NSNumber)?.floatValue }
+                    #expect(got.count == want.count && zip(got, want).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, $1) }, "\(query): \(got) vs \(want)")
+                }
+            }
+            try await client.execute(uri: "/api/search?q=flood&recency=7d", method: .get) { r in
+                #expect(r.status == .ok)
+            }
+            for (query, parameter) in [("&ranking=fast", "ranking"), ("&recency=soon", "recency"), ("&recency=7d&ranking=bm25", "recency")] {
+                try await client.execute(uri: "/api/search?q=flood" + query, method: .get) { r in
+                    #expect(problem(r, "bad-parameter", 400)["parameter"] as? String == parameter, "\(query)")
+                }
+            }
+        }
+    }
+
     @Test("search_after pages give the same hits as offsets, to the last page, by score and by date")
     func deepPaging() async throws {
         let f = try ServerFixture()
