@@ -37,13 +37,13 @@ struct SearchCommand: ParsableCommand {
         A query that starts with - needs -- right before it, after the options:
           newsindex search --limit 5 -- '-date:2022 putin'
 
-        Results are ranked for news by default (--ranking news): BM25 finds the best 100 \
-        matches, then each query word is weighed by BM25F over the title (counting double) and \
-        the body, occurrences in the lead (the first 30 words) count extra, other forms of a \
-        word (cooperation for cooperate) count half, and neighbouring query words close \
-        together in the body add a bonus. --ranking bm25 gives Lucene's BM25 scores. Parts \
-        joined by AND or OR add up; excluded parts and date filters do not score. --recency 7d \
-        prefers newer articles (a 7-day-old one keeps 3/4 of its score).
+        Results are ranked for news by default (--ranking news): each query word is weighed by \
+        BM25F over the title (counting double) and the body, a word in the lead (the first 80 \
+        words) counts extra, other forms of a word (cooperation for cooperate) match and count \
+        half, and a word close to the one before it in the body adds a bonus. --ranking bm25 \
+        gives Lucene's BM25 scores. Parts joined by AND or OR add up; excluded parts and date \
+        filters do not score. --recency 7d prefers newer articles (a 7-day-old one keeps 3/4 of \
+        its score).
 
         Output: the number of matches, then for each hit its rank, score, id, date and title and \
         the best passage with the matched words highlighted, and last the entities mentioned in \
