@@ -50,6 +50,35 @@ struct NewsRankingTests {
         #expect(Set(try Self.search(stemmed, "cooperate") { $0.ranking = .bm25 }.hits.map(\.id)) == ["exact", "form"])
     }
 
+    @Test("forms that drop an e or turn y into i are found, and an archive of the index finds the same forms and scores")
+    func formsAcrossSpellings() throws {
+        let f = Self.filler("g", 10).joined(separator: " ")
+        let articles = [
+            Article(id: "making", title: "", body: "they are making plans " + f),
+            Article(id: "make", title: "", body: "they make plans " + f),
+            Article(id: "city", title: "", body: "the city council met " + f),
+            Article(id: "cities", title: "", body: "two cities agreed " + f),
+            Article(id: "fly", title: "", body: "birds fly south " + f),
+            Article(id: "flies", title: "", body: "time flies fast " + f),
+            Article(id: "hoping", title: "", body: "we are hoping for rain " + f),
+            Article(id: "hope", title: "", body: "there is hope " + f),
+        ]
+        let (index, dir) = try QuerySemanticsTests.makeIndex(articles)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let archive = try Archive(paths: [dir])
+        for (q, both) in [("make", ["make", "making"]), ("making", ["make", "making"]), ("cities", ["cities", "city"]),
+                          ("city", ["cities", "city"]), ("flies", ["flies", "fly"]), ("fly", ["flies", "fly"]),
+                          ("hope", ["hope", "hoping"]), ("hoping", ["hope", "hoping"])] {
+            let one = try Self.search(index, q)
+            #expect(Set(one.hits.map(\.id)) == Set(both), "\(q)")
+            #expect(one.hits.first?.id == q, "the exact form first: \(q)")
+            var o = SearchOptions()
+            o.snippets = false
+            let many = try archive.search(Query.parse(q), options: o)
+            #expect(many.hits.map(\.id) == one.hits.map(\.id) && many.hits.map(\.score) == one.hits.map(\.score), "\(q) in an archive")
+        }
+    }
+
     @Test("a word in the lead counts more (once, however often it is there); BM25 ties the two")
     func lead() throws {
         // The same words and length; only the position of "harbour" differs.

@@ -10,7 +10,7 @@ extension SearchOptions {
         /// lead (the first words of the body) counting extra and its other forms (`cooperation`
         /// for `cooperate`, in indexes of unstemmed words) matching and counting half; a query
         /// word found close to the word before it in the body adds a bounded proximity bonus.
-        /// Phrases, `NEAR`, fielded parts and entities score as with ``bm25``. Top-k pruning
+        /// Phrases, `NEAR`, fielded parts, prefixes, fuzzy words and entities score as with ``bm25``. Top-k pruning
         /// works as with BM25, from bounds on each word's score. ``SearchHit/explanation`` shows
         /// every part.
         case news

@@ -31,6 +31,7 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     private let n: Int
     private let weight: Float, k1: Float, titleWeight: Float, leadWeight: Float, leadLength: UInt32
     private let titleB: Float, bodyB: Float, titleAverage: Float, bodyAverage: Float
+    private let window: Int
     let cost: Int
     var threshold: Float = -.infinity
     var otherBounds: Float = 0
@@ -60,13 +61,13 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         (k1, titleWeight, leadWeight, leadLength) = (weights.k1, word.titleWeight, weights.leadWeight, weights.leadLength)
         (titleB, bodyB) = (weights.titleB, weights.bodyB)
         (titleAverage, bodyAverage) = (max(word.titleAverage, 1e-6), max(word.bodyAverage, 1e-6))
-        refs = .allocate(capacity: self.cursors.count)
-        for (k, c) in self.cursors.enumerated() { refs[k] = Unmanaged.passUnretained(c) }
+        window = weights.window
         near = try news.neighbour.map { try cursors($0, .body).cursors } ?? []
         titleNorms = seg.norms(.title)
         bodyNorms = seg.norms(.body)
         let w = news.word
-        pairWeight = news.neighbour.map { news.weights.proximityWeight * min($0.boost * $0.idf, w.boost * w.idf) } ?? 0
+        // No bonus where the word before is not in this segment's bodies.
+        pairWeight = near.isEmpty ? 0 : news.neighbour.map { news.weights.proximityWeight * min($0.boost * $0.idf, w.boost * w.idf) } ?? 0
         cost = self.cursors.reduce(0) { $0 + $1.cost }
         // Each cursor's largest share of the combined frequency: over its blocks' largest
         // frequencies and shortest fields, or, without skip data, over its postings.
@@ -82,6 +83,9 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         maxShares = shares
         let tf = shares.reduce(0, +) + (body.cursors.isEmpty ? 0 : news.weights.leadWeight)
         bound = w.boost * w.idf * tf / (news.weights.k1 + tf) + pairWeight
+        // Last, once nothing can throw (a class's deinit does not run when its init throws).
+        refs = .allocate(capacity: n)
+        for (k, c) in self.cursors.enumerated() { refs[k] = Unmanaged.passUnretained(c) }
     }
 
     deinit { refs.deallocate() }
@@ -124,11 +128,11 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         }
     }
 
-    /// A bound on the score of `d` from frequencies and lengths only (the lead counted as if
-    /// every occurrence were in it, the bonus as its largest).
     /// A bound on the score of the current document from frequencies and lengths only.
     func currentBound() -> Float { documentBound(doc) }
 
+    /// A bound on the score of `d` from frequencies and lengths only (the lead counted as if
+    /// the word were in it, the bonus as its largest).
     @inline(__always) private func documentBound(_ d: Int32) -> Float {
         let p = frequencies(d)
         let tf = p.frequency + (p.body > 0 ? leadWeight : 0)
@@ -190,7 +194,7 @@ final class NewsWordScorer: Scorer, PrunableScorer {
             if ps.count > 0 && ps[0] < leadLength { lead = max(lead, units[k]) }
             if !near.isEmpty { all.append(contentsOf: ps) }
         }
-        if n - titleCount > 1 { all.sort() }
+        if n - titleCount > 1 && !near.isEmpty { all.sort() }
         return (lead, all)
     }
 
@@ -204,7 +208,7 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         }
         guard !theirs.isEmpty else { return 0 }
         if near.count > 1 { theirs.sort() }
-        return NewsRanking.closeness(theirs, mine, window: news.weights.window)
+        return NewsRanking.closeness(theirs, mine, window: window)
     }
 
     func score() throws -> Float {

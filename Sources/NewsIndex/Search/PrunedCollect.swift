@@ -107,6 +107,8 @@ extension PrunedTopK {
             return (s, prefix[n] - c.bound)
         }
         let partScores = tables.partScores, hasPart = tables.hasPart
+        // Only news words have bounds per document cheaper than their scores.
+        let documentBounds = R.hasDocumentBounds && clauses.contains { $0.scorer is NewsWordScorer }
         var lastTheta = -Float.infinity
         // The number of non-essential clauses (for the current θ).
         var p = 0
@@ -127,7 +129,7 @@ extension PrunedTopK {
             for i in p..<n { d = min(d, refs[i].doc) }
             if d == PostingsCursor.noMoreDocs { break }
             // News words: a bound from frequencies and lengths passes over d before any positions are read.
-            if R.hasDocumentBounds && theta > -Float.infinity {
+            if documentBounds && theta > -Float.infinity {
                 var bound = prefix[p]
                 for i in p..<n where refs[i].doc == d { bound += refs[i].documentBound() }
                 if bound * margin <= theta {

@@ -119,11 +119,11 @@ final class PlanStatistics {
         return tables
     }
 
-    /// The words of `f` the given statistics hold that start with `prefix` (nil when no
-    /// statistics are given: then the index's own dictionary is read).
-    func givenWords(_ f: IndexedField, prefix: String) -> [String]? {
+    /// The words of `f` the given statistics hold in some document (nil when no statistics
+    /// are given: then the index's own dictionary is read).
+    func givenWords(_ f: IndexedField) -> [String]? {
         guard let given else { return nil }
-        let start = f.name + "\u{0}" + prefix
+        let start = f.name + "\u{0}"
         return given.terms.compactMap { key, n in n > 0 && key.hasPrefix(start) ? String(key.dropFirst(f.name.count + 1)) : nil }
     }
 

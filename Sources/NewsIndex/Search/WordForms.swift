@@ -47,23 +47,27 @@ extension QueryPlanner {
     /// The forms of `word` that the title or body of this index holds (see ``WordForms``), sorted;
     /// empty when the analyzer stems already or the word has no other form here.
     ///
-    /// The dictionary is read from the longest prefix the word and its stem share (the forms
-    /// all start with it), at most ``WordForms/maxScanned`` words per field and segment; for a
-    /// prefix of 3 letters or fewer, or past that many words, the candidates of
-    /// ``WordForms/candidates(of:stemmer:)`` are looked up instead. With given statistics (the
-    /// second phase of an archive's search), the forms are the words they hold, the same in
-    /// every index.
+    /// The dictionary is read from the longest prefix that the word, its stem, the stem with a
+    /// final `i` read as `y` and the word without a final `e` share (`mak` for `make` and
+    /// `making`, `cit` for `cities` and `city`), at most ``WordForms/maxScanned`` words per
+    /// field and segment; for a prefix of 3 letters or fewer, or past that many words, the
+    /// candidates of ``WordForms/candidates(of:stemmer:)`` are looked up instead. With given
+    /// statistics (the second phase of an archive's search), the forms are the words with the
+    /// same stem they hold, the same in every index.
     func otherForms(of word: String) throws -> [String] {
         guard wordForms, index.analyzer == .news, let stemmer = SnowballStemmer(algorithm: "english"),
               word.utf8.count >= 3, word.utf8.count <= WordForms.maxLength,
               word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return [] }
         let stem = stemmer.stem(word)
-        let prefix = String(zip(word, stem).prefix { $0 == $1 }.map(\.0))
+        func common(_ a: String, _ b: String) -> String { String(zip(a, b).prefix { $0 == $1 }.map(\.0)) }
+        var prefix = common(word, stem)
+        if stem.hasSuffix("i") { prefix = common(prefix, String(stem.dropLast()) + "y") }
+        if word.hasSuffix("e") { prefix = common(prefix, String(word.dropLast())) }
         var found = Set<String>()
         func keep(_ w: String) {
             if w != word, w.utf8.count <= WordForms.maxLength, stemmer.stem(w) == stem { found.insert(w) }
         }
-        if let given = statistics.givenWords(.body, prefix: prefix), let titles = statistics.givenWords(.title, prefix: prefix) {
+        if let given = statistics.givenWords(.body), let titles = statistics.givenWords(.title) {
             for w in given + titles { keep(w) }
             return found.sorted()
         }
