@@ -15,7 +15,8 @@
 /// Scores are computed exactly as the exhaustive scorers do (same grouping and order of float
 /// sums), so the hits are identical.
 struct PrunedTopK {
-    /// One part in one field (a class: the hot loop then borrows clauses instead of copying them).
+    /// One part in one field, or a word of the news ranking in the title and body together (a
+    /// class: the hot loop then borrows clauses instead of copying them).
     final class Clause {
         /// The exhaustive scorer of this part in this field (nil when `cursor` is set).
         let scorer: (any Scorer)?
@@ -104,7 +105,8 @@ struct PrunedTopK {
             newsRef?._withUnsafeGuaranteedRef { $0.currentBound() } ?? bound
         }
 
-        /// The bound of the current block of a single-word clause and its last document (nil
+        /// The bound of the current block of a single-word clause (or of a news word's
+        /// ``NewsWordScorer/blockBound()``) and its last document (nil
         /// without skip data, or before the first document); read once per block.
         @inline(__always) func blockBound() -> (bound: Float, lastDoc: Int32)? {
             guard let c = cursorRef else { return newsRef?._withUnsafeGuaranteedRef { $0.blockBound() } }
