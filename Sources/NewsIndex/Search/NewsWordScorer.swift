@@ -32,6 +32,11 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     private let weight: Float, k1: Float, titleWeight: Float, leadWeight: Float, leadLength: UInt32
     private let titleB: Float, bodyB: Float, titleAverage: Float, bodyAverage: Float
     private let window: Int
+    /// The body postings of the word before, reached without reference counting (`near` keeps them).
+    private let nearRefs: UnsafeMutablePointer<Unmanaged<PostingsCursor>>
+    private let nearCount: Int
+    /// The current document's body positions of this word and of the word before (reused).
+    private var mine: [UInt32] = [], theirs: [UInt32] = []
     let cost: Int
     var threshold: Float = -.infinity
     var otherBounds: Float = 0
@@ -86,9 +91,15 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         // Last, once nothing can throw (a class's deinit does not run when its init throws).
         refs = .allocate(capacity: n)
         for (k, c) in self.cursors.enumerated() { refs[k] = Unmanaged.passUnretained(c) }
+        nearCount = near.count
+        nearRefs = .allocate(capacity: max(1, near.count))
+        for (k, c) in near.enumerated() { nearRefs[k] = Unmanaged.passUnretained(c) }
     }
 
-    deinit { refs.deallocate() }
+    deinit {
+        refs.deallocate()
+        nearRefs.deallocate()
+    }
 
     @inline(__always) private func cursorDoc(_ k: Int) -> Int32 { refs[k]._withUnsafeGuaranteedRef { $0.doc } }
 
@@ -186,28 +197,33 @@ final class NewsWordScorer: Scorer, PrunableScorer {
 
     /// Whether the word is in the lead on the current document (1, or what its form counts:
     /// the most of its forms there) and its body positions.
-    private func positions() throws -> (lead: Float, positions: [UInt32]) {
+    /// (The positions go to `mine`, when the bonus needs them.)
+    private func positions() throws -> Float {
         var lead: Float = 0
-        var all: [UInt32] = []
+        let keep = pairWeight > 0
+        if keep { mine.removeAll(keepingCapacity: true) }
         for k in titleCount..<n where cursorDoc(k) == doc {
             let ps = try refs[k]._withUnsafeGuaranteedRef { try $0.currentPositions() }
             if ps.count > 0 && ps[0] < leadLength { lead = max(lead, units[k]) }
-            if !near.isEmpty { all.append(contentsOf: ps) }
+            if keep { mine.append(contentsOf: ps) }
         }
-        if n - titleCount > 1 && !near.isEmpty { all.sort() }
-        return (lead, all)
+        if keep && n - titleCount > 1 { mine.sort() }
+        return lead
     }
 
     /// The proximity accumulator with the word before: `Σ 1 / d²` (see ``NewsRanking/closeness(_:_:window:)``).
-    private func closeness(_ mine: [UInt32]) throws -> Float {
+    private func closeness() throws -> Float {
         guard !mine.isEmpty else { return 0 }
-        var theirs: [UInt32] = []
-        for c in near {
-            if c.doc < doc { _ = try c.seek(doc) }
-            if c.doc == doc { theirs.append(contentsOf: try c.currentPositions()) }
+        theirs.removeAll(keepingCapacity: true)
+        let d = doc
+        for k in 0..<nearCount {
+            try nearRefs[k]._withUnsafeGuaranteedRef { c in
+                if c.doc < d { _ = try c.seek(d) }
+                if c.doc == d { theirs.append(contentsOf: try c.currentPositions()) }
+            }
         }
         guard !theirs.isEmpty else { return 0 }
-        if near.count > 1 { theirs.sort() }
+        if nearCount > 1 { theirs.sort() }
         return NewsRanking.closeness(theirs, mine, window: window)
     }
 
@@ -219,18 +235,18 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     /// The word's BM25F weight and the proximity bonus on the current document.
     private func parts() throws -> (word: Float, bonus: Float) {
         let p = frequencies(doc)
-        let (lead, mine) = try positions()
+        let lead = try positions()
         let tf = p.frequency + leadWeight * lead
         let s = weight * tf / (k1 + tf)
         guard pairWeight > 0 else { return (s, 0) }
-        let acc = try closeness(mine)
+        let acc = try closeness()
         return (s, acc > 0 ? pairWeight * acc / (k1 + acc) : 0)
     }
 
     func explain() throws -> Explanation {
         let w = news.weights, word = news.word
         let p = frequencies(doc)
-        let (lead, mine) = try positions()
+        let lead = try positions()
         let tf = p.frequency + w.leadWeight * lead
         let s = word.boost * word.idf * tf / (w.k1 + tf)
         let forms = word.forms.count > 1 ? " (other forms count \(w.formWeight): \(word.forms.filter { $0 != word.label }.joined(separator: ", ")))" : ""
@@ -252,7 +268,7 @@ final class NewsWordScorer: Scorer, PrunableScorer {
             Explanation(value: w.k1, text: "k1, saturation"),
         ])
         guard pairWeight > 0, let before = news.neighbour else { return weight }
-        let acc = try closeness(mine)
+        let acc = try closeness()
         guard acc > 0 else { return weight }
         let bonus = pairWeight * acc / (w.k1 + acc)
         return Explanation(value: s + bonus, text: "sum of:", details: [weight, Explanation(

@@ -33,7 +33,8 @@ struct PrunedTopK {
         private let cursorRef: Unmanaged<PostingsCursor>?
         /// `scorer` when it is a two-word phrase (the common one): reached without dynamic dispatch.
         private let pairRef: Unmanaged<PairScorer>?
-        /// `scorer` when it is a word of the news ranking (which has block bounds).
+        /// `scorer` when it is a word of the news ranking (which has block bounds): reached
+        /// without dynamic dispatch too.
         private let newsRef: Unmanaged<NewsWordScorer>?
         /// `bm25`'s weight and length factors, copied so that scoring a document touches no
         /// array (and no reference count): the same float operations as ``BM25/score(freq:norm:)``.
@@ -66,18 +67,21 @@ struct PrunedTopK {
         @inline(__always) var doc: Int32 {
             if let c = cursorRef { return c._withUnsafeGuaranteedRef { $0.doc } }
             if let p = pairRef { return p._withUnsafeGuaranteedRef { $0.doc } }
+            if let w = newsRef { return w._withUnsafeGuaranteedRef { $0.doc } }
             return scorer.unsafelyUnwrapped.doc
         }
 
         @inline(__always) func advance() throws -> Int32 {
             if let c = cursorRef { return try c._withUnsafeGuaranteedRef { try $0.advance() } }
             if let p = pairRef { return try p._withUnsafeGuaranteedRef { try $0.advance() } }
+            if let w = newsRef { return try w._withUnsafeGuaranteedRef { try $0.advance() } }
             return try scorer.unsafelyUnwrapped.advance()
         }
 
         @inline(__always) func seek(_ target: Int32) throws -> Int32 {
             if let c = cursorRef { return try c._withUnsafeGuaranteedRef { try $0.seek(target) } }
             if let p = pairRef { return try p._withUnsafeGuaranteedRef { try $0.seek(target) } }
+            if let w = newsRef { return try w._withUnsafeGuaranteedRef { try $0.seek(target) } }
             return try scorer.unsafelyUnwrapped.seek(target)
         }
 
@@ -85,6 +89,7 @@ struct PrunedTopK {
         @inline(__always) func score() throws -> Float {
             if let c = cursorRef { return c._withUnsafeGuaranteedRef { wordScore($0) } }
             if let p = pairRef { return try p._withUnsafeGuaranteedRef { try $0.score() } }
+            if let w = newsRef { return try w._withUnsafeGuaranteedRef { try $0.score() } }
             return try scorer.unsafelyUnwrapped.score()
         }
 
