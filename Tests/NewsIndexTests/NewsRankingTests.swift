@@ -184,6 +184,12 @@ struct NewsRankingTests {
         #expect(abs(try #require(Self.score(r, "week")) - 0.75 * base) < 1e-6)
         #expect(abs(try #require(Self.score(r, "undated")) - 0.5 * base) < 1e-6)
         for hit in r.hits { #expect(QuerySemanticsTests.addsUp(try #require(hit.explanation))) }
+        // Where it would do nothing, it is an error, not ignored.
+        for configure in [{ (o: inout SearchOptions) in o.order = .date }, { $0.collapse = true }, { $0.ranking = .bm25 }] {
+            #expect(throws: NewsIndexError.self) {
+                try Self.search(index, "harbour") { $0.recency = SearchOptions.Recency(pivot: 3600); configure(&$0) }
+            }
+        }
         // Ages are read as a number and a unit.
         #expect(try SearchOptions.Recency(parsing: "12h").pivot == 43_200)
         #expect(try SearchOptions.Recency(parsing: "2w").pivot == 14 * 86_400)

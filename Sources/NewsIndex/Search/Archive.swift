@@ -66,13 +66,14 @@ public final class Archive: Sendable {
     /// - Throws: the errors of ``IndexReader/search(_:options:)``.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         precondition(options.limit >= 0 && options.offset >= 0, "limit and offset must not be negative")
+        try options.checkRecency()
         var scoring = options
         scoring.statistics = try options.statistics ?? statistics(for: query, options: options)
         let wanted = options.wanted(of: documentCount)
 
         // Recency multiplies the scores of the best matches of the whole archive, as it does in
         // one index, so that an archive ranks as one index of the union would.
-        let recency = options.collapse ? nil : RecencyRanking(options)
+        let recency = RecencyRanking(options)
         var firstStage = scoring
         var window = wanted
         if recency != nil {
@@ -159,14 +160,11 @@ public final class Archive: Sendable {
                           options: SearchOptions, keep: Int) -> [(entry: TopDocs.Entry, index: Int)] {
         var out: [(entry: TopDocs.Entry, index: Int)] = []
         for (i, index) in indexes.enumerated() {
-            var entries = recency.rescore(ranked.filter { $0.index == i }.map(\.entry), in: index)
-            if let after = options.after?.entry(forIndex: i) {
-                entries.removeAll { $0.score > after.score || ($0.score == after.score && $0.doc <= after.doc) }
-            }
-            out.append(contentsOf: entries.map { ($0, i) })
+            let entries = recency.rescore(ranked.filter { $0.index == i }.map(\.entry), in: index,
+                                          after: options.after?.entry(forIndex: i), keep: keep)
+            out = Archive.merge(out, entries.map { ($0, i) }, byDate: false, keep: keep)
         }
-        out.sort { $0.entry.score != $1.entry.score ? $0.entry.score > $1.entry.score : ($0.index, $0.entry.doc) < ($1.index, $1.entry.doc) }
-        return Array(out.prefix(keep))
+        return out
     }
 
     /// The best `keep` of two ranked lists, best first; on a tie the earlier index, then the

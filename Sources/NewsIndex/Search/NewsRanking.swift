@@ -177,16 +177,16 @@ struct RecencyRanking {
         now = Int64(options.now.timeIntervalSince1970.rounded(.down))
     }
 
-    /// `entries` (global document numbers of `index`) with their scores times their recency, best first.
-    func rescore(_ entries: [TopDocs.Entry], in index: IndexReader) -> [TopDocs.Entry] {
-        var out = entries.map { e -> TopDocs.Entry in
-            var e = e
+    /// The best `keep` of `entries` (global document numbers of `index`) by their scores times
+    /// their recency, only those that rank below `after` when it is set; best first.
+    func rescore(_ entries: [TopDocs.Entry], in index: IndexReader, after: TopDocs.Entry?, keep: Int) -> [TopDocs.Entry] {
+        var top = TopDocs(capacity: keep)
+        top.after = after
+        for e in entries {
             let (seg, local) = index.locate(Int(e.doc))
-            e.score *= recency.factor(date: seg.date(local), now: now)
-            return e
+            top.insert(score: e.score * recency.factor(date: seg.date(local), now: now), doc: e.doc)
         }
-        out.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
-        return out
+        return top.sorted()
     }
 
     /// `inner` (the explanation of global document `doc`'s score) times its recency.
@@ -212,13 +212,10 @@ extension IndexReader {
         var window = max(capacity, options.rescoreWindow)
         while true {
             var found = try collect(plan, options: firstStage, capacity: window, indexNumber: indexNumber, cache: cache)
-            var entries = ranking.rescore(found.entries, in: self)
-            if let after {
-                entries.removeAll { $0.score > after.score || ($0.score == after.score && $0.doc <= after.doc) }
-            }
+            let entries = ranking.rescore(found.entries, in: self, after: after, keep: capacity)
             let more = found.entries.count == window && window < documentCount
             if entries.count >= capacity || !more {
-                found.entries = Array(entries.prefix(capacity))
+                found.entries = entries
                 return found
             }
             window = min(documentCount, window * 4)

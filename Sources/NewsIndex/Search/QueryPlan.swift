@@ -293,21 +293,23 @@ struct QueryPlanner {
         return words.sorted()
     }
 
-    /// What ends the label of the union of a word and its other forms.
-    static let formsSuffix = "+forms"
-
     /// The leaf of a query word in the title and body: with ``wordForms``, the word or any of its
     /// other forms (one pattern, as a prefix's words are).
     func wordLeaf(_ word: String, fields fs: [IndexedField], scale: Float = 1) throws -> PlanLeaf {
         let forms = try otherForms(of: word)
-        let span: SpanPlan = forms.isEmpty ? .term(word) : .union(([word] + forms).sorted(), label: word + QueryPlanner.formsSuffix)
-        var l = try leaf(label: forms.isEmpty ? word : ([word] + forms).joined(separator: "|"), span: span, fields: fs, scale: scale)
+        let span: SpanPlan = forms.isEmpty ? .term(word) : .union(([word] + forms).sorted(), label: word + "+forms")
+        // A word's forms are the same in every index of an archive and their counts are summed
+        // term by term, unlike a prefix's words, which are each index's own.
+        var l = try leaf(label: forms.isEmpty ? word : ([word] + forms).joined(separator: "|"), span: span, fields: fs, scale: scale,
+                         unionIsShared: true)
         l.word = word
         return l
     }
 
     /// A scoring leaf; `scale` multiplies its weight in every field (``similarPlan(toID:)`` weighs its words).
-    func leaf(label: String, span: SpanPlan, fields fs: [IndexedField], scale: Float = 1) throws -> PlanLeaf {
+    /// With `unionIsShared`, a union's document count is its words' summed counts rather than
+    /// the archive's summed count of the union (``PlanStatistics/prefixFreq(_:label:own:)``).
+    func leaf(label: String, span: SpanPlan, fields fs: [IndexedField], scale: Float = 1, unionIsShared: Bool = false) throws -> PlanLeaf {
         var weighted: [(field: IndexedField, bm25: BM25)] = []
         weighted.reserveCapacity(fs.count)
         for f in fs {
@@ -320,9 +322,7 @@ struct QueryPlanner {
                 case .union(let words, let l):
                     var own = 0
                     for w in words { own += try statistics.docFreq(f, w) }
-                    // A word's forms are the same in every index of an archive, and their
-                    // counts are summed term by term; a prefix's words are each index's own.
-                    let n = l.hasSuffix(QueryPlanner.formsSuffix) ? own : statistics.prefixFreq(f, label: l, own: own)
+                    let n = unionIsShared ? own : statistics.prefixFreq(f, label: l, own: own)
                     parts.append((label: "\(f.name):\(l)", docFreq: min(n, stats.docCount)))
                 default:
                     break

@@ -20,6 +20,7 @@ public struct SearchOptions: Sendable {
     /// How hits are scored for ``Order/score`` (``Ranking/news`` by default).
     public var ranking: Ranking = .news
     /// With the news ranking, how much newer articles are preferred (nil: not at all, the default).
+    /// A search by date or with ``collapse`` throws `NewsIndexError.Kind.badQuery` when it is set.
     public var recency: Recency? = nil
     /// With ``recency``, how many of the best matches by score have their score multiplied by
     /// their recency (at least `offset + limit`). A match ranked below the window by score alone
@@ -84,6 +85,14 @@ public struct SearchOptions: Sendable {
     /// are (and no overflow for huge limits or offsets).
     func wanted(of documents: Int) -> Int {
         limit == 0 || offset >= documents ? 0 : min(documents, offset + min(limit, documents))
+    }
+
+    /// Throws when ``recency`` is asked for where it would do nothing.
+    func checkRecency() throws {
+        guard recency != nil else { return }
+        let problem = ranking != .news ? "works with the news ranking only"
+            : order != .score ? "orders by score, not by date" : collapse ? "does not work with collapsed stories yet" : nil
+        if let problem { throw NewsIndexError(.badQuery, "recency \(problem): leave it out, or search without the other option.") }
     }
 }
 
@@ -220,6 +229,7 @@ extension IndexReader {
     ///   when an index file turns out damaged.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         precondition(options.limit >= 0 && options.offset >= 0, "limit and offset must not be negative")
+        try options.checkRecency()
         let cache = QueryTerms(segmentCount: segments.count)
         let report = PlanReport()
         let plan = try self.plan(query, options: options, cache: cache, report: report)
@@ -259,7 +269,7 @@ extension IndexReader {
         var facets = FacetCollector(entities: options.entityFacets, sources: options.sourceFacets, dates: options.dateFacets,
                                     deadline: Deadline(options.deadline))
         let after = options.after?.entry(forIndex: indexNumber)
-        if !options.collapse, let ranking = RecencyRanking(options) {
+        if let ranking = RecencyRanking(options) {
             return try collectRecent(plan, ranking: ranking, options: options, capacity: capacity, indexNumber: indexNumber, cache: cache)
         }
         if options.collapse && options.order == .score && options.after == nil && facets == nil {
@@ -373,7 +383,7 @@ extension IndexReader {
         let (seg, local) = locate(documentNumber)
         guard !seg.isDeleted(Int32(local)), let scorer = try scorer(plan, in: seg), try scorer.seek(Int32(local)) == Int32(local) else { return nil }
         let e = try scorer.explain()
-        if let ranking = RecencyRanking(options), !options.collapse { return ranking.explain(e, documentNumber, in: self) }
+        if let ranking = RecencyRanking(options) { return ranking.explain(e, documentNumber, in: self) }
         return e
     }
 
