@@ -40,6 +40,10 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     let cost: Int
     var threshold: Float = -.infinity
     var otherBounds: Float = 0
+    /// The bounds of ``rangeBounds()`` that ``settle()`` last took, up to `last`.
+    private var range: (full: Float, untitled: Float, last: Int32) = (.infinity, .infinity, -1)
+    /// The document ``score()`` last scored and its score.
+    private var scoredDoc: Int32 = -1, scored: Float = 0
 
     /// The scorer of `news` in `seg`; nil when neither the title nor the body holds a form of the word.
     init?(_ news: NewsLeaf, in seg: SegmentReader, cache: QueryTerms?) throws {
@@ -127,16 +131,46 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         return try settle()
     }
 
-    /// Moves `doc` to the first document of the cursors that could beat the threshold.
+    /// Moves `doc` to the first document of the cursors that could beat the threshold: a range
+    /// of documents (see ``rangeBounds()``) that cannot is passed over whole, a range where only
+    /// documents with the word in the title can is walked along the title postings, and each
+    /// document left is checked against ``documentBound(_:)``.
     private func settle() throws -> Int32 {
         while true {
             var d = PostingsCursor.noMoreDocs
             for k in 0..<n { d = min(d, cursorDoc(k)) }
             doc = d
             if d == PostingsCursor.noMoreDocs || threshold == -.infinity { return d }
-            if (documentBound(d) + otherBounds) * PrunedTopK.margin > threshold { return d }
+            if d > range.last { range = rangeBounds() }
+            if !competes(range.full) {
+                try skip(through: range.last)
+                continue
+            }
+            if !competes(range.untitled) {
+                var t = PostingsCursor.noMoreDocs
+                for k in 0..<titleCount { t = min(t, cursorDoc(k)) }
+                if t > range.last {
+                    try skip(through: range.last)
+                    continue
+                }
+                if d < t {
+                    for k in titleCount..<n where cursorDoc(k) < t { _ = try refs[k]._withUnsafeGuaranteedRef { try $0.seek(t) } }
+                    continue
+                }
+            }
+            if competes(documentBound(d)) { return d }
             for k in 0..<n where cursorDoc(k) == d { _ = try refs[k]._withUnsafeGuaranteedRef { try $0.advance() } }
         }
+    }
+
+    /// Whether a document of score at most `bound` could beat the threshold.
+    @inline(__always) private func competes(_ bound: Float) -> Bool {
+        (bound + otherBounds) * PrunedTopK.margin > threshold
+    }
+
+    /// Moves every cursor past `last`.
+    private func skip(through last: Int32) throws {
+        for k in 0..<n where cursorDoc(k) <= last { _ = try refs[k]._withUnsafeGuaranteedRef { try $0.seek(last + 1) } }
     }
 
     /// A bound on the score of the current document from frequencies and lengths only.
@@ -169,30 +203,48 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     /// The bound of the blocks the cursors stand in and the last document they all cover (nil
     /// when a cursor has no skip data).
     func blockBound() -> (bound: Float, lastDoc: Int32)? {
-        // The range: up to the end of the first body block (or title block, for a word of the
-        // title only) the cursors stand in; a cursor without skip data counts its largest share.
+        let r = rangeBounds()
+        return r.last == PostingsCursor.noMoreDocs - 1 ? nil : (r.full, r.last)
+    }
+
+    /// Bounds over the documents from the current one to `last`, the end of the blocks the
+    /// cursors stand in: on any of them (`full`), and on one without the word in its title
+    /// (`untitled`).
+    ///
+    /// The range ends with the first body block (or title block, for a word of the title only)
+    /// that a cursor stands in; a cursor without skip data counts its largest share. When no
+    /// cursor that decides the range has skip data, it is every document left (`last` is the
+    /// document before ``PostingsCursor/noMoreDocs``). The bounds
+    /// hold until the cursors pass `last` (a cursor moves only forward, and no block it counted
+    /// ends before `last`).
+    private func rangeBounds() -> (full: Float, untitled: Float, last: Int32) {
         var last = PostingsCursor.noMoreDocs
         let bodyLive = (titleCount..<n).contains { cursorDoc($0) != PostingsCursor.noMoreDocs }
         for k in (bodyLive ? titleCount..<n : 0..<titleCount) where cursorDoc(k) != PostingsCursor.noMoreDocs {
             if let b = refs[k]._withUnsafeGuaranteedRef({ $0.currentBlockBound }) { last = min(last, b.lastDoc) }
         }
-        guard last != PostingsCursor.noMoreDocs else { return nil }
-        var tf: Float = bodyLive ? leadWeight : 0
+        if last == PostingsCursor.noMoreDocs { last -= 1 }
+        var title: Float = 0, body: Float = bodyLive ? leadWeight : 0
         for k in 0..<n {
             let d = cursorDoc(k)
             // A cursor past the range has no document in it.
             guard d <= last else { continue }
+            let share: Float
             if let b = refs[k]._withUnsafeGuaranteedRef({ $0.currentBlockBound }) {
                 let length = Float(SmallFloat.lengthTable[Int(b.minNorm)])
                 let f = Float(b.maxFreq) * units[k]
-                tf += k < titleCount ? titleWeight * f / ((1 - titleB) + titleB * length / titleAverage)
+                share = k < titleCount ? titleWeight * f / ((1 - titleB) + titleB * length / titleAverage)
                     : f / ((1 - bodyB) + bodyB * length / bodyAverage)
                 last = min(last, b.lastDoc)
             } else {
-                tf += maxShares[k]
+                share = maxShares[k]
             }
+            if k < titleCount { title += share } else { body += share }
         }
-        return (weight * tf / (k1 + tf) + pairWeight, last)
+        let tf = title + body
+        // No bonus without the word in the body: it is the body's positions that are near.
+        let untitled = bodyLive ? weight * body / (k1 + body) + pairWeight : 0
+        return (weight * tf / (k1 + tf) + pairWeight, untitled, last)
     }
 
     /// Whether the word is in the lead on the current document (1, or what its form counts:
@@ -227,20 +279,22 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         return NewsRanking.closeness(theirs, mine, window: window)
     }
 
+    /// The score on the current document; once told the threshold, the word's weight without
+    /// the proximity bonus on a document that could not beat it even with the largest bonus
+    /// (so its score is below the threshold either way, and the positions of the word before are
+    /// not read). A conjunction asks twice for a document's score; the second is the first's.
     func score() throws -> Float {
-        let (word, bonus) = try parts()
-        return bonus > 0 ? word + bonus : word
-    }
-
-    /// The word's BM25F weight and the proximity bonus on the current document.
-    private func parts() throws -> (word: Float, bonus: Float) {
+        if scoredDoc == doc { return scored }
         let p = frequencies(doc)
         let lead = try positions()
         let tf = p.frequency + leadWeight * lead
-        let s = weight * tf / (k1 + tf)
-        guard pairWeight > 0 else { return (s, 0) }
-        let acc = try closeness()
-        return (s, acc > 0 ? pairWeight * acc / (k1 + acc) : 0)
+        var s = weight * tf / (k1 + tf)
+        if pairWeight > 0 && competes(s + pairWeight) {
+            let acc = try closeness()
+            if acc > 0 { s += pairWeight * acc / (k1 + acc) }
+        }
+        (scoredDoc, scored) = (doc, s)
+        return s
     }
 
     func explain() throws -> Explanation {

@@ -1,4 +1,5 @@
 import NewsIndexAnalysis
+import NewsIndexCore
 
 /// The other forms of a query word that an index of unstemmed words holds: the words that
 /// Snowball's English stemmer takes to the same stem (`cooperate` → `cooperation`, `cooperated`,
@@ -43,6 +44,27 @@ enum WordForms {
     }
 }
 
+/// The forms of words an open index holds, as ``QueryPlanner/otherForms(of:)`` found them, kept
+/// with the reader (its segments and deletes do not change): a word's forms are looked for in
+/// the dictionaries once, not on every query that has the word.
+final class WordFormsCache: Sendable {
+    /// The most words kept; when it is reached, the cache starts again empty.
+    static let capacity = 8192
+    private let forms = Locked<[String: [String]]>([:])
+
+    /// The forms of `word`, made by `find` the first time they are asked for.
+    func forms(of word: String, find: () throws -> [String]) rethrows -> [String] {
+        if let known = forms.withLock({ $0[word] }) { return known }
+        // Found outside the lock: two threads may both look a new word up, and keep the same forms.
+        let found = try find()
+        forms.withLock { forms in
+            if forms.count >= Self.capacity { forms.removeAll(keepingCapacity: true) }
+            forms[word] = found
+        }
+        return found
+    }
+}
+
 extension QueryPlanner {
     /// The forms of `word` that the title or body of this index holds (see ``WordForms``), sorted;
     /// empty when the analyzer stems already or the word has no other form here.
@@ -53,44 +75,35 @@ extension QueryPlanner {
     /// field and segment; for a prefix of 3 letters or fewer, or past that many words, the
     /// candidates of ``WordForms/candidates(of:stemmer:)`` are looked up instead. With given
     /// statistics (the second phase of an archive's search), the forms are the words with the
-    /// same stem they hold, the same in every index.
+    /// same stem they hold, the same in every index. Otherwise the forms found are kept with the
+    /// reader (``WordFormsCache``).
     func otherForms(of word: String) throws -> [String] {
-        guard wordForms, index.analyzer == .news, let stemmer = SnowballStemmer(algorithm: "english"),
-              word.utf8.count >= 3, word.utf8.count <= WordForms.maxLength,
+        guard wordForms, index.analyzer == .news, word.utf8.count >= 3, word.utf8.count <= WordForms.maxLength,
               word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return [] }
+        if let given = statistics.givenWords(.body), let titles = statistics.givenWords(.title) {
+            return try forms(of: word) { _, keep in
+                for w in given + titles { keep(w) }
+                return true
+            }
+        }
+        return try index.derived.value(WordFormsCache.self) { WordFormsCache() }.forms(of: word) {
+            try forms(of: word) { prefix, keep in try scanDictionaries(prefix, keep) }
+        }
+    }
+
+    /// The words `offer` passes to its argument that have the stem of `word` (without `word`),
+    /// sorted; `offer` is given the prefix they share and returns whether it offered them all
+    /// (when not, the candidates of ``WordForms/candidates(of:stemmer:)`` are looked up).
+    private func forms(of word: String, offer: (_ prefix: String, _ keep: (String) -> Void) throws -> Bool) throws -> [String] {
+        guard let stemmer = SnowballStemmer(algorithm: "english") else { return [] }
         let stem = stemmer.stem(word)
         func common(_ a: String, _ b: String) -> String { String(zip(a, b).prefix { $0 == $1 }.map(\.0)) }
         var prefix = common(word, stem)
         if stem.hasSuffix("i") { prefix = common(prefix, String(stem.dropLast()) + "y") }
         if word.hasSuffix("e") { prefix = common(prefix, String(word.dropLast())) }
         var found = Set<String>()
-        func keep(_ w: String) {
+        let complete = try offer(prefix) { w in
             if w != word, w.utf8.count <= WordForms.maxLength, stemmer.stem(w) == stem { found.insert(w) }
-        }
-        if let given = statistics.givenWords(.body), let titles = statistics.givenWords(.title) {
-            for w in given + titles { keep(w) }
-            return found.sorted()
-        }
-        var complete = prefix.utf8.count > 3
-        if complete {
-            scan: for f in [IndexedField.body, .title] {
-                let start = SegmentReader.key(f, prefix)
-                for seg in index.segments {
-                    var seen = 0
-                    try seg.scanTerms(from: start) { key, info in
-                        guard key.starts(with: start) else { return false }
-                        seen += 1
-                        if seen > WordForms.maxScanned { return false }
-                        if let deletes = seg.deletes, try deletes.docFreq(key) >= info.docFreq { return true }
-                        keep(String(decoding: key.dropFirst(), as: UTF8.self))
-                        return true
-                    }
-                    if seen > WordForms.maxScanned {
-                        complete = false
-                        break scan
-                    }
-                }
-            }
         }
         if !complete {
             found = []
@@ -99,5 +112,27 @@ extension QueryPlanner {
             }
         }
         return found.sorted()
+    }
+
+    /// Offers `keep` the title and body words of every segment under `prefix`; false for a
+    /// prefix of 3 letters or fewer, or past ``WordForms/maxScanned`` words in a field and segment.
+    private func scanDictionaries(_ prefix: String, _ keep: (String) -> Void) throws -> Bool {
+        guard prefix.utf8.count > 3 else { return false }
+        for f in [IndexedField.body, .title] {
+            let start = SegmentReader.key(f, prefix)
+            for seg in index.segments {
+                var seen = 0
+                try seg.scanTerms(from: start) { key, info in
+                    guard key.starts(with: start) else { return false }
+                    seen += 1
+                    if seen > WordForms.maxScanned { return false }
+                    if let deletes = seg.deletes, try deletes.docFreq(key) >= info.docFreq { return true }
+                    keep(String(decoding: key.dropFirst(), as: UTF8.self))
+                    return true
+                }
+                if seen > WordForms.maxScanned { return false }
+            }
+        }
+        return true
     }
 }
