@@ -233,6 +233,40 @@ struct NewsRankingTests {
         #expect(widened >= 4, "the plural forms widen most queries (\(widened))")
     }
 
+    @Test("news words pruned over many blocks (skewed frequencies, long and short bodies, titles or none): the same first hits as counting every match")
+    func prunedOverBlocks() throws {
+        var rng = SeededRandom(seed: 21)
+        let vocabulary = ["the", "harbour", "strike", "union", "port", "worker", "pay", "deal", "council", "river", "flood", "storm",
+                          "minister", "police", "fire", "city", "office", "court", "school", "road", "bridge", "election", "vote",
+                          "farmer", "drought", "rain", "market", "price", "bank", "rate"]
+        // Skewed: the first words are in most articles, the last in few.
+        func word() -> String {
+            let w = vocabulary[Int(pow(Double.random(in: 0..<1, using: &rng), 3) * Double(vocabulary.count))]
+            return Int.random(in: 0..<5, using: &rng) == 0 ? w + "s" : w
+        }
+        let articles = (0..<3000).map { k -> Article in
+            let n = Int.random(in: 0..<10, using: &rng) == 0 ? Int.random(in: 100...400, using: &rng) : Int.random(in: 3...60, using: &rng)
+            let body = (0..<n).map { _ in word() }.joined(separator: " ")
+            let title = Int.random(in: 0..<4, using: &rng) == 0 ? "" : (0..<Int.random(in: 1...6, using: &rng)).map { _ in word() }.joined(separator: " ")
+            return Article(id: "d\(k)", title: title, body: body)
+        }
+        let (index, dir) = try QuerySemanticsTests.makeIndex(articles)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var skipped = 0
+        for q in ["the", "harbour", "pay", "rate", "banks", "the OR strike", "union OR rain OR bank", "the AND harbour", "port AND pay",
+                  "police fire city", "minister vote election", "\"pay deal\" union", "strike -the", "council^2 flood"] {
+            for k in [1, 10, 25] {
+                let all = try Self.search(index, q) { $0.limit = k }
+                let pruned = try Self.search(index, q) { $0.limit = k; $0.countAllMatches = false }
+                #expect(pruned.hits.map(\.id) == all.hits.map(\.id), "\(q) top \(k)")
+                #expect(pruned.hits.map(\.score) == all.hits.map(\.score), "\(q) top \(k)")
+                if pruned.totalHits < all.totalHits { skipped += 1 }
+            }
+        }
+        // The bounds pass over documents (else this test would not test them).
+        #expect(skipped >= 20, "pruning passed over documents in \(skipped) of 42 searches")
+    }
+
     @Test("the command line: --ranking bm25 and news, --recency, and their errors")
     func commandLine() throws {
         let dir = temporaryDirectory("ranking")

@@ -22,6 +22,9 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     private let near: [PostingsCursor]
     private let titleNorms: UnsafeRawBufferPointer?
     private let bodyNorms: UnsafeRawBufferPointer?
+    /// `bodyNorms` as bytes, and per norm byte one over the body's length normalization.
+    private let bodyNormBytes: UnsafePointer<UInt8>?
+    private let bodyInverse: [Float]
     /// The largest proximity bonus: the proximity weight times the smaller boost · idf of the two words.
     private let pairWeight: Float
     private let bound: Float
@@ -74,6 +77,9 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         near = try news.neighbour.map { try cursors($0, .body).cursors } ?? []
         titleNorms = seg.norms(.title)
         bodyNorms = seg.norms(.body)
+        bodyNormBytes = bodyNorms.map { $0.baseAddress!.assumingMemoryBound(to: UInt8.self) }
+        let (b, average) = (weights.bodyB, max(word.bodyAverage, 1e-6))
+        bodyInverse = (0..<256).map { 1 / ((1 - b) + b * Float(SmallFloat.lengthTable[$0]) / average) }
         let w = news.word
         // No bonus where the word before is not in this segment's bodies.
         pairWeight = near.isEmpty ? 0 : news.neighbour.map { news.weights.proximityWeight * min($0.boost * $0.idf, w.boost * w.idf) } ?? 0
@@ -147,8 +153,7 @@ final class NewsWordScorer: Scorer, PrunableScorer {
                 continue
             }
             if !competes(range.untitled) {
-                var t = PostingsCursor.noMoreDocs
-                for k in 0..<titleCount { t = min(t, cursorDoc(k)) }
+                let t = firstTitleDoc()
                 if t > range.last {
                     try skip(through: range.last)
                     continue
@@ -158,8 +163,53 @@ final class NewsWordScorer: Scorer, PrunableScorer {
                     continue
                 }
             }
+            if try passAlone(d) { continue }
             if competes(documentBound(d)) { return d }
             for k in 0..<n where cursorDoc(k) == d { _ = try refs[k]._withUnsafeGuaranteedRef { try $0.advance() } }
+        }
+    }
+
+    /// The first document of the title postings (``PostingsCursor/noMoreDocs`` when none).
+    @inline(__always) private func firstTitleDoc() -> Int32 {
+        var t = PostingsCursor.noMoreDocs
+        for k in 0..<titleCount { t = min(t, cursorDoc(k)) }
+        return t
+    }
+
+    /// When only one body form's cursor stands on `d`: moves it, in one tight loop over its
+    /// decoded block, past the documents that no other cursor holds and whose frequency and
+    /// length alone cannot beat the threshold; whether it moved.
+    private func passAlone(_ d: Int32) throws -> Bool {
+        var alone = -1
+        var others = PostingsCursor.noMoreDocs
+        for k in 0..<n {
+            let c = cursorDoc(k)
+            if c == d && k >= titleCount && alone < 0 { alone = k } else { others = min(others, c) }
+        }
+        guard alone >= 0, others > d else { return false }
+        // A document competes when weight * x / (k1 + x) > r, x its combined frequency.
+        let r = threshold / PrunedTopK.margin - otherBounds - pairWeight
+        guard r > 0 else { return false }
+        // Below `most`, short of the exact bound by a margin against rounding.
+        let most = r >= weight ? Float.infinity : (k1 * r / (weight - r)) * (1 - 1e-4) - leadWeight
+        let unit = units[alone]
+        return try refs[alone]._withUnsafeGuaranteedRef { c in
+            let (docs, freqs, from, count) = c.currentBlock()
+            let norms = bodyNormBytes
+            let j = bodyInverse.withUnsafeBufferPointer { inverse in
+                var j = from
+                while j < count {
+                    let d = Int32(truncatingIfNeeded: docs[j])
+                    if d >= others { break }
+                    let length = norms.map { inverse[Int($0[Int(d)])] } ?? inverse[0]
+                    if Float(freqs[j]) * unit * length > most { break }
+                    j += 1
+                }
+                return j
+            }
+            guard j > from else { return false }
+            _ = try c.moveInBlock(to: j)
+            return true
         }
     }
 
