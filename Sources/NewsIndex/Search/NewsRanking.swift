@@ -149,7 +149,7 @@ enum NewsRanking {
     }
 
     /// `Σ 1 / d²` over each position of `a` and the nearest position of `b` at most `window` away (d ≥ 1).
-    static func closeness(_ a: [UInt32], _ b: [UInt32], window: Int) -> Float {
+    static func closeness(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>, window: Int) -> Float {
         var acc: Float = 0
         var j = 0
         for p in a {

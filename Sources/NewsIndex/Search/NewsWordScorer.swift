@@ -38,8 +38,9 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     /// The body postings of the word before, reached without reference counting (`near` keeps them).
     private let nearRefs: UnsafeMutablePointer<Unmanaged<PostingsCursor>>
     private let nearCount: Int
-    /// The current document's body positions of this word and of the word before (reused).
-    private var mine: [UInt32] = [], theirs: [UInt32] = []
+    /// The current document's body positions of this word and of the word before, behind a
+    /// pointer (so the loops change them without exclusivity checks).
+    private let gathered: UnsafeMutablePointer<(mine: GatheredPositions, theirs: GatheredPositions)>
     let cost: Int
     var threshold: Float = -.infinity
     var otherBounds: Float = 0
@@ -104,11 +105,17 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         nearCount = near.count
         nearRefs = .allocate(capacity: max(1, near.count))
         for (k, c) in near.enumerated() { nearRefs[k] = Unmanaged.passUnretained(c) }
+        gathered = .allocate(capacity: 1)
+        gathered.initialize(to: (GatheredPositions(), GatheredPositions()))
     }
 
     deinit {
         refs.deallocate()
         nearRefs.deallocate()
+        gathered.pointee.mine.deallocate()
+        gathered.pointee.theirs.deallocate()
+        gathered.deinitialize(count: 1)
+        gathered.deallocate()
     }
 
     @inline(__always) private func cursorDoc(_ k: Int) -> Int32 { refs[k]._withUnsafeGuaranteedRef { $0.doc } }
@@ -299,33 +306,35 @@ final class NewsWordScorer: Scorer, PrunableScorer {
 
     /// Whether the word is in the lead on the current document (1, or what its form counts:
     /// the most of its forms there) and its body positions.
-    /// (The positions go to `mine`, when the bonus needs them.)
+    /// (The positions go to `gathered.mine`, when the bonus needs them.)
     private func positions() throws -> Float {
         var lead: Float = 0
         let keep = pairWeight > 0
-        if keep { mine.removeAll(keepingCapacity: true) }
+        if keep { gathered.pointee.mine.reset() }
         for k in titleCount..<n where cursorDoc(k) == doc {
             let ps = try refs[k]._withUnsafeGuaranteedRef { try $0.currentPositions() }
             if ps.count > 0 && ps[0] < leadLength { lead = max(lead, units[k]) }
-            if keep { mine.append(contentsOf: ps) }
+            if keep { gathered.pointee.mine.add(ps) }
         }
-        if keep && n - titleCount > 1 { mine.sort() }
+        if keep { gathered.pointee.mine.finish() }
         return lead
     }
 
     /// The proximity accumulator with the word before: `Σ 1 / d²` (see ``NewsRanking/closeness(_:_:window:)``).
     private func closeness() throws -> Float {
+        let mine = gathered.pointee.mine.positions
         guard !mine.isEmpty else { return 0 }
-        theirs.removeAll(keepingCapacity: true)
+        gathered.pointee.theirs.reset()
         let d = doc
         for k in 0..<nearCount {
             try nearRefs[k]._withUnsafeGuaranteedRef { c in
                 if c.doc < d { _ = try c.seek(d) }
-                if c.doc == d { theirs.append(contentsOf: try c.currentPositions()) }
+                if c.doc == d { gathered.pointee.theirs.add(try c.currentPositions()) }
             }
         }
+        gathered.pointee.theirs.finish()
+        let theirs = gathered.pointee.theirs.positions
         guard !theirs.isEmpty else { return 0 }
-        if nearCount > 1 { theirs.sort() }
         return NewsRanking.closeness(theirs, mine, window: window)
     }
 
@@ -382,4 +391,52 @@ final class NewsWordScorer: Scorer, PrunableScorer {
                 Explanation(value: w.k1, text: "k1, saturation"),
             ])])
     }
+}
+
+/// The positions of one word on one document, gathered from the cursors of its forms: the
+/// buffer of the only cursor that has any (valid until that cursor moves), or the merge of
+/// several, in order, in a buffer of its own (freed by ``deallocate()``).
+struct GatheredPositions {
+    private(set) var positions = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
+    private var store: UnsafeMutablePointer<UInt32>?
+    private var capacity = 0
+    private var parts = 0
+
+    /// Starts a document.
+    mutating func reset() {
+        positions = UnsafeBufferPointer(start: nil, count: 0)
+        parts = 0
+    }
+
+    /// Adds one cursor's positions (ascending) on the document.
+    mutating func add(_ ps: UnsafeBufferPointer<UInt32>) {
+        guard let from = ps.baseAddress, ps.count > 0 else { return }
+        parts += 1
+        if parts == 1 {
+            positions = ps
+            return
+        }
+        let have = positions.count, need = have + ps.count
+        if need > capacity {
+            let bigger = UnsafeMutablePointer<UInt32>.allocate(capacity: max(need, 2 * capacity, 64))
+            // From the third part on, the positions so far are in the store.
+            if parts > 2, let store { bigger.initialize(from: store, count: have) }
+            store?.deallocate()
+            (store, capacity) = (bigger, max(need, 2 * capacity, 64))
+        }
+        let store = store.unsafelyUnwrapped
+        if parts == 2, let first = positions.baseAddress { store.initialize(from: first, count: have) }
+        (store + have).initialize(from: from, count: ps.count)
+        positions = UnsafeBufferPointer(start: store, count: need)
+    }
+
+    /// Ends the document: the merge of several parts sorted.
+    mutating func finish() {
+        guard parts > 1, let store else { return }
+        var merged = UnsafeMutableBufferPointer(start: store, count: positions.count)
+        merged.sort()
+    }
+
+    /// Frees the buffer.
+    func deallocate() { store?.deallocate() }
 }
