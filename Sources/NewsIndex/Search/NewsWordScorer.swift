@@ -146,8 +146,9 @@ final class NewsWordScorer: Scorer, PrunableScorer {
 
     /// Moves `doc` to the first document of the cursors that could beat the threshold: a range
     /// of documents (see ``rangeBounds()``) that cannot is passed over whole, a range where only
-    /// documents with the word in the title can is walked along the title postings, and each
-    /// document left is checked against ``documentBound(_:)``.
+    /// documents with the word in the title can is walked along the title postings, a body
+    /// form alone on its documents passes those it cannot lift past the threshold in a tight
+    /// loop (``passAlone(_:)``), and each document left is checked against ``documentBound(_:)``.
     private func settle() throws -> Int32 {
         while true {
             var d = PostingsCursor.noMoreDocs
