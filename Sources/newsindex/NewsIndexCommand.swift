@@ -24,14 +24,16 @@ struct NewsIndexCommand: AsyncParsableCommand {
 
         Exit codes:
           0   success
-          1   build or add finished, but some documents were skipped (each is reported on
-              stderr); delete finished, but some ids were not in the index
-          64  usage error: unknown option, bad value, or a query that cannot be parsed
-          65  bad input: with --strict, the first bad document; or no valid document at all
+          1   build or add finished, but some documents were skipped (each is
+              reported on stderr); delete finished, but some ids were not there
+          64  usage error: unknown option, bad value, or a query that cannot be
+              parsed
+          65  bad input: with --strict, the first bad document; or no valid
+              document at all
           66  not found: an input path, an empty folder, or no index at --index
-          74  the index is damaged or of an unknown format version, or an I/O error;
-              for check: problems were found (each is listed on stdout)
           69  serve: cannot listen (the port is in use, the host unknown)
+          74  the index is damaged or of an unknown format version, or an I/O
+              error; for check: problems were found (each is listed on stdout)
           75  the index is locked by another newsindex process; try again later
         """,
         version: NewsIndexVersion.string,

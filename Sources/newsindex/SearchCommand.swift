@@ -123,7 +123,7 @@ struct SearchCommand: ParsableCommand {
     @Flag(name: .long, help: "Never fail on the query's syntax: read what cannot be parsed as plain words, and say so on stderr.")
     var lenient = false
 
-    @Flag(name: .long, help: "Show for each hit how its score was made (BM25 per word, phrase and field).")
+    @Flag(name: .long, help: "Show for each hit how its score was made, every part of it (the news ranking's BM25F, lead, forms and proximity, or BM25 per word, phrase and field).")
     var explain = false
 
     @Flag(name: .long, help: "One hit per story: copies of one article (syndicated, re-headlined, cut) shown once, with \"+N copies\" and their sources.")
