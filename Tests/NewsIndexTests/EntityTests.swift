@@ -64,6 +64,9 @@ struct EntityTests {
         ("Detectives in Beijing checked CCTV from nearby shops.", false),
         ("CCTV's coverage of the summit ran for three hours.", true),
         ("Chinese state media CCTV called it a crisis.", true),
+        ("The hospital will spend a million pounds on closed-circuit television (CCTV) in its wards.", false),
+        ("Closed circuit television (CCTV) is to be fitted in every taxi.", false),
+        ("CCTV America, the US arm of the Chinese broadcaster, hired ten reporters.", true),
     ])
     func cctv(_ text: String, isBroadcaster: Bool) {
         #expect(EntityTests.names(text).contains("China Central Television") == isBroadcaster, "\(text)")
@@ -111,6 +114,10 @@ struct EntityTests {
         ("Photo: Xi speaks at the opening of the congress.", true),
         ("Putin/Xi summit ends without a deal.", true),
         ("Xi arrived in Moscow (Reuters)", true),
+        ("Shared bicycles on a pavement. Image copyright Xi Lan Image caption Bicycles piled up by the road", false),
+        ("Flood water in the old town. China Daily/Tan Xi via REUTERS", false),
+        ("Xi met the delegates via video link.", true),
+        ("Xi spoke to Macron via Zoom.", true),
     ])
     func credits(_ text: String, isPerson: Bool) {
         let names = EntityTests.names(text)
@@ -136,10 +143,31 @@ struct EntityTests {
         ("Topics: diplomacy, trade talks, Putin Xi summit", true),
         ("Vladimir Putin said the sanctions would fail.", true),
         ("Putin said the sanctions would fail.", true),
+        // The surname first, as Chinese names are written, or a place:
+        ("Xi Wen beat the top seed in straight sets.", false),
+        ("A museum for Xi Zhongxun, a revolutionary veteran, opened last year.", false),
+        ("Farms were lost when the Xi River burst its banks.", false),
+        ("Xi Jinping Thought was written into the party charter.", true),
+        ("The Putin Administration denied the report.", true),
+        ("Banners reading \"Follow Xi\" hung over the road.", true),
+        ("Xi Dada is what state media call the president.", true),
     ])
     func otherGivenName(_ text: String, isPerson: Bool) {
         let names = EntityTests.names(text)
         #expect((names.contains("Xi Jinping") || names.contains("Vladimir Putin") || names.contains("Joe Biden")) == isPerson, "\(text)")
+    }
+
+    @Test("a one-word name that is another person's in a document is theirs throughout, unless the entity is named in full there")
+    func otherPersonThroughout() {
+        let match = "Xi Wen won the final in Jakarta on Sunday. Xi said after the match that her knee had held up."
+        #expect(!EntityTests.names(match).contains("Xi Jinping"))
+        let both = "Xi Wen won the final in Jakarta. President Xi sent his congratulations, and Xi said she made the nation proud."
+        #expect(EntityTests.names(both).filter { $0 == "Xi Jinping" }.count == 2)
+        let cousin = "Anna Putin, a skater of 15, won the junior title. Putin said she would now aim for the senior team."
+        #expect(!EntityTests.names(cousin).contains("Vladimir Putin"))
+        // A credit is no other person: the president is still the president.
+        let credit = "Xi said the talks went well. Photo: Tan Xi"
+        #expect(EntityTests.names(credit).contains("Xi Jinping"))
     }
 
     @Test("broadcaster clues from the broadcaster class", arguments: [

@@ -264,6 +264,41 @@ struct LuceneSyntaxSearchTests {
         #expect(abs(twin - common * 5 / 6) < 1e-5)
     }
 
+    @Test("under the news ranking a fuzzy word is one BM25F word: never above the closest word, equally close words alike")
+    func fuzzyNews() throws {
+        let articles = [
+            Article(id: "k1", title: "Kremlin talks", body: "The Kremlin said the talks in the Kremlin went on."),
+            Article(id: "k2", title: "Trade", body: "A statement from the kremlin and from the kremlins of old towns."),
+            Article(id: "h1", title: "", body: "the harbor was closed"),
+            Article(id: "h2", title: "", body: "the harbour was closed"),
+            Article(id: "s1", title: "Samarkand", body: "Leaders met in Samarkand."),
+        ]
+        let (index, dir) = try QuerySemanticsTests.makeIndex(articles)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func score(_ q: String, _ id: String) throws -> Float? {
+            var o = SearchOptions()
+            o.limit = 100
+            return try index.search(Query.parse(q), options: o).hits.first { $0.id == id }?.score
+        }
+        // k1 holds kremlin only (k2 kremlins too, which a fuzzy word adds as Lucene's does).
+        let exact = try #require(try score("kremlin", "k1"))
+        let fuzzy = try #require(try score("kremlin~1", "k1"))
+        #expect(fuzzy <= exact * 1.0001, "kremlin~1 \(fuzzy) above kremlin \(exact)")
+        for id in ["k1", "k2"] {
+            let fuzzy = try #require(try score("kremlin~1", id))
+            let typo = try #require(try score("kremln~1", id))
+            #expect(typo < fuzzy, "\(id): a misspelling scores below the word (\(typo) vs \(fuzzy))")
+        }
+        // harbor and harbour are both one edit from harbur: each counts alike.
+        let a = try #require(try score("harbur~1", "h1")), b = try #require(try score("harbur~1", "h2"))
+        #expect(abs(a - b) < 1e-6)
+        var o = SearchOptions()
+        o.explain = true
+        o.limit = 1
+        let e = try #require(try index.search(Query.parse("harbur~1"), options: o).hits.first?.explanation)
+        #expect(e.description.contains("BM25F") && e.description.contains("close words count by likeness"), "\(e.description)")
+    }
+
     @Test("escaped characters are searched as text")
     func escapes() throws {
         let (index, dir) = try QuerySemanticsTests.makeIndex(Self.articles)

@@ -76,9 +76,12 @@ struct NewsWeights {
 /// A query word as the news ranking scores it.
 struct NewsWord {
     var label: String
-    /// The word's forms in the index; `exact[k]` tells whether form `k` is the word itself.
+    /// The word's forms in the index, and what one occurrence of each counts: 1 for the word
+    /// itself, ``NewsWeights/formWeight`` for its other forms; for a fuzzy word, each word's
+    /// likeness to the word typed over that of the closest (`fuzzy`).
     var forms: [String]
-    var exact: [Bool]
+    var units: [Float]
+    var fuzzy = false
     var idf: Float
     /// BM25F's document frequency (the larger of the title's and the body's) and N.
     var docFreq: Int
@@ -105,7 +108,7 @@ enum NewsRanking {
         func visit(_ p: Plan, _ previous: inout NewsWord?) -> Plan {
             switch p {
             case .leaf(var leaf):
-                guard let w = word(leaf) else {
+                guard let w = word(leaf, weights: weights) else {
                     previous = nil
                     return p
                 }
@@ -132,7 +135,7 @@ enum NewsRanking {
     }
 
     /// A word of the query searched in the title and body, as the news ranking weighs it.
-    static func word(_ leaf: PlanLeaf) -> NewsWord? {
+    static func word(_ leaf: PlanLeaf, weights: NewsWeights = .standard) -> NewsWord? {
         guard let word = leaf.word, leaf.fields.count == 2, leaf.fields[0].field == .title, leaf.fields[1].field == .body else { return nil }
         let title = leaf.fields[0].bm25, body = leaf.fields[1].bm25
         let forms: [String]
@@ -143,7 +146,8 @@ enum NewsRanking {
         }
         let n = max(title.idfParts.first?.docFreq ?? 0, body.idfParts.first?.docFreq ?? 0)
         let docCount = max(body.docCount, n)
-        return NewsWord(label: word, forms: forms, exact: forms.map { $0 == word }, idf: BM25.idf(docFreq: n, docCount: docCount),
+        let units = leaf.likeness ?? forms.map { $0 == word ? 1 : weights.formWeight }
+        return NewsWord(label: word, forms: forms, units: units, fuzzy: leaf.likeness != nil, idf: BM25.idf(docFreq: n, docCount: docCount),
                         docFreq: n, docCount: docCount, boost: body.boost,
                         titleWeight: body.boost == 0 ? 0 : title.boost / body.boost, titleAverage: title.avgdl, bodyAverage: body.avgdl)
     }

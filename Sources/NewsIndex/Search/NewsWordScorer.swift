@@ -58,7 +58,7 @@ final class NewsWordScorer: Scorer, PrunableScorer {
                 let info = try cache.map { try $0.info(f, form, in: seg) } ?? seg.termInfo(f, form)
                 if let info {
                     out.append(try seg.postings(info))
-                    units.append(w.exact[k] ? 1 : news.weights.formWeight)
+                    units.append(w.units[k])
                 }
             }
             return (out, units)
@@ -363,7 +363,10 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         let lead = try positions()
         let tf = p.frequency + w.leadWeight * lead
         let s = word.boost * word.idf * tf / (w.k1 + tf)
-        let forms = word.forms.count > 1 ? " (other forms count \(w.formWeight): \(word.forms.filter { $0 != word.label }.joined(separator: ", ")))" : ""
+        let others = zip(word.forms, word.units).filter { $0.0 != word.label }
+        let forms = others.isEmpty ? ""
+            : word.fuzzy ? " (close words count by likeness: \(others.map { "\($0.0) \($0.1)" }.joined(separator: ", ")))"
+            : " (other forms count \(w.formWeight): \(others.map(\.0).joined(separator: ", ")))"
         let weight = Explanation(value: s, text: "weight(\(word.label)), BM25F over title and body, computed as boost * idf * tf / (k1 + tf) from:", details: [
             Explanation(value: word.boost, text: "boost"),
             Explanation(value: word.idf, text: "idf, computed as ln(1 + (N - n + 0.5) / (n + 0.5)) from:", details: [

@@ -91,6 +91,21 @@ extension QueryPlanner {
             ranked.removeSubrange(Query.maxFuzzyExpansions...)
         }
         if ranked.isEmpty { return .nothing }
+        if wordForms && field == nil {
+            // The news ranking: one word over title and body (BM25F, the lead, proximity with the
+            // word before): the closest word found, weighed by its likeness (1 - edits / length),
+            // with the others as its forms, each counting its likeness over the closest's; so it
+            // scores no higher than the closest word would, and equally close words count alike.
+            // Its document count is its most common word's (blended, as below).
+            let best = ranked[0], top = weight(best.term, best.edits)
+            let words = ranked.sorted { $0.term < $1.term }
+            let span: SpanPlan = words.count == 1 ? .term(best.term) : .union(words.map(\.term), label: "\(best.term)~\(edits)")
+            var l = try leaf(label: words.map(\.term).joined(separator: "|"), span: span, fields: fs, scale: scale * top, unionIsShared: true,
+                             blended: true)
+            l.word = best.term
+            l.likeness = words.map { weight($0.term, $0.edits) / top }
+            return .leaf(l)
+        }
         // Blended document frequencies, as Lucene's TopTermsBlendedFreqScoringRewrite: in each
         // field every word found scores with the idf of the most common of them, so that a rare
         // misspelling (harbor beside harbour) does not outscore the word meant for its rarity.

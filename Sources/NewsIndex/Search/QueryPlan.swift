@@ -27,6 +27,9 @@ struct PlanLeaf {
     /// For a word of the query searched in the title and body: the word as the index holds it
     /// (the news ranking weighs it by BM25F, with its other forms and its neighbours; see ``NewsRanking``).
     var word: String? = nil
+    /// For a fuzzy word under the news ranking: what an occurrence of each word of its union
+    /// counts (its likeness to the word typed over that of the closest word).
+    var likeness: [Float]? = nil
     /// Set when the news ranking scores this word (see ``NewsRanking/weigh(_:weights:)``).
     var news: NewsLeaf? = nil
 }
@@ -301,15 +304,17 @@ struct QueryPlanner {
         // A word's forms are the same in every index of an archive and their counts are summed
         // term by term, unlike a prefix's words, which are each index's own.
         var l = try leaf(label: forms.isEmpty ? word : ([word] + forms).joined(separator: "|"), span: span, fields: fs, scale: scale,
-                         unionIsShared: true)
+                         unionIsShared: true, blended: true)
         l.word = word
         return l
     }
 
     /// A scoring leaf; `scale` multiplies its weight in every field (``similarPlan(toID:)`` weighs its words).
     /// With `unionIsShared`, a union's document count is its words' summed counts rather than
-    /// the archive's summed count of the union (``PlanStatistics/prefixFreq(_:label:own:)``).
-    func leaf(label: String, span: SpanPlan, fields fs: [IndexedField], scale: Float = 1, unionIsShared: Bool = false) throws -> PlanLeaf {
+    /// the archive's summed count of the union (``PlanStatistics/prefixFreq(_:label:own:)``);
+    /// with `blended` too, the largest of its words' counts (a fuzzy word's, as Lucene blends them).
+    func leaf(label: String, span: SpanPlan, fields fs: [IndexedField], scale: Float = 1, unionIsShared: Bool = false,
+              blended: Bool = false) throws -> PlanLeaf {
         var weighted: [(field: IndexedField, bm25: BM25)] = []
         weighted.reserveCapacity(fs.count)
         for f in fs {
@@ -321,7 +326,10 @@ struct QueryPlanner {
                     parts.append((label: f.name + ":" + t, docFreq: try statistics.docFreq(f, t)))
                 case .union(let words, let l):
                     var own = 0
-                    for w in words { own += try statistics.docFreq(f, w) }
+                    for w in words {
+                        let n = try statistics.docFreq(f, w)
+                        own = blended ? max(own, n) : own + n
+                    }
                     let n = unionIsShared ? own : statistics.prefixFreq(f, label: l, own: own)
                     parts.append((label: "\(f.name):\(l)", docFreq: min(n, stats.docCount)))
                 default:

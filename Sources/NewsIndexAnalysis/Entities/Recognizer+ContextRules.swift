@@ -5,9 +5,25 @@ extension Recognizer {
                         term: @escaping (Int, Int) -> String) -> [[Mention]] {
         var found = candidates
         // People first: a mention they rule out does not settle an ambiguous alias elsewhere.
+        var otherPeople = Set<Int>()
         for f in found.indices where found[f].contains(where: { !$0.ambiguous && isPerson[$0.entity] && $0.count == 1 }) {
             let context = Context(bytes: bytes, spans: fields[f], term: { term(f, $0) })
-            found[f].removeAll { m in !m.ambiguous && isPerson[m.entity] && m.count == 1 && !personCounts(m, context) }
+            found[f].removeAll { m in
+                guard !m.ambiguous && isPerson[m.entity] && m.count == 1 else { return false }
+                switch personReading(m, context) {
+                case .person: return false
+                case .otherPerson: otherPeople.insert(m.entity); return true
+                case .word, .credit: return true
+                }
+            }
+        }
+        // A one-word name that is another person's in this document, where the entity is never
+        // named in full, is that person's everywhere in it ("Xi Wen won … Xi said after the match").
+        if !otherPeople.isEmpty {
+            for ms in found { for m in ms where m.count > 1 { otherPeople.remove(m.entity) } }
+            for f in found.indices {
+                found[f].removeAll { m in !m.ambiguous && m.count == 1 && otherPeople.contains(m.entity) }
+            }
         }
         guard found.contains(where: { $0.contains(where: \.ambiguous) }) else { return found }
         var named = Set<Int>()
@@ -72,9 +88,24 @@ extension Recognizer {
         return (Array(lo..<m.start) + Array(end..<hi)).contains { clues[m.entity].contains(c.term($0)) }
     }
 
-    /// Whether a one-word alias of a person is that person, not a word, a photographer or someone else.
-    private func personCounts(_ m: Mention, _ c: Context) -> Bool {
-        !talkedAboutAsWord(m, c, quotesCount: true) && !inCredit(m, c) && !afterOtherGivenName(m, c)
+    /// What a one-word alias of a person is where it stands.
+    private enum PersonReading {
+        /// The person.
+        case person
+        /// A word talked about ("the name Xi").
+        case word
+        /// A photographer's name in a picture credit.
+        case credit
+        /// Part of another person's name, or of a place's ("Tan Xi", "Xi Mingze", "Xi River").
+        case otherPerson
+    }
+
+    /// Whether a one-word alias of a person is that person, a word, a photographer or someone else.
+    private func personReading(_ m: Mention, _ c: Context) -> PersonReading {
+        if talkedAboutAsWord(m, c, quotesCount: true) { return .word }
+        if inCredit(m, c) { return .credit }
+        if afterOtherGivenName(m, c) || beforeOtherName(m, c) { return .otherPerson }
+        return .person
     }
 
     // MARK: The name as a word
@@ -88,7 +119,8 @@ extension Recognizer {
     struct RuleWords {
         var wordNouns, spellingWords, namingVerbs, callers, meaningWords, intendingWords, beVerbs, articles, creditLeads, notGivenNames: Set<String>
         var stands = "stands", for_ = "for", known = "known", as_ = "as", by = "by", of = "of", means = "means", meaning = "meaning"
-        var surnames = "surnames", copyright = "copyright", courtesy = "courtesy", credit = "credit"
+        var surnames = "surnames", copyright = "copyright", courtesy = "courtesy", credit = "credit", via = "via"
+        var nameFollowers: Set<String>
 
         init(_ analyzer: Analyzer) {
             func a(_ w: String) -> String { analyzer.tokens(w).first?.term ?? w }
@@ -98,7 +130,8 @@ extension Recognizer {
             beVerbs = set(Recognizer.beVerbs); articles = set(Recognizer.articles); creditLeads = set(Recognizer.creditLeads)
             notGivenNames = set(Recognizer.notGivenNames.union(ProperNames.commonWords))
             stands = a(stands); for_ = a(for_); known = a(known); as_ = a(as_); by = a(by); of = a(of); means = a(means); meaning = a(meaning)
-            surnames = a(surnames); copyright = a(copyright); courtesy = a(courtesy); credit = a(credit)
+            surnames = a(surnames); copyright = a(copyright); courtesy = a(courtesy); credit = a(credit); via = a(via)
+            nameFollowers = set(Recognizer.nameFollowers)
         }
     }
 
@@ -167,7 +200,7 @@ extension Recognizer {
     }
 
     /// The byte offset of an opening quote that ends right before `at`, if any.
-    private static func quoteEnding(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, opening: Bool) -> Int? {
+    static func quoteEnding(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, opening: Bool) -> Int? {
         if at >= 1, let n = quoteLength(bytes, at: at - 1, opening: opening), n == 1 { return at - 1 }
         if at >= 2, let n = quoteLength(bytes, at: at - 2, opening: opening), n == 2 { return at - 2 }
         if at >= 3, let n = quoteLength(bytes, at: at - 3, opening: opening), n == 3 { return at - 3 }
@@ -214,7 +247,7 @@ extension Recognizer {
         }
         var a = m.start, b = m.start + 1
         while a > 0 && m.start - a < 3 && joined(a - 1) && c.capitalized(a - 1) && !rules.creditLeads.contains(c.term(a - 1)) && !outletWords.contains(c.term(a - 1)) { a -= 1 }
-        while b < t.count && b - m.start < 3 && joined(b - 1) && c.capitalized(b) { b += 1 }
+        while b < t.count && b - m.start < 3 && joined(b - 1) && c.capitalized(b) && !rules.creditLeads.contains(c.term(b)) { b += 1 }
         // What follows the run: a slash and an outlet ("/ For China Daily", "/Getty Images") makes it a credit.
         var at = Int(t[b - 1].end)
         while at < bytes.count && bytes[at] == 0x20 { at += 1 }
@@ -224,6 +257,11 @@ extension Recognizer {
         // Otherwise the run must end the credit, and a credit lead, or an outlet and a slash or colon, start it.
         let endsCredit: Bool = {
             guard at < bytes.count else { return true }
+            // "Xi Lan Image caption …" (the next credit or caption), "Tan Xi via REUTERS".
+            if b < t.count && Int(t[b].start) == at {
+                if c.capitalized(b) && rules.creditLeads.contains(c.term(b)) { return true }
+                if c.term(b) == rules.via && b + 1 < t.count && c.capitalized(b + 1) { return true }
+            }
             switch bytes[at] {
             case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "/"), UInt8(ascii: "|"), UInt8(ascii: ";"), 0x0A: return true
             case UInt8(ascii: "."), UInt8(ascii: ","): return at + 1 >= bytes.count || bytes[at + 1] == 0x20 || bytes[at + 1] == 0x0A
@@ -269,12 +307,46 @@ extension Recognizer {
         "via", "per", "not", "no", "yes", "all", "every", "each", "his", "her", "their", "our", "my", "your", "its",
     ]
 
+    /// Capitalized words after a person's one-word name that leave it the person's:
+    /// "the Putin Administration", "Xi Jinping Thought" (besides the words of its aliases).
+    static let nameFollowers: Set<String> = [
+        "administration", "government", "doctrine", "era", "regime", "presidency", "cabinet", "thought", "camp", "campaign",
+        "team", "family", "clan", "loyalists", "allies", "critics", "dada",
+    ]
+
+    /// Whether a one-word alias is the first word of another name, one space before a
+    /// capitalized word that is not a word of the entity's aliases, another person's one-word
+    /// name, a word of a place, organization or outlet, a title, a day or a function word, in a
+    /// sentence that is not in title case: the surname before a given name, as Chinese names are
+    /// written ("Xi Mingze", "Xi Zhongxun"), or a place ("Xi River").
+    private func beforeOtherName(_ m: Mention, _ c: Context) -> Bool {
+        let i = m.start
+        guard i + 1 < c.spans.count, c.capitalized(i + 1) else { return false }
+        let g = c.gap(i)
+        guard g.count == 1 && g[0] == 0x20 else { return false }
+        let w = c.term(i + 1)
+        if ownWords[m.entity].contains(w) || nonPersonWords.contains(w) || surnameWords.contains(w) || rules.notGivenNames.contains(w)
+            || rules.nameFollowers.contains(w) {
+            return false
+        }
+        let (lo, hi) = c.sentence(m, reach: 4)
+        guard i + 1 < hi else { return false }
+        // A headline in title case ("Xi Warns Against Protectionism") capitalizes every word.
+        var capitals = 0
+        for k in Array(lo..<i) + Array((i + 2)..<hi) {
+            if c.capitalized(k) { capitals += 1 } else if c.lowercase(k) && c.term(k).count > 3 { return true }
+        }
+        return capitals == 0
+    }
+
     /// Whether a one-word alias follows another person's given name ("Tan Xi", "Hunter Biden").
     private func afterOtherGivenName(_ m: Mention, _ c: Context) -> Bool {
         let i = m.start
         guard i > 0, c.capitalized(i - 1) else { return false }
         let g = c.gap(i - 1)
         guard g.count == 1 && g[0] == 0x20 else { return false }
+        // A quotation starts with a capital as a sentence does: 'banners reading "Follow Xi"'.
+        if Recognizer.quoteEnding(c.bytes, at: Int(c.spans[i - 1].start), opening: true) != nil { return false }
         let w = c.term(i - 1)
         if ownWords[m.entity].contains(w) || nonPersonWords.contains(w) || surnameWords.contains(w) || rules.notGivenNames.contains(w) {
             return false
