@@ -170,6 +170,20 @@ struct EntityTests {
         #expect(EntityTests.names(credit).contains("Xi Jinping"))
     }
 
+    @Test("names in capitals, as headlines and datelines write them; a short one alone is no name (XI, the numeral)", arguments: [
+        ("PUTIN VOWS RESPONSE TO NEW SANCTIONS", "Vladimir Putin", true),
+        ("MOSCOW - RUSSIAN PRESIDENT VLADIMIR PUTIN SAID ON FRIDAY", "Vladimir Putin", true),
+        ("BEIJING - CHINESE PRESIDENT XI JINPING MET THE DELEGATES", "Xi Jinping", true),
+        ("TALKS WITH PRESIDENT XI END", "Xi Jinping", true),
+        ("STATE BROADCASTER CCTV SHOWED THE PARADE", "China Central Television", true),
+        ("PRIME MINISTER'S XI BEAT THE TOURISTS", "Xi Jinping", false),
+        ("The reign of LOUIS XI began in 1461.", "Xi Jinping", false),
+        ("Coach names his starting XI for the final", "Xi Jinping", false),
+    ])
+    func capitals(_ text: String, _ entity: String, _ found: Bool) {
+        #expect(EntityTests.names(text).contains(entity) == found, "\(text)")
+    }
+
     @Test("broadcaster clues from the broadcaster class", arguments: [
         ("The news came according to CNN affiliate CCTV.", true),
         ("According to CCTV, the talks lasted two hours.", true),

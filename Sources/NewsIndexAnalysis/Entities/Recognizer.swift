@@ -2,7 +2,8 @@ import NewsIndexCore
 /// Finds entity mentions in analyzed text.
 ///
 /// One pass over the tokens: at each token, walk a trie of alias words as they are written
-/// (case-sensitive, curly and straight apostrophes alike) as far as the text allows and take the
+/// (case-sensitive, curly and straight apostrophes alike; a word in capitals also as the alias
+/// word in the usual case, `PUTIN` as `Putin`) as far as the text allows and take the
 /// longest alias that ends there (leftmost-longest: `China Central Television` wins over `China`),
 /// then continue after it. Tokens come from the index's analyzer, so a possessive (`Xi’s`) is the
 /// word `Xi`, and `Xi'an` is one word that is not `Xi`. A quick check on the analyzed term
@@ -175,6 +176,21 @@ package final class Recognizer: @unchecked Sendable {
         return copy.withUnsafeBufferPointer { words.find(tag: 0, $0) }
     }
 
+    /// The alias word an all-capitals token spells in the usual case (`PUTIN` → `Putin`,
+    /// `PRESIDENT` → `President`), as headlines and datelines in capitals write names.
+    @inline(__always)
+    private func capitalsWord(_ bytes: UnsafeBufferPointer<UInt8>, _ s: Span) -> Int32? {
+        let range = Int(s.start)..<Int(s.end)
+        guard range.count >= 2, range.allSatisfy({ bytes[$0] >= 0x41 && bytes[$0] <= 0x5A }) else { return nil }
+        var copy = Array(bytes[range])
+        for k in 1..<copy.count { copy[k] |= 0x20 }
+        return copy.withUnsafeBufferPointer { words.find(tag: 0, $0) }
+    }
+
+    /// The shortest one-word alias taken from capitals alone (`XI` is also a Roman numeral:
+    /// `Louis XI`, `the starting XI`; `XI JINPING` and `PRESIDENT XI` still count).
+    static let shortestCapitalsAlias = 4
+
     /// All alias matches in one field, leftmost-longest, ambiguous ones included.
     private func candidates(_ bytes: UnsafeBufferPointer<UInt8>, _ spans: [Span]) -> [Mention] {
         var out: [Mention] = []
@@ -203,16 +219,22 @@ package final class Recognizer: @unchecked Sendable {
     /// The longest alias starting at token `i`: (tokens it covers, trie node), or nil.
     @inline(__always)
     private func longestMatch(_ bytes: UnsafeBufferPointer<UInt8>, _ spans: [Span], from i: Int) -> (count: Int, node: Int)? {
-        guard firstByte[Int(bytes[Int(spans[i].start)])], let first = word(bytes, spans[i]), isFirstWord[Int(first)] else { return nil }
+        guard firstByte[Int(bytes[Int(spans[i].start)])] else { return nil }
+        var capitals = false
+        guard let first = word(bytes, spans[i]) ?? { capitals = true; return capitalsWord(bytes, spans[i]) }(), isFirstWord[Int(first)] else {
+            return nil
+        }
         var node = 0
         var best: (Int, Int)? = nil
         var j = i
         while j < spans.count {
             // Consecutive words only: a gap (a dropped token) ends the walk.
             if j > i && spans[j].position != spans[j - 1].position + 1 { break }
-            guard let w = j == i ? first : word(bytes, spans[j]), let next = children[node << 32 | Int(w)] else { break }
+            guard let w = j == i ? first : word(bytes, spans[j]) ?? capitalsWord(bytes, spans[j]), let next = children[node << 32 | Int(w)] else { break }
             node = Int(next)
             j += 1
+            // A one-word alias in capitals needs a few letters (XI may be a numeral).
+            if capitals && j - i == 1 && spans[i].end - spans[i].start < Recognizer.shortestCapitalsAlias { continue }
             if nodeEntity[node] >= 0 && Recognizer.endsCleanly(bytes, Int(spans[j - 1].end)) { best = (j - i, node) }
         }
         return best
