@@ -20,6 +20,10 @@ struct SuggestionTests {
             #expect(try index.search(Query.parse("harbour")).suggestions.isEmpty, "no suggestion when something matches")
             #expect(try index.search(Query.parse("zzzzzzzz")).suggestions.isEmpty, "no word is close")
             #expect(try index.suggestions(for: Query.parse("councl budgt")) == ["council budget"])
+            // Operators in small letters are words; the suggestion writes them as operators.
+            #expect(try index.search(Query.parse("harbour or flood")).suggestions == ["harbour OR flood"])
+            #expect(try index.search(Query.parse("harbour not strike")).suggestions == ["harbour NOT strike"])
+            #expect(try index.search(Query.parse("\"harbour or flood\"")).suggestions.allSatisfy { !$0.contains("OR") })
             // The JSON of the results carries them.
             let json = try JSONOutput.line(SearchResultsJSON(none))
             let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]

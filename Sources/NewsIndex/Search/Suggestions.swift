@@ -16,7 +16,8 @@ extension IndexReader {
     /// with the Levenshtein automaton of fuzzy words (`word~2`), that at least one document holds
     /// and ten times as many documents as the word itself; the fewest edits win, then the most
     /// documents. Words shorter than 3 letters, phrases' prefixes, fuzzy words, ids, sources and
-    /// entities are kept as they are. Replacements are the index's terms: with the `english`
+    /// entities are kept as they are. A query with `or`, `and` or `not` in small letters (outside
+    /// quotes) is offered as the same query with those operators in capitals instead. Replacements are the index's terms: with the `english`
     /// analyzer, stems (`cooper` for `cooperaton`), which match what the word would have.
     /// ``IndexReader/search(_:options:)`` fills ``SearchResults/suggestions`` with this when
     /// nothing matches.
@@ -60,8 +61,33 @@ struct Suggester {
 
     private static func searchable(_ f: Query.Field?) -> Bool { f == nil || f == .title || f == .body || f == .url }
 
+    /// Words that, in capitals, are operators: written in small letters they are searched as
+    /// words, which is seldom what was meant.
+    static let operatorWords: Set<String> = ["or", "and", "not"]
+
+    /// `query` with `or`, `and` and `not` outside quotes written as the operators `OR`, `AND`
+    /// and `NOT`, when there are such words and the result parses; nil otherwise.
+    static func withOperators(_ query: Query) -> String? {
+        let text = query.description
+        var out = "", word = "", quoted = false
+        func flush() {
+            out += !quoted && operatorWords.contains(word.lowercased()) ? word.uppercased() : word
+            word = ""
+        }
+        for ch in text {
+            if ch == "\"" { flush(); quoted.toggle(); out.append(ch) }
+            else if ch.isLetter { word.append(ch) }
+            else { flush(); out.append(ch) }
+        }
+        flush()
+        guard out != text, (try? Query.parse(out)) != nil else { return nil }
+        return out
+    }
+
     func suggestions(for query: Query, limit: Int) throws -> [String] {
         guard limit > 0, let first = readers.first else { return [] }
+        // "kremlin or samarkand": the operator first.
+        if let operators = Suggester.withOperators(query) { return [operators] }
         let p = planner(first)
         var memo: [String: [String]] = [:]
         // The replacements of one word as written, best first (empty: keep it).
@@ -70,7 +96,8 @@ struct Suggester {
             if let r = memo[key] { return r }
             var out: [String] = []
             defer { memo[key] = out }
-            guard !word.contains("*"), !word.unicodeScalars.contains(where: { $0 == "\u{1}" }) else { return out }
+            guard !word.contains("*"), !word.unicodeScalars.contains(where: { $0 == "\u{1}" }),
+                  !Suggester.operatorWords.contains(word.lowercased()) else { return out }
             let folded = p.prefixTokens(word, f)
             guard folded.count == 1, let stem = p.analyze(word, f).first?.term else { return out }
             let form = folded[0].term
