@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NewsIndex
 
 @main
@@ -40,6 +41,27 @@ struct NewsIndexCommand: AsyncParsableCommand {
         subcommands: [BuildCommand.self, AddCommand.self, DeleteCommand.self, MergeCommand.self, SearchCommand.self, ShowCommand.self, ExtractCommand.self,
                       EntitiesCommand.self, TermsCommand.self, TrendsCommand.self, SimilarCommand.self, CopiesCommand.self, CheckCommand.self, ServeCommand.self, BenchCommand.self]
     )
+
+    /// ArgumentParser's `main`, with a hint where a query or id starting with `-` was read as
+    /// an option (`newsindex search '-date:2022 putin'`).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let message = fullMessage(for: error)
+            if exitCode(for: error) != .success, message.contains("Unknown option '-") {
+                let hint = "A query or id that starts with - goes after --, as in: newsindex search -- '-date:2022 putin'"
+                FileHandle.standardError.write(Data((message + "\n" + hint + "\n").utf8))
+                Foundation.exit(exitCode(for: error).rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options shared by the subcommands that open an index.

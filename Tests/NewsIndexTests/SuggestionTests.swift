@@ -49,5 +49,10 @@ struct SuggestionTests {
         #expect(found.out.hasPrefix("3 matches") && !found.err.contains("did you mean"), "\(found.out)\(found.err)")
         let bad = try CLI.run(["search", "str?ng", "--index", dir])
         #expect(bad.status != 0 && bad.err.contains("? wildcards are not supported"))
+        // A query that starts with - is read as an option: the error says to put -- first.
+        let dash = try CLI.run(["search", "--index", dir, "-council budget"])
+        #expect(dash.status == 64 && dash.err.contains("goes after --"), "\(dash.err)")
+        let after = try CLI.run(["search", "--index", dir, "--", "-harbour council"])
+        #expect(after.status == 0 && !after.err.contains("goes after --"), "\(after.err)")
     }
 }
