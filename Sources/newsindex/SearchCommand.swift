@@ -49,7 +49,9 @@ struct SearchCommand: ParsableCommand {
         the best passage with the matched words highlighted, and last the entities mentioned in \
         all matches with their document counts (Putin 5 · Xi 5 · CCTV 3). With --json, one JSON object per hit \
         and line: rank, id, score, title, date, url, snippet, highlights ([start, end) offsets \
-        into the snippet in Unicode scalars) and, with --explain, explanation.
+        into the snippet in Unicode scalars) and, with --explain, explanation. --json-results \
+        writes the whole page as one object instead, with the entity and source counts, the notes \
+        and, when nothing matched, the did-you-mean suggestions.
 
         Examples:
           newsindex search "strategic cooperation"
@@ -60,6 +62,7 @@ struct SearchCommand: ParsableCommand {
           newsindex search '"strategic cooperation"' --entity CCTV
           newsindex search 'C++ "unbalanced' --lenient
           newsindex search "harbour strike" --index /srv/news-index --json | jq .id
+          newsindex search "kremln" --json-results | jq .suggestions
           newsindex search "flood" --index news-2022-11 --index news-2022-12
           newsindex search "flood date:2022-12" --archive indexes.txt
           newsindex search 'entity:xi' --collapse --sort date
@@ -132,11 +135,17 @@ struct SearchCommand: ParsableCommand {
     @Flag(name: .long, help: "Write one JSON object per hit (JSON Lines) instead of text.")
     var json = false
 
+    @Flag(name: .customLong("json-results"), help: "Write the results as one JSON object instead of text: total_hits, total_hits_exact, hits, entities, sources, notes and suggestions (did you mean).")
+    var jsonResults = false
+
     @OptionGroup var rankingOptions: RankingOptions
 
     func validate() throws {
         if limit < 0 { throw ValidationError("--limit must be 0 or more (got \(limit))") }
         if offset < 0 { throw ValidationError("--offset must be 0 or more (got \(offset))") }
+        if jsonResults && (json || count) {
+            throw ValidationError("--json-results writes the hits and their count as one object; leave out \(json ? "--json" : "--count")")
+        }
     }
 
     func run() throws {
@@ -176,6 +185,12 @@ struct SearchCommand: ParsableCommand {
         func source(_ hit: SearchHit) -> String? { archive.map { $0.indexes[hit.indexNumber].path } }
         if json {
             for line in try JSONOutput.lines(results.hits.map { SearchHitJSON($0, index: source($0), collapsed: collapse) }) { Terminal.out(line) }
+            return
+        }
+        if jsonResults {
+            var page = SearchResultsJSON(results)
+            page.hits = results.hits.map { SearchHitJSON($0, index: source($0), collapsed: collapse) }
+            Terminal.out(try JSONOutput.line(page))
             return
         }
         let color = Terminal.colorOnStdout

@@ -45,6 +45,14 @@ struct SuggestionTests {
         let json = try CLI.run(["search", "harbur", "--index", dir, "--json"])
         #expect(json.status == 0 && json.out.isEmpty)
         #expect(json.err.contains("did you mean: harbour?"))
+        // --json-results: one object, the suggestions in it.
+        let page = try CLI.run(["search", "harbur", "--index", dir, "--json-results"])
+        let object = try JSONSerialization.jsonObject(with: Data(page.out.utf8)) as? [String: Any]
+        #expect(page.status == 0 && object?["suggestions"] as? [String] == ["harbour"] && object?["total_hits"] as? Int == 0, "\(page.out)")
+        let hits = try CLI.run(["search", "harbour", "--index", dir, "--json-results", "--limit", "2"])
+        let decoded = try JSONDecoder().decode(SearchResultsJSON.self, from: Data(hits.out.utf8))
+        #expect(decoded.hits.count == 2 && decoded.totalHits == 3 && decoded.suggestions.isEmpty)
+        #expect(try CLI.run(["search", "harbour", "--index", dir, "--json-results", "--json"]).status == 64)
         let found = try CLI.run(["search", "harbur~1", "--index", dir])
         #expect(found.out.hasPrefix("3 matches") && !found.err.contains("did you mean"), "\(found.out)\(found.err)")
         let bad = try CLI.run(["search", "str?ng", "--index", dir])
