@@ -18,7 +18,7 @@ import NewsIndexCore
 /// - `word`: a word. Parts next to each other must all match (AND).
 /// - `"a phrase"`: the words in this order, next to each other. Straight (`"…"`) and curly (`“…”`) quotes both work.
 /// - `"a phrase"~N`: the words within N moves of each other, in any order (Lucene's sloppy phrase:
-///   `"putin cooperation"~5`; swapping two neighbours costs 2).
+///   `"putin cooperation"~5`; swapping two neighbours costs 2; `~1.5` is `~1`, as Lucene truncates it).
 /// - `a NEAR/N b`: `a` and `b` (words, phrases or NEAR groups) at most N positions apart, in either
 ///   order; neighbours are 1 apart. `NEAR` alone means `NEAR/10`.
 /// - `a AND b`, `a OR b`, `NOT a`, `-a` (exclude), `+a` (require, the default), `( … )` for grouping.
@@ -45,18 +45,22 @@ import NewsIndexCore
 /// - `id:[a TO c]`, `title:[a TO c}`: the terms of a field in that range, in byte order, searched
 ///   as their OR (refused past ``maxPrefixExpansions`` terms).
 /// - `word^2`, `"a phrase"^3`, `(group)^0.5`, `title:word^2`: the part's score times the boost, a
-///   non-negative decimal; on a group, every word in it.
+///   non-negative decimal; on a group, every word in it. The `^` follows its part with no space,
+///   and a space or the end follows the number; `kremln^2~1` is `kremln~1^2`, as in Lucene.
 /// - `kremln~1`, `samarknd~` (2 edits): the words within that many edits (a swap of neighbours is
 ///   one), at most ``maxFuzzyEdits``; the ``maxFuzzyExpansions`` closest are searched, each
 ///   weighted by `1 − edits / length`.
-/// - `a && b`, `a || b`, `!a`: `AND`, `OR`, `NOT`. A backslash makes the next character plain
-///   text: `yahoo\!`.
+/// - `a && b`, `a || b`, `!a`: `AND`, `OR`, `NOT`; `&&` and `||` are operators wherever they
+///   stand outside quotes (`a||b`), a single `&` or `|` is part of a word (`at&t`). A backslash
+///   makes the next character plain text: `yahoo\!`.
 ///
 /// Other characters of Lucene's syntax (`?` wildcards, `/regex/`, brackets outside a range) are
 /// errors, never a part that silently matches nothing.
 ///
 /// Boolean parts score as the sum of their scoring parts; excluded parts and date filters do not
 /// score. A group of only excluded parts (`-a` alone) is an error: there is nothing to exclude from.
+/// An `OR` branch that only excludes excludes from the whole `OR` (Lucene's must-not clause):
+/// `a OR -b` is `a -b`.
 public struct Query: Sendable, Equatable, CustomStringConvertible {
     /// The fields a query part can be limited to with `field:`.
     public enum Field: String, Sendable, CaseIterable {
@@ -130,6 +134,12 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
     /// The most words a fuzzy word is searched as: the closest (fewest edits, then most
     /// documents). When more are that close, the search says so in ``SearchResults/notes``.
     public static let maxFuzzyExpansions = 50
+
+    /// The most words one query's fuzzy words, prefixes and ranges of terms may be searched as
+    /// together, in each index (Lucene's `IndexSearcher.maxClauseCount`, 1024); past it the
+    /// search is refused, as 100 fuzzy words ORed (`w0~2 OR … w99~2`) would take seconds. A
+    /// fuzzy word counts the words it is searched as (at most ``maxFuzzyExpansions``).
+    public static let maxExpandedWords = 1024
 
     /// The largest boost (`putin^N`) a query may give.
     public static let maxBoost: Float = 10_000
@@ -245,7 +255,7 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
             let special = f == .entity ? t.contains(" ") : ["AND", "OR", "NOT", "&&", "||", "!"].contains(t) || t.hasPrefix("NEAR") || t.hasPrefix("-") || t.hasPrefix("+")
                 || t.unicodeScalars.contains { "():*~".unicodeScalars.contains($0) }
             // Characters of Lucene's syntax that quotes would not make plain are escaped instead.
-            if f != .entity && (t.hasPrefix("/") || t.unicodeScalars.contains(where: { QueryParser.isQuote($0) || $0.properties.isWhitespace || "\\^?[]{}!".unicodeScalars.contains($0) })) {
+            if f != .entity && (t.hasPrefix("/") || t.contains("&&") || t.contains("||") || t.unicodeScalars.contains(where: { QueryParser.isQuote($0) || $0.properties.isWhitespace || "\\^?[]{}!".unicodeScalars.contains($0) })) {
                 return fieldPrefix(f) + QueryParser.escaped(t)
             }
             return fieldPrefix(f) + (special ? "\"\(t)\"" : t)
@@ -263,7 +273,7 @@ public struct Query: Sendable, Equatable, CustomStringConvertible {
         case .filter(let p): return describe(p, nested: true)
         case .nothing: return "(nothing)"
         case .similar(let id):
-            let plain = !id.isEmpty && !id.unicodeScalars.contains { $0.properties.isWhitespace || "\"()“”".unicodeScalars.contains($0) }
+            let plain = !id.isEmpty && !id.contains("&&") && !id.contains("||") && !id.unicodeScalars.contains { $0.properties.isWhitespace || "\"()“”".unicodeScalars.contains($0) }
             return "similar:" + (plain ? id : "\"" + id + "\"")
         case .boost(let p, let b): return describe(p, nested: true) + "^" + describeBoost(b)
         case .fuzzy(let t, let f, let edits): return fieldPrefix(f) + QueryParser.escaped(t) + "~\(edits)"

@@ -30,23 +30,39 @@ extension QueryParser {
         if let k = keyword(at: i), k == "OR" || k == "AND" {
             throw Failure(what: "\(k) needs a part before it", at: i, hint: "Put a word or phrase before \(k), or remove it.")
         }
-        var branches = [try parseAnd(field: field)]
+        // A branch that only excludes (`putin OR -kremlin`) excludes from the whole OR, as
+        // Lucene's must-not clause beside should clauses: `putin -kremlin`.
+        var branches: [Query.Node] = [], excluded: [Query.Node] = []
+        var excludingAt: Int?
+        func add(_ branch: (node: Query.Node, onlyExcludes: Bool, at: Int)) {
+            guard branch.onlyExcludes else { branches.append(branch.node); return }
+            if case .and(let parts) = branch.node { excluded += parts } else { excluded.append(branch.node) }
+            excludingAt = excludingAt ?? branch.at
+        }
+        add(try parseAndBranch(field: field))
         while true {
             skipSpace()
             guard keyword(at: i) == "OR" else { break }
             let at = i
-            i = wordEnd(from: i)
+            i = keywordEnd(from: i)
             skipSpace()
             if !startsPart(i) {
                 throw Failure(what: "OR needs a part after it", at: at, hint: "Put a word or phrase after OR, or remove it.",
                               recover: keyword(at: i) != nil ? i : at)
             }
-            branches.append(try parseAnd(field: field))
+            add(try parseAndBranch(field: field))
         }
-        return branches.count == 1 ? branches[0] : .or(branches)
+        if let at = excludingAt, branches.isEmpty {
+            throw Failure(what: "this group only excludes, so there is nothing to exclude from",
+                          at: at, hint: "Add a word or phrase to search for, e.g. taiwan -samarkand.")
+        }
+        if excluded.isEmpty { return branches.count == 1 ? branches[0] : .or(branches) }
+        if branches.count == 1, case .and(let parts) = branches[0] { return .and(parts + excluded) }
+        return .and([branches.count == 1 ? branches[0] : .or(branches)] + excluded)
     }
 
-    private mutating func parseAnd(field: Query.Field?) throws -> Query.Node {
+    /// One branch of an OR, which may only exclude (``parseOr(field:)`` checks the whole OR).
+    private mutating func parseAndBranch(field: Query.Field?) throws -> (node: Query.Node, onlyExcludes: Bool, at: Int) {
         var items: [Query.Node] = []
         skipSpace()
         let groupStart = i
@@ -58,7 +74,7 @@ extension QueryParser {
                 if k == "OR" { break }
                 if k == "AND" {
                     let at = i
-                    i = wordEnd(from: i)
+                    i = keywordEnd(from: i)
                     skipSpace()
                     if items.isEmpty {
                         throw Failure(what: "AND needs a part before it", at: at, hint: "Put a word or phrase before AND, or remove it.")
@@ -80,11 +96,7 @@ extension QueryParser {
         if items.isEmpty {
             throw Failure(what: "a part is missing here", at: min(groupStart, scalars.count), hint: "Put a word or phrase here.")
         }
-        if !firstPositive {
-            throw Failure(what: "this group only excludes, so there is nothing to exclude from",
-                          at: groupStart, hint: "Add a word or phrase to search for, e.g. taiwan -samarkand.")
-        }
-        return items.count == 1 ? items[0] : .and(items)
+        return (items.count == 1 ? items[0] : .and(items), !firstPositive, groupStart)
     }
 
     private mutating func parseUnary(field: Query.Field?) throws -> Query.Node {
@@ -93,7 +105,7 @@ extension QueryParser {
             let at = i
             try enter(at)
             defer { depth -= 1 }
-            i = wordEnd(from: i)
+            i = keywordEnd(from: i)
             skipSpace()
             if !startsPart(i) {
                 throw Failure(what: "NOT needs a part after it", at: at, hint: "Put the word or phrase to exclude after NOT.")
@@ -105,7 +117,7 @@ extension QueryParser {
         if (isSpecial(i, "-") || isSpecial(i, "+") || isSpecial(i, "!")) {
             let sign = scalars[i]
             let at = i
-            if i + 1 >= scalars.count || isSpace(i + 1) || isSpecial(i + 1, ")") {
+            if i + 1 >= scalars.count || isSpace(i + 1) || isSpecial(i + 1, ")") || isOperatorPair(i + 1) {
                 throw Failure(what: "\"\(sign)\" must stand right before a word or phrase", at: at,
                               hint: sign == "+" ? "Write +word to require a word." : "Write \(sign)word to exclude a word.")
             }
@@ -195,6 +207,11 @@ extension QueryParser {
 
     private mutating func parseAtom(field: Query.Field?) throws -> Query.Node {
         skipSpace()
+        if isSpecial(i, "^") {
+            // `kremlin ^2` would boost nothing: Lucene's boost is part of its word.
+            throw Failure(what: i > 0 && isSpace(i - 1) ? "a boost must follow its word with no space" : "a boost needs a word, phrase or group right before it",
+                          at: i, hint: "Write kremlin^2, \"xi jinping\"^3 or (a OR b)^2, with no space before the ^.")
+        }
         if isSpecial(i, "(") {
             let open = i
             try enter(open)
@@ -248,7 +265,7 @@ extension QueryParser {
                 throw Failure(what: "\(name): cannot stand inside \(outer.rawValue):(…)", at: at, hint: "Use one field per group.", recover: j)
             }
             i = j + 1
-            if atEnd || isSpace(i) || isSpecial(i, ")") {
+            if atEnd || isSpace(i) || isSpecial(i, ")") || isOperatorPair(i) {
                 throw Failure(what: "\(name): needs a value right after the colon", at: at, hint: "Write \(name):word, \(name):\"a phrase\" or \(name):(a OR b).", recover: j)
             }
             if isSpecial(i, "-") || isSpecial(i, "+") || isSpecial(i, "!") {

@@ -22,10 +22,15 @@ extension QueryParser {
             guard k > i + 1, let n = Int(string((i + 1)..<k)), n <= 10_000 else {
                 throw Failure(what: "~ after a phrase needs a number (0 to 10000)", at: tilde, hint: "Write \"putin cooperation\"~5.")
             }
+            // A fractional slop (~1.5) counts its whole moves, as Lucene's parser truncates it.
+            if k + 1 < scalars.count && scalars[k] == "." && !escaped.contains(k) && isDigit(k + 1) {
+                k += 1
+                while isDigit(k) { k += 1 }
+            }
             slop = n
             i = k
         }
-        if i < scalars.count && !isSpace(i) && !isSpecial(i, ")") && !isSpecialQuote(i) && !isSpecial(i, "(") && !isSpecial(i, "^") {
+        if i < scalars.count && !isSpace(i) && !isSpecial(i, ")") && !isSpecialQuote(i) && !isSpecial(i, "(") && !isSpecial(i, "^") && !isOperatorPair(i) {
             throw Failure(what: "a phrase must be followed by a space", at: i, hint: "Put a space after the closing quote.", recover: j)
         }
         return .phrase(inner, field, slop: slop)
@@ -48,18 +53,7 @@ extension QueryParser {
             if let star {
                 throw Failure(what: "a word cannot be both a prefix and fuzzy", at: star, hint: "Write strateg* or kremln~1, not both.")
             }
-            let digits = string((tilde + 1)..<end)
-            guard digits.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.numericType != nil }),
-                  !((tilde + 1)..<end).contains(where: escaped.contains) else {
-                throw Failure(what: "~ after a word takes a number of edits: 0, 1 or 2", at: tilde,
-                              hint: "Write kremln~1, or kremln~ for up to 2 edits.")
-            }
-            let edits = digits.isEmpty ? 2 : Int(digits.prefix(6)) ?? 3
-            if edits > Query.maxFuzzyEdits {
-                throw Failure(what: "a fuzzy word allows at most \(Query.maxFuzzyEdits) edits", at: tilde,
-                              hint: "Write kremln~1 or kremln~2 (as Lucene, which stops at 2).")
-            }
-            return .fuzzy(string(start..<tilde), field, edits: edits)
+            return .fuzzy(string(start..<tilde), field, edits: try fuzzyEdits(tilde: tilde, end: end))
         }
         if let star {
             let word = string(start..<star)
@@ -69,6 +63,27 @@ extension QueryParser {
             return .prefix(word, field)
         }
         return .term(string(start..<end), field)
+    }
+
+    /// The edits of a fuzzy word's `~N` at scalars `tilde..<end` (`~` alone is 2).
+    private func fuzzyEdits(tilde: Int, end: Int) throws -> Int {
+        let digits = string((tilde + 1)..<end)
+        guard digits.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.numericType != nil }),
+              !((tilde + 1)..<end).contains(where: escaped.contains) else {
+            throw Failure(what: "~ after a word takes a number of edits: 0, 1 or 2", at: tilde,
+                          hint: "Write kremln~1, or kremln~ for up to 2 edits.")
+        }
+        let edits = digits.isEmpty ? 2 : Int(digits.prefix(6)) ?? 3
+        if edits > Query.maxFuzzyEdits {
+            throw Failure(what: "a fuzzy word allows at most \(Query.maxFuzzyEdits) edits", at: tilde,
+                          hint: "Write kremln~1 or kremln~2 (as Lucene, which stops at 2).")
+        }
+        return edits
+    }
+
+    /// True when scalar `k` is an ASCII digit (not escaped).
+    func isDigit(_ k: Int) -> Bool {
+        k < scalars.count && scalars[k].isASCII && scalars[k].properties.numericType != nil && !escaped.contains(k)
     }
 
     /// Throws at the first character of a bare word that has a meaning in Lucene's syntax we do
@@ -118,8 +133,28 @@ extension QueryParser {
         guard b <= Query.maxBoost else {
             throw Failure(what: "a boost can be at most \(Query.describeBoost(Query.maxBoost))", at: caret, hint: hint)
         }
-        if k < scalars.count && !isSpace(k) && !isSpecial(k, ")") {
-            throw Failure(what: "^ needs a non-negative number after it", at: caret, hint: hint)
+        var boosted = node
+        if isSpecial(k, "~") {
+            // Lucene's kremlin^2~1: the fuzzy word kremlin~1, boosted.
+            switch node {
+            case .term(let word, let f):
+                let end = wordEnd(from: k)
+                boosted = .fuzzy(word, f, edits: try fuzzyEdits(tilde: k, end: end))
+                k = end
+            case .phrase:
+                throw Failure(what: "a phrase's ~ goes before its boost", at: k, hint: "Write \"putin xi\"~5^2.")
+            case .prefix:
+                throw Failure(what: "a word cannot be both a prefix and fuzzy", at: k, hint: "Write strateg* or kremln~1, not both.")
+            default:
+                throw Failure(what: "~ after a boost works on a single word only", at: k, hint: "Write kremln~1^2.")
+            }
+        }
+        if isSpecial(k, "^") {
+            throw Failure(what: "a part can have one boost only", at: k, hint: "Write one ^N, or multiply them: putin^6.")
+        }
+        if k < scalars.count && !isSpace(k) && !isSpecial(k, ")") && !isOperatorPair(k) {
+            throw Failure(what: "a boost must be followed by a space or the end", at: k, hint: "Put a space after the number: xi^2 putin.",
+                          recover: caret)
         }
         switch node {
         case .boost:
@@ -131,7 +166,7 @@ extension QueryParser {
             break
         }
         i = k
-        return .boost(node, b)
+        return .boost(boosted, b)
     }
 
     /// One end of a range: a bare word or a quoted phrase; nil for `*` (an open end).
@@ -189,7 +224,7 @@ extension QueryParser {
         }
         let includeUpper = scalars[i] == "]"
         i += 1
-        if i < scalars.count && !isSpace(i) && !isSpecial(i, ")") && !isSpecial(i, "^") {
+        if i < scalars.count && !isSpace(i) && !isSpecial(i, ")") && !isSpecial(i, "^") && !isOperatorPair(i) {
             throw Failure(what: "a range must be followed by a space", at: i, hint: "Put a space after the closing bracket.")
         }
         return (lower, upper, includeLower, includeUpper, open)
@@ -202,9 +237,22 @@ extension QueryParser {
             throw Failure(what: "ranges work on date:, id:, title:, body: and url:, not \(f.rawValue):", at: i, hint: hint, recover: colon)
         }
         let r = try parseRange(hint: hint)
-        if let lo = r.lower, let hi = r.upper, f == .id, !Array(lo.utf8).lexicographicallyPrecedes(Array(hi.utf8)),
-           lo != hi || !(r.includeLower && r.includeUpper) {
-            throw Failure(what: "this range is empty (its end is not after its start)", at: r.at, hint: hint)
+        // Ids compare as written; words after folding, which plain ASCII letters and digits
+        // only change in case (other ends the search checks once folded).
+        func comparable(_ s: String) -> [UInt8]? {
+            if f == .id { return Array(s.utf8) }
+            let plain = s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil) }
+            return plain && !s.isEmpty ? Array(s.lowercased().utf8) : nil
+        }
+        if let lo = r.lower, let hi = r.upper, let a = comparable(lo), let b = comparable(hi) {
+            let swapped = Query.describe(.termRange(f, lower: hi, upper: lo, includeLower: r.includeLower, includeUpper: r.includeUpper), nested: true)
+            if b.lexicographicallyPrecedes(a) {
+                throw Failure(what: "this range is empty: its end comes before its start", at: r.at, hint: "Swap the ends: \(swapped).")
+            }
+            if a == b && !(r.includeLower && r.includeUpper) {
+                let both = Query.describe(.termRange(f, lower: lo, upper: hi, includeLower: true, includeUpper: true), nested: true)
+                throw Failure(what: "this range is empty: its ends are the same and { } leaves them out", at: r.at, hint: "Write \(both).")
+            }
         }
         return .termRange(f, lower: r.lower, upper: r.upper, includeLower: r.includeLower, includeUpper: r.includeUpper)
     }
@@ -222,7 +270,14 @@ extension QueryParser {
         let lower = try r.lower.map { r.includeLower ? try expr($0).start : try expr($0).end }
         let upper = try r.upper.map { r.includeUpper ? try expr($0).end : try expr($0).start }
         let text = (r.includeLower ? "[" : "{") + (r.lower ?? "*") + " TO " + (r.upper ?? "*") + (r.includeUpper ? "]" : "}")
-        return try checkedDateRange(DateRange(lower: lower, upper: upper, text: text), at: r.at, hint: hint, colon: colon)
+        let range = DateRange(lower: lower, upper: upper, text: text)
+        // {2022-12-01 TO 2022-12-02}: the ends are in order, but leaving both out leaves nothing.
+        if let lo = r.lower, let hi = r.upper, !(r.includeLower && r.includeUpper), isEmpty(range),
+           !isEmpty(DateRange(lower: try expr(lo).start, upper: try expr(hi).end, text: text)) {
+            throw Failure(what: "this date range is empty: with \(r.includeLower || r.includeUpper ? "an end" : "both ends") left out ({ }), nothing is left between them",
+                          at: r.at, hint: "Include the ends with [ ]: date:[\(lo) TO \(hi)].", recover: colon)
+        }
+        return try checkedDateRange(range, at: r.at, hint: hint, colon: colon)
     }
 
     /// `similar:ID` or `similar:"an id"`: the id as written, never analyzed.
@@ -241,7 +296,7 @@ extension QueryParser {
             return .similar(id)
         }
         var j = i
-        while j < scalars.count && !isSpace(j) && !isSpecial(j, ")") { j += 1 }
+        while j < scalars.count && !isSpace(j) && !isSpecial(j, ")") && !isOperatorPair(j) { j += 1 }
         let id = string(i..<j)
         i = j
         if id.isEmpty { throw Failure(what: "similar: needs an article's id right after the colon", at: at, hint: hint, recover: colon) }
@@ -289,14 +344,18 @@ extension QueryParser {
 
     /// `range` as a date filter, unless it is empty.
     private func checkedDateRange(_ range: DateRange, at start: Int, hint: String, colon: Int) throws -> Query.Node {
+        if isEmpty(range) {
+            throw Failure(what: "this date range is empty: its end comes before its start", at: start, hint: hint, recover: colon)
+        }
+        return .date(range)
+    }
+
+    /// Whether `range` holds no time at all, as far as the parser can tell.
+    private func isEmpty(_ range: DateRange) -> Bool {
         // Ends of one kind (both absolute, or both relative to the same "now") compare at any
         // reference time; a mixed range needs the caller's `now`.
         let mixed = range.lower.map(\.isRelative) != range.upper.map(\.isRelative)
-        let reference = mixed ? now : 0
-        if let reference, let lo = range.lower, let hi = range.upper,
-           lo.resolve(now: reference) >= hi.resolve(now: reference) {
-            throw Failure(what: "this date range is empty (its end is not after its start)", at: start, hint: hint, recover: colon)
-        }
-        return .date(range)
+        guard let reference = mixed ? now : 0, let lo = range.lower, let hi = range.upper else { return false }
+        return lo.resolve(now: reference) >= hi.resolve(now: reference)
     }
 }

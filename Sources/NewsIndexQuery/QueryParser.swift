@@ -17,7 +17,7 @@ import NewsIndexCore
 /// phrase  := quote text quote ["~" N]
 /// ```
 ///
-/// `&&` and `||` are `AND` and `OR`; a backslash makes the next character plain text (`yahoo\!`).
+/// `&&` and `||` are `AND` and `OR`, wherever they stand outside quotes (`a||b` is `a || b`); a backslash makes the next character plain text (`yahoo\!`).
 ///
 /// A lenient parse retries after each error with the offending character or keyword read as
 /// plain text, so it always ends, at worst with every character literal.
@@ -77,8 +77,11 @@ package struct QueryParser {
     /// and a leading `-`, `+` or `/` escaped with a backslash.
     package static func escaped(_ word: String) -> String {
         var out = String.UnicodeScalarView()
-        for (k, c) in word.unicodeScalars.enumerated() {
+        let scalars = Array(word.unicodeScalars)
+        for (k, c) in scalars.enumerated() {
             if wordSpecials.contains(c) || c.properties.isWhitespace || (k == 0 && (c == "-" || c == "+" || c == "/")) { out.append("\\") }
+            // The first of `&&` or `||`, which would read as an operator.
+            else if (c == "&" || c == "|") && k + 1 < scalars.count && scalars[k + 1] == c { out.append("\\") }
             out.append(c)
         }
         let s = String(out)
@@ -133,7 +136,7 @@ package struct QueryParser {
     }
 
     private func describeAt(_ k: Int) -> String {
-        if keyword(at: k) != nil { return "'\(string(k..<wordEnd(from: k)))'" }
+        if keyword(at: k) != nil { return "'\(string(k..<keywordEnd(from: k)))'" }
         return "'\(String(scalars[k]))'"
     }
 
@@ -156,11 +159,25 @@ package struct QueryParser {
         k < scalars.count && QueryParser.isQuote(scalars[k]) && !literal.contains(k) && !escaped.contains(k)
     }
 
-    /// End of the bare word starting at `k`: up to whitespace, a special parenthesis, quote or `^`.
+    /// End of the bare word starting at `k`: up to whitespace, a special parenthesis, quote, `^`,
+    /// or a `&&` or `||` (operators wherever they stand, as if spaced).
     func wordEnd(from k: Int) -> Int {
         var j = k
-        while j < scalars.count && !isSpace(j) && !isSpecial(j, "(") && !isSpecial(j, ")") && !isSpecialQuote(j) && !isSpecial(j, "^") { j += 1 }
+        while j < scalars.count && !isSpace(j) && !isSpecial(j, "(") && !isSpecial(j, ")") && !isSpecialQuote(j) && !isSpecial(j, "^")
+                && !isOperatorPair(j) { j += 1 }
         return j
+    }
+
+    /// True when scalars `k` and `k + 1` are `&&` or `||` with their special meaning. A single
+    /// `&` or `|` (`at&t`) is part of a word.
+    func isOperatorPair(_ k: Int) -> Bool {
+        guard k >= 0, k + 1 < scalars.count, scalars[k] == "&" || scalars[k] == "|" else { return false }
+        return isSpecial(k, scalars[k]) && isSpecial(k + 1, scalars[k])
+    }
+
+    /// Where the operator keyword at `k` (see ``keyword(at:)``) ends.
+    func keywordEnd(from k: Int) -> Int {
+        isOperatorPair(k) ? k + 2 : wordEnd(from: k)
     }
 
     /// The text of scalars `r`, without the backslashes that escape a character.
@@ -172,13 +189,13 @@ package struct QueryParser {
     /// The operator keyword (AND, OR, NOT, NEAR, NEAR/N; `&&`, `||` and `!` as AND, OR and NOT)
     /// standing as a whole word at `k`, if any.
     func keyword(at k: Int) -> String? {
-        guard k < scalars.count, !literal.contains(k), k == 0 || isSpace(k - 1) || isSpecial(k - 1, "(") || isSpecial(k - 1, ")") else { return nil }
+        if isOperatorPair(k) { return scalars[k] == "&" ? "AND" : "OR" }
+        guard k < scalars.count, !literal.contains(k),
+              k == 0 || isSpace(k - 1) || isSpecial(k - 1, "(") || isSpecial(k - 1, ")") || isOperatorPair(k - 2) else { return nil }
         let end = wordEnd(from: k)
         if (k..<end).contains(where: { escapes.contains($0) || escaped.contains($0) }) { return nil }
         let w = string(k..<end)
         if w == "AND" || w == "OR" || w == "NOT" || w == "NEAR" { return w }
-        if w == "&&" { return "AND" }
-        if w == "||" { return "OR" }
         if w == "!" { return "NOT" }
         if w.hasPrefix("NEAR/") { return w }
         return nil

@@ -33,6 +33,26 @@ struct LuceneSyntaxParserTests {
         ("a\\?b \\[x\\]", "a\\?b \\[x\\]"),
         ("\"say \\\"no\\\"\"", "\"say \\\"no\\\"\""),
         ("\"putin cooperation\"~5^2", "\"putin cooperation\"~5^2"),
+        // Lucene's boost before a fuzzy word's ~ means the same as after it.
+        ("kremlin^2~1", "kremlin~1^2"),
+        ("title:kremln^2~", "title:kremln~2^2"),
+        // A fractional slop counts its whole moves, as Lucene truncates it.
+        ("\"putin xi\"~1.5", "\"putin xi\"~1"),
+        // && and || are operators wherever they stand outside quotes; one & or | is part of a word.
+        ("kremlin||samarkand", "kremlin OR samarkand"),
+        ("kremlin&&putin", "kremlin putin"),
+        ("(a||b)&&-c", "(a OR b) -c"),
+        ("a^2||b", "a^2 OR b"),
+        ("\"a b\"||c", "\"a b\" OR c"),
+        ("at&t", "at&t"),
+        ("a|b", "a|b"),
+        ("a\\&&b", "a\\&&b"),
+        ("\"a||b\"", "\"a||b\""),
+        // An OR branch that only excludes excludes from the OR, as Lucene's must-not clause.
+        ("putin OR -kremlin", "putin -kremlin"),
+        ("-kremlin OR putin", "putin -kremlin"),
+        ("putin OR xi OR NOT kremlin", "(putin OR xi) -kremlin"),
+        ("a b OR -c -d", "a b -c -d"),
     ])
     func roundTrip(_ input: String, _ expected: String) throws {
         let q = try Query.parse(input)
@@ -47,6 +67,17 @@ struct LuceneSyntaxParserTests {
         #expect(try Query.parse("yahoo\\!").node == .term("yahoo!", nil))
         #expect(try Query.parse("a || b").node == .or([.term("a", nil), .term("b", nil)]))
         #expect(try Query.parse("id:[a TO c}").node == .termRange(.id, lower: "a", upper: "c", includeLower: true, includeUpper: false))
+        #expect(try Query.parse("kremlin^2~1").node == .boost(.fuzzy("kremlin", nil, edits: 1), 2))
+        #expect(try Query.parse("kremlin^2~1").node == Query.parse("kremlin~1^2").node)
+        #expect(try Query.parse("\"putin xi\"~1.5").node == .phrase("putin xi", nil, slop: 1))
+        #expect(try Query.parse("kremlin||samarkand").node == .or([.term("kremlin", nil), .term("samarkand", nil)]))
+        #expect(try Query.parse("kremlin&&putin").node == .and([.term("kremlin", nil), .term("putin", nil)]))
+        #expect(try Query.parse("title:a||b").node == .or([.term("a", .title), .term("b", nil)]))
+        #expect(try Query.parse("at&t").node == .term("at&t", nil))
+        #expect(try Query.parse("a\\&&b").node == .term("a&&b", nil))
+        #expect(try Query.parse(Query.term("a&&b||c").description).node == .term("a&&b||c", nil), "a word with && reads back")
+        #expect(try Query.parse("putin OR -kremlin").node == Query.parse("putin -kremlin").node)
+        #expect(try Query.parse("-kremlin OR putin").node == .and([.term("putin", nil), .not(.term("kremlin", nil))]))
         let day: Int64 = 86400
         let dec1 = DateParser.days(year: 2022, month: 12, day: 1) * day
         let dec31 = DateParser.days(year: 2022, month: 12, day: 31) * day
@@ -69,6 +100,39 @@ struct LuceneSyntaxParserTests {
         ("putin^-1", "^ needs a non-negative number", 5),
         ("putin^abc", "^ needs a non-negative number", 5),
         ("putin^1.2.3", "^ needs a non-negative number", 5),
+        // A boost belongs to the part right before it: after a space it would boost nothing.
+        ("kremlin ^2", "a boost must follow its word with no space", 8),
+        ("\"kremlin\" ^2", "a boost must follow its word with no space", 10),
+        ("(kremlin) ^2", "a boost must follow its word with no space", 10),
+        ("putin ^2 kremlin", "a boost must follow its word with no space", 6),
+        ("kremlin^2 ^3", "a boost must follow its word with no space", 10),
+        ("^2", "a boost needs a word, phrase or group right before it", 0),
+        ("a (^2)", "a boost needs a word, phrase or group right before it", 3),
+        ("kremlin^2^3", "one boost only", 9),
+        ("kremlin~1^2^3", "one boost only", 11),
+        ("kremlin^2~1^3", "one boost only", 11),
+        ("xi^2putin", "a boost must be followed by a space or the end", 4),
+        ("xi^2\"putin\"", "a boost must be followed by a space or the end", 4),
+        ("kremlin^2~3", "at most 2 edits", 9),
+        ("kremlin^2~1x", "takes a number of edits", 9),
+        ("\"putin xi\"^2~1", "a phrase's ~ goes before its boost", 12),
+        ("strat*^2~1", "both a prefix and fuzzy", 8),
+        ("(a b)^2~1", "works on a single word only", 7),
+        ("\"putin xi\"~1.", "followed by a space", 12),
+        ("\"putin xi\"~x", "needs a number", 10),
+        ("date:{2022-12-01 TO 2022-12-02}", "with both ends left out ({ }), nothing is left between them", 5),
+        ("date:[2022-12-01T10:00 TO 2022-12-01T10:00}", "with an end left out ({ }), nothing is left", 5),
+        ("date:[2022-12-02 TO 2022-12-01]", "its end comes before its start", 5),
+        ("title:[b TO a]", "this range is empty: its end comes before its start", 6),
+        ("title:[Budget TO ablaze]", "its end comes before its start", 6),
+        ("body:{strike TO strike]", "its ends are the same", 5),
+        ("id:{a TO a}", "its ends are the same", 3),
+        ("a||", "OR needs a part after it", 1),
+        ("&&a", "AND needs a part before it", 0),
+        ("a -&&b", "must stand right before", 2),
+        ("title:||a", "needs a value right after the colon", 0),
+        ("-a OR -b", "only excludes", 0),
+        ("x (-a OR NOT b)", "only excludes", 3),
         ("putin^20000", "at most 10000", 5),
         ("date:2022^2", "cannot be boosted", 9),
         ("putin~3", "at most 2 edits", 5),
@@ -91,6 +155,7 @@ struct LuceneSyntaxParserTests {
         ("date:[2022-12-31 TO 2022-12-01]", "range is empty", 5),
         ("date:[yesterday TO *]", "is not a date", 5),
         ("id:[c TO a]", "range is empty", 3),
+        ("id:[c TO a]", "Swap the ends: id:[a TO c]", 3),
         ("id:[a TO c]x", "followed by a space", 11),
         ("source:[a TO c]", "ranges work on", 7),
     ])
@@ -119,6 +184,8 @@ struct LuceneSyntaxParserTests {
         ("[a TO c]", ["a", "to", "c"]),
         ("putin~7", ["putin", "7"]),
         ("yahoo!", ["yahoo"]),
+        ("kremlin ^2", ["kremlin", "2"]),
+        ("xi^2putin", ["xi", "2putin"]),
     ])
     func lenient(_ input: String, _ words: [String]) throws {
         let q = try Query.parse(input, lenient: true)
@@ -297,6 +364,83 @@ struct LuceneSyntaxSearchTests {
         o.limit = 1
         let e = try #require(try index.search(Query.parse("harbur~1"), options: o).hits.first?.explanation)
         #expect(e.description.contains("BM25F") && e.description.contains("close words count by likeness"), "\(e.description)")
+    }
+
+    @Test("an OR branch that only excludes excludes from the whole OR, as Lucene's must-not clause")
+    func orNot() throws {
+        let (index, dir) = try QuerySemanticsTests.makeIndex(Self.articles)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            #expect(try Self.ids(index, "harbour -strike") == ["b"])
+            #expect(try Self.ids(index, "harbour OR -strike") == ["b"])
+            #expect(try Self.ids(index, "-strike OR harbour") == ["b"])
+            #expect(try Self.ids(index, "harbour OR NOT strike") == ["b"])
+            #expect(try Self.ids(index, "strike OR flood OR -harbour") == ["c"])
+            #expect(try Self.score(index, "harbour OR -strike", "b") == Self.score(index, "harbour -strike", "b"))
+        }
+    }
+
+    @Test("&& and || without spaces are operators; a boost before a fuzzy word's ~ is the same boost")
+    func operatorsAndOrder() throws {
+        let (index, dir) = try QuerySemanticsTests.makeIndex(Self.articles)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            #expect(try Self.ids(index, "flood||budget") == ["b", "c"])
+            #expect(try Self.ids(index, "harbour&&strike") == ["a", "d"])
+            #expect(try Self.ids(index, "harbour&&strike") == Self.ids(index, "harbour && strike"))
+            let boosted = try #require(try Self.score(index, "harbur~1^2", "b"))
+            #expect(try Self.score(index, "harbur^2~1", "b") == boosted)
+            #expect(try Self.ids(index, "\"harbour strike\"~1.5") == Self.ids(index, "\"harbour strike\"~1"))
+        }
+    }
+
+    @Test("a range of words whose ends are reversed once folded is an error, not an empty result")
+    func reversedWordRanges() throws {
+        let (index, dir) = try QuerySemanticsTests.makeIndex(Self.articles)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            // Ends the parser cannot compare (not plain ASCII) are checked once folded.
+            do {
+                _ = try Self.ids(index, "title:[Überall TO budget]")
+                Issue.record("a reversed range of words searched")
+            } catch let e as NewsIndexError {
+                #expect(e.kind == .badQuery && e.message.contains("title:[Überall TO budget] is empty: its end comes before its start")
+                        && e.message.contains("swap the ends"), "\(e.message)")
+            }
+            #expect(try Self.ids(index, "title:[Ébauche TO harbour]") == ["a", "b"], "ends in order once folded")
+            let lenient = try index.search(Query.parse("title:[Überall TO budget] harbour", lenient: true))
+            #expect(lenient.totalHits == 0 && lenient.notes.contains { $0.contains("the range is empty") }, "\(lenient.notes)")
+        }
+    }
+
+    @Test("the words a query's fuzzy words, prefixes and ranges stand for are limited over the whole query")
+    func expansionLimit() throws {
+        // 676 four-letter words zqaa…zqzz: each zqXY~1 is 51 of them, searched as its 50 closest.
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        let words = letters.flatMap { x in letters.map { y in "zq\(x)\(y)" } }
+        var articles = Self.articles
+        articles.append(Article(id: "grid", title: "", body: words.joined(separator: " ")))
+        articles.append(Article(id: "many", title: "", body: (0..<1100).map { "zn\($0)" }.joined(separator: " ")))
+        let (index, dir) = try QuerySemanticsTests.makeIndex(articles)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            func fuzzyOr(_ n: Int) -> String { (0..<n).map { "zq\(letters[$0 % 26])\(letters[$0 / 26])~1" }.joined(separator: " OR ") }
+            // 20 × 50 = 1000 words: searched, each fuzzy word with its own note.
+            let twenty = try index.search(Query.parse(fuzzyOr(20)))
+            #expect(twenty.totalHits == 1)
+            #expect(twenty.notes.count == 20 && twenty.notes.allSatisfy { $0.contains("searched the 50 closest") })
+            for q in [fuzzyOr(21), "(\(fuzzyOr(20)))^2 zqzz~1", fuzzyOr(15) + " OR zn1* OR zn2*"] {
+                do {
+                    _ = try index.search(Query.parse(q))
+                    Issue.record("\(q.prefix(40))… searched more than 1024 words")
+                } catch let e as NewsIndexError {
+                    #expect(e.kind == .badQuery && e.message.contains("stand for more than 1024 words in this index together"), "\(e.message)")
+                }
+            }
+            // Prefixes alone stay within their own limit of 1000 and the query's of 1024.
+            #expect(try Self.ids(index, "zn1* OR zn2* OR zn3*") == ["many"])
+            #expect(throws: NewsIndexError.self) { try index.search(Query.parse("zn1* zn2* zn3* zn4* zn5* zn6* zn7* zn8* zn9*")) }
+        }
     }
 
     @Test("escaped characters are searched as text")

@@ -12,6 +12,21 @@ final class PlanReport {
     }
 }
 
+/// The words a query's fuzzy words, prefixes and ranges of terms stand for, counted over the
+/// whole query against ``Query/maxExpandedWords``.
+final class ExpansionCount {
+    private(set) var words = 0
+
+    /// Counts `n` more words for the part shown as `shown`; throws past the limit.
+    func add(_ n: Int, for shown: String) throws {
+        words += n
+        let limit = Query.maxExpandedWords
+        if words > limit {
+            throw NewsIndexError(.badQuery, "the query's fuzzy words, prefixes and ranges stand for more than \(limit) words in this index together (\(words) counting up to \(shown)), too many to search for each; use fewer of them, longer prefixes or fewer edits (~1), or whole words.")
+        }
+    }
+}
+
 /// Fuzzy words and ranges of terms: parts that stand for the terms of the dictionary they
 /// match, found by walking the sorted dictionary of each segment.
 extension QueryPlanner {
@@ -91,6 +106,7 @@ extension QueryPlanner {
             ranked.removeSubrange(Query.maxFuzzyExpansions...)
         }
         if ranked.isEmpty { return .nothing }
+        try expanded.add(ranked.count, for: shown)
         if wordForms && field == nil {
             // The news ranking: one word over title and body (BM25F, the lead, proximity with the
             // word before): the closest word found, weighed by its likeness (1 - edits / length),
@@ -145,6 +161,15 @@ extension QueryPlanner {
             report?.note("searched nothing for \(shown): an end of a range of words must be one word")
             return .nothing
         }
+        // The parser refuses reversed ranges it can compare; ends of other words only once folded.
+        if let lo, let hi, hi.lexicographicallyPrecedes(lo) || (lo == hi && !(includeLower && includeUpper)) {
+            let why = lo == hi ? "its ends are the same once folded and { } leaves them out" : "its end comes before its start once folded as the index folds words (\"\(String(decoding: hi, as: UTF8.self))\" before \"\(String(decoding: lo, as: UTF8.self))\")"
+            if lenient {
+                report?.note("searched nothing for \(shown): the range is empty")
+                return .nothing
+            }
+            throw NewsIndexError(.badQuery, "the range \(shown) is empty: \(why); \(lo == hi ? "include both ends with [ ]" : "swap the ends").")
+        }
         guard let f = fields(field).first else { return nil }
         let words = f == .title || f == .body
         let start: [UInt8] = [f.rawValue] + (lo ?? (words ? [QueryPlanner.firstWordByte] : []))
@@ -169,6 +194,7 @@ extension QueryPlanner {
             }
         }
         if terms.isEmpty { return .nothing }
+        try expanded.add(terms.count, for: shown)
         let leaves = try terms.sorted().map { Plan.leaf(try leaf(label: $0, span: .term($0), fields: [f], scale: scale)) }
         return leaves.count == 1 ? leaves[0] : .or(leaves)
     }

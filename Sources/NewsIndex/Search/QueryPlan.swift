@@ -64,6 +64,9 @@ struct QueryPlanner {
     /// Where planning notes what it searched differently from the query (a fuzzy word cut to
     /// its closest words), when the caller wants to know.
     var report: PlanReport? = nil
+    /// The words the query's fuzzy words, prefixes and ranges stand for so far, shared by the
+    /// copies the planner makes of itself (boosts), against ``Query/maxExpandedWords``.
+    let expanded = ExpansionCount()
 
     func fields(_ f: Query.Field?) -> [IndexedField] {
         switch f {
@@ -293,6 +296,7 @@ struct QueryPlanner {
                 }
             }
         }
+        try expanded.add(words.count, for: shown)
         return words.sorted()
     }
 
