@@ -68,6 +68,16 @@ struct Suggester {
     /// `query` with `or`, `and` and `not` outside quotes written as the operators `OR`, `AND`
     /// and `NOT`, when there are such words and the result parses; nil otherwise.
     static func withOperators(_ query: Query) -> String? {
+        func hasOperatorWord(_ n: Query.Node) -> Bool {
+            switch n {
+            case .term(let w, nil): return operatorWords.contains(w.lowercased())
+            case .and(let parts), .or(let parts): return parts.contains(where: hasOperatorWord)
+            case .not(let inner), .filter(let inner), .boost(let inner, _): return hasOperatorWord(inner)
+            case .near(let a, let b, _): return hasOperatorWord(a) || hasOperatorWord(b)
+            default: return false
+            }
+        }
+        guard hasOperatorWord(query.node) else { return nil }
         let text = query.description
         var out = "", word = "", quoted = false
         func flush() {
