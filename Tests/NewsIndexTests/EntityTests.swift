@@ -67,6 +67,10 @@ struct EntityTests {
         ("The hospital will spend a million pounds on closed-circuit television (CCTV) in its wards.", false),
         ("Closed circuit television (CCTV) is to be fitted in every taxi.", false),
         ("CCTV America, the US arm of the Chinese broadcaster, hired ten reporters.", true),
+        ("A documentary on CCTV followed the engineers for a year.", true),
+        ("Millions watched the CCTV gala on New Year's Eve.", true),
+        ("Chinese CCTV showed the launch.", true),
+        ("Chinese police checked CCTV near the station.", false),
     ])
     func cctv(_ text: String, isBroadcaster: Bool) {
         #expect(EntityTests.names(text).contains("China Central Television") == isBroadcaster, "\(text)")
@@ -252,7 +256,8 @@ struct EntityTests {
         }
         #expect(cctv("China Central Television turns 65", "Viewers remember when CCTV first went on air.") == 2)
         #expect(cctv("China Central Television turns 65", "Its studios have CCTV cameras everywhere.") == 1)
-        #expect(cctv("A quiet week", "Viewers remember when CCTV first went on air.") == 0)
+        #expect(cctv("A quiet week", "Many remember when CCTV first came to the town.") == 0)
+        #expect(cctv("A quiet week", "Viewers remember when CCTV first went on air.") == 1, "viewers: a broadcaster's clue")
     }
 
     @Test("recognition works with the english and simple analyzers too")
