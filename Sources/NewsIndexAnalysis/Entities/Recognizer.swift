@@ -30,7 +30,11 @@ import NewsIndexCore
 ///    a title (`Chairman`, `Comrade`), a nationality, a day, a month or a function word (`When Xi`,
 ///    `Then Putin`), unless the sentence is in title case (a headline: `Trump Meets Xi in Beijing`).
 ///    So `Tan Xi`, `Li Xi` and `Hunter Biden` are not Xi and Biden; `President Xi`,
-///    `Chinese President Xi` and `Xi Jinping` are whole aliases, so they always count.
+///    `Chinese President Xi` and `Xi Jinping` are whole aliases, so they always count. The same
+///    holds right before such a word, surname first as Chinese names are written (`Xi Mingze`,
+///    `the Xi River`; not before an alias's own words or `Administration`, `Thought`, …). A
+///    document that uses a one-word alias for someone else so, and never names the entity with
+///    a longer alias, has its bare mentions ruled out too (`Xi Wen won … Xi said`).
 ///
 /// **Ambiguous aliases** (marked `?` in the entities file, such as `CCTV`) count only in context,
 /// decided per document:
