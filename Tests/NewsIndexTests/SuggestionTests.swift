@@ -20,6 +20,9 @@ struct SuggestionTests {
             #expect(try index.search(Query.parse("harbour")).suggestions.isEmpty, "no suggestion when something matches")
             #expect(try index.search(Query.parse("zzzzzzzz")).suggestions.isEmpty, "no word is close")
             #expect(try index.suggestions(for: Query.parse("councl budgt")) == ["council budget"])
+            // A prefix is replaced as its word; a short word 2 edits away when none is 1 away.
+            #expect(try index.search(Query.parse("harbur*")).suggestions == ["harbour*"])
+            #expect(try index.search(Query.parse("flud")).suggestions.contains("flood"))
             // Operators in small letters are words; the suggestion writes them as operators.
             #expect(try index.search(Query.parse("harbour or flood")).suggestions == ["harbour OR flood"])
             #expect(try index.search(Query.parse("harbour not strike")).suggestions == ["harbour NOT strike"])

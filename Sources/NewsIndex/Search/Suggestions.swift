@@ -12,12 +12,14 @@ extension IndexReader {
     /// ```
     ///
     /// A word is replaced when at most 2 documents hold it; its replacements are the words of
-    /// the same field within 1 edit (words of 3 to 5 letters) or 2 edits (longer words), found
-    /// with the Levenshtein automaton of fuzzy words (`word~2`), that at least one document holds
-    /// and ten times as many documents as the word itself; the fewest edits win, then the most
-    /// documents. Words shorter than 3 letters, phrases' prefixes, fuzzy words, ids, sources and
-    /// entities are kept as they are. A query with `or`, `and` or `not` in small letters (outside
-    /// quotes) is offered as the same query with those operators in capitals instead. Replacements are the index's terms: with the `english`
+    /// the same field within 1 edit (words of 3 to 5 letters; 2 for a word of 4 or 5 letters that
+    /// has none within 1) or 2 edits (longer words), found with the Levenshtein automaton of
+    /// fuzzy words (`word~2`), that at least one document holds and ten times as many documents
+    /// as the word itself; the fewest edits win, then the most documents. A prefix
+    /// (`samarcand*`) is replaced as its word is. Words shorter than 3 letters, phrases'
+    /// prefixes, fuzzy words, ids, sources and entities are kept as they are. A query with `or`,
+    /// `and` or `not` in small letters (outside quotes) is offered as the same query with those
+    /// operators in capitals instead. Replacements are the index's terms: with the `english`
     /// analyzer, stems (`cooper` for `cooperaton`), which match what the word would have.
     /// ``IndexReader/search(_:options:)`` fills ``SearchResults/suggestions`` with this when
     /// nothing matches.
@@ -121,24 +123,28 @@ struct Suggester {
             }
             let own = try documents(stem)
             guard own <= Suggester.rareDocuments else { return out }
-            let edits = length <= 5 ? 1 : 2
             // The word as typed (folded) and its stem: a stemming index holds stems (polce → polc → polic).
             let forms = stem == form ? [form] : [form, stem]
-            var best: [String: Int] = [:]
-            for r in readers {
-                let rp = planner(r)
-                for field in fs {
-                    for f in forms {
-                        for (t, d) in try rp.fuzzyTerms(f, edits: edits, field: field) { best[t] = min(best[t] ?? d, d) }
+            func close(within edits: Int) throws -> [(term: String, edits: Int, docs: Int)] {
+                var best: [String: Int] = [:]
+                for r in readers {
+                    let rp = planner(r)
+                    for field in fs {
+                        for f in forms {
+                            for (t, d) in try rp.fuzzyTerms(f, edits: edits, field: field) { best[t] = min(best[t] ?? d, d) }
+                        }
                     }
                 }
+                var ranked: [(term: String, edits: Int, docs: Int)] = []
+                for (t, d) in best where t != stem && t != form {
+                    let n = try documents(t)
+                    if n > 0 && n >= own * Suggester.moreDocuments { ranked.append((t, d, n)) }
+                }
+                return ranked.sorted { ($0.edits, -$0.docs, $0.term) < ($1.edits, -$1.docs, $1.term) }
             }
-            var ranked: [(term: String, edits: Int, docs: Int)] = []
-            for (t, d) in best where t != stem && t != form {
-                let n = try documents(t)
-                if n > 0 && n >= own * Suggester.moreDocuments { ranked.append((t, d, n)) }
-            }
-            ranked.sort { ($0.edits, -$0.docs, $0.term) < ($1.edits, -$1.docs, $1.term) }
+            var ranked = try close(within: length <= 5 ? 1 : 2)
+            // A word of 4 or 5 letters with nothing 1 edit away: 2 edits (zurik → zurich).
+            if ranked.isEmpty && length >= 4 && length <= 5 { ranked = try close(within: 2) }
             out = ranked.prefix(limit).map(\.term)
             return out
         }
@@ -154,6 +160,9 @@ struct Suggester {
             switch n {
             case .term(let w, let f) where Suggester.searchable(f):
                 return .term(try pick(w, f) ?? w, f)
+            case .prefix(let w, let f) where Suggester.searchable(f):
+                // samarcand* → samarkand*
+                return .prefix(try pick(w, f) ?? w, f)
             case .phrase(let text, let f, let slop) where Suggester.searchable(f):
                 let chunks = try text.split(whereSeparator: { $0.isWhitespace }).map { try pick(String($0), f) ?? String($0) }
                 return .phrase(chunks.joined(separator: " "), f, slop: slop)
