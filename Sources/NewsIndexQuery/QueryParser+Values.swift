@@ -304,12 +304,28 @@ extension QueryParser {
     }
 
     mutating func parseDate(fieldAt: Int, colon: Int) throws -> Query.Node {
-        let start = i
-        let end = wordEnd(from: i)
-        i = end
-        let value = string(start..<end)
         let hint = "Write date:2022-12-30, date:2022-12, date:2022-12-01..2022-12-31, date:>=2022-12 or date:>=now-7d."
+        var start = i
+        let value: String
+        if i < scalars.count && scalars[i] == "\"" {
+            // date:"2022-12-05", as a quoted value of any field.
+            var j = i + 1
+            while j < scalars.count && scalars[j] != "\"" { j += 1 }
+            guard j < scalars.count else {
+                throw Failure(what: "the quote opened here is never closed", at: i, hint: "Close the date with a second \" or remove the quote.")
+            }
+            start = i + 1
+            value = string(start..<j)
+            i = j + 1
+        } else {
+            let end = wordEnd(from: i)
+            i = end
+            value = string(start..<end)
+        }
         if value.isEmpty {
+            if start < scalars.count && scalars[start] == "(" {
+                throw Failure(what: "date: takes one date or range, not a group", at: start, hint: "Write date:2022-12-01..2022-12-02, or (date:2022-12-01 OR date:2022-12-05).", recover: colon)
+            }
             throw Failure(what: "date: needs a value right after the colon", at: fieldAt, hint: hint, recover: colon)
         }
         func expr(_ s: Substring, at: Int) throws -> DateExpression {

@@ -78,6 +78,16 @@ struct LuceneSyntaxParserTests {
         #expect(try Query.parse(Query.term("a&&b||c").description).node == .term("a&&b||c", nil), "a word with && reads back")
         #expect(try Query.parse("putin OR -kremlin").node == Query.parse("putin -kremlin").node)
         #expect(try Query.parse("-kremlin OR putin").node == .and([.term("putin", nil), .not(.term("kremlin", nil))]))
+        // A quoted date is the date; a group after date: says what to write.
+        #expect(try Query.parse("date:\"2022-12-05\" putin").node == Query.parse("date:2022-12-05 putin").node)
+        #expect(try Query.parse("date:\"2022-12-01..2022-12-05\"").node == Query.parse("date:2022-12-01..2022-12-05").node)
+        do {
+            _ = try Query.parse("date:(2022-12-01 OR 2022-12-02)")
+            Issue.record("a group after date: parsed")
+        } catch let e as NewsIndexError {
+            #expect(e.message.contains("not a group") && e.message.contains("date:2022-12-01..2022-12-02"), "\(e.message)")
+        }
+        #expect(throws: NewsIndexError.self) { try Query.parse("date:\"2022-12-05") }
         let day: Int64 = 86400
         let dec1 = DateParser.days(year: 2022, month: 12, day: 1) * day
         let dec31 = DateParser.days(year: 2022, month: 12, day: 31) * day
