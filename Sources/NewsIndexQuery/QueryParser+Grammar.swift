@@ -275,6 +275,11 @@ extension QueryParser {
             if isSpecial(i, "[") || isSpecial(i, "{") { return try parseTermRange(f, fieldAt: at, colon: j) }
             return try parsePrimary(field: f)
         }
+        if isSpecial(i, ":") {
+            // "title :kremlin", ":kremlin": a colon with no field name right before it.
+            throw Failure(what: "a colon needs a field name right before it", at: i,
+                          hint: "Write title:kremlin, with no space before the colon; to search for a colon, escape it (\\:) or quote it.")
+        }
         return try parseWord(field: field)
     }
 }

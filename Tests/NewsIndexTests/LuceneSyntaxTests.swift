@@ -88,6 +88,15 @@ struct LuceneSyntaxParserTests {
             #expect(e.message.contains("not a group") && e.message.contains("date:2022-12-01..2022-12-02"), "\(e.message)")
         }
         #expect(throws: NewsIndexError.self) { try Query.parse("date:\"2022-12-05") }
+        for q in ["title :kremlin", ":kremlin", "putin :"] {
+            do {
+                _ = try Query.parse(q)
+                Issue.record("\(q) parsed")
+            } catch let e as NewsIndexError {
+                #expect(e.message.contains("a colon needs a field name right before it"), "\(q): \(e.message)")
+            }
+        }
+        #expect(try Query.parse("title :kremlin", lenient: true).node != .nothing)
         let day: Int64 = 86400
         let dec1 = DateParser.days(year: 2022, month: 12, day: 1) * day
         let dec31 = DateParser.days(year: 2022, month: 12, day: 31) * day
@@ -490,6 +499,6 @@ struct LuceneSyntaxFuzzTests {
                 Issue.record("lenient query \(s.debugDescription) failed: \(error)")
             }
         }
-        #expect(strict > 200, "enough random strings parse to test the round trip")
+        #expect(strict > 150, "enough random strings parse to test the round trip (\(strict) of 3000)")
     }
 }
