@@ -383,6 +383,7 @@ struct LuceneSyntaxSearchTests {
         o.limit = 1
         let e = try #require(try index.search(Query.parse("harbur~1"), options: o).hits.first?.explanation)
         #expect(e.description.contains("BM25F") && e.description.contains("close words count by likeness"), "\(e.description)")
+        #expect(QuerySemanticsTests.addsUp(e), "\(e.description)")
     }
 
     @Test("an OR branch that only excludes excludes from the whole OR, as Lucene's must-not clause")
