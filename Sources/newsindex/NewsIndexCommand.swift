@@ -54,7 +54,7 @@ struct NewsIndexCommand: AsyncParsableCommand {
             }
         } catch {
             let message = fullMessage(for: error)
-            if exitCode(for: error) != .success, message.contains("Unknown option '-") {
+            if exitCode(for: error) != .success, message.contains("Unknown option '-"), !message.contains("Unknown option '--") {
                 let hint = "A query or id that starts with - goes after --, as in: newsindex search -- '-date:2022 putin'"
                 FileHandle.standardError.write(Data((message + "\n" + hint + "\n").utf8))
                 Foundation.exit(exitCode(for: error).rawValue)

@@ -384,6 +384,18 @@ struct LuceneSyntaxSearchTests {
         let e = try #require(try index.search(Query.parse("harbur~1"), options: o).hits.first?.explanation)
         #expect(e.description.contains("BM25F") && e.description.contains("close words count by likeness"), "\(e.description)")
         #expect(QuerySemanticsTests.addsUp(e), "\(e.description)")
+        // No word counts more than the likest (harbours, 1 − 1/7, is likelier than harbor, 1 − 1/6).
+        let (other, otherDir) = try QuerySemanticsTests.makeIndex([
+            Article(id: "a", title: "", body: "the harbor was closed"), Article(id: "b", title: "", body: "the harbor opened"),
+            Article(id: "c", title: "", body: "harbours of the coast"),
+        ])
+        defer { try? FileManager.default.removeItem(atPath: otherDir) }
+        for hit in try other.search(Query.parse("harbour~1"), options: o).hits {
+            let text = try #require(hit.explanation).description
+            let units = text.components(separatedBy: "likeness: ").dropFirst().first?.prefix { $0 != ")" } ?? ""
+            let values = units.split(separator: ",").compactMap { Float($0.split(separator: " ").last ?? "") }
+            #expect(!values.isEmpty && values.allSatisfy { $0 <= 1 }, "\(hit.id): \(units)")
+        }
     }
 
     @Test("an OR branch that only excludes excludes from the whole OR, as Lucene's must-not clause")

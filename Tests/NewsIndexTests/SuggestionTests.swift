@@ -26,6 +26,8 @@ struct SuggestionTests {
             // Operators in small letters are words; the suggestion writes them as operators.
             #expect(try index.search(Query.parse("harbour or flood")).suggestions == ["harbour OR flood"])
             #expect(try index.search(Query.parse("harbour not strike")).suggestions == ["harbour NOT strike"])
+            #expect(try index.search(Query.parse("harbur or flood")).suggestions == ["harbur OR flood", "harbour or flood"])
+            #expect(Suggester.withOperators(try Query.parse("title:or flood or rock-and-roll")) == "title:or flood OR rock-and-roll")
             #expect(try index.search(Query.parse("\"harbour or flood\"")).suggestions.allSatisfy { !$0.contains("OR") })
             // The JSON of the results carries them.
             let json = try JSONOutput.line(SearchResultsJSON(none))

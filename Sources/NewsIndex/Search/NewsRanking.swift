@@ -78,7 +78,8 @@ struct NewsWord {
     var label: String
     /// The word's forms in the index, and what one occurrence of each counts: 1 for the word
     /// itself, ``NewsWeights/formWeight`` for its other forms; for a fuzzy word, each word's
-    /// likeness to the word typed over that of the closest (`fuzzy`).
+    /// likeness to the word typed over that of the likest (`fuzzy`). At most 1: the scorer's
+    /// bounds count the lead once at its full weight.
     var forms: [String]
     var units: [Float]
     var fuzzy = false

@@ -259,7 +259,7 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     }
 
     /// The bound of the blocks the cursors stand in and the last document they all cover (nil
-    /// when a cursor has no skip data).
+    /// when none of the cursors that decide the range has skip data).
     func blockBound() -> (bound: Float, lastDoc: Int32)? {
         let r = rangeBounds()
         return r.last == PostingsCursor.noMoreDocs - 1 ? nil : (r.full, r.last)
@@ -270,7 +270,8 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     /// (`untitled`).
     ///
     /// The range ends with the first body block (or title block, for a word of the title only)
-    /// that a cursor stands in; a cursor without skip data counts its largest share. When no
+    /// that a cursor stands in, or earlier where a title block that a cursor in the range stands
+    /// in ends; a cursor without skip data counts its largest share. When no
     /// cursor that decides the range has skip data, it is every document left (`last` is the
     /// document before ``PostingsCursor/noMoreDocs``). The bounds
     /// hold until the cursors pass `last` (a cursor moves only forward, and no block it counted
@@ -370,7 +371,7 @@ final class NewsWordScorer: Scorer, PrunableScorer {
         let weight = Explanation(value: s, text: "weight(\(word.label)), BM25F over title and body, computed as boost * idf * tf / (k1 + tf) from:", details: [
             Explanation(value: word.boost, text: "boost"),
             Explanation(value: word.idf, text: "idf, computed as ln(1 + (N - n + 0.5) / (n + 0.5)) from:", details: [
-                Explanation(value: Float(word.docFreq), text: "n, documents containing \(word.label) in the title or body (the larger count)"),
+                Explanation(value: Float(word.docFreq), text: "n, documents containing \(word.label) in the title or body (the larger count\(word.forms.count > 1 ? ", of its most common form" : ""))"),
                 Explanation(value: Float(word.docCount), text: "N, documents with a body"),
             ]),
             Explanation(value: tf, text: "tf, computed as titleWeight * titleFreq / titleNorm + bodyFreq / bodyNorm + leadWeight * lead from:" + forms, details: [

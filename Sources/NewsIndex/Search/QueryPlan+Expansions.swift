@@ -109,11 +109,14 @@ extension QueryPlanner {
         try expanded.add(ranked.count, for: shown)
         if wordForms && field == nil {
             // The news ranking: one word over title and body (BM25F, the lead, proximity with the
-            // word before): the closest word found, weighed by its likeness (1 - edits / length),
-            // with the others as its forms, each counting its likeness over the closest's; so it
-            // scores no higher than the closest word would, and equally close words count alike.
+            // word before): the likest word found, weighed by its likeness (1 - edits / length),
+            // with the others as its forms, each counting its likeness over the likest's (at most
+            // 1, as the bounds of the scorer assume); so it scores no higher than the likest word
+            // would, and equally close words count alike.
             // Its document count is its most common word's (blended, as below).
-            let best = ranked[0], top = weight(best.term, best.edits)
+            // The closest by likeness (the first of the fewest edits and most documents among equals).
+            let top = ranked.map { weight($0.term, $0.edits) }.max() ?? 1
+            let best = ranked.first { weight($0.term, $0.edits) == top } ?? ranked[0]
             let words = ranked.sorted { $0.term < $1.term }
             let span: SpanPlan = words.count == 1 ? .term(best.term) : .union(words.map(\.term), label: "\(best.term)~\(edits)")
             var l = try leaf(label: words.map(\.term).joined(separator: "|"), span: span, fields: fs, scale: scale * top, unionIsShared: true,

@@ -81,25 +81,34 @@ struct Suggester {
         }
         guard hasOperatorWord(query.node) else { return nil }
         let text = query.description
-        var out = "", word = "", quoted = false
-        func flush() {
-            out += !quoted && operatorWords.contains(word.lowercased()) ? word.uppercased() : word
+        // Only words standing alone (between spaces, parentheses or the ends), outside quotes:
+        // not title:or, not rock-and-roll.
+        var out = "", word = "", quoted = false, before: Character? = nil
+        func flush(_ after: Character?) {
+            let alone = (before == nil || before == " " || before == "(") && (after == nil || after == " " || after == ")")
+            out += !quoted && alone && operatorWords.contains(word.lowercased()) ? word.uppercased() : word
             word = ""
         }
         for ch in text {
-            if ch == "\"" { flush(); quoted.toggle(); out.append(ch) }
-            else if ch.isLetter { word.append(ch) }
-            else { flush(); out.append(ch) }
+            if ch.isLetter {
+                if word.isEmpty { before = out.last }
+                word.append(ch)
+                continue
+            }
+            if !word.isEmpty { flush(ch) }
+            if ch == "\"" { quoted.toggle() }
+            out.append(ch)
         }
-        flush()
+        if !word.isEmpty { flush(nil) }
         guard out != text, (try? Query.parse(out)) != nil else { return nil }
         return out
     }
 
     func suggestions(for query: Query, limit: Int) throws -> [String] {
         guard limit > 0, let first = readers.first else { return [] }
-        // "kremlin or samarkand": the operator first.
-        if let operators = Suggester.withOperators(query) { return [operators] }
+        // "kremlin or samarkand": the operators first, then the spellings.
+        let operators = Suggester.withOperators(query)
+        if let operators, limit == 1 { return [operators] }
         let p = planner(first)
         var memo: [String: [String]] = [:]
         // The replacements of one word as written, best first (empty: keep it).
@@ -173,8 +182,8 @@ struct Suggester {
             default: return n
             }
         }
-        var out: [String] = []
-        for k in 0..<limit {
+        var out: [String] = operators.map { [$0] } ?? []
+        for k in 0..<(limit - out.count) {
             anyReplaced = false
             let changed = try rewrite(query.node, k)
             guard anyReplaced else { break }

@@ -6,13 +6,17 @@ extension Recognizer {
         var found = candidates
         // People first: a mention they rule out does not settle an ambiguous alias elsewhere.
         var otherPeople = Set<Int>()
+        let fieldCount = found.count
         for f in found.indices where found[f].contains(where: { !$0.ambiguous && isPerson[$0.entity] && $0.count == 1 }) {
             let context = Context(bytes: bytes, spans: fields[f], term: { term(f, $0) })
             found[f].removeAll { m in
                 guard !m.ambiguous && isPerson[m.entity] && m.count == 1 else { return false }
                 switch personReading(m, context) {
                 case .person: return false
-                case .otherPerson: otherPeople.insert(m.entity); return true
+                case .otherPerson:
+                    // A headline's reading is too weak to carry over the whole document.
+                    if f > 0 || fieldCount == 1 { otherPeople.insert(m.entity) }
+                    return true
                 case .word, .credit: return true
                 }
             }
@@ -316,9 +320,10 @@ extension Recognizer {
 
     /// Whether a one-word alias is the first word of another name, one space before a
     /// capitalized word that is not a word of the entity's aliases, another person's one-word
-    /// name, a word of a place, organization or outlet, a title, a day or a function word, in a
-    /// sentence that is not in title case: the surname before a given name, as Chinese names are
-    /// written ("Xi Mingze", "Xi Zhongxun"), or a place ("Xi River").
+    /// name, a word of a place, organization or outlet, a title, a day, a function word or one
+    /// of ``nameFollowers``, in a sentence that reads as prose (not a headline in title case):
+    /// the surname before a given name, as Chinese names are written ("Xi Mingze", "Xi
+    /// Zhongxun"), or a place ("Xi River").
     private func beforeOtherName(_ m: Mention, _ c: Context) -> Bool {
         let i = m.start
         guard i + 1 < c.spans.count, c.capitalized(i + 1) else { return false }
@@ -331,12 +336,25 @@ extension Recognizer {
         }
         let (lo, hi) = c.sentence(m, reach: 4)
         guard i + 1 < hi else { return false }
-        // A headline in title case ("Xi Warns Against Protectionism") capitalizes every word.
-        var capitals = 0
-        for k in Array(lo..<i) + Array((i + 2)..<hi) {
-            if c.capitalized(k) { capitals += 1 } else if c.lowercase(k) && c.term(k).count > 3 { return true }
+        // Prose, not a headline in title case ("Xi Warns Against Protectionism", "Putin Warns
+        // West against Escalation", "Trump Indicted"): more long words in small letters than
+        // capitalized ones around it.
+        let (lower, capitals) = caseCounts(c, Array(lo..<i) + Array((i + 2)..<hi))
+        return lower > capitals
+    }
+
+    /// Among tokens `ks`: the words of 4 letters or more in small letters, and the capitalized
+    /// words, the parts after a hyphen left out ("Re-election", "Long-term").
+    private func caseCounts(_ c: Context, _ ks: [Int]) -> (lower: Int, capitals: Int) {
+        var lower = 0, capitals = 0
+        for k in ks {
+            if k > 0 {
+                let g = c.gap(k - 1)
+                if g.count == 1 && g[0] == UInt8(ascii: "-") { continue }
+            }
+            if c.capitalized(k) { capitals += 1 } else if c.lowercase(k) && c.term(k).count > 3 { lower += 1 }
         }
-        return capitals == 0
+        return (lower, capitals)
     }
 
     /// Whether a one-word alias follows another person's given name ("Tan Xi", "Hunter Biden").
@@ -355,10 +373,7 @@ extension Recognizer {
         if Recognizer.possessiveFollows(c.bytes, Int(c.spans[i - 1].end)) { return false }
         // A headline in title case ("Trump Meets Xi in Beijing") capitalizes every word.
         let (lo, hi) = c.sentence(m, reach: 4)
-        var capitals = 0
-        for k in Array(lo..<(i - 1)) + Array((i + 1)..<hi) {
-            if c.capitalized(k) { capitals += 1 } else if c.lowercase(k) && c.term(k).count > 3 { return true }
-        }
-        return capitals == 0
+        let (lower, capitals) = caseCounts(c, Array(lo..<(i - 1)) + Array((i + 1)..<hi))
+        return lower > 0 || capitals == 0
     }
 }
