@@ -112,9 +112,9 @@ extension QueryPlanner {
             // word before): the likest word found, weighed by its likeness (1 - edits / length),
             // with the others as its forms, each counting its likeness over the likest's (at most
             // 1, as the bounds of the scorer assume); so it scores no higher than the likest word
-            // would, and equally close words count alike.
-            // Its document count is its most common word's (blended, as below).
-            // The closest by likeness (the first of the fewest edits and most documents among equals).
+            // would, and equally close words count alike. Its document count is its most common
+            // word's (blended, as below). The likest: the first of the fewest edits and most
+            // documents among equals.
             let top = ranked.map { weight($0.term, $0.edits) }.max() ?? 1
             let best = ranked.first { weight($0.term, $0.edits) == top } ?? ranked[0]
             let words = ranked.sorted { $0.term < $1.term }
