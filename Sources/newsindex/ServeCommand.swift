@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Address to listen on; anything but loopback lets other machines read the indexes.", valueName: "address"))
     var host = "127.0.0.1"
 
-    @Option(name: .long, help: "TCP port to listen on (0: any free port, printed at start).")
+    @Option(name: .long, help: "TCP port to listen on (0: any free port, printed at start, even with --quiet).")
     var port = 8080
 
     @Option(name: .long, help: ArgumentHelp("Allow writes with this bearer token (default: $NEWSINDEX_WRITE_TOKEN; none: writes are off).", valueName: "token"))
@@ -92,9 +92,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let paths = c.indexPaths.joined(separator: ", "), documents = server.documentCount
         let writes = c.writeToken == nil ? "writes off" : "writes on (bearer token)"
+        // With --port 0 the port is news to the caller: said even with --quiet.
+        let announce = !quiet || port == 0
         do {
             try await server.run { port in
-                if !quiet {
+                if announce {
                     Terminal.err("newsindex serve: http://\(host.contains(":") ? "[\(host)]" : host):\(port)/ — \(paths), \(Format.count(documents)) documents, \(writes). Ctrl-C stops.")
                 }
             }

@@ -99,6 +99,10 @@ struct ServeProcessTests {
         let line = try #require(served.waitForLine(containing: "GET /api/search"))
         #expect(line.range(of: #"^127\.0\.0\.1 - - \[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET /api/search\?q=harbour&limit=1 HTTP/1\.1" 200 \d+ \d+\.\d\dms$"#,
                            options: .regularExpression) != nil, "\(line)")
+        // With --port 0 the port chosen is said even with --quiet.
+        let quiet = try Served(["--index", index, "--port", "0", "--quiet"])
+        defer { quiet.stop() }
+        #expect(quiet.port() != nil)
     }
 
     @Test("on SIGTERM the request in flight is answered before the server exits with 0")
