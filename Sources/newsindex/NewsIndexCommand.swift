@@ -45,6 +45,14 @@ struct NewsIndexCommand: AsyncParsableCommand {
     /// ArgumentParser's `main`, with a hint where a query or id starting with `-` was read as
     /// an option (`newsindex search '-date:2022 putin'`).
     static func main() async {
+        // "-harbour strike" would be read as the short options -h, -a, … (and print the help):
+        // an argument with a single dash and a space, colon or quote in it is a query.
+        let arguments = CommandLine.arguments.dropFirst().prefix { $0 != "--" }
+        if let query = arguments.first(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.contains(where: { " :\"".contains($0) }) }) {
+            let message = "newsindex: error: '\(query)' reads as options\nA query or id that starts with - goes after --, as in: newsindex search -- '\(query)'\n"
+            FileHandle.standardError.write(Data(message.utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             if var command = command as? AsyncParsableCommand {

@@ -65,6 +65,9 @@ struct SuggestionTests {
         // A query that starts with - is read as an option: the error says to put -- first.
         let dash = try CLI.run(["search", "--index", dir, "-council budget"])
         #expect(dash.status == 64 && dash.err.contains("goes after --"), "\(dash.err)")
+        // With an h in it, it would print the help (-h): a space marks it as a query.
+        let help = try CLI.run(["search", "--index", dir, "-harbour strike"])
+        #expect(help.status == 64 && help.err.contains("goes after --") && help.out.isEmpty, "\(help.status) \(help.err)")
         let after = try CLI.run(["search", "--index", dir, "--", "-harbour council"])
         #expect(after.status == 0 && !after.err.contains("goes after --"), "\(after.err)")
     }
