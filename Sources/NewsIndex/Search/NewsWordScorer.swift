@@ -44,7 +44,8 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     let cost: Int
     var threshold: Float = -.infinity
     var otherBounds: Float = 0
-    /// The bounds of ``rangeBounds()`` that ``settle()`` last took, up to `last`.
+    /// The bounds of ``rangeBounds()`` last taken (by ``settle()`` or ``blockBound()``), valid
+    /// while the current document is at most `last`.
     private var range: (full: Float, untitled: Float, last: Int32) = (.infinity, .infinity, -1)
     /// The document ``score()`` last scored and its score.
     private var scoredDoc: Int32 = -1, scored: Float = 0
@@ -261,8 +262,8 @@ final class NewsWordScorer: Scorer, PrunableScorer {
     /// The bound of the blocks the cursors stand in and the last document they all cover (nil
     /// when none of the cursors that decide the range has skip data).
     func blockBound() -> (bound: Float, lastDoc: Int32)? {
-        let r = rangeBounds()
-        return r.last == PostingsCursor.noMoreDocs - 1 ? nil : (r.full, r.last)
+        if doc > range.last { range = rangeBounds() }
+        return range.last == PostingsCursor.noMoreDocs - 1 ? nil : (range.full, range.last)
     }
 
     /// Bounds over the documents from the current one to `last`, the end of the blocks the
