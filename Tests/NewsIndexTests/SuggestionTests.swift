@@ -68,6 +68,12 @@ struct SuggestionTests {
         // With an h in it, it would print the help (-h): a space marks it as a query.
         let help = try CLI.run(["search", "--index", dir, "-harbour strike"])
         #expect(help.status == 64 && help.err.contains("goes after --") && help.out.isEmpty, "\(help.status) \(help.err)")
+        // One word after one dash reaches the option parser, whose error gets the hint too; a
+        // misspelt long option does not.
+        let word = try CLI.run(["search", "--index", dir, "-council"])
+        #expect(word.status == 64 && word.err.contains("goes after --"), "\(word.err)")
+        let typo = try CLI.run(["search", "--index", dir, "--limt", "3", "harbour"])
+        #expect(typo.status == 64 && !typo.err.contains("goes after --"), "\(typo.err)")
         let after = try CLI.run(["search", "--index", dir, "--", "-harbour council"])
         #expect(after.status == 0 && !after.err.contains("goes after --"), "\(after.err)")
     }
